@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ *
+ * Work in progress.
+ */
+
+export {}
