@@ -1,0 +1,101 @@
+/**
+ * A registration as a rendezvous point keeps it: the exact signed envelope a peer sent,
+ * under one namespace, until it expires.
+ */
+export interface Registration {
+  /** The namespace, 1 to 255 bytes of UTF-8 */
+  namespace: string
+
+  /** The registering peer's ID as a string (base58btc multihash, as `PeerId.toString()` gives it) */
+  peerId: string
+
+  /** The signed envelope bytes exactly as received: they are served back byte for byte */
+  signedPeerRecord: Uint8Array
+
+  /** The TTL granted to the peer, in seconds */
+  ttl: number
+
+  /** When the registration was made (ms since the epoch, from the store's clock as seen by the caller) */
+  registeredAt: number
+
+  /** When the registration stops being live (ms since the epoch): it is live while `now < expiresAt` */
+  expiresAt: number
+
+  /**
+   * Its place in the store's order: a per-store counter that only grows, also across restarts.
+   * A refresh takes a new, higher position.
+   */
+  position: number
+}
+
+/** What a caller hands to {@link RegistrationStore.upsert}: the store assigns the position */
+export type NewRegistration = Omit<Registration, 'position'>
+
+export interface CountByPeerOptions {
+  /** Leave this namespace out of the count (a refresh of it must not count against a per-peer limit) */
+  excludeNamespace?: string
+}
+
+export interface DiscoverOptions {
+  /** One namespace, or `undefined` for every namespace */
+  namespace?: string
+
+  /** Return only registrations whose position is greater than this; 0 or `undefined` starts at the beginning */
+  after?: number
+
+  /** At most this many registrations (0 is allowed and returns none) */
+  limit: number
+}
+
+export interface DiscoverResult {
+  /** Live registrations in ascending position order */
+  registrations: Registration[]
+
+  /**
+   * The position to resume from: the position of the last registration returned, or `after`
+   * (or 0) when none was returned. Passing it back as `after` continues where this left off.
+   */
+  position: number
+}
+
+/**
+ * The storage behind a rendezvous point. Every adapter (memory, LevelDB, SQLite, yours) implements it
+ * and passes the compliance suite in `@rendezvous/store/compliance`.
+ *
+ * Reads never return an expired registration (`expiresAt <= now`, where `now` comes from the store's
+ * injected clock), whether or not {@link RegistrationStore.expire} has run yet.
+ */
+export interface RegistrationStore {
+  /**
+   * Insert or replace the registration for (namespace, peerId). A replacement takes a new position at
+   * the end of the order. Resolves once the write is durable (for persistent adapters).
+   */
+  upsert (registration: NewRegistration): Promise<Registration>
+
+  /** Remove the registration of one peer in one namespace; resolves `true` if one was there */
+  remove (namespace: string, peerId: string): Promise<boolean>
+
+  /** Remove every registration of one peer; resolves how many were removed */
+  removePeer (peerId: string): Promise<number>
+
+  /** Count the live registrations of one peer */
+  countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number>
+
+  /** Live registrations after a position, in position order */
+  discover (options: DiscoverOptions): Promise<DiscoverResult>
+
+  /** A uniform random sample of at most `limit` live registrations of one namespace, without repeats */
+  sample (namespace: string, limit: number): Promise<Registration[]>
+
+  /** Delete every registration whose expiry has passed; resolves how many were deleted */
+  expire (): Promise<number>
+
+  /** The number of live registrations */
+  count (): Promise<number>
+
+  /** Release the backend; the store must not be used afterwards */
+  close (): Promise<void>
+}
+
+/** Milliseconds since the epoch; stores take one so tests can control time */
+export type Clock = () => number
