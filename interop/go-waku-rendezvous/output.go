@@ -53,14 +53,14 @@ type readyEvent struct {
 }
 
 type registerEvent struct {
-	Event      string `json:"event"`
-	Ns         string `json:"ns"`
-	OK         bool   `json:"ok"`
-	TTL        *int64 `json:"ttl,omitempty"`
-	Status     *int32 `json:"status,omitempty"`
+	Event      string  `json:"event"`
+	Ns         string  `json:"ns"`
+	OK         bool    `json:"ok"`
+	TTL        *int64  `json:"ttl,omitempty"`
+	Status     *int32  `json:"status,omitempty"`
 	StatusText *string `json:"statusText,omitempty"`
-	Envelope   string `json:"envelope,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Envelope   string  `json:"envelope,omitempty"`
+	Error      string  `json:"error,omitempty"`
 	// raw mode only: the exact response frame (length prefix included).
 	Frame string `json:"frame,omitempty"`
 }
@@ -112,10 +112,10 @@ type rawEvent struct {
 	Event string `json:"event"`
 	Sent  string `json:"sent"`
 	// Frame is the response frame, if any arrived before the stream ended.
-	Frame      string  `json:"frame,omitempty"`
-	Type       *int32  `json:"type,omitempty"`
-	StreamEnd  string  `json:"streamEnd,omitempty"`
-	Error      string  `json:"error,omitempty"`
+	Frame     string `json:"frame,omitempty"`
+	Type      *int32 `json:"type,omitempty"`
+	StreamEnd string `json:"streamEnd,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 type doneEvent struct {
@@ -123,7 +123,7 @@ type doneEvent struct {
 	Failed int    `json:"failed"`
 }
 
-func i64p(v int64) *int64    { return &v }
-func i32p(v int32) *int32    { return &v }
-func strp(v string) *string  { return &v }
-func u64p(v uint64) *uint64  { return &v }
+func i64p(v int64) *int64   { return &v }
+func i32p(v int32) *int32   { return &v }
+func strp(v string) *string { return &v }
+func u64p(v uint64) *uint64 { return &v }

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/record"
+	ma "github.com/multiformats/go-multiaddr"
+	rendezvous "github.com/status-im/go-waku-rendezvous"
+	pb "github.com/status-im/go-waku-rendezvous/pb"
+)
+
+// sessionFlags are shared by the client and raw subcommands.
+type sessionFlags struct {
+	fs      *flag.FlagSet
+	server  *string
+	keyFile *string
+	listen  *string
+	strict  *bool
+	opsJSON *string
+	timeout *time.Duration
+}
+
+func newSessionFlags(name string) *sessionFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderrLog.Writer())
+	return &sessionFlags{
+		fs:      fs,
+		server:  fs.String("server", "", "server multiaddr including /p2p/<peer id> (required)"),
+		keyFile: fs.String("key", "", "private key file (created with a new Ed25519 key if missing)"),
+		listen:  fs.String("listen", "/ip4/127.0.0.1/tcp/0", "own listen multiaddr; its address goes into the signed peer record"),
+		strict:  fs.Bool("strict", false, "stop at the first failed op and exit 1"),
+		opsJSON: fs.String("ops-json", "", `ops as a JSON list, e.g. [{"op":"register","ns":"foo","ttl":20}]`),
+		timeout: fs.Duration("timeout", 10*time.Second, "timeout for connecting and for each op"),
+	}
+}
+
+// session is a connected host shared by client and raw mode.
+type session struct {
+	out    *emitter
+	h      host.Host
+	server *peer.AddrInfo
+}
+
+func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitter) (*session, int) {
+	if *sf.server == "" {
+		out.errorf("%s: --server is required", role)
+		return nil, 2
+	}
+	laddr, err := ma.NewMultiaddr(*sf.listen)
+	if err != nil {
+		out.errorf("bad --listen multiaddr: %v", err)
+		return nil, 2
+	}
+	priv, err := loadOrCreateKey(*sf.keyFile)
+	if err != nil {
+		out.errorf("%v", err)
+		return nil, 1
+	}
+	h, err := newHost(priv, []ma.Multiaddr{laddr})
+	if err != nil {
+		out.errorf("host: %v", err)
+		return nil, 1
+	}
+	cctx, cancel := context.WithTimeout(ctx, *sf.timeout)
+	defer cancel()
+	info, protos, err := connectServer(cctx, h, *sf.server, string(rendezvous.RendezvousID_v001))
+	if err != nil {
+		_ = h.Close()
+		out.errorf("%v", err)
+		return nil, 1
+	}
+	out.emit(readyEvent{
+		Event: "ready", Role: role, PeerID: h.ID().String(), Multiaddrs: fullAddrs(h),
+		ServerPeerID: info.ID.String(), ServerProtocols: protos,
+	})
+	return &session{out: out, h: h, server: info}, 0
+}
+
+// runClient drives the reference client (rendezvous.NewRendezvousPoint).
+func runClient(ctx context.Context, args []string, stdout io.Writer) int {
+	out := newEmitter(stdout)
+	sf := newSessionFlags("client")
+	if err := sf.fs.Parse(args); err != nil {
+		return 2
+	}
+	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true})
+	if err != nil {
+		out.errorf("%v", err)
+		return 2
+	}
+	sess, code := openSession(ctx, "client", sf, out)
+	if sess == nil {
+		return code
+	}
+	defer sess.h.Close()
+
+	tap := &tapHost{Host: sess.h}
+	rp := rendezvous.NewRendezvousPoint(tap)
+
+	failed := 0
+	for _, o := range ops {
+		if ctx.Err() != nil {
+			out.errorf("interrupted")
+			return 1
+		}
+		octx, cancel := context.WithTimeout(ctx, *sf.timeout)
+		ok := clientOp(octx, out, tap, rp, o)
+		cancel()
+		if !ok {
+			failed++
+			if *sf.strict {
+				out.emit(doneEvent{Event: "done", Failed: failed})
+				return 1
+			}
+		}
+	}
+	out.emit(doneEvent{Event: "done", Failed: failed})
+	return 0
+}
+
+func clientOp(ctx context.Context, out *emitter, tap *tapHost, rp rendezvous.RendezvousPoint, o op) bool {
+	logf("client op: %s", o)
+	switch o.Name {
+	case "register":
+		tap.reset(nil)
+		ttl, err := rp.Register(ctx, o.Ns, int(o.TTL))
+		written, _ := tap.captured()
+		ev := registerEvent{Event: "register", Ns: o.Ns, OK: err == nil}
+		if env, e := sentEnvelope(written); e == nil {
+			ev.Envelope = hex.EncodeToString(env)
+		}
+		if err != nil {
+			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
+			out.emit(ev)
+			return false
+		}
+		ev.TTL = i64p(int64(ttl / time.Second))
+		out.emit(ev)
+		return true
+
+	case "discover":
+		tap.reset(nil)
+		regs, err := rp.Discover(ctx, o.Ns, int(o.Limit))
+		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, OK: err == nil, Registrations: []registrationJSON{}}
+		if err != nil {
+			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
+			out.emit(ev)
+			return false
+		}
+		_, read := tap.captured()
+		ev.Registrations, ev.Skipped = matchRegistrations(regs, read)
+		out.emit(ev)
+		return true
+
+	case "record":
+		// Let the reference client seal a record (peer ID, host addrs,
+		// seq = unix seconds) and capture it from a fake stream, so
+		// nothing is sent to the server.
+		reply, err := frame(&pb.Message{
+			Type:             pb.Message_REGISTER_RESPONSE,
+			RegisterResponse: &pb.Message_RegisterResponse{Status: pb.Message_OK, Ttl: rendezvous.DefaultTTL},
+		})
+		if err != nil {
+			out.errorf("record: %v", err)
+			return false
+		}
+		tap.reset(reply)
+		_, err = rp.Register(ctx, "record", rendezvous.DefaultTTL)
+		written, _ := tap.captured()
+		tap.reset(nil)
+		if err != nil {
+			out.errorf("record: %v", err)
+			return false
+		}
+		env, err := sentEnvelope(written)
+		if err != nil {
+			out.errorf("record: %v", err)
+			return false
+		}
+		_, rec, err := record.ConsumeEnvelope(env, peer.PeerRecordEnvelopeDomain)
+		if err != nil {
+			out.errorf("record: sealed record does not verify: %v", err)
+			return false
+		}
+		pr := rec.(*peer.PeerRecord)
+		out.emit(recordEvent{Event: "record", PeerID: pr.PeerID.String(), Addrs: addrStrings(pr), Seq: pr.Seq, Envelope: hex.EncodeToString(env)})
+		return true
+
+	case "sleep":
+		return doSleep(ctx, out, o.Ms)
+	}
+	out.errorf("unsupported op %q", o.Name)
+	return false
+}
+
+func doSleep(ctx context.Context, out *emitter, ms int64) bool {
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		if ctx.Err() == context.DeadlineExceeded {
+			// the per-op timeout does not apply to sleep
+			<-t.C
+		} else {
+			out.errorf("interrupted")
+			return false
+		}
+	}
+	out.emit(sleepEvent{Event: "sleep", Ms: ms})
+	return true
+}
+
+// fillRzError surfaces the reference's RendezvousError (Status, Text) or
+// falls back to the plain error text.
+func fillRzError(err error, status **int32, text **string, msg *string) {
+	var rz rendezvous.RendezvousError
+	if errors.As(err, &rz) {
+		*status = i32p(int32(rz.Status))
+		*text = strp(rz.Text)
+	}
+	*msg = err.Error()
+}
+
+// sentEnvelope extracts signedPeerRecord from the REGISTER frame the
+// reference client wrote.
+func sentEnvelope(written []byte) ([]byte, error) {
+	msgs, err := readFrames(written)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) != 1 || msgs[0].GetRegister() == nil {
+		return nil, fmt.Errorf("expected one REGISTER frame, captured %d frames", len(msgs))
+	}
+	return msgs[0].GetRegister().GetSignedPeerRecord(), nil
+}
+
+// matchRegistrations pairs the registrations returned by the reference
+// client (which drops entries it cannot parse) with the raw registrations
+// of the captured DISCOVER_RESPONSE, to report the exact envelope bytes.
+func matchRegistrations(regs []rendezvous.Registration, read []byte) ([]registrationJSON, int) {
+	var raw []*pb.Message_Register
+	if msgs, err := readFrames(read); err == nil && len(msgs) == 1 {
+		raw = msgs[0].GetDiscoverResponse().GetRegistrations()
+	} else {
+		logf("could not decode captured DISCOVER_RESPONSE (%d bytes): %v", len(read), err)
+	}
+	out := []registrationJSON{}
+	j := 0
+	for _, r := range raw {
+		if j >= len(regs) {
+			break
+		}
+		rec, err := decodeEnvelope(r.GetSignedPeerRecord())
+		if err != nil || rec.PeerID != regs[j].Peer.ID || r.GetNs() != regs[j].Ns {
+			continue
+		}
+		out = append(out, regJSON(regs[j], r.GetSignedPeerRecord(), u64p(rec.Seq)))
+		j++
+	}
+	// Should not happen; keep whatever the reference returned.
+	for ; j < len(regs); j++ {
+		out = append(out, regJSON(regs[j], nil, nil))
+	}
+	skipped := len(raw) - len(regs)
+	if skipped < 0 {
+		skipped = 0
+	}
+	return out, skipped
+}
+
+func regJSON(r rendezvous.Registration, env []byte, seq *uint64) registrationJSON {
+	addrs := []string{}
+	for _, a := range r.Peer.Addrs {
+		addrs = append(addrs, a.String())
+	}
+	return registrationJSON{Ns: r.Ns, PeerID: r.Peer.ID.String(), Addrs: addrs, TTL: int64(r.Ttl), Seq: seq, Envelope: hex.EncodeToString(env)}
+}
