@@ -1,7 +1,53 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * A persistent {@link RegistrationStore} for rendezvous points in one SQLite file, on better-sqlite3:
+ * WAL journal, prepared statements, indexes for discover, sample, expiry and per-peer counts, and a
+ * versioned schema migrated at open.
+ *
+ * @example
+ *
+ * ```ts
+ * import { sqliteStore } from '@rendezvous/store-sqlite'
+ *
+ * const store = await sqliteStore({ path: './registrations.sqlite' })
+ * await store.upsert({ namespace: 'chat', peerId: '12D3KooW…', signedPeerRecord, ttl: 7200, registeredAt: Date.now(), expiresAt: Date.now() + 7_200_000 })
+ * const { registrations, position } = await store.discover({ namespace: 'chat', limit: 100 })
+ * await store.close()
+ * ```
  */
 
-export {}
+import { DEFAULT_SYNCHRONOUS } from './constants.ts'
+import { SqliteRegistrationStore } from './sqlite-store.ts'
+import type { Synchronous } from './constants.ts'
+import type { Clock, RegistrationStore } from '@rendezvous/store'
+
+export type { Synchronous } from './constants.ts'
+export { CorruptStoreError, IncompatibleSchemaError, StoreClosedError, InvalidLimitError, InvalidNamespaceError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
+export { SCHEMA_VERSION } from './schema.ts'
+
+/** How to open a SQLite registration store */
+export interface SqliteStoreInit {
+  /** The database file; created with its schema if it does not exist */
+  path: string
+
+  /** Where "now" comes from, in ms since the epoch (default `Date.now`) */
+  clock?: Clock
+
+  /**
+   * `NORMAL` (default): an upsert that resolved survives a crash of the process, the last ones may be
+   * lost if the OS crashes or power fails. `FULL`: survives both, with an fsync per upsert.
+   */
+  synchronous?: Synchronous
+}
+
+/**
+ * Opens (creating if needed) the SQLite registration store at `init.path`.
+ *
+ * It is async, like the other persistent stores, because opening reads and checks what is on disk: a file
+ * that is not a SQLite database rejects with {@link CorruptStoreError}, one written by a newer schema with
+ * {@link IncompatibleSchemaError}, and in both cases the file is left untouched.
+ */
+export async function sqliteStore (init: SqliteStoreInit): Promise<RegistrationStore> {
+  return new SqliteRegistrationStore(init.path, init.clock ?? Date.now, init.synchronous ?? DEFAULT_SYNCHRONOUS)
+}
