@@ -1,0 +1,131 @@
+import { InvalidMessageError, UnknownEnumValueError } from './errors.ts'
+
+/**
+ * protons' generated decoders trust the wire: they read a field by its number whatever its wire type
+ * says, and throw a bare `Error` on an unknown enum value. A peer's bytes are untrusted, so every
+ * message is first walked against its schema here, which names exactly what is wrong with a typed
+ * error. After this pass protons decodes input it can handle.
+ */
+
+type FieldSchema =
+  | { name: string, kind: 'varint' }
+  | { name: string, kind: 'enum', values: ReadonlySet<number> }
+  | { name: string, kind: 'string' }
+  | { name: string, kind: 'bytes' }
+  | { name: string, kind: 'message', schema: MessageSchema }
+
+/** Field number to field, for the fields a dialect defines; other field numbers are skipped */
+export type MessageSchema = ReadonlyMap<number, FieldSchema>
+
+const WIRE_VARINT = 0
+const WIRE_FIXED64 = 1
+const WIRE_LENGTH_DELIMITED = 2
+const WIRE_FIXED32 = 5
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+interface Varint {
+  /** The low 32 bits, as protobuf's int32 and enum decoders read them */
+  low32: number
+  /** The value if it is below 2^53, otherwise an approximation above it */
+  value: number
+  next: number
+}
+
+function readVarint (buf: Uint8Array, pos: number, end: number, path: string): Varint {
+  let low32 = 0
+  let value = 0
+  for (let i = 0; i < 10; i++) {
+    if (pos >= end) {
+      throw new InvalidMessageError(`truncated varint in ${path}`)
+    }
+    const b = buf[pos++]
+    if (i < 5) {
+      // bits past 32 fall off, exactly as an int32 read truncates them
+      low32 |= (b & 0x7f) << (7 * i)
+    }
+    value += (b & 0x7f) * 2 ** (7 * i)
+    if ((b & 0x80) === 0) {
+      return { low32: low32 | 0, value, next: pos }
+    }
+  }
+  throw new InvalidMessageError(`varint longer than 10 bytes in ${path}`)
+}
+
+function wireTypeOf (field: FieldSchema): number {
+  return field.kind === 'varint' || field.kind === 'enum' ? WIRE_VARINT : WIRE_LENGTH_DELIMITED
+}
+
+/**
+ * Check that `buf[start, end)` is a valid encoding of a message of the given schema.
+ *
+ * @throws {InvalidMessageError} with a description of the first problem found
+ */
+export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 'Message', start = 0, end = buf.byteLength): void {
+  let pos = start
+  while (pos < end) {
+    const tag = readVarint(buf, pos, end, `${path} tag`)
+    pos = tag.next
+    const fieldNumber = Math.floor(tag.value / 8)
+    const wireType = tag.value % 8
+    if (fieldNumber === 0 || tag.value >= 2 ** 32) {
+      throw new InvalidMessageError(`invalid field number ${fieldNumber} in ${path}`)
+    }
+    const field = schema.get(fieldNumber)
+    const fieldPath = `${path}.${field?.name ?? String(fieldNumber)}`
+    if (field != null && wireTypeOf(field) !== wireType) {
+      throw new InvalidMessageError(`${fieldPath} has wire type ${wireType}, expected ${wireTypeOf(field)}`)
+    }
+
+    switch (wireType) {
+      case WIRE_VARINT: {
+        const v = readVarint(buf, pos, end, fieldPath)
+        pos = v.next
+        if (field?.kind === 'enum' && !field.values.has(v.low32)) {
+          throw new UnknownEnumValueError(fieldPath, v.low32)
+        }
+        break
+      }
+      case WIRE_FIXED64:
+        pos += 8
+        break
+      case WIRE_FIXED32:
+        pos += 4
+        break
+      case WIRE_LENGTH_DELIMITED: {
+        const len = readVarint(buf, pos, end, `${fieldPath} length`)
+        pos = len.next
+        if (len.value > end - pos) {
+          throw new InvalidMessageError(`${fieldPath} announces ${len.value} bytes but only ${end - pos} remain`)
+        }
+        const fieldEnd = pos + len.value
+        if (field?.kind === 'string') {
+          try {
+            utf8.decode(buf.subarray(pos, fieldEnd))
+          } catch {
+            throw new InvalidMessageError(`${fieldPath} is not valid UTF-8`)
+          }
+        } else if (field?.kind === 'message') {
+          validateMessage(buf, field.schema, fieldPath, pos, fieldEnd)
+        }
+        pos = fieldEnd
+        break
+      }
+      default:
+        // 3 and 4 are the deprecated groups, which neither dialect uses; 6 and 7 do not exist
+        throw new InvalidMessageError(`unsupported wire type ${wireType} in ${fieldPath}`)
+    }
+  }
+  if (pos > end) {
+    throw new InvalidMessageError(`truncated fixed-width field in ${path}`)
+  }
+}
+
+/** Schema builders, so that each dialect declares its fields in one readable table */
+export const field = {
+  varint: (name: string): FieldSchema => ({ name, kind: 'varint' }),
+  enum: (name: string, values: Iterable<number>): FieldSchema => ({ name, kind: 'enum', values: new Set(values) }),
+  string: (name: string): FieldSchema => ({ name, kind: 'string' }),
+  bytes: (name: string): FieldSchema => ({ name, kind: 'bytes' }),
+  message: (name: string, schema: MessageSchema): FieldSchema => ({ name, kind: 'message', schema })
+}
