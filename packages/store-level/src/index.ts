@@ -1,7 +1,47 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * A persistent {@link RegistrationStore} for rendezvous points in a LevelDB directory, on classic-level:
+ * a primary keyspace of records plus order, per-namespace order, expiry and per-peer indexes, every
+ * change one atomic batch, the position counter persisted with it.
+ *
+ * @example
+ *
+ * ```ts
+ * import { levelStore } from '@rendezvous/store-level'
+ *
+ * const store = await levelStore({ path: './registrations' })
+ * await store.upsert({ namespace: 'chat', peerId: '12D3KooW…', signedPeerRecord, ttl: 7200, registeredAt: Date.now(), expiresAt: Date.now() + 7_200_000 })
+ * const { registrations, position } = await store.discover({ namespace: 'chat', limit: 100 })
+ * await store.close()
+ * ```
  */
 
-export {}
+import { openDatabase } from './database.ts'
+import { LevelRegistrationStore } from './level-store.ts'
+import type { Clock, RegistrationStore } from '@rendezvous/store'
+
+export { SCHEMA_VERSION } from './constants.ts'
+export { CorruptStoreError, IncompatibleSchemaError, StoreClosedError, InvalidLimitError, InvalidNamespaceError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
+
+/** How to open a LevelDB registration store */
+export interface LevelStoreInit {
+  /** The database directory; created if it does not exist */
+  path: string
+
+  /** Where "now" comes from, in ms since the epoch (default `Date.now`) */
+  clock?: Clock
+}
+
+/**
+ * Opens (creating if needed) the LevelDB registration store at `init.path`.
+ *
+ * It is async because opening LevelDB is, and because it reads the schema version and the persisted
+ * position counter before handing out the store. A damaged or foreign directory rejects with
+ * {@link CorruptStoreError}, one from a newer schema with {@link IncompatibleSchemaError}; neither is
+ * written to.
+ */
+export async function levelStore (init: LevelStoreInit): Promise<RegistrationStore> {
+  const { db, state } = await openDatabase(init.path)
+  return new LevelRegistrationStore(init.path, db, state, init.clock ?? Date.now)
+}

@@ -1,0 +1,12 @@
+/** The layout version this code writes; a database at a higher version is refused */
+export const SCHEMA_VERSION = 1
+
+/**
+ * A file beside LevelDB's own that repeats the schema version. It is read before LevelDB opens the
+ * directory, because LevelDB's recovery at open rewrites its log into table files: a database from a
+ * newer version is refused before a byte of it changes.
+ */
+export const SCHEMA_FILE = 'RENDEZVOUS_SCHEMA'
+
+/** How many index entries one step of a scan reads at once */
+export const SCAN_CHUNK = 1000

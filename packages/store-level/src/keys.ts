@@ -1,0 +1,146 @@
+/**
+ * The key layout, one byte of prefix per keyspace (see the README for the full table). Every key and
+ * value is binary. Namespaces are 1-255 bytes of UTF-8, so one length byte in front of them makes each
+ * namespace a prefix no other namespace shares; peer IDs get a 2-byte length for the same reason.
+ * UTF-8 never contains the byte 0xff, which is used as the upper bound of prefix ranges.
+ */
+
+export const PREFIX_META = 0x6d // 'm'
+export const PREFIX_RECORD = 0x72 // 'r': (namespace, peer) → record
+export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, peer)
+export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → (expiresAt, peer)
+export const PREFIX_EXPIRY = 0x65 // 'e': (expiresAt, position) → (namespace, peer)
+export const PREFIX_PEER = 0x70 // 'p': (peer, namespace) → expiresAt
+
+export const KEY_SCHEMA_VERSION = Buffer.from([PREFIX_META, ...Buffer.from('schema-version')])
+export const KEY_STATE = Buffer.from([PREFIX_META, ...Buffer.from('state')])
+
+const POSITION_BYTES = 8
+const TWO_32 = 2 ** 32
+
+export function writePosition (target: Buffer, offset: number, position: number): void {
+  target.writeUInt32BE(Math.floor(position / TWO_32), offset)
+  target.writeUInt32BE(position >>> 0, offset + 4)
+}
+
+export function readPosition (source: Uint8Array, offset: number): number {
+  const view = source as Buffer
+  return view.readUInt32BE(offset) * TWO_32 + view.readUInt32BE(offset + 4)
+}
+
+/**
+ * A float64 as 8 bytes whose unsigned byte order is the numeric order: positive numbers get their sign
+ * bit set, negative ones have every bit flipped.
+ */
+export function writeSortableNumber (target: Buffer, offset: number, value: number): void {
+  target.writeDoubleBE(value === 0 ? 0 : value, offset)
+
+  if ((target[offset] & 0x80) === 0) {
+    target[offset] |= 0x80
+  } else {
+    for (let i = offset; i < offset + 8; i++) {
+      target[i] = ~target[i] & 0xff
+    }
+  }
+}
+
+export function readSortableNumber (source: Uint8Array, offset: number): number {
+  const bytes = Buffer.from(source.buffer, source.byteOffset + offset, 8)
+  const copy = Buffer.allocUnsafe(8)
+
+  if ((bytes[0] & 0x80) !== 0) {
+    bytes.copy(copy)
+    copy[0] &= 0x7f
+  } else {
+    for (let i = 0; i < 8; i++) {
+      copy[i] = ~bytes[i] & 0xff
+    }
+  }
+
+  return copy.readDoubleBE(0)
+}
+
+/** A namespace or peer ID as the bytes used in keys */
+export function utf8 (text: string): Buffer {
+  return Buffer.from(text, 'utf8')
+}
+
+/** (namespace, peer): the primary key's body, also stored in index values to point back at a record */
+export function registrationKeyBody (namespace: Buffer, peer: Buffer): Buffer {
+  const body = Buffer.allocUnsafe(1 + namespace.byteLength + peer.byteLength)
+  body[0] = namespace.byteLength
+  namespace.copy(body, 1)
+  peer.copy(body, 1 + namespace.byteLength)
+  return body
+}
+
+export function splitRegistrationKeyBody (body: Uint8Array, offset: number): { namespace: Buffer, peer: Buffer } {
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  const length = buf[offset]
+  return {
+    namespace: buf.subarray(offset + 1, offset + 1 + length),
+    peer: buf.subarray(offset + 1 + length)
+  }
+}
+
+export function recordKey (body: Buffer): Buffer {
+  return Buffer.concat([Buffer.of(PREFIX_RECORD), body])
+}
+
+export function orderKey (position: number): Buffer {
+  const key = Buffer.allocUnsafe(1 + POSITION_BYTES)
+  key[0] = PREFIX_ORDER
+  writePosition(key, 1, position)
+  return key
+}
+
+/** `n`, namespace length, namespace: every per-namespace order key starts with it */
+export function namespaceOrderPrefix (namespace: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(2 + namespace.byteLength)
+  prefix[0] = PREFIX_NAMESPACE_ORDER
+  prefix[1] = namespace.byteLength
+  namespace.copy(prefix, 2)
+  return prefix
+}
+
+export function namespaceOrderKey (namespacePrefix: Buffer, position: number): Buffer {
+  const key = Buffer.allocUnsafe(namespacePrefix.byteLength + POSITION_BYTES)
+  namespacePrefix.copy(key, 0)
+  writePosition(key, namespacePrefix.byteLength, position)
+  return key
+}
+
+export function expiryKey (expiresAt: number, position: number): Buffer {
+  const key = Buffer.allocUnsafe(1 + 8 + POSITION_BYTES)
+  key[0] = PREFIX_EXPIRY
+  writeSortableNumber(key, 1, expiresAt)
+  writePosition(key, 9, position)
+  return key
+}
+
+/** The last possible expiry key at `expiresAt`: everything up to it has expired at that instant */
+export function expiryUpperBound (expiresAt: number): Buffer {
+  const key = Buffer.alloc(1 + 8 + POSITION_BYTES, 0xff)
+  key[0] = PREFIX_EXPIRY
+  writeSortableNumber(key, 1, expiresAt)
+  return key
+}
+
+export function peerPrefix (peer: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(3 + peer.byteLength)
+  prefix[0] = PREFIX_PEER
+  prefix.writeUInt16BE(peer.byteLength, 1)
+  peer.copy(prefix, 3)
+  return prefix
+}
+
+export function peerKey (peerPrefixBytes: Buffer, namespace: Buffer): Buffer {
+  return Buffer.concat([peerPrefixBytes, namespace])
+}
+
+/** Appends 0xff bytes: the exclusive upper bound of every key that starts with `prefix` and continues with UTF-8 or a position */
+export function prefixUpperBound (prefix: Buffer, extra = 1): Buffer {
+  return Buffer.concat([prefix, Buffer.alloc(extra, 0xff)])
+}
+
+export const POSITION_LENGTH = POSITION_BYTES
