@@ -1,7 +1,78 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * A rendezvous point as a js-libp2p v3 service. It serves `/rendezvous/1.0.0` (the libp2p
+ * specification) and `/vac/waku/rendezvous/0.0.1` (compatible with go-waku-rendezvous) from one
+ * {@link RegistrationStore}, so a peer registered over one dialect is discovered over the other.
+ *
+ * - REGISTER: only a peer can register itself (the envelope's key, the record's peer ID and the
+ *   connection's remote peer are one peer); each distinct envelope's signature is verified once; per-peer
+ *   and global caps; a rejected REGISTER changes nothing.
+ * - DISCOVER: 0.0.1 returns a uniform random sample with the granted TTL; 1.0.0 pages in store order with
+ *   stateless HMAC cookies (valid across restarts with the same secret and a persistent store) and the
+ *   remaining TTL.
+ * - Limits on frame size per direction, streams per connection, and time (idle and dripping streams are
+ *   cut off); E_INTERNAL_ERROR never carries internal detail; periodic expiry; libp2p metrics.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { noise } from '@chainsafe/libp2p-noise'
+ * import { identify } from '@libp2p/identify'
+ * import { tcp } from '@libp2p/tcp'
+ * import { yamux } from '@libp2p/yamux'
+ * import { createLibp2p } from 'libp2p'
+ * import { rendezvousServer } from '@rendezvous/server'
+ * import { sqliteStore } from '@rendezvous/store-sqlite'
+ *
+ * const store = await sqliteStore({ path: './rendezvous-data/registrations.sqlite' })
+ * const node = await createLibp2p({
+ *   addresses: { listen: ['/ip4/0.0.0.0/tcp/8000'] },
+ *   transports: [tcp()],
+ *   connectionEncrypters: [noise()],
+ *   streamMuxers: [yamux()],
+ *   services: {
+ *     identify: identify(),
+ *     rendezvous: rendezvousServer({ store, ttl: { min: 60 } })
+ *   }
+ * })
+ * console.info(node.getMultiaddrs().map(String))
+ * // later: await node.stop(); await store.close()
+ * ```
  */
 
-export {}
+import { RendezvousServer } from './server.ts'
+import type { RendezvousServerInit } from './config.ts'
+import type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
+
+export { RendezvousServer } from './server.ts'
+export type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
+export type { RendezvousServerInit } from './config.ts'
+export type { RendezvousServerStats } from './stats.ts'
+export type { VerifiedEnvelope, OpenPeerRecord } from './verification-cache.ts'
+export { VerificationCache, EnvelopeVerifier } from './verification-cache.ts'
+export { RequestHandler } from './request-handler.ts'
+export { resolveConfig } from './config.ts'
+export type { ServerConfig } from './config.ts'
+export { mintCookie, openCookie, generateCookieSecret, validateCookieSecret } from './cookie.ts'
+export {
+  RendezvousServerError, InvalidServerConfigError, InvalidCookieError, StreamTimeoutError, UnexpectedMessageError,
+  ServerStoppingError
+} from './errors.ts'
+export {
+  COOKIE_BYTES, COOKIE_VERSION, COOKIE_SECRET_MIN_BYTES, DEFAULT_TTL, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL,
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_STREAM_TIMEOUT,
+  DEFAULT_IDLE_TIMEOUT, DEFAULT_VERIFICATION_CACHE_SIZE, DEFAULT_EXPIRY_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT,
+  INTERNAL_ERROR_TEXT
+} from './constants.ts'
+
+/**
+ * The rendezvous point service factory, for `createLibp2p({ services: { rendezvous: rendezvousServer({ store }) } })`.
+ *
+ * @param init - the store and options; see {@link RendezvousServerInit} for every default
+ * @param hooks - test and benchmark seams
+ * @throws {InvalidServerConfigError} when the libp2p node builds the service with a bad option
+ */
+export function rendezvousServer (init: RendezvousServerInit, hooks?: RendezvousServerHooks): (components: RendezvousServerComponents) => RendezvousServer {
+  return (components) => new RendezvousServer(components, init, hooks)
+}

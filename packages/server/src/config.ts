@@ -1,0 +1,236 @@
+import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, rendezvous, waku } from '@rendezvous/codec'
+import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
+import {
+  DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
+  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE
+} from './constants.ts'
+import { InvalidServerConfigError } from './errors.ts'
+import type { Dialect, TtlPolicy } from '@rendezvous/codec'
+import type { RegistrationStore } from '@rendezvous/store'
+
+/** Everything a {@link RendezvousServerInit} can set; only `store` is required */
+export interface RendezvousServerInit {
+  /** Where registrations live. The server never closes it: its owner does, after `node.stop()` */
+  store: RegistrationStore
+
+  /**
+   * The dialects to serve, each on its own protocol ID, all on the one store.
+   *
+   * @default [rendezvous, waku]
+   */
+  dialects?: Dialect[]
+
+  /**
+   * The TTL window of `/rendezvous/1.0.0`, in seconds: a REGISTER without a ttl gets `default`; one outside
+   * `[min, max]` gets E_INVALID_TTL. (`/vac/waku/rendezvous/0.0.1` keeps the reference's fixed window
+   * `[0, 20]`, 0 meaning 20.)
+   *
+   * @default { default: 7200, min: 7200, max: 259200 }
+   */
+  ttl?: Partial<TtlPolicy>
+
+  /**
+   * Live registrations one peer may hold across namespaces (and dialects). A refresh of a (peer, namespace)
+   * it already holds does not count. Over it, REGISTER answers E_NOT_AUTHORIZED.
+   *
+   * @default 1000
+   */
+  maxRegistrationsPerPeer?: number
+
+  /**
+   * Live registrations the point holds in total. Over it, a REGISTER that is not a refresh answers
+   * E_UNAVAILABLE.
+   *
+   * @default Infinity
+   */
+  maxRegistrations?: number
+
+  /**
+   * The most registrations one DISCOVER returns; a larger (or absent, or 0) limit is lowered to it.
+   *
+   * @default 1000
+   */
+  maxDiscoverLimit?: number
+
+  /**
+   * The HMAC-SHA256 key of `/rendezvous/1.0.0` cookies, at least 16 bytes. Persist it together with a
+   * persistent store and cookies keep working across restarts. Without it, a random key per process.
+   */
+  cookieSecret?: Uint8Array
+
+  /**
+   * Streams per connection and protocol a peer may have open at once.
+   *
+   * @default 16
+   */
+  maxInboundStreams?: number
+
+  /**
+   * Serve peers on limited (relayed) connections too.
+   *
+   * @default false
+   */
+  runOnLimitedConnection?: boolean
+
+  /**
+   * The largest request frame accepted, in bytes; a larger length prefix aborts the stream before
+   * anything is buffered.
+   *
+   * @default 16384
+   */
+  maxRequestBytes?: number
+
+  /**
+   * The largest response frame sent, in bytes; a DISCOVER_RESPONSE is cut to fit (with a cookie that
+   * resumes after the last registration sent).
+   *
+   * @default 4194304
+   */
+  maxResponseBytes?: number
+
+  /**
+   * Ms a request may take to arrive complete, counted from its first byte (from the stream opening, for a
+   * stream's first request). A peer that opens a stream and sends nothing, or drips bytes, is cut off.
+   *
+   * @default 10000
+   */
+  streamTimeout?: number
+
+  /**
+   * Ms a stream may wait, after an answer, for the first byte of its next request.
+   *
+   * @default 150000
+   */
+  idleTimeout?: number
+
+  /**
+   * Ms `stop()` waits for requests in flight to be answered before aborting their streams.
+   *
+   * @default 5000
+   */
+  shutdownTimeout?: number
+
+  /**
+   * Verified envelopes remembered (least recently used first out), so that a refresh with byte-identical
+   * envelope bytes skips the signature check. 0 disables the cache.
+   *
+   * @default 10000
+   */
+  verificationCacheSize?: number
+
+  /**
+   * Ms between expiry passes (`store.expire()`); 0 disables the timer (reads still never return expired
+   * registrations).
+   *
+   * @default 60000
+   */
+  expiryInterval?: number
+
+  /**
+   * Milliseconds since the epoch, for tests. Give the store the same clock.
+   *
+   * @default Date.now
+   */
+  clock?: () => number
+}
+
+/** The init with every default applied and checked */
+export interface ServerConfig {
+  store: RegistrationStore
+  dialects: Dialect[]
+  ttl: Readonly<TtlPolicy>
+  maxRegistrationsPerPeer: number
+  maxRegistrations: number
+  maxDiscoverLimit: number
+  cookieSecret: Uint8Array
+  maxInboundStreams: number
+  runOnLimitedConnection: boolean
+  maxRequestBytes: number
+  maxResponseBytes: number
+  streamTimeout: number
+  idleTimeout: number
+  shutdownTimeout: number
+  verificationCacheSize: number
+  expiryInterval: number
+  clock: () => number
+}
+
+function integer (name: string, value: number | undefined, fallback: number, min: number, allowInfinity = false): number {
+  const v = value ?? fallback
+  if (typeof v !== 'number' || Number.isNaN(v) || v < min || (!Number.isSafeInteger(v) && !(allowInfinity && v === Infinity))) {
+    throw new InvalidServerConfigError(`${name} must be ${allowInfinity ? 'Infinity or ' : ''}an integer >= ${min}, got ${String(v)}`)
+  }
+  return v
+}
+
+/**
+ * Apply defaults and check every option.
+ *
+ * @throws {InvalidServerConfigError} naming the first bad option
+ */
+export function resolveConfig (init: RendezvousServerInit): ServerConfig {
+  if (init == null || typeof init !== 'object') {
+    throw new InvalidServerConfigError('rendezvousServer needs an init object with a store')
+  }
+  const store = init.store
+  if (store == null || typeof store.upsert !== 'function' || typeof store.discover !== 'function' || typeof store.sample !== 'function') {
+    throw new InvalidServerConfigError('init.store must be a RegistrationStore')
+  }
+
+  const dialects = init.dialects ?? [rendezvous, waku]
+  if (!Array.isArray(dialects) || dialects.length === 0) {
+    throw new InvalidServerConfigError('init.dialects must list at least one dialect')
+  }
+  const protocols = new Set<string>()
+  for (const dialect of dialects) {
+    if (dialect?.protocol == null || typeof dialect.decode !== 'function') {
+      throw new InvalidServerConfigError('init.dialects must hold Dialect values from @rendezvous/codec')
+    }
+    if (protocols.has(dialect.protocol)) {
+      throw new InvalidServerConfigError(`dialect ${dialect.protocol} is listed twice`)
+    }
+    protocols.add(dialect.protocol)
+  }
+
+  const min = integer('ttl.min', init.ttl?.min, DEFAULT_MIN_TTL, 1)
+  const max = integer('ttl.max', init.ttl?.max, Math.max(DEFAULT_MAX_TTL, min), 1)
+  const fallbackDefault = Math.min(Math.max(DEFAULT_TTL, min), max)
+  const def = integer('ttl.default', init.ttl?.default, fallbackDefault, 1)
+  if (!(min <= def && def <= max)) {
+    throw new InvalidServerConfigError(`the TTL window needs ttl.min <= ttl.default <= ttl.max, got ${min} <= ${def} <= ${max}`)
+  }
+
+  let cookieSecret: Uint8Array
+  if (init.cookieSecret != null) {
+    validateCookieSecret(init.cookieSecret)
+    cookieSecret = init.cookieSecret.slice()
+  } else {
+    cookieSecret = generateCookieSecret()
+  }
+
+  const clock = init.clock ?? Date.now
+  if (typeof clock !== 'function') {
+    throw new InvalidServerConfigError('init.clock must be a function returning ms since the epoch')
+  }
+
+  return {
+    store,
+    dialects: [...dialects],
+    ttl: Object.freeze({ default: def, min, max }),
+    maxRegistrationsPerPeer: integer('maxRegistrationsPerPeer', init.maxRegistrationsPerPeer, DEFAULT_MAX_REGISTRATIONS_PER_PEER, 1, true),
+    maxRegistrations: integer('maxRegistrations', init.maxRegistrations, Infinity, 1, true),
+    maxDiscoverLimit: integer('maxDiscoverLimit', init.maxDiscoverLimit, DEFAULT_MAX_DISCOVER_LIMIT, 1),
+    cookieSecret,
+    maxInboundStreams: integer('maxInboundStreams', init.maxInboundStreams, DEFAULT_MAX_INBOUND_STREAMS, 1),
+    runOnLimitedConnection: init.runOnLimitedConnection ?? false,
+    maxRequestBytes: integer('maxRequestBytes', init.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 64),
+    maxResponseBytes: integer('maxResponseBytes', init.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1024),
+    streamTimeout: integer('streamTimeout', init.streamTimeout, DEFAULT_STREAM_TIMEOUT, 1),
+    idleTimeout: integer('idleTimeout', init.idleTimeout, DEFAULT_IDLE_TIMEOUT, 1),
+    shutdownTimeout: integer('shutdownTimeout', init.shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT, 0),
+    verificationCacheSize: integer('verificationCacheSize', init.verificationCacheSize, DEFAULT_VERIFICATION_CACHE_SIZE, 0),
+    expiryInterval: integer('expiryInterval', init.expiryInterval, DEFAULT_EXPIRY_INTERVAL, 0),
+    clock
+  }
+}

@@ -1,0 +1,53 @@
+/** Cookie format version; a cookie of another version is refused */
+export const COOKIE_VERSION = 1
+
+/** Bytes of the truncated HMAC-SHA256 in a cookie: 128 bits are beyond forging by guessing */
+export const COOKIE_MAC_BYTES = 16
+
+/** version + u64 position + MAC */
+export const COOKIE_BYTES = 1 + 8 + COOKIE_MAC_BYTES
+
+/** An HMAC key shorter than this is too easy to guess */
+export const COOKIE_SECRET_MIN_BYTES = 16
+
+/** The spec's recommendation (and rust-libp2p's default window) for `/rendezvous/1.0.0`, in seconds */
+export const DEFAULT_TTL = 7200
+export const DEFAULT_MIN_TTL = 7200
+export const DEFAULT_MAX_TTL = 72 * 3600
+
+/** The spec recommends at most 1000 registrations per peer and 1000 per DISCOVER */
+export const DEFAULT_MAX_REGISTRATIONS_PER_PEER = 1000
+export const DEFAULT_MAX_DISCOVER_LIMIT = 1000
+
+/** Per connection: a client needs one stream per concurrent request; more is abuse */
+export const DEFAULT_MAX_INBOUND_STREAMS = 16
+
+/**
+ * A request must arrive complete within this many ms of its first byte (or of the stream opening, for the
+ * first request). A REGISTER is at most a few KiB: anything slower is a peer dripping bytes to hold a slot.
+ */
+export const DEFAULT_STREAM_TIMEOUT = 10_000
+
+/**
+ * How long a stream may wait, after an answer, for the first byte of its next request. Above two minutes
+ * because go-waku-rendezvous's DiscoverAsync reuses one stream with a DISCOVER every 2 minutes.
+ */
+export const DEFAULT_IDLE_TIMEOUT = 150_000
+
+/** Entries of the verified-envelope cache: about 200 bytes each */
+export const DEFAULT_VERIFICATION_CACHE_SIZE = 10_000
+
+/** How often expired registrations are deleted, in ms; reads never return them in between */
+export const DEFAULT_EXPIRY_INTERVAL = 60_000
+
+/** How long `stop()` waits for requests in flight before aborting their streams, in ms */
+export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000
+
+/** The text of every E_INTERNAL_ERROR: the detail goes to the log, never to a peer */
+export const INTERNAL_ERROR_TEXT = 'internal error'
+
+/** Bytes a DISCOVER_RESPONSE needs besides its registrations (type, status, text, cookie, their tags) */
+export const DISCOVER_RESPONSE_OVERHEAD = 128
+
+/** Bytes one registration adds to a DISCOVER_RESPONSE besides its envelope and namespace (tags, lengths, ttl) */
+export const REGISTRATION_OVERHEAD = 32

@@ -1,0 +1,42 @@
+/**
+ * Errors the server raises on purpose. Each class has its own `name`, so callers can match them with
+ * `err.name === 'InvalidCookieError'` even when two copies of this package are installed.
+ */
+export class RendezvousServerError extends Error {
+  static readonly name: string = 'RendezvousServerError'
+  override readonly name: string = 'RendezvousServerError'
+}
+
+/** An init option is out of range; thrown by the factory, before anything starts */
+export class InvalidServerConfigError extends RendezvousServerError {
+  static readonly name = 'InvalidServerConfigError'
+  override readonly name = 'InvalidServerConfigError'
+}
+
+/** A cookie that this server did not mint for this namespace: malformed, forged, altered or for another namespace */
+export class InvalidCookieError extends RendezvousServerError {
+  static readonly name = 'InvalidCookieError'
+  override readonly name = 'InvalidCookieError'
+}
+
+/** A stream sent no request, or not a complete one, in the time allowed; the stream is aborted with it */
+export class StreamTimeoutError extends RendezvousServerError {
+  static readonly name = 'StreamTimeoutError'
+  override readonly name = 'StreamTimeoutError'
+}
+
+/** A peer sent a message a client never sends (a response); the stream is aborted with it */
+export class UnexpectedMessageError extends RendezvousServerError {
+  static readonly name = 'UnexpectedMessageError'
+  override readonly name = 'UnexpectedMessageError'
+}
+
+/** The service is stopping; streams still open are closed with it */
+export class ServerStoppingError extends RendezvousServerError {
+  static readonly name = 'ServerStoppingError'
+  override readonly name = 'ServerStoppingError'
+
+  constructor (message = 'the rendezvous server is stopping') {
+    super(message)
+  }
+}

@@ -1,0 +1,169 @@
+import { serviceCapabilities } from '@libp2p/interface'
+import { resolveConfig } from './config.ts'
+import { RequestHandler } from './request-handler.ts'
+import { StatsRecorder } from './stats.ts'
+import { StreamSession } from './stream-session.ts'
+import { EnvelopeVerifier } from './verification-cache.ts'
+import type { RendezvousServerInit, ServerConfig } from './config.ts'
+import type { RendezvousServerStats } from './stats.ts'
+import type { OpenPeerRecord } from './verification-cache.ts'
+import type { ComponentLogger, Connection, Logger, Metrics, Startable, Stream } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { Dialect } from '@rendezvous/codec'
+
+/** What the server takes from the libp2p node */
+export interface RendezvousServerComponents {
+  registrar: Registrar
+  logger: ComponentLogger
+  metrics?: Metrics
+}
+
+/** Test and benchmark seams; not part of the stable init */
+export interface RendezvousServerHooks {
+  /** Replaces the codec's `openPeerRecord` (e.g. to count or slow down verifications) */
+  openPeerRecord?: OpenPeerRecord
+}
+
+/** The rendezvous point service; reach it as `node.services.rendezvous` */
+export class RendezvousServer implements Startable {
+  readonly [Symbol.toStringTag] = '@rendezvous/server'
+  readonly [serviceCapabilities]: string[] = ['@rendezvous/server']
+
+  private readonly components: RendezvousServerComponents
+  private readonly config: ServerConfig
+  private readonly log: Logger
+  private readonly verifier: EnvelopeVerifier
+  private readonly handler: RequestHandler
+  private readonly recorder: StatsRecorder
+  private readonly sessions = new Map<StreamSession, Promise<void>>()
+  private expiryTimer?: ReturnType<typeof setInterval>
+  private expiring?: Promise<number>
+  private started = false
+
+  constructor (components: RendezvousServerComponents, init: RendezvousServerInit, hooks: RendezvousServerHooks = {}) {
+    this.components = components
+    this.config = resolveConfig(init)
+    this.log = components.logger.forComponent('rendezvous:server')
+    this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize, hooks.openPeerRecord)
+    this.handler = new RequestHandler(this.config, this.verifier, this.log)
+    this.recorder = new StatsRecorder(components.metrics, this.config.store)
+  }
+
+  /** The dialects served, in the order given */
+  get dialects (): readonly Dialect[] {
+    return this.config.dialects
+  }
+
+  /** The TTL window applied to `/rendezvous/1.0.0`, with defaults filled in */
+  get ttl (): Readonly<{ default: number, min: number, max: number }> {
+    return this.config.ttl
+  }
+
+  isStarted (): boolean {
+    return this.started
+  }
+
+  async start (): Promise<void> {
+    if (this.started) {
+      return
+    }
+    for (const dialect of this.config.dialects) {
+      await this.components.registrar.handle(dialect.protocol, (stream, connection) => this.onStream(dialect, stream, connection), {
+        maxInboundStreams: this.config.maxInboundStreams,
+        runOnLimitedConnection: this.config.runOnLimitedConnection
+      })
+    }
+    if (this.config.expiryInterval > 0) {
+      this.expiryTimer = setInterval(() => {
+        this.expireNow().catch(err => { this.log.error('expiry pass failed - %e', err) })
+      }, this.config.expiryInterval)
+      // the timer must not keep a process alive that has nothing else to do
+      this.expiryTimer.unref?.()
+    }
+    this.started = true
+    this.log('serving %s', this.config.dialects.map(d => d.protocol).join(', '))
+  }
+
+  /**
+   * Stop taking streams, answer requests in flight (up to `shutdownTimeout`), then abort what is left.
+   * The store stays open: its owner closes it.
+   */
+  async stop (): Promise<void> {
+    if (!this.started) {
+      return
+    }
+    this.started = false
+    clearInterval(this.expiryTimer)
+    this.expiryTimer = undefined
+    await Promise.all(this.config.dialects.map(async d => this.components.registrar.unhandle(d.protocol).catch(err => {
+      this.log.error('could not unhandle %s - %e', d.protocol, err)
+    })))
+    for (const session of this.sessions.keys()) {
+      session.shutdown()
+    }
+    if (this.sessions.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const deadline = new Promise<void>(resolve => { timer = setTimeout(resolve, this.config.shutdownTimeout) })
+      await Promise.race([Promise.all(this.sessions.values()), deadline])
+      clearTimeout(timer)
+      for (const session of this.sessions.keys()) {
+        session.abort(new Error('the rendezvous server stopped'))
+      }
+    }
+    await this.expiring?.catch(() => {})
+  }
+
+  /** Counters since the service was created */
+  stats (): RendezvousServerStats {
+    return {
+      streams: { ...this.recorder.streams },
+      requests: { ...this.recorder.requests },
+      verifications: this.verifier.verifications,
+      verificationCacheHits: this.verifier.cacheHits,
+      verificationCacheSize: this.verifier.cacheSize,
+      internalErrors: this.handler.internalErrors,
+      expired: this.recorder.expired
+    }
+  }
+
+  /** The number of live registrations in the store */
+  async registrations (): Promise<number> {
+    return this.config.store.count()
+  }
+
+  /** Run an expiry pass now (one at a time); resolves how many registrations it deleted */
+  async expireNow (): Promise<number> {
+    if (this.expiring != null) {
+      return this.expiring
+    }
+    this.expiring = (async () => {
+      try {
+        const n = await this.config.store.expire()
+        this.recorder.expired += n
+        if (n > 0) {
+          this.log.trace('expired %d registrations', n)
+        }
+        return n
+      } finally {
+        this.expiring = undefined
+      }
+    })()
+    return this.expiring
+  }
+
+  private async onStream (dialect: Dialect, stream: Stream, connection: Connection): Promise<void> {
+    if (!this.started) {
+      stream.abort(new Error('the rendezvous server is stopped'))
+      return
+    }
+    const session = new StreamSession(dialect, stream, connection, this.config, this.handler, this.recorder, this.log)
+    this.recorder.streamOpened()
+    // the session never rejects; the catch only guards against a bug turning into an unhandled rejection
+    const done = session.run().catch(err => { this.log.error('stream session failed - %e', err) }).finally(() => {
+      this.sessions.delete(session)
+      this.recorder.streamClosed()
+    })
+    this.sessions.set(session, done)
+    await done
+  }
+}
