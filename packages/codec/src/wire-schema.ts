@@ -24,17 +24,24 @@ const WIRE_FIXED32 = 5
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-interface Varint {
-  /** The low 32 bits, as protobuf's int32 and enum decoders read them */
-  low32: number
-  /** The value if it is below 2^53, otherwise an approximation above it */
-  value: number
-  next: number
-}
+// readVarint leaves its result here instead of allocating an object per field: validation runs on
+// every message a point receives, so it must cost little next to protons' own decode
+let varintLow32 = 0
+let varintValue = 0
 
-function readVarint (buf: Uint8Array, pos: number, end: number, path: string): Varint {
+/**
+ * Read a varint at `pos` and return the position after it. The value lands in `varintValue` (exact
+ * below 2^53, an approximation above) and its low 32 bits, as int32 and enum decoders read them, in
+ * `varintLow32`.
+ */
+function readVarint (buf: Uint8Array, pos: number, end: number, path: string): number {
+  if (pos < end && buf[pos] < 0x80) {
+    varintLow32 = varintValue = buf[pos]
+    return pos + 1
+  }
   let low32 = 0
   let value = 0
+  let scale = 1
   for (let i = 0; i < 10; i++) {
     if (pos >= end) {
       throw new InvalidMessageError(`truncated varint in ${path}`)
@@ -44,9 +51,12 @@ function readVarint (buf: Uint8Array, pos: number, end: number, path: string): V
       // bits past 32 fall off, exactly as an int32 read truncates them
       low32 |= (b & 0x7f) << (7 * i)
     }
-    value += (b & 0x7f) * 2 ** (7 * i)
+    value += (b & 0x7f) * scale
+    scale *= 128
     if ((b & 0x80) === 0) {
-      return { low32: low32 | 0, value, next: pos }
+      varintLow32 = low32 | 0
+      varintValue = value
+      return pos
     }
   }
   throw new InvalidMessageError(`varint longer than 10 bytes in ${path}`)
@@ -64,11 +74,11 @@ function wireTypeOf (field: FieldSchema): number {
 export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 'Message', start = 0, end = buf.byteLength): void {
   let pos = start
   while (pos < end) {
-    const tag = readVarint(buf, pos, end, `${path} tag`)
-    pos = tag.next
-    const fieldNumber = Math.floor(tag.value / 8)
-    const wireType = tag.value % 8
-    if (fieldNumber === 0 || tag.value >= 2 ** 32) {
+    pos = readVarint(buf, pos, end, path)
+    const tag = varintValue
+    const fieldNumber = Math.floor(tag / 8)
+    const wireType = tag % 8
+    if (fieldNumber === 0 || tag >= 2 ** 32) {
       throw new InvalidMessageError(`invalid field number ${fieldNumber} in ${path}`)
     }
     const field = schema.get(fieldNumber)
@@ -79,10 +89,9 @@ export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 
 
     switch (wireType) {
       case WIRE_VARINT: {
-        const v = readVarint(buf, pos, end, fieldPath)
-        pos = v.next
-        if (field?.kind === 'enum' && !field.values.has(v.low32)) {
-          throw new UnknownEnumValueError(fieldPath, v.low32)
+        pos = readVarint(buf, pos, end, fieldPath)
+        if (field?.kind === 'enum' && !field.values.has(varintLow32)) {
+          throw new UnknownEnumValueError(fieldPath, varintLow32)
         }
         break
       }
@@ -93,12 +102,12 @@ export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 
         pos += 4
         break
       case WIRE_LENGTH_DELIMITED: {
-        const len = readVarint(buf, pos, end, `${fieldPath} length`)
-        pos = len.next
-        if (len.value > end - pos) {
-          throw new InvalidMessageError(`${fieldPath} announces ${len.value} bytes but only ${end - pos} remain`)
+        pos = readVarint(buf, pos, end, fieldPath)
+        const length = varintValue
+        if (length > end - pos) {
+          throw new InvalidMessageError(`${fieldPath} announces ${length} bytes but only ${end - pos} remain`)
         }
-        const fieldEnd = pos + len.value
+        const fieldEnd = pos + length
         if (field?.kind === 'string') {
           try {
             utf8.decode(buf.subarray(pos, fieldEnd))
