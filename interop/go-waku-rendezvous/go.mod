@@ -1,6 +1,6 @@
 module rendezvous.local/interop/go-waku-rendezvous
 
-go 1.26.8
+go 1.21
 
 require (
 	github.com/gogo/protobuf v1.3.2
