@@ -1,7 +1,76 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * A rendezvous client for js-libp2p v3 that talks to `/rendezvous/1.0.0` points (Go, Rust, Nim and
+ * this repository's server) and to legacy `/vac/waku/rendezvous/0.0.1` points, and a peer discovery
+ * built on it that lets gossipsub find its mesh through rendezvous points.
+ *
+ * - {@link rendezvousClient}: a service with `register`, `unregister`, `discover` and `discoverAll`.
+ *   Registrations are kept alive (refresh before the TTL runs out, again when the node's addresses
+ *   change, backoff with jitter on failure). Every discovered record is verified here.
+ * - {@link rendezvousDiscovery}: a `PeerDiscovery` that registers under its namespaces, polls with
+ *   cookies, emits `peer` for new peers and dials enough of them to keep a target number of connections.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { createLibp2p } from 'libp2p'
+ * import { gossipsub } from '@libp2p/gossipsub'
+ * import { identify } from '@libp2p/identify'
+ * import { rendezvousClient, rendezvousDiscovery } from '@rendezvous/client'
+ *
+ * const node = await createLibp2p({
+ *   // transports, encrypters, muxers…
+ *   peerDiscovery: [rendezvousDiscovery({ namespaces: ['my-topic'], interval: 10_000 })],
+ *   services: {
+ *     identify: identify(),
+ *     pubsub: gossipsub(),
+ *     rendezvous: rendezvousClient({ points: ['/ip4/192.0.2.1/tcp/8000/p2p/12D3KooW…'] })
+ *   }
+ * })
+ * node.services.pubsub.subscribe('my-topic')
+ * ```
  */
 
-export {}
+import { RendezvousClient } from './client.ts'
+import { RendezvousDiscovery } from './discovery.ts'
+import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
+import type { RendezvousDiscoveryInit } from './discovery.ts'
+
+export { RendezvousClient } from './client.ts'
+export type {
+  RendezvousClientComponents, RendezvousClientInit, RendezvousClientEvents, RendezvousClientStats, RegisterOptions,
+  RegistrationOutcome, RegistrationStatus, UnregisterOptions, UnregisterOutcome, DiscoverOptions, DiscoverAllOptions,
+  DiscoveredRegistration, DiscoverResult
+} from './client.ts'
+export { RendezvousDiscovery } from './discovery.ts'
+export type { RendezvousDiscoveryInit } from './discovery.ts'
+export { parsePoint, resolveDialect, Point, DEFAULT_DIALECTS } from './point.ts'
+export type { PointInput, PointConfig } from './point.ts'
+export { RefreshSchedule } from './timing.ts'
+export type { RefreshOptions } from './timing.ts'
+export {
+  RendezvousClientError, RendezvousStatusError, RendezvousTimeoutError, RendezvousProtocolError, PointUnreachableError,
+  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError
+} from './errors.ts'
+export {
+  DEFAULT_REQUEST_TIMEOUT, DEFAULT_DISCOVER_LIMIT, DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS,
+  REFRESH_MARGIN_FRACTION, MAX_REFRESH_MARGIN, DEFAULT_BACKOFF_INITIAL, DEFAULT_BACKOFF_MAX
+} from './constants.ts'
+
+/**
+ * The rendezvous client as a js-libp2p service:
+ * `services: { rendezvous: rendezvousClient({ points: [...] }) }`.
+ */
+export function rendezvousClient (init: RendezvousClientInit = {}): (components: RendezvousClientComponents) => RendezvousClient {
+  return (components) => new RendezvousClient(components, init)
+}
+
+/**
+ * Peer discovery through rendezvous points: `peerDiscovery: [rendezvousDiscovery({ namespaces: ['topic'] })]`.
+ * It shares the `rendezvous` client service's points when the node has one, and otherwise uses its own
+ * `points`.
+ */
+export function rendezvousDiscovery (init: RendezvousDiscoveryInit): (components: RendezvousClientComponents) => RendezvousDiscovery {
+  return (components) => new RendezvousDiscovery(components, init)
+}

@@ -1,0 +1,251 @@
+import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
+import { CODE_P2P } from '@multiformats/multiaddr'
+import { setMaxListeners, TypedEventEmitter } from 'main-event'
+import { RendezvousClient } from './client.ts'
+import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, MAX_KNOWN_PEERS } from './constants.ts'
+import type { DiscoveredRegistration, RendezvousClientComponents, RendezvousClientInit } from './client.ts'
+import type { PointInput } from './point.ts'
+import type { Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Options of {@link rendezvousDiscovery} */
+export interface RendezvousDiscoveryInit extends Omit<RendezvousClientInit, 'points'> {
+  /** Namespaces to register under and to discover peers in (a gossipsub topic, a relay namespace, …) */
+  namespaces: string[]
+  /** Milliseconds between polls of the points (default 10 000) */
+  interval?: number
+  /**
+   * Points to use when the node has no rendezvous client service; with one, its points are used and
+   * this option is ignored
+   */
+  points?: PointInput[]
+  /** Name of the client service to share (default `rendezvous`) */
+  clientService?: string
+  /** Register this node under the namespaces (default true); false only discovers */
+  register?: boolean
+  /** TTL to request for the registrations, in seconds (default: the point's default) */
+  ttl?: number
+  /**
+   * Keep connections to up to this many peers of the namespaces by dialing discovered peers (default 6;
+   * 0 never dials). libp2p v3 does not dial discovered peers, and gossipsub only sees connected peers.
+   */
+  targetConnections?: number
+  /** Registrations per DISCOVER page (default 1000) */
+  limit?: number
+}
+
+interface KnownPeer {
+  peerId: PeerId
+  seq: bigint
+  addresses: string
+  multiaddrs: Multiaddr[]
+  /** When its registration runs out (ms since the epoch) */
+  expires: number
+  /** No dial before this time */
+  dialAfter: number
+  dialFailures: number
+}
+
+/**
+ * A js-libp2p peer discovery that finds peers through rendezvous points: registers this node under
+ * its namespaces, polls the points (with cookies, so only new registrations arrive), emits `peer` for
+ * every newly found peer, and dials enough of them to keep `targetConnections` connections.
+ */
+export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> implements PeerDiscovery, Startable {
+  readonly [Symbol.toStringTag] = '@rendezvous/discovery'
+  readonly [serviceCapabilities]: string[] = ['@libp2p/peer-discovery']
+  readonly [peerDiscoverySymbol] = this
+
+  private readonly components: RendezvousClientComponents
+  private readonly init: RendezvousDiscoveryInit
+  private readonly log: Logger
+  private readonly interval: number
+  private readonly targetConnections: number
+  private readonly known = new Map<string, KnownPeer>()
+  private client?: RendezvousClient
+  private ownClient = false
+  private timer?: ReturnType<typeof setTimeout>
+  private controller?: AbortController
+  private polling?: Promise<void>
+  private started = false
+
+  constructor (components: RendezvousClientComponents, init: RendezvousDiscoveryInit) {
+    super()
+    this.components = components
+    this.init = init
+    this.log = components.logger.forComponent('rendezvous:discovery')
+    this.interval = init.interval ?? DEFAULT_DISCOVERY_INTERVAL
+    this.targetConnections = init.targetConnections ?? DEFAULT_TARGET_CONNECTIONS
+  }
+
+  isStarted (): boolean {
+    return this.started
+  }
+
+  start (): void {
+    this.started = true
+    this.controller = new AbortController()
+    setMaxListeners(Infinity, this.controller.signal)
+  }
+
+  /** Registering needs listen addresses and the client service running: both exist only after start */
+  async afterStart (): Promise<void> {
+    this.client = this.sharedClient()
+    if (this.client == null) {
+      this.client = new RendezvousClient(this.components, { ...this.init, points: this.init.points })
+      this.ownClient = true
+      this.client.start()
+    }
+    if (this.init.register !== false) {
+      for (const namespace of this.init.namespaces) {
+        this.client.register(namespace, { ttl: this.init.ttl }).catch(err => {
+          this.log.error('cannot register under %s - %e', namespace, err)
+        })
+      }
+    }
+    this.scheduleNextPoll(0)
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    clearTimeout(this.timer)
+    this.controller?.abort(new Error('rendezvous discovery stopped'))
+    await this.polling?.catch(() => {})
+    if (this.client != null) {
+      if (this.ownClient) {
+        this.client.stop()
+      } else {
+        await Promise.all(this.init.namespaces.map(async namespace => this.client?.unregister(namespace, { notify: false })))
+      }
+    }
+    this.client = undefined
+    this.ownClient = false
+    this.known.clear()
+  }
+
+  private sharedClient (): RendezvousClient | undefined {
+    try {
+      const service = (this.components as any)[this.init.clientService ?? 'rendezvous']
+      if (service instanceof RendezvousClient || (typeof service?.discoverAll === 'function' && typeof service?.register === 'function')) {
+        return service
+      }
+    } catch {
+      // libp2p's components throw for services that are not configured
+    }
+    return undefined
+  }
+
+  private scheduleNextPoll (delay: number): void {
+    if (!this.started) {
+      return
+    }
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined
+        this.scheduleNextPoll(this.interval)
+      })
+    }, delay)
+    this.timer.unref?.()
+  }
+
+  private async poll (): Promise<void> {
+    const client = this.client
+    const signal = this.controller?.signal
+    if (client == null || signal == null) {
+      return
+    }
+    const now = Date.now()
+    for (const [key, peer] of this.known) {
+      if (peer.expires < now) {
+        this.known.delete(key)
+      }
+    }
+    for (const namespace of this.init.namespaces) {
+      for (const point of client.points) {
+        try {
+          for await (const registration of client.discoverAll(namespace, { point, resume: true, limit: this.init.limit, signal })) {
+            this.consider(registration)
+          }
+        } catch (err: any) {
+          if (signal.aborted) {
+            return
+          }
+          this.log('polling %s at %p failed - %e', namespace, point, err)
+        }
+      }
+    }
+    await this.maintainConnections(signal)
+  }
+
+  private consider (registration: DiscoveredRegistration): void {
+    const { peerId } = registration
+    if (peerId.equals(this.components.peerId) || registration.multiaddrs.length === 0) {
+      return
+    }
+    const key = peerId.toString()
+    const known = this.known.get(key)
+    const addresses = registration.multiaddrs.map(a => a.toString()).sort().join(' ')
+    // without a TTL, trust the registration for a few polls
+    const expires = Date.now() + (registration.ttl != null ? registration.ttl * 1000 : this.interval * 3)
+    if (known != null) {
+      known.expires = Math.max(known.expires, expires)
+      if (registration.seq <= known.seq || known.addresses === addresses) {
+        known.seq = registration.seq > known.seq ? registration.seq : known.seq
+        return
+      }
+      known.seq = registration.seq
+      known.addresses = addresses
+      known.multiaddrs = registration.multiaddrs
+    } else {
+      if (this.known.size >= MAX_KNOWN_PEERS) {
+        return
+      }
+      this.known.set(key, { peerId, seq: registration.seq, addresses, multiaddrs: registration.multiaddrs, expires, dialAfter: 0, dialFailures: 0 })
+    }
+    this.log('discovered %p in %s', peerId, registration.namespace)
+    this.safeDispatchEvent('peer', { detail: { id: peerId, multiaddrs: registration.multiaddrs } })
+  }
+
+  private async maintainConnections (signal: AbortSignal): Promise<void> {
+    if (this.targetConnections <= 0 || this.known.size === 0) {
+      return
+    }
+    const candidates: KnownPeer[] = []
+    let connected = 0
+    const now = Date.now()
+    for (const peer of this.known.values()) {
+      if (this.components.connectionManager.getConnections(peer.peerId).length > 0) {
+        connected++
+      } else if (peer.dialAfter <= now) {
+        candidates.push(peer)
+      }
+    }
+    const wanted = this.targetConnections - connected
+    if (wanted <= 0 || candidates.length === 0) {
+      return
+    }
+    // spread the dials so that nodes that poll the same point do not all pick the same peers
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1))
+      const c = candidates[i]
+      candidates[i] = candidates[j]
+      candidates[j] = c
+    }
+    await Promise.all(candidates.slice(0, wanted).map(async peer => {
+      const { peerId } = peer
+      try {
+        await this.components.connectionManager.openConnection(peer.multiaddrs.map(a => withPeer(a, peerId)), { signal })
+        peer.dialFailures = 0
+      } catch (err: any) {
+        peer.dialFailures++
+        peer.dialAfter = Date.now() + Math.min(DIAL_BACKOFF_MAX, DIAL_BACKOFF_INITIAL * 2 ** (peer.dialFailures - 1))
+        this.log('dialing %p failed - %e', peerId, err)
+      }
+    }))
+  }
+}
+
+/** Dialing a list of addresses needs each to name the peer, so the dialer can check who answered */
+function withPeer (address: Multiaddr, peerId: PeerId): Multiaddr {
+  return address.getComponents().at(-1)?.code === CODE_P2P ? address : address.encapsulate(`/p2p/${peerId.toString()}`)
+}

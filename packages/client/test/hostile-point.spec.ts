@@ -1,0 +1,205 @@
+import { Status, rendezvous, waku } from '@rendezvous/codec'
+import { expect } from 'aegir/chai'
+import { RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, rendezvousClient } from '../src/index.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
+import { forgedRecord, recordOfAnotherPeer, undecodableEnvelope, validRecord } from './fixtures/records.ts'
+import { createScriptedPoint } from './fixtures/scripted-point.ts'
+import type { Reply, ScriptedPoint } from './fixtures/scripted-point.ts'
+import type { RendezvousClient } from '../src/index.ts'
+import type { RendezvousMessage } from '@rendezvous/codec'
+
+const ns = 'hostile'
+
+function discoverResponse (registrations: Array<{ ns?: string, signedPeerRecord: Uint8Array, ttl?: number }>, cookie?: Uint8Array): Reply {
+  return {
+    message: {
+      type: 'DISCOVER_RESPONSE',
+      status: Status.OK,
+      statusText: '',
+      registrations: registrations.map(r => ({ ns: r.ns ?? ns, signedPeerRecord: r.signedPeerRecord, ttl: r.ttl ?? 60 })),
+      cookie
+    }
+  }
+}
+
+describe('a client facing a hostile rendezvous point', function () {
+  this.timeout(20_000)
+  let point: ScriptedPoint
+  let client: RendezvousClient
+
+  async function setup (respond: (request: RendezvousMessage) => Reply | undefined, init: Record<string, any> = {}): Promise<void> {
+    point = await createScriptedPoint(respond)
+    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address], timeout: 1000, ...init }) })
+    client = node.services.rendezvous
+  }
+
+  afterEach(async () => {
+    await stopAll()
+  })
+
+  it('returns verified registrations and drops a forged record, a record of another peer and an undecodable envelope', async () => {
+    const good = await validRecord()
+    const forged = await forgedRecord()
+    const other = await recordOfAnotherPeer()
+    await setup(() => discoverResponse([
+      { signedPeerRecord: forged.bytes },
+      { signedPeerRecord: good.bytes },
+      { signedPeerRecord: other.bytes },
+      { signedPeerRecord: undecodableEnvelope() }
+    ], Uint8Array.from([1, 2, 3])))
+
+    const result = await client.discover(ns)
+    expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([good.peerId.toString()])
+    expect(result.registrations[0].multiaddrs.map(a => a.toString())).to.deep.equal(['/ip4/127.0.0.1/tcp/4001'])
+    expect(result.registrations[0].ttl).to.equal(60)
+    expect(result.registrations[0].namespace).to.equal(ns)
+    expect(result.cookie).to.deep.equal(Uint8Array.from([1, 2, 3]))
+    expect(client.stats.droppedRecords).to.equal(3)
+    expect(client.stats.droppedRecordsByReason).to.deep.equal({ InvalidSignatureError: 1, KeyMismatchError: 1, InvalidEnvelopeError: 1 })
+  })
+
+  it('drops a registration the point files under another namespace', async () => {
+    const good = await validRecord()
+    const smuggled = await validRecord(4003)
+    await setup(() => discoverResponse([{ signedPeerRecord: good.bytes }, { ns: 'other', signedPeerRecord: smuggled.bytes }]))
+
+    const result = await client.discover(ns)
+    expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([good.peerId.toString()])
+    expect(client.stats.droppedRecordsByReason).to.deep.equal({ NamespaceMismatch: 1 })
+  })
+
+  it('accepts a missing cookie, an empty ns and a missing ttl, as Go points send them', async () => {
+    const good = await validRecord()
+    await setup(() => ({
+      message: { type: 'DISCOVER_RESPONSE', status: Status.OK, statusText: '', registrations: [{ ns: '', signedPeerRecord: good.bytes }] }
+    }))
+
+    const result = await client.discover(ns)
+    expect(result.cookie).to.equal(undefined)
+    expect(result.registrations).to.have.lengthOf(1)
+    expect(result.registrations[0].namespace).to.equal(ns)
+    expect(result.registrations[0].ttl).to.equal(undefined)
+    expect(client.stats.droppedRecords).to.equal(0)
+  })
+
+  it('treats E_INVALID_NAMESPACE on DISCOVER as no peers', async () => {
+    await setup(() => ({ message: { type: 'DISCOVER_RESPONSE', status: Status.E_INVALID_NAMESPACE, statusText: 'unknown namespace', registrations: [] } }))
+    const result = await client.discover(ns)
+    expect(result.registrations).to.deep.equal([])
+  })
+
+  it('turns another error status into a RendezvousStatusError with code, name and text', async () => {
+    await setup(() => ({ message: { type: 'DISCOVER_RESPONSE', status: Status.E_UNAVAILABLE, statusText: 'busy', registrations: [] } }))
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousStatusError)
+    expect(err).to.include({ status: 400, statusName: 'E_UNAVAILABLE', statusText: 'busy' })
+  })
+
+  it('counts a frame over the size limit as a protocol error, and keeps working', async () => {
+    const big = await validRecord()
+    let hostile = true
+    await setup(() => hostile
+      ? discoverResponse(Array.from({ length: 20 }, () => ({ signedPeerRecord: big.bytes })))
+      : discoverResponse([{ signedPeerRecord: big.bytes }]), { maxResponseBytes: 1024 })
+
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousProtocolError)
+    expect(err.cause).to.have.property('name', 'FrameTooLargeError')
+    expect(client.stats.droppedResponses).to.equal(1)
+
+    hostile = false
+    const result = await client.discover(ns)
+    expect(result.registrations).to.have.lengthOf(1)
+  })
+
+  it('rejects a length prefix announcing gigabytes before buffering anything', async () => {
+    await setup(() => ({ bytes: Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x04]) }))
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousProtocolError)
+    expect(err.cause).to.have.property('name', 'FrameTooLargeError')
+  })
+
+  it('turns garbage into a protocol error', async () => {
+    await setup(() => ({ bytes: Uint8Array.from([0x04, 0xff, 0xff, 0xff, 0xff]) }))
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousProtocolError)
+    expect(client.stats.droppedResponses).to.equal(1)
+  })
+
+  it('turns a response of the wrong type into a protocol error', async () => {
+    await setup(() => ({ message: { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 10 } }))
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousProtocolError)
+  })
+
+  it('turns a point that closes without answering into a protocol error', async () => {
+    await setup(() => ({ close: true }))
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousProtocolError)
+  })
+
+  it('turns a point that never answers into a timeout error', async () => {
+    await setup(() => ({ silence: true }), { timeout: 300 })
+    const started = Date.now()
+    const err = await client.discover(ns).then(() => undefined, (err: any) => err)
+    expect(err).to.be.instanceOf(RendezvousTimeoutError)
+    expect(Date.now() - started).to.be.lessThan(5000)
+  })
+
+  it('honours the caller\'s abort signal', async () => {
+    await setup(() => ({ silence: true }), { timeout: 5000 })
+    const err = await client.discover(ns, { signal: AbortSignal.timeout(100) }).then(() => undefined, (err: any) => err)
+    expect(err).to.have.property('name', 'TimeoutError')
+  })
+
+  it('takes an answer followed by a reset as success, as go-libp2p points end every exchange', async () => {
+    const good = await validRecord()
+    await setup(request => request.type === 'REGISTER'
+      ? { message: { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 60 }, reset: true }
+      : { ...discoverResponse([{ signedPeerRecord: good.bytes }]), reset: true })
+
+    const [outcome] = await client.register(ns)
+    expect(outcome.error).to.equal(undefined)
+    expect(outcome.ttl).to.equal(60)
+    const result = await client.discover(ns)
+    expect(result.registrations).to.have.lengthOf(1)
+    expect(client.stats.failedRequests).to.equal(0)
+  })
+
+  it('keeps the write side open until the answer is read', async () => {
+    let writeClosedBeforeAnswer: boolean | undefined
+    point = await createScriptedPoint(() => undefined)
+    await point.node.unhandle(rendezvous.protocol)
+    await point.node.handle(rendezvous.protocol, async stream => {
+      stream.addEventListener('message', () => {
+        // the request arrived; wait a little, as a slow point would, and see whether the client gave up writing
+        setTimeout(() => {
+          writeClosedBeforeAnswer = stream.remoteWriteStatus === 'closed'
+          stream.send(Uint8Array.from([...encodeResponse()]))
+          stream.abort(new Error('reset'))
+        }, 100)
+      }, { once: true })
+    })
+    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
+    const result = await node.services.rendezvous.discover(ns)
+    expect(result.registrations).to.deep.equal([])
+    expect(writeClosedBeforeAnswer).to.equal(false)
+  })
+
+  it('negotiates the waku dialect with a point that speaks only /vac/waku/rendezvous/0.0.1, and sends no cookie there', async () => {
+    const good = await validRecord()
+    point = await createScriptedPoint(() => ({
+      message: { type: 'DISCOVER_RESPONSE', status: Status.OK, statusText: '', registrations: [{ ns: '', signedPeerRecord: good.bytes }] }
+    }), [waku])
+    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
+    const result = await node.services.rendezvous.discover(ns, { cookie: Uint8Array.from([9]) })
+    expect(result.protocol).to.equal(waku.protocol)
+    expect(result.registrations).to.have.lengthOf(1)
+    expect(point.requests).to.deep.equal([{ type: 'DISCOVER', ns, limit: 0 }])
+  })
+})
+
+function encodeResponse (): Uint8Array {
+  const body = rendezvous.encode({ type: 'DISCOVER_RESPONSE', status: Status.OK, statusText: '', registrations: [] })
+  return Uint8Array.from([body.length, ...body])
+}
