@@ -1,7 +1,40 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * The rendezvous daemon: `rendezvous serve` runs a complete rendezvous point for libp2p
+ * (`/rendezvous/1.0.0`) and Waku (`/vac/waku/rendezvous/0.0.1`) peers on TCP and WebSocket, with noise,
+ * yamux, identify and ping, on an embedded store (SQLite by default, LevelDB or memory). Its identity key
+ * and cookie secret live in the data directory, so its peer ID and the cookies it hands out survive
+ * restarts. `docs/server.md` in the repository describes every flag.
+ *
+ * ```sh
+ * npx rendezvous serve --listen /ip4/0.0.0.0/tcp/8000 --metrics 127.0.0.1:9090
+ * ```
+ *
+ * The same from code:
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { parseConfig, startDaemon } from '@rendezvous/cli'
+ *
+ * const config = parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory'], process.env)
+ * const daemon = await startDaemon(config)
+ * console.info(daemon.peerId, daemon.multiaddrs)
+ * await daemon.stop()
+ * ```
  */
 
-export {}
+export { startDaemon } from './daemon.ts'
+export type { Daemon, DaemonServices } from './daemon.ts'
+export { parseConfig, parseCommandLine, helpText, FLAGS } from './config.ts'
+export type { DaemonConfig, Command, Environment, FlagSpec, StoreKind, DialectName, MetricsAddress } from './config.ts'
+export { runCli } from './cli.ts'
+export { createOutput } from './output.ts'
+export type { Output, OutputStreams, ListeningInfo } from './output.ts'
+export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError } from './errors.ts'
+export {
+  DEFAULT_DATA_DIR, DEFAULT_LISTEN, DEFAULT_STORE, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_DEFAULT_TTL,
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_REGISTRATIONS, DEFAULT_MAX_DISCOVER_LIMIT, IDENTITY_FILE,
+  COOKIE_SECRET_FILE, SQLITE_FILE, LEVEL_DIR, EXIT_USAGE
+} from './constants.ts'

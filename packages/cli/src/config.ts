@@ -1,0 +1,403 @@
+import { isAbsolute, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
+import {
+  DEFAULT_DATA_DIR, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
+} from './constants.ts'
+import { InvalidFlagError } from './errors.ts'
+
+/** The registration stores the daemon can embed */
+export type StoreKind = 'memory' | 'level' | 'sqlite'
+
+/** The protocols the daemon can serve: `/rendezvous/1.0.0` and `/vac/waku/rendezvous/0.0.1` */
+export type DialectName = 'rendezvous' | 'waku'
+
+/** A `host:port` the Prometheus endpoint binds to */
+export interface MetricsAddress {
+  host: string
+  port: number
+}
+
+/** Everything `rendezvous serve` needs to run, after flags, environment and defaults are merged */
+export interface DaemonConfig {
+  /** Multiaddrs to listen on: `/ip4|ip6/<host>/tcp/<port>` with an optional `/ws` */
+  listen: string[]
+  /** Which store keeps registrations */
+  store: StoreKind
+  /** Absolute path of the directory holding the identity key, cookie secret and store */
+  dataDir: string
+  /** Which protocols to serve, at least one */
+  dialects: DialectName[]
+  /** `/rendezvous/1.0.0` TTL window, in seconds */
+  minTtl: number
+  maxTtl: number
+  defaultTtl: number
+  /** Registrations one peer may hold at once */
+  maxRegistrationsPerPeer: number
+  /** Live registrations across all peers */
+  maxRegistrations: number
+  /** Most registrations one DISCOVER answer carries */
+  maxDiscoverLimit: number
+  /** Where to serve Prometheus `/metrics`, if anywhere */
+  metrics?: MetricsAddress
+  /** One JSON object per output line instead of text for people */
+  json: boolean
+}
+
+/** What the command line asks for */
+export type Command =
+  | { command: 'serve', config: DaemonConfig }
+  | { command: 'help' }
+  | { command: 'version' }
+
+/** The environment, as `process.env` */
+export type Environment = Record<string, string | undefined>
+
+type OptionKind = 'string' | 'boolean'
+
+/** One flag of `rendezvous serve`, with its environment variable and help text */
+export interface FlagSpec {
+  /** The long flag, without its dashes */
+  name: string
+  /** The environment variable read when the flag is absent */
+  env?: string
+  type: OptionKind
+  multiple?: boolean
+  short?: string
+  /** The value shown after the flag in help text */
+  value?: string
+  /** What the flag does, one line */
+  description: string
+  /** The default, as shown in help text */
+  defaultText?: string
+}
+
+/** Every flag of `rendezvous serve`, in the order help text lists them */
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'listen', env: 'RENDEZVOUS_LISTEN', type: 'string', multiple: true, value: '<multiaddr>', description: 'listen address, repeatable or comma separated: /ip4|ip6/<host>/tcp/<port>[/ws]', defaultText: DEFAULT_LISTEN.join(',') },
+  { name: 'store', env: 'RENDEZVOUS_STORE', type: 'string', value: 'memory|level|sqlite', description: 'where registrations are kept', defaultText: DEFAULT_STORE },
+  { name: 'data-dir', env: 'RENDEZVOUS_DATA_DIR', type: 'string', value: '<dir>', description: 'directory of the identity key, cookie secret and store', defaultText: DEFAULT_DATA_DIR },
+  { name: 'dialect', env: 'RENDEZVOUS_DIALECT', type: 'string', multiple: true, value: 'rendezvous|waku', description: 'protocols to serve, repeatable or comma separated', defaultText: 'rendezvous,waku' },
+  { name: 'min-ttl', env: 'RENDEZVOUS_MIN_TTL', type: 'string', value: '<duration>', description: 'shortest TTL a /rendezvous/1.0.0 peer may ask for (seconds, or 60s, 30m, 2h, 3d)', defaultText: '2h' },
+  { name: 'max-ttl', env: 'RENDEZVOUS_MAX_TTL', type: 'string', value: '<duration>', description: 'longest TTL a /rendezvous/1.0.0 peer may ask for', defaultText: '72h' },
+  { name: 'default-ttl', env: 'RENDEZVOUS_DEFAULT_TTL', type: 'string', value: '<duration>', description: 'TTL of a /rendezvous/1.0.0 REGISTER that names none', defaultText: '2h' },
+  { name: 'max-registrations-per-peer', env: 'RENDEZVOUS_MAX_REGISTRATIONS_PER_PEER', type: 'string', value: '<n>', description: 'registrations one peer may hold at once', defaultText: String(DEFAULT_MAX_REGISTRATIONS_PER_PEER) },
+  { name: 'max-registrations', env: 'RENDEZVOUS_MAX_REGISTRATIONS', type: 'string', value: '<n>', description: 'live registrations across all peers', defaultText: String(DEFAULT_MAX_REGISTRATIONS) },
+  { name: 'max-discover-limit', env: 'RENDEZVOUS_MAX_DISCOVER_LIMIT', type: 'string', value: '<n>', description: 'most registrations one DISCOVER answer carries', defaultText: String(DEFAULT_MAX_DISCOVER_LIMIT) },
+  { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
+  { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
+  { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
+  { name: 'version', type: 'boolean', short: 'V', description: 'print the version and exit' }
+]
+
+const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
+
+const DIALECT_ALIASES: Record<string, DialectName> = {
+  rendezvous: 'rendezvous',
+  '/rendezvous/1.0.0': 'rendezvous',
+  waku: 'waku',
+  '/vac/waku/rendezvous/0.0.1': 'waku'
+}
+
+const STORES: readonly StoreKind[] = ['memory', 'level', 'sqlite']
+
+/** Where a value came from, for error messages that say where to look */
+function origin (spec: FlagSpec, fromEnv: boolean): string {
+  return fromEnv && spec.env != null ? `${spec.env} (--${spec.name})` : `--${spec.name}`
+}
+
+function specOf (name: string): FlagSpec {
+  const spec = FLAGS.find(f => f.name === name)
+  if (spec == null) {
+    throw new Error(`no flag ${name}`)
+  }
+  return spec
+}
+
+function oneLine (message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim()
+}
+
+/**
+ * Parse a duration in seconds: a whole number, optionally followed by `s`, `m`, `h` or `d`
+ */
+export function parseDuration (value: string, where: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim())
+  if (match == null) {
+    throw new InvalidFlagError(`${where}: '${value}' is not a duration; use whole seconds or a number with s, m, h or d (e.g. 7200, 2h)`)
+  }
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2]]
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new InvalidFlagError(`${where}: '${value}' is out of range; it must be at least 1 second`)
+  }
+  return seconds
+}
+
+/** Parse a positive whole number */
+export function parseCount (value: string, where: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new InvalidFlagError(`${where}: '${value}' is not a whole number`)
+  }
+  const n = Number(value.trim())
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidFlagError(`${where}: '${value}' is out of range; it must be at least 1`)
+  }
+  return n
+}
+
+/** Parse `host:port`, `[ipv6]:port` */
+export function parseMetricsAddress (value: string, where: string): MetricsAddress {
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(value) ?? /^([^\s:[\]/]+):(\d+)$/.exec(value)
+  if (match == null) {
+    throw new InvalidFlagError(`${where}: '${value}' is not host:port (e.g. 127.0.0.1:9090 or [::1]:9090)`)
+  }
+  const port = Number(match[2])
+  if (port > 65535) {
+    throw new InvalidFlagError(`${where}: port ${port} in '${value}' is over 65535`)
+  }
+  return { host: match[1], port }
+}
+
+/** What a listen multiaddr binds, to find two that would take the same port */
+interface Binding {
+  host: string
+  port: number
+}
+
+/**
+ * Check one listen multiaddr: IPv4 or IPv6, TCP, and optionally WebSocket; nothing else can be
+ * listened on by the daemon's transports
+ */
+export function parseListenAddress (value: string, where: string): { address: string, binding: Binding } {
+  let components
+  try {
+    components = multiaddr(value).getComponents()
+  } catch (err: any) {
+    throw new InvalidFlagError(`${where}: '${value}' is not a multiaddr: ${oneLine(String(err.message))}`)
+  }
+  const [ip, tcp, ws, ...rest] = components
+  const shapeOk = ip != null && (ip.name === 'ip4' || ip.name === 'ip6') &&
+    tcp?.name === 'tcp' &&
+    (ws == null || ws.name === 'ws') &&
+    rest.length === 0
+  if (!shapeOk) {
+    throw new InvalidFlagError(`${where}: cannot listen on '${value}'; use /ip4/<address>/tcp/<port> or /ip4/<address>/tcp/<port>/ws (or /ip6/...)`)
+  }
+  const port = Number(tcp.value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidFlagError(`${where}: port '${tcp.value ?? ''}' in '${value}' is not 0-65535`)
+  }
+  return { address: value, binding: { host: ip.value ?? '', port } }
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::'])
+
+function conflicts (a: Binding, b: Binding): boolean {
+  return a.port !== 0 && a.port === b.port && (a.host === b.host || WILDCARDS.has(a.host) || WILDCARDS.has(b.host))
+}
+
+function splitList (values: string[]): string[] {
+  return values.flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v.length > 0)
+}
+
+function parseBoolean (value: string, where: string): boolean {
+  const v = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(v)) {
+    return true
+  }
+  if (['0', 'false', 'no', 'off', ''].includes(v)) {
+    return false
+  }
+  throw new InvalidFlagError(`${where}: '${value}' is not a boolean; use true or false`)
+}
+
+function parseOptions (argv: string[]): { values: Record<string, string | string[] | boolean | undefined>, positionals: string[] } {
+  const options: Record<string, { type: OptionKind, multiple?: boolean, short?: string }> = {}
+  for (const f of FLAGS) {
+    options[f.name] = { type: f.type, ...(f.multiple === true ? { multiple: true } : {}), ...(f.short != null ? { short: f.short } : {}) }
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true })
+    // multiple: true is only set on string options, so arrays hold strings
+    return { values: values as Record<string, string | string[] | boolean | undefined>, positionals }
+  } catch (err: any) {
+    throw new InvalidFlagError(oneLine(String(err.message)), { cause: err })
+  }
+}
+
+/**
+ * Parse the command line of the `rendezvous` bin (`process.argv.slice(2)`): `serve [flags]`,
+ * `--help`, `--version`. Throws {@link InvalidFlagError} on anything it does not understand.
+ */
+export function parseCommandLine (argv: string[], env: Environment = {}): Command {
+  const { values, positionals } = parseOptions(argv)
+  if (values.help === true) {
+    return { command: 'help' }
+  }
+  if (values.version === true) {
+    return { command: 'version' }
+  }
+  const [command, ...extra] = positionals
+  if (command === 'help') {
+    return { command: 'help' }
+  }
+  if (command === 'version') {
+    return { command: 'version' }
+  }
+  if (command == null) {
+    throw new InvalidFlagError("no command given; run 'rendezvous serve' to start a rendezvous point, or 'rendezvous --help'")
+  }
+  if (command !== 'serve') {
+    throw new InvalidFlagError(`unknown command '${command}'; the only command is 'serve' (see 'rendezvous --help')`)
+  }
+  if (extra.length > 0) {
+    throw new InvalidFlagError(`unexpected argument '${extra[0]}' after 'serve'; every option is a --flag`)
+  }
+  return { command: 'serve', config: parseConfig(argv, env) }
+}
+
+/**
+ * Merge the flags of `rendezvous serve`, the `RENDEZVOUS_*` environment variables and the defaults into
+ * a {@link DaemonConfig} (`argv` may start with `serve`). A flag wins over its environment variable; an empty environment variable counts
+ * as unset. Throws {@link InvalidFlagError} with a one-line message naming the flag or variable at fault.
+ * Reads nothing from disk and writes nothing.
+ */
+export function parseConfig (argv: string[], env: Environment = {}, cwd: string = process.cwd()): DaemonConfig {
+  const { values, positionals } = parseOptions(argv)
+  // the command itself may lead, as parseCommandLine passes the whole command line on
+  const extra = positionals[0] === 'serve' ? positionals.slice(1) : positionals
+  if (extra.length > 0) {
+    throw new InvalidFlagError(`unexpected argument '${extra[0]}'; every option is a --flag`)
+  }
+
+  // the raw value of a single-valued flag, from the command line or else the environment
+  const raw = (name: string): { value: string, where: string } | undefined => {
+    const spec = specOf(name)
+    const flag = values[name]
+    if (typeof flag === 'string') {
+      return { value: flag, where: origin(spec, false) }
+    }
+    const fromEnv = spec.env != null ? env[spec.env] : undefined
+    if (fromEnv != null && fromEnv.trim() !== '') {
+      return { value: fromEnv, where: origin(spec, true) }
+    }
+    return undefined
+  }
+  const rawList = (name: string): { values: string[], where: string } | undefined => {
+    const spec = specOf(name)
+    const flag = values[name]
+    if (Array.isArray(flag) && flag.length > 0) {
+      return { values: splitList(flag), where: origin(spec, false) }
+    }
+    const fromEnv = spec.env != null ? env[spec.env] : undefined
+    if (fromEnv != null && fromEnv.trim() !== '') {
+      return { values: splitList([fromEnv]), where: origin(spec, true) }
+    }
+    return undefined
+  }
+
+  const listenRaw = rawList('listen')
+  const listen = listenRaw?.values ?? DEFAULT_LISTEN
+  if (listen.length === 0) {
+    throw new InvalidFlagError(`${listenRaw?.where ?? '--listen'}: no address given`)
+  }
+  const bindings: Array<{ address: string, binding: Binding }> = []
+  for (const address of listen) {
+    const parsed = parseListenAddress(address, listenRaw?.where ?? '--listen')
+    const clash = bindings.find(b => conflicts(b.binding, parsed.binding))
+    if (clash != null) {
+      throw new InvalidFlagError(`${listenRaw?.where ?? '--listen'}: '${address}' and '${clash.address}' would both listen on TCP port ${parsed.binding.port}`)
+    }
+    bindings.push(parsed)
+  }
+
+  const storeRaw = raw('store')
+  const store = (storeRaw?.value.trim() ?? DEFAULT_STORE) as StoreKind
+  if (!STORES.includes(store)) {
+    throw new InvalidFlagError(`${storeRaw?.where ?? '--store'}: unknown store '${storeRaw?.value ?? ''}'; use memory, level or sqlite`)
+  }
+
+  const dataDirRaw = raw('data-dir')
+  const dataDirValue = dataDirRaw?.value ?? DEFAULT_DATA_DIR
+  if (dataDirValue.includes('\0')) {
+    throw new InvalidFlagError(`${dataDirRaw?.where ?? '--data-dir'}: the path contains a NUL byte`)
+  }
+  const dataDir = isAbsolute(dataDirValue) ? resolve(dataDirValue) : resolve(cwd, dataDirValue)
+
+  const dialectRaw = rawList('dialect')
+  const dialects: DialectName[] = []
+  for (const name of dialectRaw?.values ?? ['rendezvous', 'waku']) {
+    const dialect = DIALECT_ALIASES[name]
+    if (dialect == null) {
+      throw new InvalidFlagError(`${dialectRaw?.where ?? '--dialect'}: unknown dialect '${name}'; use rendezvous (/rendezvous/1.0.0) or waku (/vac/waku/rendezvous/0.0.1)`)
+    }
+    if (!dialects.includes(dialect)) {
+      dialects.push(dialect)
+    }
+  }
+  if (dialects.length === 0) {
+    throw new InvalidFlagError(`${dialectRaw?.where ?? '--dialect'}: no dialect given`)
+  }
+
+  const duration = (name: string, fallback: number): number => {
+    const r = raw(name)
+    return r == null ? fallback : parseDuration(r.value, r.where)
+  }
+  const count = (name: string, fallback: number): number => {
+    const r = raw(name)
+    return r == null ? fallback : parseCount(r.value, r.where)
+  }
+
+  const minTtl = duration('min-ttl', DEFAULT_MIN_TTL)
+  const maxTtl = duration('max-ttl', DEFAULT_MAX_TTL)
+  const defaultTtlRaw = raw('default-ttl')
+  // an explicit window without an explicit default keeps the default inside the window
+  const defaultTtl = defaultTtlRaw == null
+    ? Math.min(Math.max(DEFAULT_DEFAULT_TTL, minTtl), maxTtl)
+    : parseDuration(defaultTtlRaw.value, defaultTtlRaw.where)
+  if (minTtl > maxTtl) {
+    throw new InvalidFlagError(`--min-ttl ${minTtl}s is above --max-ttl ${maxTtl}s`)
+  }
+  if (defaultTtl < minTtl || defaultTtl > maxTtl) {
+    throw new InvalidFlagError(`--default-ttl ${defaultTtl}s is outside the window --min-ttl ${minTtl}s .. --max-ttl ${maxTtl}s`)
+  }
+
+  const metricsRaw = raw('metrics')
+  const jsonFlag = values.json
+  const jsonEnv = env[specOf('json').env ?? '']
+
+  return {
+    listen: bindings.map(b => b.address),
+    store,
+    dataDir,
+    dialects,
+    minTtl,
+    maxTtl,
+    defaultTtl,
+    maxRegistrationsPerPeer: count('max-registrations-per-peer', DEFAULT_MAX_REGISTRATIONS_PER_PEER),
+    maxRegistrations: count('max-registrations', DEFAULT_MAX_REGISTRATIONS),
+    maxDiscoverLimit: count('max-discover-limit', DEFAULT_MAX_DISCOVER_LIMIT),
+    ...(metricsRaw != null ? { metrics: parseMetricsAddress(metricsRaw.value.trim(), metricsRaw.where) } : {}),
+    json: jsonFlag === true || (jsonFlag == null && jsonEnv != null && parseBoolean(jsonEnv, origin(specOf('json'), true)))
+  }
+}
+
+/** The help text of the bin */
+export function helpText (): string {
+  const lines = [
+    'Usage: rendezvous serve [options]',
+    '',
+    'Runs a rendezvous point for libp2p (/rendezvous/1.0.0) and Waku (/vac/waku/rendezvous/0.0.1) peers',
+    'over TCP and WebSocket. Every option can also be set by the environment variable shown.',
+    '',
+    'Options:'
+  ]
+  for (const f of FLAGS) {
+    const flag = `${f.short != null ? `-${f.short}, ` : '    '}--${f.name}${f.value != null ? ` ${f.value}` : ''}`
+    lines.push(`  ${flag}`)
+    lines.push(`        ${f.description}${f.defaultText != null ? ` (default: ${f.defaultText})` : ''}${f.env != null ? ` [${f.env}]` : ''}`)
+  }
+  lines.push('', 'SIGINT or SIGTERM stops it gracefully. Exit codes: 0 stopped, 1 failed while running, 2 bad options or could not start.')
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,199 @@
+import { rm } from 'node:fs/promises'
+import { noise } from '@chainsafe/libp2p-noise'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import { rendezvous, waku } from '@rendezvous/codec'
+import { rendezvousServer } from '@rendezvous/server'
+import { createLibp2p } from 'libp2p'
+import { loadCookieSecret, persistCookieSecret } from './cookie-secret.ts'
+import { checkDataDir, createDataDir } from './data-dir.ts'
+import { AddressInUseError, DaemonError } from './errors.ts'
+import { loadIdentity, persistIdentity } from './identity.ts'
+import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
+import { probeListenAddresses } from './port-probe.ts'
+import { openStore } from './store.ts'
+import { packageVersion } from './version.ts'
+import type { DaemonConfig, DialectName } from './config.ts'
+import type { MetricsEndpoint } from './metrics.ts'
+import type { OpenedStore } from './store.ts'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p } from '@libp2p/interface'
+import type { Ping } from '@libp2p/ping'
+import type { Dialect } from '@rendezvous/codec'
+import type { RendezvousServer } from '@rendezvous/server'
+import type { RegistrationStore } from '@rendezvous/store'
+
+/** The services of the daemon's libp2p node */
+export type DaemonServices = {
+  identify: Identify
+  ping: Ping
+  rendezvous: RendezvousServer
+}
+
+/** A running rendezvous point */
+export interface Daemon {
+  /** The libp2p node; `node.services.rendezvous` is the rendezvous server */
+  node: Libp2p<DaemonServices>
+  /** The store registrations live in; closed by {@link Daemon.stop} */
+  store: RegistrationStore
+  /** The peer ID, as a string */
+  peerId: string
+  /** Every listen multiaddr, each ending in `/p2p/<peer id>` */
+  multiaddrs: string[]
+  /** The protocol IDs served */
+  protocols: string[]
+  /** The store's file or directory; `undefined` for the memory store */
+  storePath?: string
+  /** `http://<host>:<port>/metrics` when `--metrics` is on */
+  metricsUrl?: string
+  /**
+   * Stop gracefully: no new streams, requests in flight are answered, connections close, then the store
+   * is flushed and closed and the metrics endpoint stops. Calling it again returns the same promise.
+   */
+  stop(): Promise<void>
+}
+
+const DIALECTS: Record<DialectName, Dialect> = { rendezvous, waku }
+
+/** Everything a start made on disk, to take back if the start fails */
+interface Footprint {
+  createdDir?: string
+  createdFiles: string[]
+}
+
+async function rollBack (footprint: Footprint): Promise<void> {
+  const paths = footprint.createdDir != null ? [footprint.createdDir] : footprint.createdFiles
+  for (const path of paths.reverse()) {
+    await rm(path, { recursive: true, force: true }).catch(() => {})
+  }
+}
+
+/** libp2p reports every address it could not listen on in one multi-line message; name the first */
+function listenError (err: any): DaemonError {
+  const message = String(err?.message ?? err)
+  const first = /^\s*(\/\S+): (.+)$/m.exec(message)
+  if (first != null) {
+    const reason = /EADDRINUSE/.test(first[2]) ? 'address already in use' : first[2].trim()
+    return new AddressInUseError(`cannot listen on ${first[1]}: ${reason}`, { cause: err })
+  }
+  return new DaemonError(`cannot start libp2p: ${message.replace(/\s*\n\s*/g, ' ')}`, { cause: err })
+}
+
+function withPeerId (address: string, peerId: string): string {
+  const ma = multiaddr(address)
+  return ma.getComponents().some(c => c.name === 'p2p') ? ma.toString() : ma.encapsulate(`/p2p/${peerId}`).toString()
+}
+
+/**
+ * Start a rendezvous point as `rendezvous serve` does, and resolve once it listens.
+ *
+ * Nothing is written before every check that can fail has passed: the data directory is checked, an
+ * existing identity key and cookie secret are read (new ones are generated in memory), every listen port
+ * and the metrics address are bound once. Only then are the data directory, the key files and the store
+ * created, and the node started. If the start still fails (a port taken in the meantime), what it created
+ * is removed again.
+ *
+ * @throws {DaemonError} a subclass saying what failed and where; exit code 2 in the bin
+ */
+export async function startDaemon (config: DaemonConfig): Promise<Daemon> {
+  await checkDataDir(config.dataDir)
+  const identity = await loadIdentity(config.dataDir)
+  const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory')
+  await probeListenAddresses(config.listen)
+
+  let endpoint: MetricsEndpoint | undefined
+  if (config.metrics != null) {
+    endpoint = await startMetricsEndpoint(config.metrics, createMetricsRegistry())
+  }
+
+  const footprint: Footprint = { createdFiles: [] }
+  let opened: OpenedStore | undefined
+  let node: Libp2p<DaemonServices> | undefined
+  try {
+    footprint.createdDir = await createDataDir(config.dataDir)
+    const keptIdentity = await persistIdentity(identity)
+    if (keptIdentity.created) {
+      footprint.createdFiles.push(identity.path)
+    }
+    const keptCookie = await persistCookieSecret(cookie)
+    if (keptCookie.created && cookie.path != null) {
+      footprint.createdFiles.push(cookie.path)
+    }
+    opened = await openStore(config.store, config.dataDir)
+    footprint.createdFiles.push(...opened.createdPaths)
+
+    node = await createLibp2p({
+      start: false,
+      privateKey: keptIdentity.identity.privateKey,
+      nodeInfo: { name: '@rendezvous/cli', version: packageVersion() },
+      addresses: { listen: config.listen },
+      transports: [tcp(), webSockets()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      ...(endpoint != null
+        ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
+        : {}),
+      services: {
+        identify: identify(),
+        ping: ping(),
+        rendezvous: rendezvousServer({
+          store: opened.store,
+          dialects: config.dialects.map(d => DIALECTS[d]),
+          ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
+          maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
+          maxRegistrations: config.maxRegistrations,
+          maxDiscoverLimit: config.maxDiscoverLimit,
+          cookieSecret: keptCookie.cookie.secret
+        })
+      }
+    })
+    try {
+      await node.start()
+    } catch (err) {
+      throw listenError(err)
+    }
+  } catch (err: any) {
+    await Promise.resolve(node?.stop()).catch(() => {})
+    await Promise.resolve(opened?.store.close()).catch(() => {})
+    await endpoint?.close().catch(() => {})
+    await rollBack(footprint)
+    if (err instanceof DaemonError) {
+      throw err
+    }
+    throw new DaemonError(`cannot start: ${String(err?.message ?? err).replace(/\s*\n\s*/g, ' ')}`, { cause: err })
+  }
+
+  const running = node
+  const store = opened.store
+  const peerId = running.peerId.toString()
+  let stopping: Promise<void> | undefined
+
+  return {
+    node: running,
+    store,
+    peerId,
+    multiaddrs: running.getMultiaddrs().map(ma => withPeerId(ma.toString(), peerId)),
+    protocols: config.dialects.map(d => DIALECTS[d].protocol),
+    ...(opened.path != null ? { storePath: opened.path } : {}),
+    ...(endpoint != null ? { metricsUrl: endpoint.url } : {}),
+    stop: async () => {
+      stopping ??= (async () => {
+        try {
+          await running.stop()
+        } finally {
+          try {
+            await store.close()
+          } finally {
+            await endpoint?.close()
+          }
+        }
+      })()
+      return stopping
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Every error the daemon reports to its operator before it is running: a bad flag, a data directory it
+ * cannot use, an address it cannot listen on. Each carries the exit code the `rendezvous` bin ends with,
+ * and a message of one line that says what is wrong and where.
+ */
+export class DaemonError extends Error {
+  static readonly name: string = 'DaemonError'
+  /** The process exit code this error ends the bin with */
+  readonly exitCode: number = 2
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'DaemonError'
+  }
+}
+
+/** A flag or environment variable is unknown, missing its value, or has a value out of range */
+export class InvalidFlagError extends DaemonError {
+  static readonly name = 'InvalidFlagError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'InvalidFlagError'
+  }
+}
+
+/** The data directory does not exist and cannot be created, is not a directory, or is not writable */
+export class DataDirError extends DaemonError {
+  static readonly name = 'DataDirError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'DataDirError'
+  }
+}
+
+/** The identity key or cookie secret in the data directory exists but cannot be read or decoded */
+export class KeyFileError extends DaemonError {
+  static readonly name = 'KeyFileError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'KeyFileError'
+  }
+}
+
+/** A listen or metrics address is already in use, or cannot be bound on this machine */
+export class AddressInUseError extends DaemonError {
+  static readonly name = 'AddressInUseError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'AddressInUseError'
+  }
+}
+
+/** The registration store could not be opened (corrupt, incompatible schema, locked by another process) */
+export class StoreOpenError extends DaemonError {
+  static readonly name = 'StoreOpenError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'StoreOpenError'
+  }
+}
