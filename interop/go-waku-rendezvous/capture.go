@@ -55,6 +55,11 @@ func (t *tapHost) NewStream(ctx context.Context, p peer.ID, pids ...protocol.ID)
 	if err != nil {
 		return nil, err
 	}
+	// The reference client sets no deadlines; bound its reads and writes by
+	// the op timeout so that a peer that never answers cannot hang us.
+	if dl, ok := ctx.Deadline(); ok {
+		_ = s.SetDeadline(dl)
+	}
 	return &tapStream{Stream: s, t: t}, nil
 }
 

@@ -35,7 +35,7 @@ func newSessionFlags(name string) *sessionFlags {
 		fs:      fs,
 		server:  fs.String("server", "", "server multiaddr including /p2p/<peer id> (required)"),
 		keyFile: fs.String("key", "", "private key file (created with a new Ed25519 key if missing)"),
-		listen:  fs.String("listen", "/ip4/127.0.0.1/tcp/0", "own listen multiaddr; its address goes into the signed peer record"),
+		listen:  fs.String("listen", "/ip4/127.0.0.1/tcp/0", "own listen multiaddr; its address goes into the signed peer record (\"\" = do not listen, so the record has no addresses)"),
 		strict:  fs.Bool("strict", false, "stop at the first failed op and exit 1"),
 		opsJSON: fs.String("ops-json", "", `ops as a JSON list, e.g. [{"op":"register","ns":"foo","ttl":20}]`),
 		timeout: fs.Duration("timeout", 10*time.Second, "timeout for connecting and for each op"),
@@ -54,17 +54,21 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitte
 		out.errorf("%s: --server is required", role)
 		return nil, 2
 	}
-	laddr, err := ma.NewMultiaddr(*sf.listen)
-	if err != nil {
-		out.errorf("bad --listen multiaddr: %v", err)
-		return nil, 2
+	var laddrs []ma.Multiaddr
+	if *sf.listen != "" {
+		laddr, err := ma.NewMultiaddr(*sf.listen)
+		if err != nil {
+			out.errorf("bad --listen multiaddr: %v", err)
+			return nil, 2
+		}
+		laddrs = append(laddrs, laddr)
 	}
 	priv, err := loadOrCreateKey(*sf.keyFile)
 	if err != nil {
 		out.errorf("%v", err)
 		return nil, 1
 	}
-	h, err := newHost(priv, []ma.Multiaddr{laddr})
+	h, err := newHost(priv, laddrs)
 	if err != nil {
 		out.errorf("host: %v", err)
 		return nil, 1
@@ -132,8 +136,8 @@ func clientOp(ctx context.Context, out *emitter, tap *tapHost, rp rendezvous.Ren
 	case "register":
 		tap.reset(nil)
 		ttl, err := rp.Register(ctx, o.Ns, int(o.TTL))
-		written, _ := tap.captured()
-		ev := registerEvent{Event: "register", Ns: o.Ns, OK: err == nil}
+		written, read := tap.captured()
+		ev := registerEvent{Event: "register", Ns: o.Ns, OK: err == nil, Frame: hex.EncodeToString(read)}
 		if env, e := sentEnvelope(written); e == nil {
 			ev.Envelope = hex.EncodeToString(env)
 		}
@@ -149,13 +153,13 @@ func clientOp(ctx context.Context, out *emitter, tap *tapHost, rp rendezvous.Ren
 	case "discover":
 		tap.reset(nil)
 		regs, err := rp.Discover(ctx, o.Ns, int(o.Limit))
-		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, OK: err == nil, Registrations: []registrationJSON{}}
+		_, read := tap.captured()
+		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, OK: err == nil, Registrations: []registrationJSON{}, Frame: hex.EncodeToString(read)}
 		if err != nil {
 			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
 			out.emit(ev)
 			return false
 		}
-		_, read := tap.captured()
 		ev.Registrations, ev.Skipped = matchRegistrations(regs, read)
 		out.emit(ev)
 		return true

@@ -245,3 +245,20 @@ func TestRawSeveralRequestsOneStream(t *testing.T) {
 		t.Errorf("register bad ttl: %v", regs[1])
 	}
 }
+
+func TestRegisterWithoutAddresses(t *testing.T) {
+	srv := startServer(t)
+	var buf bytes.Buffer
+	code := runClient(context.Background(), []string{"--server", srv, "--listen", "", "register:ns=foo:ttl=20"}, &buf)
+	if code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	reg := byEvent(jsonLines(t, buf.Bytes()), "register")[0]
+	if reg["ok"] != false || reg["status"] != float64(101) || reg["statusText"] != "missing peer addresses" {
+		t.Errorf("register without addresses: %v", reg)
+	}
+	// 101 = 0x65; "missing peer addresses" is 22 bytes
+	if f, _ := reg["frame"].(string); !strings.HasPrefix(f, "1e08011a1a08651216") {
+		t.Errorf("response frame = %v", reg["frame"])
+	}
+}

@@ -61,7 +61,8 @@ type registerEvent struct {
 	StatusText *string `json:"statusText,omitempty"`
 	Envelope   string  `json:"envelope,omitempty"`
 	Error      string  `json:"error,omitempty"`
-	// raw mode only: the exact response frame (length prefix included).
+	// The exact response frame bytes read from the stream (length prefix
+	// included), if any.
 	Frame string `json:"frame,omitempty"`
 }
 
@@ -86,7 +87,8 @@ type discoverEvent struct {
 	Status     *int32  `json:"status,omitempty"`
 	StatusText *string `json:"statusText,omitempty"`
 	Error      string  `json:"error,omitempty"`
-	Frame      string  `json:"frame,omitempty"`
+	// The exact response frame bytes (length prefix included), if any.
+	Frame string `json:"frame,omitempty"`
 }
 
 type recordEvent struct {
