@@ -2,7 +2,7 @@ import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { SCHEMA_FILE, SCHEMA_VERSION } from './constants.ts'
-import { CorruptStoreError, IncompatibleSchemaError } from './errors.ts'
+import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import { KEY_SCHEMA_VERSION, KEY_STATE } from './keys.ts'
 
 export type Level = ClassicLevel<Buffer, Buffer>
@@ -76,7 +76,7 @@ async function preflight (path: string): Promise<void> {
     }
 
     if (version > SCHEMA_VERSION) {
-      throw new IncompatibleSchemaError(path, `the database is at schema version ${version}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-level knows`)
+      throw new IncompatibleSchemaError(path, `the database is at schema version ${version} (${SCHEMA_FILE}), newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-level knows`, { found: version, supported: SCHEMA_VERSION })
     }
   }
 }
@@ -111,7 +111,7 @@ async function readState (path: string, db: Level): Promise<StoreState> {
     const [anyKey] = await db.keys({ limit: 1 }).all()
 
     if (anyKey !== undefined) {
-      throw new IncompatibleSchemaError(path, 'the LevelDB database holds keys but no schema version, so it is not a registration store')
+      throw new IncompatibleSchemaError(path, 'the LevelDB database holds keys but no schema version, so it is not a registration store', { supported: SCHEMA_VERSION })
     }
 
     const state = { counter: 0, stored: 0 }
@@ -129,7 +129,7 @@ async function readState (path: string, db: Level): Promise<StoreState> {
   const found = version.readUInt32BE(0)
 
   if (found > SCHEMA_VERSION) {
-    throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-level knows`)
+    throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-level knows`, { found, supported: SCHEMA_VERSION })
   }
 
   const state = await db.get(KEY_STATE)

@@ -22,7 +22,6 @@ import { LevelRegistrationStore } from './level-store.ts'
 import type { Clock, RegistrationStore } from '@rendezvous/store'
 
 export { SCHEMA_VERSION } from './constants.ts'
-export { CorruptStoreError, IncompatibleSchemaError, StoreClosedError, InvalidLimitError, InvalidNamespaceError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
 
 /** How to open a LevelDB registration store */
 export interface LevelStoreInit {

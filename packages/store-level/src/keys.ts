@@ -6,9 +6,9 @@
  */
 
 export const PREFIX_META = 0x6d // 'm'
-export const PREFIX_RECORD = 0x72 // 'r': (namespace, peer) → record
+export const PREFIX_KEY = 0x6b // 'k': (namespace, peer) → (position, expiresAt)
 export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, peer)
-export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → (expiresAt, peer)
+export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → the record
 export const PREFIX_EXPIRY = 0x65 // 'e': (expiresAt, position) → (namespace, peer)
 export const PREFIX_PEER = 0x70 // 'p': (peer, namespace) → expiresAt
 
@@ -65,7 +65,7 @@ export function utf8 (text: string): Buffer {
   return Buffer.from(text, 'utf8')
 }
 
-/** (namespace, peer): the primary key's body, also stored in index values to point back at a record */
+/** (namespace, peer): the body of a registration key, also stored in index values to point back at it */
 export function registrationKeyBody (namespace: Buffer, peer: Buffer): Buffer {
   const body = Buffer.allocUnsafe(1 + namespace.byteLength + peer.byteLength)
   body[0] = namespace.byteLength
@@ -83,8 +83,17 @@ export function splitRegistrationKeyBody (body: Uint8Array, offset: number): { n
   }
 }
 
-export function recordKey (body: Buffer): Buffer {
-  return Buffer.concat([Buffer.of(PREFIX_RECORD), body])
+export function registrationKey (body: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.of(PREFIX_KEY), body])
+}
+
+/** `k`, namespace length, namespace: every registration key of one namespace starts with it */
+export function namespaceKeyPrefix (namespace: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(2 + namespace.byteLength)
+  prefix[0] = PREFIX_KEY
+  prefix[1] = namespace.byteLength
+  namespace.copy(prefix, 2)
+  return prefix
 }
 
 export function orderKey (position: number): Buffer {

@@ -1,34 +1,40 @@
 import { SCAN_CHUNK } from './constants.ts'
 import { encodeState } from './database.ts'
-import { CorruptStoreError, StoreClosedError } from './errors.ts'
+import { CorruptStoreError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
 import {
-  KEY_STATE, expiryKey, expiryUpperBound, namespaceOrderKey, namespaceOrderPrefix, orderKey,
-  peerKey, peerPrefix, prefixUpperBound, readPosition, recordKey, registrationKeyBody, splitRegistrationKeyBody, utf8,
-  PREFIX_EXPIRY
+  KEY_STATE, PREFIX_EXPIRY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
+  namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition, registrationKey,
+  registrationKeyBody, splitRegistrationKeyBody, utf8
 } from './keys.ts'
-import { decodeRecord, encodeRecord, expiryOf, isRecord, recordExpiresAt, recordPosition, withExpiry } from './record.ts'
-import { validateLimit, validateNamespace, validatePosition, validateRegistration } from './validation.ts'
+import {
+  decodeRecord, encodeLocation, encodeRecord, expiryOf, isLocation, isRecord, locationExpiresAt, locationPosition,
+  withExpiry
+} from './record.ts'
 import type { Level, StoreState } from './database.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
 
 type BatchOperation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', key: Buffer }
 
 const EXPIRY_START = Buffer.of(PREFIX_EXPIRY)
+const ORDER_END = Buffer.of(PREFIX_ORDER + 1)
+const NO_BYTES = new Uint8Array(0)
 
-/** The index keys of one stored record, all derived from its key and value */
-function deleteOperations (namespace: Buffer, peer: Buffer, position: number, expiresAt: number, deletePeerKey: boolean): BatchOperation[] {
-  const operations: BatchOperation[] = [
-    { type: 'del', key: recordKey(registrationKeyBody(namespace, peer)) },
-    { type: 'del', key: orderKey(position) },
+/** Deletes one registration: its key, record and every index entry, all derivable from (namespace, peer, position, expiry) */
+function deleteOperations (namespace: Buffer, peer: Buffer, position: number, expiresAt: number): BatchOperation[] {
+  return [
+    { type: 'del', key: registrationKey(registrationKeyBody(namespace, peer)) },
     { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), position) },
-    { type: 'del', key: expiryKey(expiresAt, position) }
+    { type: 'del', key: orderKey(position) },
+    { type: 'del', key: expiryKey(expiresAt, position) },
+    { type: 'del', key: peerKey(peerPrefix(peer), namespace) }
   ]
+}
 
-  if (deletePeerKey) {
-    operations.push({ type: 'del', key: peerKey(peerPrefix(peer), namespace) })
-  }
-
-  return operations
+/** A record to read: where it is, and the names it was found under */
+interface Pointer {
+  namespace: string
+  position: number
+  key: Buffer
 }
 
 /**
@@ -57,7 +63,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
   }
 
-  /** Runs `write` after every write queued before it; read-modify-write stays consistent without locks */
+  /** Runs `write` after every write queued before it: read-modify-write stays consistent without locks */
   private async exclusive<T> (write: () => Promise<T>): Promise<T> {
     this.checkOpen()
     const result = this.writes.then(write)
@@ -69,80 +75,92 @@ export class LevelRegistrationStore implements RegistrationStore {
     return new CorruptStoreError(this.path, `key ${Buffer.from(key).toString('hex')}: ${problem}`)
   }
 
+  /** The (position, expiry) stored under a registration key, if any */
+  private location (key: Buffer): { position: number, expiresAt: number } | undefined {
+    const value = this.db.getSync(key)
+
+    if (value === undefined) {
+      return undefined
+    }
+
+    if (!isLocation(value)) {
+      throw this.corrupt(key, `a registration key should hold 16 bytes, it holds ${value.byteLength}`)
+    }
+
+    return { position: locationPosition(value), expiresAt: locationExpiresAt(value) }
+  }
+
+  private async commit (operations: BatchOperation[], stored: number): Promise<void> {
+    operations.push({ type: 'put', key: KEY_STATE, value: encodeState({ counter: this.state.counter, stored }) })
+    await this.db.batch(operations)
+    this.state.stored = stored
+  }
+
   async upsert (registration: NewRegistration): Promise<Registration> {
-    validateRegistration(registration)
+    validateNewRegistration(registration)
 
     return this.exclusive(async () => {
       const namespace = utf8(registration.namespace)
       const peer = utf8(registration.peerId)
       const body = registrationKeyBody(namespace, peer)
-      const key = recordKey(body)
+      const key = registrationKey(body)
       const nsPrefix = namespaceOrderPrefix(namespace)
-      const previous = this.db.getSync(key)
-      const position = this.state.counter + 1
-      const stored = previous === undefined ? this.state.stored + 1 : this.state.stored
+      const previous = this.location(key)
+      const { expiresAt } = registration
       const operations: BatchOperation[] = []
 
       if (previous !== undefined) {
-        if (!isRecord(previous)) {
-          throw this.corrupt(key, 'the record is too short')
-        }
-
-        const oldPosition = recordPosition(previous)
         operations.push(
-          { type: 'del', key: orderKey(oldPosition) },
-          { type: 'del', key: namespaceOrderKey(nsPrefix, oldPosition) },
-          { type: 'del', key: expiryKey(recordExpiresAt(previous), oldPosition) }
+          { type: 'del', key: namespaceOrderKey(nsPrefix, previous.position) },
+          { type: 'del', key: orderKey(previous.position) },
+          { type: 'del', key: expiryKey(previous.expiresAt, previous.position) }
         )
       }
 
-      operations.push(
-        { type: 'put', key, value: encodeRecord(registration, position) },
-        { type: 'put', key: orderKey(position), value: withExpiry(registration.expiresAt, body) },
-        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: withExpiry(registration.expiresAt, peer) },
-        { type: 'put', key: expiryKey(registration.expiresAt, position), value: body },
-        { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(registration.expiresAt, new Uint8Array(0)) },
-        { type: 'put', key: KEY_STATE, value: encodeState({ counter: position, stored }) }
-      )
-
       // the counter moves before the write is confirmed: a failed batch leaves a gap, never a reused position
-      this.state.counter = position
-      await this.db.batch(operations)
-      this.state.stored = stored
+      const position = ++this.state.counter
+      operations.push(
+        { type: 'put', key, value: encodeLocation(position, expiresAt) },
+        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, peer) },
+        { type: 'put', key: orderKey(position), value: withExpiry(expiresAt, body) },
+        { type: 'put', key: expiryKey(expiresAt, position), value: body },
+        { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(expiresAt, NO_BYTES) }
+      )
+      await this.commit(operations, previous === undefined ? this.state.stored + 1 : this.state.stored)
 
-      return { ...registration, position }
+      return {
+        namespace: registration.namespace,
+        peerId: registration.peerId,
+        signedPeerRecord: registration.signedPeerRecord,
+        ttl: registration.ttl,
+        registeredAt: registration.registeredAt,
+        expiresAt,
+        position
+      }
     })
   }
 
   async remove (namespace: string, peerId: string): Promise<boolean> {
     validateNamespace(namespace)
+    validatePeerId(peerId)
 
     return this.exclusive(async () => {
       const ns = utf8(namespace)
       const peer = utf8(peerId)
-      const key = recordKey(registrationKeyBody(ns, peer))
-      const previous = this.db.getSync(key)
+      const previous = this.location(registrationKey(registrationKeyBody(ns, peer)))
 
       if (previous === undefined) {
         return false
       }
 
-      if (!isRecord(previous)) {
-        throw this.corrupt(key, 'the record is too short')
-      }
+      await this.commit(deleteOperations(ns, peer, previous.position, previous.expiresAt), this.state.stored - 1)
 
-      const expiresAt = recordExpiresAt(previous)
-      const stored = this.state.stored - 1
-      const operations = deleteOperations(ns, peer, recordPosition(previous), expiresAt, true)
-      operations.push({ type: 'put', key: KEY_STATE, value: encodeState({ counter: this.state.counter, stored }) })
-      await this.db.batch(operations)
-      this.state.stored = stored
-
-      return expiresAt > this.clock()
+      return previous.expiresAt > this.clock()
     })
   }
 
   async removePeer (peerId: string): Promise<number> {
+    validatePeerId(peerId)
     return this.exclusive(async () => {
       const peer = utf8(peerId)
       const prefix = peerPrefix(peer)
@@ -154,29 +172,24 @@ export class LevelRegistrationStore implements RegistrationStore {
 
       for (const key of keys) {
         const namespace = key.subarray(prefix.byteLength)
-        const recordKeyBytes = recordKey(registrationKeyBody(namespace, peer))
-        const record = this.db.getSync(recordKeyBytes)
+        const previous = this.location(registrationKey(registrationKeyBody(namespace, peer)))
 
-        operations.push({ type: 'del', key })
-
-        if (record === undefined || !isRecord(record)) {
+        if (previous === undefined) {
+          // a peer entry without its registration: not written by this code, but harmless to drop
+          operations.push({ type: 'del', key })
           continue
         }
 
-        const expiresAt = recordExpiresAt(record)
-        operations.push(...deleteOperations(namespace, peer, recordPosition(record), expiresAt, false))
+        operations.push(...deleteOperations(namespace, peer, previous.position, previous.expiresAt))
         removed++
 
-        if (expiresAt > now) {
+        if (previous.expiresAt > now) {
           live++
         }
       }
 
       if (operations.length > 0) {
-        const stored = this.state.stored - removed
-        operations.push({ type: 'put', key: KEY_STATE, value: encodeState({ counter: this.state.counter, stored }) })
-        await this.db.batch(operations)
-        this.state.stored = stored
+        await this.commit(operations, this.state.stored - removed)
       }
 
       return live
@@ -184,37 +197,28 @@ export class LevelRegistrationStore implements RegistrationStore {
   }
 
   async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
+    validateCountByPeer(peerId, options)
     const exclude = options?.excludeNamespace
-
-    if (exclude !== undefined) {
-      validateNamespace(exclude)
-    }
 
     this.checkOpen()
     const prefix = peerPrefix(utf8(peerId))
     const excluded = exclude === undefined ? undefined : utf8(exclude)
     const now = this.clock()
-    const entries = await this.db.iterator({ gt: prefix, lt: prefixUpperBound(prefix) }).all()
     let count = 0
 
-    for (const [key, value] of entries) {
+    await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (key, value) => {
       if (expiryOf(value) > now && (excluded === undefined || !excluded.equals(key.subarray(prefix.byteLength)))) {
         count++
       }
-    }
+      return true
+    })
 
     return count
   }
 
   async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    const { namespace, after, limit } = options ?? {}
-
-    if (namespace !== undefined) {
-      validateNamespace(namespace)
-    }
-
-    validatePosition(after)
-    validateLimit(limit)
+    validateDiscoverOptions(options)
+    const { namespace, after, limit } = options
     this.checkOpen()
 
     const from = after ?? 0
@@ -224,36 +228,31 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
 
     const now = this.clock()
-    const bodies: Buffer[] = []
-    const names: Array<{ namespace: string, peerId: string }> = []
-    const positions: number[] = []
+    let registrations: Registration[]
 
     if (namespace === undefined) {
-      await this.scan(orderKey(from), prefixUpperBound(Buffer.of(orderKey(0)[0])), limit, (key, value) => {
+      // the global order index points into the per-namespace one, where the records are
+      const pointers: Pointer[] = []
+      await this.scan({ gt: orderKey(from), lt: ORDER_END }, limit, (key, value) => {
         if (expiryOf(value) > now) {
-          const body = value.subarray(8)
-          const { namespace, peer } = splitRegistrationKeyBody(body, 0)
-          bodies.push(body)
-          names.push({ namespace: namespace.toString('utf8'), peerId: peer.toString('utf8') })
-          positions.push(readPosition(key, 1))
+          const { namespace: ns } = splitRegistrationKeyBody(value, 8)
+          const position = readPosition(key, 1)
+          pointers.push({ namespace: ns.toString('utf8'), position, key: namespaceOrderKey(namespaceOrderPrefix(ns), position) })
         }
-        return bodies.length < limit
+        return pointers.length < limit
       })
+      registrations = await this.records(pointers)
     } else {
-      const ns = utf8(namespace)
-      const prefix = namespaceOrderPrefix(ns)
-      await this.scan(namespaceOrderKey(prefix, from), prefixUpperBound(prefix), limit, (key, value) => {
+      // records sit in (namespace, position) order: one range read answers the query
+      const prefix = namespaceOrderPrefix(utf8(namespace))
+      registrations = []
+      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (key, value) => {
         if (expiryOf(value) > now) {
-          const peer = value.subarray(8)
-          bodies.push(registrationKeyBody(ns, peer))
-          names.push({ namespace, peerId: peer.toString('utf8') })
-          positions.push(readPosition(key, prefix.byteLength))
+          registrations.push(this.decode(namespace, readPosition(key, prefix.byteLength), key, value))
         }
-        return bodies.length < limit
+        return registrations.length < limit
       })
     }
-
-    const registrations = await this.records(bodies, names, positions)
 
     return {
       registrations,
@@ -272,37 +271,34 @@ export class LevelRegistrationStore implements RegistrationStore {
 
     const now = this.clock()
     const ns = utf8(namespace)
-    const prefix = namespaceOrderPrefix(ns)
-    // reservoir sampling over the namespace's index: each live entry ends up chosen with probability limit/n
-    const chosen: Array<{ peer: Buffer, position: number }> = []
-    let seen = 0
+    const keyPrefix = namespaceKeyPrefix(ns)
+    const orderPrefix = namespaceOrderPrefix(ns)
+    // reservoir sampling over the namespace's 16-byte registration keys (not its records): each live
+    // registration ends up chosen with probability limit / live
+    const chosen: Pointer[] = []
+    let live = 0
 
-    await this.scan(prefix, prefixUpperBound(prefix), SCAN_CHUNK, (key, value) => {
-      if (expiryOf(value) <= now) {
+    await this.scan({ gt: keyPrefix, lt: prefixUpperBound(keyPrefix) }, SCAN_CHUNK, (key, value) => {
+      if (!isLocation(value)) {
+        throw this.corrupt(key, `a registration key should hold 16 bytes, it holds ${value.byteLength}`)
+      }
+
+      if (locationExpiresAt(value) <= now) {
         return true
       }
 
-      seen++
-      const entry = { peer: value.subarray(8), position: readPosition(key, prefix.byteLength) }
+      live++
+      const slot = chosen.length < limit ? chosen.length : Math.floor(Math.random() * live)
 
-      if (chosen.length < limit) {
-        chosen.push(entry)
-      } else {
-        const slot = Math.floor(Math.random() * seen)
-
-        if (slot < limit) {
-          chosen[slot] = entry
-        }
+      if (slot < limit) {
+        const position = locationPosition(value)
+        chosen[slot] = { namespace, position, key: namespaceOrderKey(orderPrefix, position) }
       }
 
       return true
     })
 
-    return this.records(
-      chosen.map(({ peer }) => registrationKeyBody(ns, peer)),
-      chosen.map(({ peer }) => ({ namespace, peerId: peer.toString('utf8') })),
-      chosen.map(({ position }) => position)
-    )
+    return this.records(chosen)
   }
 
   async expire (): Promise<number> {
@@ -322,20 +318,16 @@ export class LevelRegistrationStore implements RegistrationStore {
 
         for (const [key, body] of entries) {
           const { namespace, peer } = splitRegistrationKeyBody(body, 0)
-          const position = readPosition(key, 9)
           operations.push(
-            { type: 'del', key: recordKey(body) },
-            { type: 'del', key: orderKey(position) },
-            { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), position) },
+            { type: 'del', key: registrationKey(body) },
+            { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), readPosition(key, 9)) },
+            { type: 'del', key: orderKey(readPosition(key, 9)) },
             { type: 'del', key },
             { type: 'del', key: peerKey(peerPrefix(peer), namespace) }
           )
         }
 
-        const stored = this.state.stored - entries.length
-        operations.push({ type: 'put', key: KEY_STATE, value: encodeState({ counter: this.state.counter, stored }) })
-        await this.db.batch(operations)
-        this.state.stored = stored
+        await this.commit(operations, this.state.stored - entries.length)
         removed += entries.length
       }
     })
@@ -343,10 +335,10 @@ export class LevelRegistrationStore implements RegistrationStore {
 
   async count (): Promise<number> {
     this.checkOpen()
-    // expired records still stored are exactly the expiry-index entries up to now: counting them costs
-    // what expire() would delete, not the size of the store
+    // the expired records still stored are exactly the expiry-index entries up to now: counting them
+    // costs what expire() would delete, not the size of the store
     let expired = 0
-    await this.scan(EXPIRY_START, expiryUpperBound(this.clock()), SCAN_CHUNK, () => {
+    await this.scan({ gte: EXPIRY_START, lte: expiryUpperBound(this.clock()) }, SCAN_CHUNK, () => {
       expired++
       return true
     }, true)
@@ -363,25 +355,32 @@ export class LevelRegistrationStore implements RegistrationStore {
     await this.db.close()
   }
 
-  /**
-   * Visits index entries from `start` (exclusive) to `end` in chunks until `visit` returns false or the
-   * range ends. `end` is exclusive unless `inclusiveEnd`.
-   */
-  private async scan (start: Buffer, end: Buffer, chunk: number, visit: (key: Buffer, value: Buffer) => boolean, inclusiveEnd = false): Promise<void> {
-    const iterator = this.db.iterator(inclusiveEnd ? { gte: start, lte: end } : { gt: start, lt: end })
+  private decode (namespace: string, position: number, key: Buffer, value: Buffer): Registration {
+    if (!isRecord(value)) {
+      throw this.corrupt(key, 'the record is too short')
+    }
+
+    return decodeRecord(namespace, position, value)
+  }
+
+  /** Visits the entries of a range in chunks until `visit` returns false or the range ends */
+  private async scan (range: { gt?: Buffer, gte?: Buffer, lt?: Buffer, lte?: Buffer }, chunk: number, visit: (key: Buffer, value: Buffer) => boolean, keysOnly = false): Promise<void> {
+    const iterator = this.db.iterator({ ...range, values: !keysOnly })
 
     try {
       while (true) {
+        // nextv may return fewer entries than asked before the end (it also stops at a byte budget):
+        // only an empty answer means the range is done
         const entries = await iterator.nextv(chunk)
+
+        if (entries.length === 0) {
+          return
+        }
 
         for (const [key, value] of entries) {
           if (!visit(key, value)) {
             return
           }
-        }
-
-        if (entries.length < chunk) {
-          return
         }
       }
     } finally {
@@ -390,30 +389,22 @@ export class LevelRegistrationStore implements RegistrationStore {
   }
 
   /**
-   * Reads the records the index entries point at. An entry whose record has meanwhile been refreshed
-   * (another position) or removed is skipped: the index read and this read are not one snapshot.
+   * Reads the records that index entries point at. One whose registration was refreshed (moved to a
+   * new position) or removed since the index was read is skipped, as it would be a moment later.
    */
-  private async records (bodies: Buffer[], names: Array<{ namespace: string, peerId: string }>, positions: number[]): Promise<Registration[]> {
-    if (bodies.length === 0) {
+  private async records (pointers: Pointer[]): Promise<Registration[]> {
+    if (pointers.length === 0) {
       return []
     }
 
-    const values = await this.db.getMany(bodies.map(body => recordKey(body)))
+    const values = await this.db.getMany(pointers.map(pointer => pointer.key))
     const registrations: Registration[] = []
 
     for (let i = 0; i < values.length; i++) {
       const value = values[i]
 
-      if (value === undefined) {
-        continue
-      }
-
-      if (!isRecord(value)) {
-        throw this.corrupt(recordKey(bodies[i]), 'the record is too short')
-      }
-
-      if (recordPosition(value) === positions[i]) {
-        registrations.push(decodeRecord(names[i].namespace, names[i].peerId, value))
+      if (value !== undefined) {
+        registrations.push(this.decode(pointers[i].namespace, pointers[i].position, pointers[i].key, value))
       }
     }
 

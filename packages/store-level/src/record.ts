@@ -1,50 +1,69 @@
 import { readPosition, writePosition } from './keys.ts'
 import type { NewRegistration, Registration } from '@rendezvous/store'
 
-/** position (8) · expiresAt (float64) · registeredAt (float64) · ttl (float64) · the envelope bytes */
-const HEADER_BYTES = 32
+/**
+ * The record, stored under its (namespace, position) key:
+ * expiresAt (float64) · registeredAt (float64) · ttl (float64) · peer ID length (uint16) · peer ID · envelope
+ */
+const HEADER_BYTES = 26
 
-/** A record value; the namespace and peer ID are in its key and not repeated here */
-export function encodeRecord (registration: NewRegistration, position: number): Buffer {
+export function encodeRecord (registration: NewRegistration, peer: Buffer): Buffer {
   const envelope = registration.signedPeerRecord
-  const value = Buffer.allocUnsafe(HEADER_BYTES + envelope.byteLength)
-  writePosition(value, 0, position)
-  value.writeDoubleBE(registration.expiresAt, 8)
-  value.writeDoubleBE(registration.registeredAt, 16)
-  value.writeDoubleBE(registration.ttl, 24)
-  value.set(envelope, HEADER_BYTES)
+  const value = Buffer.allocUnsafe(HEADER_BYTES + peer.byteLength + envelope.byteLength)
+  value.writeDoubleBE(registration.expiresAt, 0)
+  value.writeDoubleBE(registration.registeredAt, 8)
+  value.writeDoubleBE(registration.ttl, 16)
+  value.writeUInt16BE(peer.byteLength, 24)
+  peer.copy(value, HEADER_BYTES)
+  value.set(envelope, HEADER_BYTES + peer.byteLength)
   return value
 }
 
-export function isRecord (value: Uint8Array): boolean {
-  return value.byteLength >= HEADER_BYTES
+export function isRecord (value: Buffer): boolean {
+  return value.byteLength >= HEADER_BYTES && value.byteLength >= HEADER_BYTES + value.readUInt16BE(24)
 }
 
-export function recordPosition (value: Uint8Array): number {
-  return readPosition(value, 0)
-}
-
-export function recordExpiresAt (value: Uint8Array): number {
-  return (value as Buffer).readDoubleBE(8)
-}
-
-export function decodeRecord (namespace: string, peerId: string, value: Buffer): Registration {
+export function decodeRecord (namespace: string, position: number, value: Buffer): Registration {
+  const peerEnd = HEADER_BYTES + value.readUInt16BE(24)
   // copied out, so callers get a plain Uint8Array that does not pin LevelDB's buffer
-  const signedPeerRecord = new Uint8Array(value.byteLength - HEADER_BYTES)
-  signedPeerRecord.set(value.subarray(HEADER_BYTES))
+  const signedPeerRecord = new Uint8Array(value.byteLength - peerEnd)
+  signedPeerRecord.set(value.subarray(peerEnd))
 
   return {
     namespace,
-    peerId,
+    peerId: value.toString('utf8', HEADER_BYTES, peerEnd),
     signedPeerRecord,
-    ttl: value.readDoubleBE(24),
-    registeredAt: value.readDoubleBE(16),
-    expiresAt: value.readDoubleBE(8),
-    position: readPosition(value, 0)
+    ttl: value.readDoubleBE(16),
+    registeredAt: value.readDoubleBE(8),
+    expiresAt: value.readDoubleBE(0),
+    position
   }
 }
 
-/** An expiry time followed by other bytes: the value of the order, namespace-order and peer indexes */
+/** The value of a registration key: where its record is, and until when it is live */
+export function encodeLocation (position: number, expiresAt: number): Buffer {
+  const value = Buffer.allocUnsafe(16)
+  writePosition(value, 0, position)
+  value.writeDoubleBE(expiresAt, 8)
+  return value
+}
+
+export function isLocation (value: Buffer): boolean {
+  return value.byteLength === 16
+}
+
+export function locationPosition (value: Buffer): number {
+  return readPosition(value, 0)
+}
+
+export function locationExpiresAt (value: Buffer): number {
+  return value.readDoubleBE(8)
+}
+
+/**
+ * An expiry time followed by other bytes: the value of the order and peer indexes. Records start with
+ * their expiry too, so {@link expiryOf} reads both.
+ */
 export function withExpiry (expiresAt: number, rest: Uint8Array): Buffer {
   const value = Buffer.allocUnsafe(8 + rest.byteLength)
   value.writeDoubleBE(expiresAt, 0)
@@ -52,6 +71,6 @@ export function withExpiry (expiresAt: number, rest: Uint8Array): Buffer {
   return value
 }
 
-export function expiryOf (value: Uint8Array): number {
-  return (value as Buffer).readDoubleBE(0)
+export function expiryOf (value: Buffer): number {
+  return value.readDoubleBE(0)
 }

@@ -7,3 +7,16 @@
 export type Synchronous = 'NORMAL' | 'FULL'
 
 export const DEFAULT_SYNCHRONOUS: Synchronous = 'NORMAL'
+
+/**
+ * Page cache per connection, in KiB. The key, namespace, expiry and peer indexes are written at random
+ * places; SQLite's default 2 MiB cache makes most upserts read pages back from the OS.
+ */
+export const CACHE_KIB = 64 * 1024
+
+/**
+ * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint copies each distinct
+ * page once and, with synchronous=NORMAL, is where the fsyncs happen: fewer, larger checkpoints write the
+ * hot pages (the counter row, the tails of the order indexes) once instead of once per thousand pages.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000

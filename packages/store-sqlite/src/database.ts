@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { CorruptStoreError, IncompatibleSchemaError } from './errors.ts'
+import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts'
+import { CACHE_KIB, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
 import type { Synchronous } from './constants.ts'
 
 const SQLITE_HEADER = 'SQLite format 3\u0000'
@@ -67,7 +68,7 @@ function readSchemaVersion (path: string, db: Database.Database): number {
   }
 
   if (!tables.includes('schema_version')) {
-    throw new IncompatibleSchemaError(path, 'the database has no schema_version table, so it is not a registration store')
+    throw new IncompatibleSchemaError(path, 'the database has no schema_version table, so it is not a registration store', { supported: SCHEMA_VERSION })
   }
 
   const versions = db.prepare('SELECT version FROM schema_version').pluck().all() as unknown[]
@@ -113,11 +114,13 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
     const found = readSchemaVersion(path, db)
 
     if (found > SCHEMA_VERSION) {
-      throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-sqlite knows`)
+      throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-sqlite knows`, { found, supported: SCHEMA_VERSION })
     }
 
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${synchronous}`)
+    db.pragma(`cache_size = -${CACHE_KIB}`)
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
 
     // IMMEDIATE takes the write lock before reading the version again, so two processes opening an
     // old database at once cannot both run the same migration
@@ -125,7 +128,7 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
       const current = readSchemaVersion(path, db)
 
       if (current > SCHEMA_VERSION) {
-        throw new IncompatibleSchemaError(path, `the database is at schema version ${current}, newer than version ${SCHEMA_VERSION}`)
+        throw new IncompatibleSchemaError(path, `the database is at schema version ${current}, newer than version ${SCHEMA_VERSION}`, { found: current, supported: SCHEMA_VERSION })
       }
 
       if (current < SCHEMA_VERSION) {

@@ -23,7 +23,6 @@ import type { Synchronous } from './constants.ts'
 import type { Clock, RegistrationStore } from '@rendezvous/store'
 
 export type { Synchronous } from './constants.ts'
-export { CorruptStoreError, IncompatibleSchemaError, StoreClosedError, InvalidLimitError, InvalidNamespaceError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
 export { SCHEMA_VERSION } from './schema.ts'
 
 /** How to open a SQLite registration store */

@@ -1,6 +1,5 @@
 import { openDatabase, wrapCorruption } from './database.ts'
-import { StoreClosedError } from './errors.ts'
-import { validateLimit, validateNamespace, validatePosition, validateRegistration } from './validation.ts'
+import { StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
 import type { Synchronous } from './constants.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
 import type Database from 'better-sqlite3'
@@ -92,7 +91,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 
   async upsert (registration: NewRegistration): Promise<Registration> {
-    validateRegistration(registration)
+    validateNewRegistration(registration)
 
     const position = this.run(() => this.upsertTransaction(registration))
 
@@ -109,6 +108,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
   async remove (namespace: string, peerId: string): Promise<boolean> {
     validateNamespace(namespace)
+    validatePeerId(peerId)
 
     const expiresAt = this.run(() => this.statements.removeKey.get(namespace, peerId)) as number | undefined
 
@@ -116,29 +116,21 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 
   async removePeer (peerId: string): Promise<number> {
+    validatePeerId(peerId)
     return this.run(() => this.removePeerTransaction(peerId, this.clock()))
   }
 
   async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
+    validateCountByPeer(peerId, options)
     const exclude = options?.excludeNamespace
-
-    if (exclude !== undefined) {
-      validateNamespace(exclude)
-    }
 
     // `namespace IS NOT NULL` holds for every row, so one statement serves both cases
     return this.run(() => this.statements.countByPeer.get(peerId, this.clock(), exclude ?? null)) as number
   }
 
   async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    const { namespace, after, limit } = options ?? {}
-
-    if (namespace !== undefined) {
-      validateNamespace(namespace)
-    }
-
-    validatePosition(after)
-    validateLimit(limit)
+    validateDiscoverOptions(options)
+    const { namespace, after, limit } = options
 
     const from = after ?? 0
     const rows = this.run(() => namespace === undefined
