@@ -257,11 +257,142 @@ export function parseCommandLine (argv: string[], env: Environment = {}): Comman
   return { command: 'serve', config: parseConfig(argv, env) }
 }
 
+/** A value and where it came from (`--flag` or `ENV_VAR (--flag)`), for error messages */
+interface Sourced<T> {
+  value: T
+  where: string
+}
+
+/** Reads each flag from the command line, or else from its environment variable */
+class FlagReader {
+  private readonly values: Record<string, string | string[] | boolean | undefined>
+  private readonly env: Environment
+
+  constructor (values: Record<string, string | string[] | boolean | undefined>, env: Environment) {
+    this.values = values
+    this.env = env
+  }
+
+  private fromEnv (spec: FlagSpec): string | undefined {
+    const value = spec.env != null ? this.env[spec.env] : undefined
+    return value != null && value.trim() !== '' ? value : undefined
+  }
+
+  one (name: string): Sourced<string> | undefined {
+    const spec = specOf(name)
+    const flag = this.values[name]
+    if (typeof flag === 'string') {
+      return { value: flag, where: origin(spec, false) }
+    }
+    const env = this.fromEnv(spec)
+    return env != null ? { value: env, where: origin(spec, true) } : undefined
+  }
+
+  list (name: string): Sourced<string[]> | undefined {
+    const spec = specOf(name)
+    const flag = this.values[name]
+    if (Array.isArray(flag) && flag.length > 0) {
+      return { value: splitList(flag), where: origin(spec, false) }
+    }
+    const env = this.fromEnv(spec)
+    return env != null ? { value: splitList([env]), where: origin(spec, true) } : undefined
+  }
+
+  flag (name: string): Sourced<boolean> | undefined {
+    const spec = specOf(name)
+    if (this.values[name] === true) {
+      return { value: true, where: origin(spec, false) }
+    }
+    const env = this.fromEnv(spec)
+    return env != null ? { value: parseBoolean(env, origin(spec, true)), where: origin(spec, true) } : undefined
+  }
+
+  duration (name: string, fallback: number): number {
+    const r = this.one(name)
+    return r == null ? fallback : parseDuration(r.value, r.where)
+  }
+
+  count (name: string, fallback: number): number {
+    const r = this.one(name)
+    return r == null ? fallback : parseCount(r.value, r.where)
+  }
+}
+
+function readListen (reader: FlagReader): string[] {
+  const given = reader.list('listen')
+  const where = given?.where ?? '--listen'
+  const listen = given?.value ?? DEFAULT_LISTEN
+  if (listen.length === 0) {
+    throw new InvalidFlagError(`${where}: no address given`)
+  }
+  const bindings: Array<{ address: string, binding: Binding }> = []
+  for (const address of listen) {
+    const parsed = parseListenAddress(address, where)
+    const clash = bindings.find(b => conflicts(b.binding, parsed.binding))
+    if (clash != null) {
+      throw new InvalidFlagError(`${where}: '${address}' and '${clash.address}' would both listen on TCP port ${parsed.binding.port}`)
+    }
+    bindings.push(parsed)
+  }
+  return bindings.map(b => b.address)
+}
+
+function readStore (reader: FlagReader): StoreKind {
+  const given = reader.one('store')
+  const store = (given?.value.trim() ?? DEFAULT_STORE) as StoreKind
+  if (!STORES.includes(store)) {
+    throw new InvalidFlagError(`${given?.where ?? '--store'}: unknown store '${given?.value ?? ''}'; use memory, level or sqlite`)
+  }
+  return store
+}
+
+function readDataDir (reader: FlagReader, cwd: string): string {
+  const given = reader.one('data-dir')
+  const value = given?.value ?? DEFAULT_DATA_DIR
+  if (value.includes('\0')) {
+    throw new InvalidFlagError(`${given?.where ?? '--data-dir'}: the path contains a NUL byte`)
+  }
+  return isAbsolute(value) ? resolve(value) : resolve(cwd, value)
+}
+
+function readDialects (reader: FlagReader): DialectName[] {
+  const given = reader.list('dialect')
+  const where = given?.where ?? '--dialect'
+  const dialects: DialectName[] = []
+  for (const name of given?.value ?? ['rendezvous', 'waku']) {
+    const dialect = DIALECT_ALIASES[name]
+    if (dialect == null) {
+      throw new InvalidFlagError(`${where}: unknown dialect '${name}'; use rendezvous (/rendezvous/1.0.0) or waku (/vac/waku/rendezvous/0.0.1)`)
+    }
+    if (!dialects.includes(dialect)) {
+      dialects.push(dialect)
+    }
+  }
+  if (dialects.length === 0) {
+    throw new InvalidFlagError(`${where}: no dialect given`)
+  }
+  return dialects
+}
+
+function readTtlWindow (reader: FlagReader): { minTtl: number, maxTtl: number, defaultTtl: number } {
+  const minTtl = reader.duration('min-ttl', DEFAULT_MIN_TTL)
+  const maxTtl = reader.duration('max-ttl', DEFAULT_MAX_TTL)
+  // a window given without a default keeps the default inside the window
+  const defaultTtl = reader.duration('default-ttl', Math.min(Math.max(DEFAULT_DEFAULT_TTL, minTtl), maxTtl))
+  if (minTtl > maxTtl) {
+    throw new InvalidFlagError(`--min-ttl (${minTtl}s) is above --max-ttl (${maxTtl}s)`)
+  }
+  if (defaultTtl < minTtl || defaultTtl > maxTtl) {
+    throw new InvalidFlagError(`--default-ttl (${defaultTtl}s) is outside the window --min-ttl (${minTtl}s) to --max-ttl (${maxTtl}s)`)
+  }
+  return { minTtl, maxTtl, defaultTtl }
+}
+
 /**
  * Merge the flags of `rendezvous serve`, the `RENDEZVOUS_*` environment variables and the defaults into
- * a {@link DaemonConfig} (`argv` may start with `serve`). A flag wins over its environment variable; an empty environment variable counts
- * as unset. Throws {@link InvalidFlagError} with a one-line message naming the flag or variable at fault.
- * Reads nothing from disk and writes nothing.
+ * a {@link DaemonConfig} (`argv` may start with `serve`). A flag wins over its environment variable; an
+ * empty environment variable counts as unset. Throws {@link InvalidFlagError} with a one-line message
+ * naming the flag or variable at fault. Reads nothing from disk and writes nothing.
  */
 export function parseConfig (argv: string[], env: Environment = {}, cwd: string = process.cwd()): DaemonConfig {
   const { values, positionals } = parseOptions(argv)
@@ -270,116 +401,20 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   if (extra.length > 0) {
     throw new InvalidFlagError(`unexpected argument '${extra[0]}'; every option is a --flag`)
   }
-
-  // the raw value of a single-valued flag, from the command line or else the environment
-  const raw = (name: string): { value: string, where: string } | undefined => {
-    const spec = specOf(name)
-    const flag = values[name]
-    if (typeof flag === 'string') {
-      return { value: flag, where: origin(spec, false) }
-    }
-    const fromEnv = spec.env != null ? env[spec.env] : undefined
-    if (fromEnv != null && fromEnv.trim() !== '') {
-      return { value: fromEnv, where: origin(spec, true) }
-    }
-    return undefined
-  }
-  const rawList = (name: string): { values: string[], where: string } | undefined => {
-    const spec = specOf(name)
-    const flag = values[name]
-    if (Array.isArray(flag) && flag.length > 0) {
-      return { values: splitList(flag), where: origin(spec, false) }
-    }
-    const fromEnv = spec.env != null ? env[spec.env] : undefined
-    if (fromEnv != null && fromEnv.trim() !== '') {
-      return { values: splitList([fromEnv]), where: origin(spec, true) }
-    }
-    return undefined
-  }
-
-  const listenRaw = rawList('listen')
-  const listen = listenRaw?.values ?? DEFAULT_LISTEN
-  if (listen.length === 0) {
-    throw new InvalidFlagError(`${listenRaw?.where ?? '--listen'}: no address given`)
-  }
-  const bindings: Array<{ address: string, binding: Binding }> = []
-  for (const address of listen) {
-    const parsed = parseListenAddress(address, listenRaw?.where ?? '--listen')
-    const clash = bindings.find(b => conflicts(b.binding, parsed.binding))
-    if (clash != null) {
-      throw new InvalidFlagError(`${listenRaw?.where ?? '--listen'}: '${address}' and '${clash.address}' would both listen on TCP port ${parsed.binding.port}`)
-    }
-    bindings.push(parsed)
-  }
-
-  const storeRaw = raw('store')
-  const store = (storeRaw?.value.trim() ?? DEFAULT_STORE) as StoreKind
-  if (!STORES.includes(store)) {
-    throw new InvalidFlagError(`${storeRaw?.where ?? '--store'}: unknown store '${storeRaw?.value ?? ''}'; use memory, level or sqlite`)
-  }
-
-  const dataDirRaw = raw('data-dir')
-  const dataDirValue = dataDirRaw?.value ?? DEFAULT_DATA_DIR
-  if (dataDirValue.includes('\0')) {
-    throw new InvalidFlagError(`${dataDirRaw?.where ?? '--data-dir'}: the path contains a NUL byte`)
-  }
-  const dataDir = isAbsolute(dataDirValue) ? resolve(dataDirValue) : resolve(cwd, dataDirValue)
-
-  const dialectRaw = rawList('dialect')
-  const dialects: DialectName[] = []
-  for (const name of dialectRaw?.values ?? ['rendezvous', 'waku']) {
-    const dialect = DIALECT_ALIASES[name]
-    if (dialect == null) {
-      throw new InvalidFlagError(`${dialectRaw?.where ?? '--dialect'}: unknown dialect '${name}'; use rendezvous (/rendezvous/1.0.0) or waku (/vac/waku/rendezvous/0.0.1)`)
-    }
-    if (!dialects.includes(dialect)) {
-      dialects.push(dialect)
-    }
-  }
-  if (dialects.length === 0) {
-    throw new InvalidFlagError(`${dialectRaw?.where ?? '--dialect'}: no dialect given`)
-  }
-
-  const duration = (name: string, fallback: number): number => {
-    const r = raw(name)
-    return r == null ? fallback : parseDuration(r.value, r.where)
-  }
-  const count = (name: string, fallback: number): number => {
-    const r = raw(name)
-    return r == null ? fallback : parseCount(r.value, r.where)
-  }
-
-  const minTtl = duration('min-ttl', DEFAULT_MIN_TTL)
-  const maxTtl = duration('max-ttl', DEFAULT_MAX_TTL)
-  const defaultTtlRaw = raw('default-ttl')
-  // an explicit window without an explicit default keeps the default inside the window
-  const defaultTtl = defaultTtlRaw == null
-    ? Math.min(Math.max(DEFAULT_DEFAULT_TTL, minTtl), maxTtl)
-    : parseDuration(defaultTtlRaw.value, defaultTtlRaw.where)
-  if (minTtl > maxTtl) {
-    throw new InvalidFlagError(`--min-ttl ${minTtl}s is above --max-ttl ${maxTtl}s`)
-  }
-  if (defaultTtl < minTtl || defaultTtl > maxTtl) {
-    throw new InvalidFlagError(`--default-ttl ${defaultTtl}s is outside the window --min-ttl ${minTtl}s .. --max-ttl ${maxTtl}s`)
-  }
-
-  const metricsRaw = raw('metrics')
-  const jsonFlag = values.json
-  const jsonEnv = env[specOf('json').env ?? '']
+  const reader = new FlagReader(values, env)
+  const metrics = reader.one('metrics')
 
   return {
-    listen: bindings.map(b => b.address),
-    store,
-    dataDir,
-    dialects,
-    minTtl,
-    maxTtl,
-    defaultTtl,
-    maxRegistrationsPerPeer: count('max-registrations-per-peer', DEFAULT_MAX_REGISTRATIONS_PER_PEER),
-    maxRegistrations: count('max-registrations', DEFAULT_MAX_REGISTRATIONS),
-    maxDiscoverLimit: count('max-discover-limit', DEFAULT_MAX_DISCOVER_LIMIT),
-    ...(metricsRaw != null ? { metrics: parseMetricsAddress(metricsRaw.value.trim(), metricsRaw.where) } : {}),
-    json: jsonFlag === true || (jsonFlag == null && jsonEnv != null && parseBoolean(jsonEnv, origin(specOf('json'), true)))
+    listen: readListen(reader),
+    store: readStore(reader),
+    dataDir: readDataDir(reader, cwd),
+    dialects: readDialects(reader),
+    ...readTtlWindow(reader),
+    maxRegistrationsPerPeer: reader.count('max-registrations-per-peer', DEFAULT_MAX_REGISTRATIONS_PER_PEER),
+    maxRegistrations: reader.count('max-registrations', DEFAULT_MAX_REGISTRATIONS),
+    maxDiscoverLimit: reader.count('max-discover-limit', DEFAULT_MAX_DISCOVER_LIMIT),
+    ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
+    json: reader.flag('json')?.value ?? false
   }
 }
 

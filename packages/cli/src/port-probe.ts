@@ -45,4 +45,3 @@ export async function probeListenAddresses (addresses: string[]): Promise<void> 
     }
   }
 }
-
