@@ -44,7 +44,7 @@ export interface RendezvousClientInit {
    * Which of the node's addresses go into the registered peer record (default: all of them, relay
    * addresses included). A node with no public address can keep only its `/p2p-circuit` addresses.
    */
-  addressFilter?: (address: Multiaddr) => boolean
+  addressFilter?(address: Multiaddr): boolean
   /** Linger this many milliseconds for a point to close a finished stream before resetting it (default 5 000) */
   streamLinger?: number
 }
@@ -168,7 +168,7 @@ export interface RegistrationStatus {
 /** Events of the client */
 export interface RendezvousClientEvents {
   /** A registration (or its refresh) succeeded */
-  'registration': CustomEvent<{ namespace: string, point: PeerId, ttl: number }>
+  registration: CustomEvent<{ namespace: string, point: PeerId, ttl: number }>
   /** A registration (or its refresh) failed */
   'registration:error': CustomEvent<{ namespace: string, point: PeerId, error: Error }>
 }

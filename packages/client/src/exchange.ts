@@ -16,7 +16,7 @@ export async function writeBytes (stream: Stream, bytes: Uint8Array, signal: Abo
  * arrived; whatever the point does with the stream afterwards (close, reset) no longer matters.
  *
  * @throws {RendezvousProtocolError} for an over-size or malformed frame, or a stream that ends first
- * @throws the signal's reason when it aborts
+ * @throws {Error} the signal's reason when it aborts
  */
 export async function readFrame (stream: Stream, maxFrameBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   signal.throwIfAborted()

@@ -5,11 +5,12 @@
  * this repository's server) and to legacy `/vac/waku/rendezvous/0.0.1` points, and a peer discovery
  * built on it that lets gossipsub find its mesh through rendezvous points.
  *
- * - {@link rendezvousClient}: a service with `register`, `unregister`, `discover` and `discoverAll`.
- *   Registrations are kept alive (refresh before the TTL runs out, again when the node's addresses
- *   change, backoff with jitter on failure). Every discovered record is verified here.
- * - {@link rendezvousDiscovery}: a `PeerDiscovery` that registers under its namespaces, polls with
- *   cookies, emits `peer` for new peers and dials enough of them to keep a target number of connections.
+ * {@link rendezvousClient} is a service with `register`, `unregister`, `discover` and `discoverAll`.
+ * Registrations are kept alive (refresh before the TTL runs out, again when the node's addresses
+ * change, backoff with jitter on failure). Every discovered record is verified here.
+ *
+ * {@link rendezvousDiscovery} is a `PeerDiscovery` that registers under its namespaces, polls with
+ * cookies, emits `peer` for new peers and dials enough of them to keep a target number of connections.
  *
  * @example
  *

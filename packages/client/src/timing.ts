@@ -13,7 +13,7 @@ export interface RefreshOptions {
   /** Longest retry delay, in milliseconds (default 300 000) */
   backoffMax?: number
   /** Source of jitter in [0, 1); tests pass a fixed one */
-  random?: () => number
+  random?(): number
 }
 
 /**
