@@ -1,33 +1,24 @@
 import type { Registration } from '@rendezvous/store'
 
 /**
- * One stored registration and its places in the indexes. Entries never leave the store: reads copy the
- * fields into fresh {@link Registration} objects.
+ * One stored registration and its places in the indexes. `registration` is frozen and is what reads
+ * return, so a read allocates nothing per registration; the index fields sit beside it so that walking an
+ * index touches one object per entry.
  */
 export interface Entry {
+  /** What reads return: frozen, replaced (never changed) by a refresh */
+  registration: Readonly<Registration>
+
   readonly namespace: string
   readonly peerId: string
-  signedPeerRecord: Uint8Array
-  ttl: number
-  registeredAt: number
-  expiresAt: number
+
+  /** Copies of the registration's fields the indexes compare */
   position: number
+  expiresAt: number
 
   /** Index in the expiry heap, -1 when not in it */
   heapIndex: number
 
   /** Index in its namespace's array of members (for O(1) random access when sampling) */
   memberIndex: number
-}
-
-export function toRegistration (entry: Entry): Registration {
-  return {
-    namespace: entry.namespace,
-    peerId: entry.peerId,
-    signedPeerRecord: entry.signedPeerRecord,
-    ttl: entry.ttl,
-    registeredAt: entry.registeredAt,
-    expiresAt: entry.expiresAt,
-    position: entry.position
-  }
 }

@@ -3,9 +3,11 @@ import type { Entry } from './entry.ts'
 /**
  * A binary min-heap of entries by expiry. Each entry knows its index, so a refresh or a removal takes it
  * out in O(log n) at once: there is no lazy deletion, and so no stale items for `expire` to wade through.
+ * The expiries sit in a parallel array of numbers, so sifting compares without visiting the entries.
  */
 export class ExpiryHeap {
   private readonly items: Entry[] = []
+  private readonly keys: number[] = []
 
   get size (): number {
     return this.items.length
@@ -16,41 +18,28 @@ export class ExpiryHeap {
   }
 
   push (entry: Entry): void {
-    entry.heapIndex = this.items.length
     this.items.push(entry)
-    this.up(entry.heapIndex)
+    this.keys.push(entry.expiresAt)
+    this.up(this.items.length - 1, entry, entry.expiresAt)
   }
 
   /** Take out an entry that is in the heap */
   delete (entry: Entry): void {
     const index = entry.heapIndex
     const last = this.items.pop() as Entry
+    const lastKey = this.keys.pop() as number
     entry.heapIndex = -1
 
     if (last === entry) {
       return
     }
 
-    this.items[index] = last
-    last.heapIndex = index
-
-    // the moved entry may belong above or below its new place
-    if (index > 0 && this.items[(index - 1) >> 1].expiresAt > last.expiresAt) {
-      this.up(index)
-    } else {
-      this.down(index)
-    }
+    this.place(index, last, lastKey)
   }
 
-  /** Re-place an entry whose expiry changed */
+  /** Re-place an entry whose `expiresAt` changed */
   update (entry: Entry): void {
-    const index = entry.heapIndex
-
-    if (index > 0 && this.items[(index - 1) >> 1].expiresAt > entry.expiresAt) {
-      this.up(index)
-    } else {
-      this.down(index)
-    }
+    this.place(entry.heapIndex, entry, entry.expiresAt)
   }
 
   /**
@@ -58,23 +47,23 @@ export class ExpiryHeap {
    * the children just past it): O(expired), not O(n).
    */
   countDue (now: number): number {
-    const items = this.items
-    let count = 0
+    const keys = this.keys
+    const length = keys.length
 
-    if (items.length === 0 || items[0].expiresAt > now) {
+    if (length === 0 || keys[0] > now) {
       return 0
     }
 
+    let count = 0
     const stack = [0]
 
     while (stack.length > 0) {
       const index = stack.pop() as number
       count++
       const left = 2 * index + 1
-      const right = left + 1
 
-      if (left < items.length && items[left].expiresAt <= now) { stack.push(left) }
-      if (right < items.length && items[right].expiresAt <= now) { stack.push(right) }
+      if (left < length && keys[left] <= now) stack.push(left)
+      if (left + 1 < length && keys[left + 1] <= now) stack.push(left + 1)
     }
 
     return count
@@ -82,33 +71,42 @@ export class ExpiryHeap {
 
   clear (): void {
     this.items.length = 0
+    this.keys.length = 0
   }
 
-  private up (index: number): void {
-    const items = this.items
-    const entry = items[index]
+  /** Put an entry at `index` and move it up or down to where its key belongs */
+  private place (index: number, entry: Entry, key: number): void {
+    if (index > 0 && this.keys[(index - 1) >> 1] > key) {
+      this.up(index, entry, key)
+    } else {
+      this.down(index, entry, key)
+    }
+  }
+
+  private up (index: number, entry: Entry, key: number): void {
+    const { items, keys } = this
 
     while (index > 0) {
-      const parentIndex = (index - 1) >> 1
-      const parent = items[parentIndex]
+      const parent = (index - 1) >> 1
 
-      if (parent.expiresAt <= entry.expiresAt) {
+      if (keys[parent] <= key) {
         break
       }
 
-      items[index] = parent
-      parent.heapIndex = index
-      index = parentIndex
+      items[index] = items[parent]
+      keys[index] = keys[parent]
+      items[index].heapIndex = index
+      index = parent
     }
 
     items[index] = entry
+    keys[index] = key
     entry.heapIndex = index
   }
 
-  private down (index: number): void {
-    const items = this.items
+  private down (index: number, entry: Entry, key: number): void {
+    const { items, keys } = this
     const length = items.length
-    const entry = items[index]
 
     while (true) {
       const left = 2 * index + 1
@@ -117,19 +115,20 @@ export class ExpiryHeap {
         break
       }
 
-      const right = left + 1
-      const child = right < length && items[right].expiresAt < items[left].expiresAt ? right : left
+      const child = left + 1 < length && keys[left + 1] < keys[left] ? left + 1 : left
 
-      if (items[child].expiresAt >= entry.expiresAt) {
+      if (keys[child] >= key) {
         break
       }
 
       items[index] = items[child]
+      keys[index] = keys[child]
       items[index].heapIndex = index
       index = child
     }
 
     items[index] = entry
+    keys[index] = key
     entry.heapIndex = index
   }
 }

@@ -8,7 +8,6 @@ import {
   validatePeerId,
   FIRST_POSITION
 } from '@rendezvous/store'
-import { toRegistration } from './entry.ts'
 import { ExpiryHeap } from './expiry-heap.ts'
 import { PositionLog } from './position-log.ts'
 import type { Entry } from './entry.ts'
@@ -40,7 +39,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private readonly clock: Clock
   private readonly random: () => number
   private readonly namespaces = new Map<string, NamespaceIndex>()
-  private readonly peers = new Map<string, Map<string, Entry>>()
+  /** The registrations of each peer: an array, as a peer holds few (the server caps them) */
+  private readonly peers = new Map<string, Entry[]>()
   private readonly order = new PositionLog()
   private readonly expiries = new ExpiryHeap()
   private nextPosition = FIRST_POSITION
@@ -56,35 +56,44 @@ export class MemoryRegistrationStore implements RegistrationStore {
     validateNewRegistration(registration)
 
     const { namespace, peerId } = registration
-    // a copy the caller cannot change; a view into a larger buffer keeps only its own bytes
-    const signedPeerRecord = new Uint8Array(registration.signedPeerRecord)
     const position = this.nextPosition++
-    let index = this.namespaces.get(namespace)
-    const existing = index?.byPeer.get(peerId)
-
-    if (existing != null) {
-      // a refresh: the same entry, new fields, a new place at the end of both orders
-      this.order.delete(existing)
-      ;(index as NamespaceIndex).order.delete(existing)
-      existing.signedPeerRecord = signedPeerRecord
-      existing.ttl = registration.ttl
-      existing.registeredAt = registration.registeredAt
-      existing.expiresAt = registration.expiresAt
-      existing.position = position
-      this.expiries.update(existing)
-      this.order.append(existing)
-      ;(index as NamespaceIndex).order.append(existing)
-      return toRegistration(existing)
-    }
-
-    const entry: Entry = {
+    const stored: Readonly<Registration> = Object.freeze({
       namespace,
       peerId,
-      signedPeerRecord,
+      // a copy the caller cannot change; a view into a larger buffer keeps only its own bytes
+      signedPeerRecord: new Uint8Array(registration.signedPeerRecord),
       ttl: registration.ttl,
       registeredAt: registration.registeredAt,
       expiresAt: registration.expiresAt,
+      position
+    })
+
+    let index = this.namespaces.get(namespace)
+    const existing = index?.byPeer.get(peerId)
+
+    if (index != null && existing != null) {
+      // a refresh: the same entry with the new registration, at a new place at the end of both orders
+      this.order.delete(existing)
+      index.order.delete(existing)
+      existing.registration = stored
+      existing.position = position
+
+      if (existing.expiresAt !== stored.expiresAt) {
+        existing.expiresAt = stored.expiresAt
+        this.expiries.update(existing)
+      }
+
+      this.order.append(existing)
+      index.order.append(existing)
+      return stored
+    }
+
+    const entry: Entry = {
+      registration: stored,
+      namespace,
+      peerId,
       position,
+      expiresAt: stored.expiresAt,
       heapIndex: -1,
       memberIndex: -1
     }
@@ -99,18 +108,18 @@ export class MemoryRegistrationStore implements RegistrationStore {
     entry.memberIndex = index.members.length
     index.members.push(entry)
 
-    let ofPeer = this.peers.get(peerId)
+    const ofPeer = this.peers.get(peerId)
 
     if (ofPeer == null) {
-      ofPeer = new Map()
-      this.peers.set(peerId, ofPeer)
+      this.peers.set(peerId, [entry])
+    } else {
+      ofPeer.push(entry)
     }
 
-    ofPeer.set(namespace, entry)
     this.order.append(entry)
     this.expiries.push(entry)
 
-    return toRegistration(entry)
+    return stored
   }
 
   async remove (namespace: string, peerId: string): Promise<boolean> {
@@ -138,7 +147,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
       return 0
     }
 
-    const entries = [...ofPeer.values()]
+    const entries = [...ofPeer]
 
     for (const entry of entries) {
       this.delete(entry)
@@ -162,7 +171,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     let count = 0
 
     // a peer holds few registrations (the server caps them), so this is O(that cap)
-    for (const entry of ofPeer.values()) {
+    for (const entry of ofPeer) {
       if (entry.expiresAt > now && entry.namespace !== excluded) {
         count++
       }
@@ -194,7 +203,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     order.forEachAfter(after, entry => {
       // expired entries not yet deleted by expire() are skipped, never returned
       if (entry.expiresAt > now) {
-        registrations.push(toRegistration(entry))
+        registrations.push(entry.registration)
       }
 
       return registrations.length < limit
@@ -237,7 +246,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
       }
 
       if (picked.expiresAt > now) {
-        sample.push(toRegistration(picked))
+        sample.push(picked.registration)
       }
     }
 
@@ -298,11 +307,14 @@ export class MemoryRegistrationStore implements RegistrationStore {
       this.namespaces.delete(entry.namespace)
     }
 
-    const ofPeer = this.peers.get(entry.peerId) as Map<string, Entry>
-    ofPeer.delete(entry.namespace)
+    const ofPeer = this.peers.get(entry.peerId) as Entry[]
 
-    if (ofPeer.size === 0) {
+    if (ofPeer.length === 1) {
       this.peers.delete(entry.peerId)
+    } else {
+      const at = ofPeer.indexOf(entry)
+      ofPeer[at] = ofPeer[ofPeer.length - 1]
+      ofPeer.pop()
     }
 
     this.order.delete(entry)

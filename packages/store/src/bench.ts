@@ -1,0 +1,300 @@
+/**
+ * @packageDocumentation
+ *
+ * The shared benchmark harness for {@link RegistrationStore} adapters. Every adapter runs the same
+ * workload and prints the same Markdown table:
+ *
+ * - upserts per second (refreshes of random existing registrations, one awaited at a time), and the rate
+ *   of the initial fill (new registrations, several in flight);
+ * - `discover` with limit 100 per second, in one random namespace from its start, and across all
+ *   namespaces from a random position;
+ * - `sample` with limit 20 per second in one random namespace;
+ * - the time `expire` takes to delete 10% of the store;
+ * - bytes per registration: heap and array buffers for in-memory stores, the size of the directory for
+ *   the others;
+ *
+ * at 10k, 100k and 1M registrations spread over 100 namespaces, with 170-byte envelopes.
+ *
+ * ```ts
+ * // benchmarks/run.ts, run with `node --expose-gc benchmarks/run.ts`
+ * import { runStoreBenchmark } from '@rendezvous/store/bench'
+ * import { memoryStore } from '../src/index.ts'
+ *
+ * await runStoreBenchmark({
+ *   name: '@rendezvous/store-memory',
+ *   create: ({ clock }) => memoryStore({ clock }),
+ *   footprint: 'heap'
+ * })
+ * ```
+ *
+ * Environment: `BENCH_SIZES=10k,100k` picks the sizes (default `10k,100k,1M`), `BENCH_DURATION_MS=300`
+ * the time each rate is measured for (default 1000).
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_START, ManualClock } from './compliance/harness.ts'
+import { directoryBytes, gc, heapBytes, measureRate, parseSizes, seededRandom } from './bench/measure.ts'
+import type { StoreFactory } from './compliance/harness.ts'
+import type { NewRegistration, RegistrationStore } from './store.ts'
+
+export type { Rate } from './bench/measure.ts'
+export { measureRate, directoryBytes, heapBytes, parseSizes } from './bench/measure.ts'
+
+/** How to measure what a registration costs */
+export type Footprint =
+  /** Growth of `heapUsed + arrayBuffers` after a full garbage collection (for in-memory stores) */
+  | 'heap'
+  /** Size of the files in the store's directory after the fill, store still open (for persistent stores) */
+  | 'disk'
+  /** Your own measurement, in bytes for the whole store */
+  | ((context: { store: RegistrationStore, directory: string }) => Promise<number>)
+
+export interface StoreBenchmarkOptions {
+  /** The adapter's name, printed above the table */
+  name: string
+
+  /** Opens an empty store in the given directory with the given clock (the same factory the compliance suite takes) */
+  create: StoreFactory
+
+  /** How to measure bytes per registration */
+  footprint: Footprint
+
+  /** Store sizes to measure. Default: `BENCH_SIZES` from the environment, or 10 000, 100 000 and 1 000 000 */
+  sizes?: number[]
+
+  /** Namespaces the registrations are spread over. Default 100 */
+  namespaces?: number
+
+  /** Bytes per signed envelope. Default 170 */
+  envelopeBytes?: number
+
+  /** How long each rate is measured for, in milliseconds. Default: `BENCH_DURATION_MS` from the environment, or 1000 */
+  durationMs?: number
+
+  /** Upserts in flight while filling the store. Default 64 */
+  fillConcurrency?: number
+
+  /** Where the table goes. Default `console.log` */
+  output?(text: string): void
+
+  /** Where progress goes. Default `console.error` */
+  log?(text: string): void
+}
+
+/** The measurements at one store size */
+export interface StoreBenchmarkRow {
+  /** Registrations in the store */
+  size: number
+
+  /** New registrations per second while filling the store, `fillConcurrency` in flight */
+  fillPerSecond: number
+
+  /** Refreshes of random existing registrations per second, one at a time */
+  upsertsPerSecond: number
+
+  /** `discover({ namespace, limit: 100 })` per second, random namespace, from its start */
+  discoverPerSecond: number
+
+  /** Registrations each of those returned, on average */
+  discoverReturned: number
+
+  /** `discover({ after, limit: 100 })` per second across all namespaces, random position */
+  discoverAllPerSecond: number
+
+  /** `sample(namespace, 20)` per second, random namespace */
+  samplePerSecond: number
+
+  /** Milliseconds one `expire()` took to delete 10% of the store */
+  expireMs: number
+
+  /** Registrations that `expire()` deleted */
+  expired: number
+
+  /** Bytes per registration, as `footprint` measures them */
+  bytesPerRegistration: number
+}
+
+const DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
+const EARLY_TTL = 3600
+/** With 8 digits after it, as long as a real Ed25519 peer ID string (52 characters) and as cheap to make as possible */
+const PEER_PREFIX = '12D3KooW' + 'BenchmarkPeer'.padEnd(36, 'x')
+const TTL = 7200
+
+/** Run the benchmark, print the table, and return the measurements */
+export async function runStoreBenchmark (options: StoreBenchmarkOptions): Promise<StoreBenchmarkRow[]> {
+  const output = options.output ?? ((text: string) => { console.log(text) }) // eslint-disable-line no-console
+  const log = options.log ?? ((text: string) => { console.error(text) }) // eslint-disable-line no-console
+  const sizes = options.sizes ?? (process.env.BENCH_SIZES != null && process.env.BENCH_SIZES !== '' ? parseSizes(process.env.BENCH_SIZES) : DEFAULT_SIZES)
+  const durationMs = options.durationMs ?? (process.env.BENCH_DURATION_MS != null && process.env.BENCH_DURATION_MS !== '' ? Number(process.env.BENCH_DURATION_MS) : 1000)
+  const settings: Settings = {
+    namespaces: options.namespaces ?? 100,
+    envelopeBytes: options.envelopeBytes ?? 170,
+    durationMs,
+    fillConcurrency: options.fillConcurrency ?? 64
+  }
+  const rows: StoreBenchmarkRow[] = []
+
+  log(`${options.name}: sizes ${sizes.join(', ')}, ${settings.namespaces} namespaces, ${settings.envelopeBytes}-byte envelopes, ${durationMs} ms per rate`)
+
+  for (const size of sizes) {
+    rows.push(await benchmarkSize(options, settings, size, log))
+  }
+
+  output(formatBenchmarkTable(options.name, rows, settings))
+  return rows
+}
+
+interface Settings {
+  namespaces: number
+  envelopeBytes: number
+  durationMs: number
+  fillConcurrency: number
+}
+
+async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings, size: number, log: (text: string) => void): Promise<StoreBenchmarkRow> {
+  const directory = await mkdtemp(join(tmpdir(), 'rendezvous-store-bench-'))
+  const clock = new ManualClock(DEFAULT_START)
+  const random = seededRandom(size)
+  const template = new Uint8Array(settings.envelopeBytes).map((_, i) => (i * 151 + 17) & 0xff)
+  const namespaceNames = Array.from({ length: settings.namespaces }, (_, i) => `bench-namespace-${i}`)
+
+  // registration i: namespace i mod n, a peer in two namespaces, one in ten expiring an hour earlier
+  const registration = (i: number): NewRegistration => {
+    const signedPeerRecord = template.slice()
+    new DataView(signedPeerRecord.buffer).setUint32(0, i)
+    const ttl = i % 10 === 0 ? EARLY_TTL : TTL
+    return {
+      namespace: namespaceNames[i % settings.namespaces],
+      peerId: PEER_PREFIX + String(i >> 1).padStart(8, '0'),
+      signedPeerRecord,
+      ttl,
+      registeredAt: DEFAULT_START,
+      expiresAt: DEFAULT_START + ttl * 1000
+    }
+  }
+
+  const heapBefore = options.footprint === 'heap' ? heapBytes() : 0
+  let store: RegistrationStore | undefined = await options.create({ clock: clock.clock, directory })
+
+  try {
+    log(`  ${size}: filling`)
+    const fillStart = performance.now()
+    let lastPosition = 0
+
+    for (let i = 0; i < size; i += settings.fillConcurrency) {
+      const batch: Array<Promise<{ position: number }>> = []
+
+      for (let j = i; j < Math.min(size, i + settings.fillConcurrency); j++) {
+        batch.push(store.upsert(registration(j)))
+      }
+
+      for (const { position } of await Promise.all(batch)) {
+        lastPosition = Math.max(lastPosition, position)
+      }
+    }
+
+    const fillSeconds = (performance.now() - fillStart) / 1000
+
+    log(`  ${size}: measuring the footprint`)
+    let bytes: number
+
+    if (options.footprint === 'heap') {
+      bytes = heapBytes() - heapBefore
+    } else if (options.footprint === 'disk') {
+      bytes = await directoryBytes(directory)
+    } else {
+      bytes = await options.footprint({ store, directory })
+    }
+
+    const live = await store.count()
+
+    if (live !== size) {
+      throw new Error(`${options.name}: the store holds ${live} registrations after upserting ${size}`)
+    }
+
+    log(`  ${size}: upserts`)
+    const s = store
+    const upserts = await measureRate(async () => {
+      const upserted = await s.upsert(registration(Math.floor(random() * size)))
+      lastPosition = upserted.position
+    }, settings.durationMs)
+
+    log(`  ${size}: discover`)
+    let returned = 0
+    const discover = await measureRate(async () => {
+      const result = await s.discover({ namespace: namespaceNames[Math.floor(random() * settings.namespaces)], limit: 100 })
+      returned += result.registrations.length
+    }, settings.durationMs)
+
+    const discoverAll = await measureRate(async () => {
+      await s.discover({ after: Math.floor(random() * lastPosition * 0.9), limit: 100 })
+    }, settings.durationMs)
+
+    log(`  ${size}: sample`)
+    const sample = await measureRate(async () => {
+      const result = await s.sample(namespaceNames[Math.floor(random() * settings.namespaces)], 20)
+
+      if (result.length !== Math.min(20, Math.floor(size / settings.namespaces))) {
+        throw new Error(`${options.name}: sample returned ${result.length} registrations`)
+      }
+    }, settings.durationMs)
+
+    log(`  ${size}: expire`)
+    clock.set(DEFAULT_START + EARLY_TTL * 1000)
+    const expireStart = performance.now()
+    const expired = await store.expire()
+    const expireMs = performance.now() - expireStart
+
+    await store.close()
+    store = undefined
+
+    return {
+      size,
+      fillPerSecond: size / fillSeconds,
+      upsertsPerSecond: upserts.perSecond,
+      discoverPerSecond: discover.perSecond,
+      discoverReturned: returned / discover.operations,
+      discoverAllPerSecond: discoverAll.perSecond,
+      samplePerSecond: sample.perSecond,
+      expireMs,
+      expired,
+      bytesPerRegistration: bytes / size
+    }
+  } finally {
+    await store?.close()
+    await rm(directory, { recursive: true, force: true, maxRetries: 3 })
+    gc()
+  }
+}
+
+/** The Markdown table of a run, with a line on the machine it ran on */
+export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number } = {}): string {
+  const lines = [
+    `### ${name}`,
+    '',
+    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate measured for ${settings.durationMs ?? 1000} ms, one operation at a time. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}.`,
+    '',
+    '| registrations | upserts/s | fill/s | discover(100)/s | discover all(100)/s | sample(20)/s | expire 10% | bytes/registration |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+  ]
+
+  for (const row of rows) {
+    lines.push(`| ${count(row.size)} | ${rate(row.upsertsPerSecond)} | ${rate(row.fillPerSecond)} | ${rate(row.discoverPerSecond)} | ${rate(row.discoverAllPerSecond)} | ${rate(row.samplePerSecond)} | ${row.expireMs.toFixed(row.expireMs < 10 ? 2 : 0)} ms (${count(row.expired)}) | ${Math.round(row.bytesPerRegistration)} |`)
+  }
+
+  return lines.join('\n')
+}
+
+function rate (value: number): string {
+  return Math.round(value).toLocaleString('en-US')
+}
+
+function count (value: number): string {
+  if (value >= 1_000_000 && value % 1_000_000 === 0) return `${value / 1_000_000}M`
+  if (value >= 1_000 && value % 1_000 === 0) return `${value / 1_000}k`
+  return value.toLocaleString('en-US')
+}
+
+export type { StoreFactory, StoreFactoryContext } from './compliance/harness.ts'
