@@ -1,8 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import Database from 'better-sqlite3'
 import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts'
+import Database from 'better-sqlite3'
 import { CACHE_KIB, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts'
 import type { Synchronous } from './constants.ts'
 
 const SQLITE_HEADER = 'SQLite format 3\u0000'

@@ -22,15 +22,15 @@ export const MIGRATIONS: readonly Migration[] = [{
       expires_at INTEGER NOT NULL
     );
 
-    CREATE UNIQUE INDEX registrations_by_key ON registrations (namespace, peer_id);
+    -- one registration per (peer, namespace); peer first, so the same index answers countByPeer and
+    -- removePeer, and each upsert updates one index fewer
+    CREATE UNIQUE INDEX registrations_by_peer ON registrations (peer_id, namespace);
 
     -- discover and sample within one namespace: order and liveness are resolved inside the index,
     -- the table is visited only for the rows returned
     CREATE INDEX registrations_by_namespace ON registrations (namespace, position, expires_at);
 
     CREATE INDEX registrations_by_expiry ON registrations (expires_at);
-
-    CREATE INDEX registrations_by_peer ON registrations (peer_id, namespace, expires_at);
 
     -- the number of stored rows, kept by triggers so count() need not scan the table
     CREATE TABLE registration_count (

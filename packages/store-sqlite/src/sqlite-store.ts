@@ -1,5 +1,6 @@
-import { openDatabase, wrapCorruption } from './database.ts'
 import { StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
+import { openDatabase, wrapCorruption } from './database.ts'
+import { QUERIES } from './queries.ts'
 import type { Synchronous } from './constants.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
 import type Database from 'better-sqlite3'
@@ -13,8 +14,6 @@ interface Row {
   registered_at: number
   expires_at: number
 }
-
-const COLUMNS = 'position, namespace, peer_id, signed_peer_record, ttl, registered_at, expires_at'
 
 function toRegistration (row: Row): Registration {
   const bytes = row.signed_peer_record
@@ -41,7 +40,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
   readonly path: string
   private readonly clock: Clock
   private db: Database.Database | undefined
-  private readonly statements: ReturnType<typeof prepare>
+  private readonly statements: Statements
   private readonly upsertTransaction: (registration: NewRegistration) => number
   private readonly removePeerTransaction: (peerId: string, now: number) => number
 
@@ -61,7 +60,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     const s = this.statements
 
     this.upsertTransaction = db.transaction((r: NewRegistration): number => {
-      s.removeKey.run(r.namespace, r.peerId)
+      s.removeKey.run(r.peerId, r.namespace)
       return s.insert.get(r.namespace, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt) as number
     })
 
@@ -110,7 +109,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     validateNamespace(namespace)
     validatePeerId(peerId)
 
-    const expiresAt = this.run(() => this.statements.removeKey.get(namespace, peerId)) as number | undefined
+    const expiresAt = this.run(() => this.statements.removeKey.get(peerId, namespace)) as number | undefined
 
     return expiresAt !== undefined && expiresAt > this.clock()
   }
@@ -124,8 +123,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     validateCountByPeer(peerId, options)
     const exclude = options?.excludeNamespace
 
-    // `namespace IS NOT NULL` holds for every row, so one statement serves both cases
-    return this.run(() => this.statements.countByPeer.get(peerId, this.clock(), exclude ?? null)) as number
+    return this.run(() => this.statements.countByPeer.get(peerId, exclude ?? null, this.clock())) as number
   }
 
   async discover (options: DiscoverOptions): Promise<DiscoverResult> {
@@ -171,25 +169,18 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 }
 
-function prepare (db: Database.Database) {
+type Statements = Record<keyof typeof QUERIES, Database.Statement>
+
+function prepare (db: Database.Database): Statements {
   return {
-    insert: db.prepare(`INSERT INTO registrations (namespace, peer_id, signed_peer_record, ttl, registered_at, expires_at)
-      VALUES (?, ?, ?, ?, ?, ?) RETURNING position`).pluck(),
-    removeKey: db.prepare('DELETE FROM registrations WHERE namespace = ? AND peer_id = ? RETURNING expires_at').pluck(),
-    removePeer: db.prepare('DELETE FROM registrations WHERE peer_id = ? RETURNING expires_at').pluck(),
-    countByPeer: db.prepare(`SELECT count(*) FROM registrations INDEXED BY registrations_by_peer
-      WHERE peer_id = ? AND expires_at > ? AND namespace IS NOT ?`).pluck(),
-    discoverAll: db.prepare(`SELECT ${COLUMNS} FROM registrations
-      WHERE position > ? AND expires_at > ? ORDER BY position LIMIT ?`),
-    discoverNamespace: db.prepare(`SELECT ${COLUMNS} FROM registrations INDEXED BY registrations_by_namespace
-      WHERE namespace = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`),
-    // the random order is drawn over the namespace index alone; only the chosen rows are read from the table
-    sample: db.prepare(`SELECT ${COLUMNS.split(', ').map(c => `r.${c}`).join(', ')} FROM (
-        SELECT position FROM registrations INDEXED BY registrations_by_namespace
-        WHERE namespace = ? AND expires_at > ? ORDER BY random() LIMIT ?
-      ) AS chosen JOIN registrations AS r ON r.position = chosen.position`),
-    expire: db.prepare('DELETE FROM registrations WHERE expires_at <= ?'),
-    count: db.prepare(`SELECT (SELECT n FROM registration_count WHERE id = 0)
-      - (SELECT count(*) FROM registrations INDEXED BY registrations_by_expiry WHERE expires_at <= ?)`).pluck()
+    insert: db.prepare(QUERIES.insert).pluck(),
+    removeKey: db.prepare(QUERIES.removeKey).pluck(),
+    removePeer: db.prepare(QUERIES.removePeer).pluck(),
+    countByPeer: db.prepare(QUERIES.countByPeer).pluck(),
+    discoverAll: db.prepare(QUERIES.discoverAll),
+    discoverNamespace: db.prepare(QUERIES.discoverNamespace),
+    sample: db.prepare(QUERIES.sample),
+    expire: db.prepare(QUERIES.expire),
+    count: db.prepare(QUERIES.count).pluck()
   }
 }
