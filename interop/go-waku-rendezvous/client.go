@@ -93,6 +93,7 @@ func runClient(ctx context.Context, args []string, stdout io.Writer) int {
 	out := newEmitter(stdout)
 	sf := newSessionFlags("client")
 	if err := sf.fs.Parse(args); err != nil {
+		out.errorf("%v", err)
 		return 2
 	}
 	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true})

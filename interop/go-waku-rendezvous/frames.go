@@ -66,6 +66,7 @@ func runFrames(args []string, stdout io.Writer) int {
 	fs.SetOutput(stderrLog.Writer())
 	envHex := fs.String("envelope", "", "hex of the signedPeerRecord to embed (default: a deterministic record, printed first)")
 	if err := fs.Parse(args); err != nil {
+		out.errorf("%v", err)
 		return 2
 	}
 	var env []byte

@@ -25,6 +25,7 @@ func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
 	out := newEmitter(stdout)
 	sf := newSessionFlags("raw")
 	if err := sf.fs.Parse(args); err != nil {
+		out.errorf("%v", err)
 		return 2
 	}
 	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true})

@@ -31,6 +31,7 @@ func runServer(ctx context.Context, args []string, stdout io.Writer) int {
 	keyFile := fs.String("key", "", "private key file (created with a new Ed25519 key if missing)")
 	_ = fs.Bool("ignore-stdin", false, "do not exit when stdin closes (handled by main)")
 	if err := fs.Parse(args); err != nil {
+		out.errorf("%v", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
