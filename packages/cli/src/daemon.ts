@@ -58,6 +58,15 @@ export interface Daemon {
   stop(): Promise<void>
 }
 
+/** Seams for tests */
+export interface DaemonHooks {
+  /**
+   * Runs after every check passed (data dir, key files, ports) and before anything is written, e.g. to
+   * take a port in that gap and prove that a failed start removes what it created
+   */
+  beforeWrite?(): void | Promise<void>
+}
+
 const DIALECTS: Record<DialectName, Dialect> = { rendezvous, waku }
 
 /** Everything a start made on disk, to take back if the start fails */
@@ -100,7 +109,7 @@ function withPeerId (address: string, peerId: string): string {
  *
  * @throws {DaemonError} a subclass saying what failed and where; exit code 2 in the bin
  */
-export async function startDaemon (config: DaemonConfig): Promise<Daemon> {
+export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}): Promise<Daemon> {
   await checkDataDir(config.dataDir)
   const identity = await loadIdentity(config.dataDir)
   const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory')
@@ -115,6 +124,7 @@ export async function startDaemon (config: DaemonConfig): Promise<Daemon> {
   let opened: OpenedStore | undefined
   let node: Libp2p<DaemonServices> | undefined
   try {
+    await hooks.beforeWrite?.()
     footprint.createdDir = await createDataDir(config.dataDir)
     const keptIdentity = await persistIdentity(identity)
     if (keptIdentity.created) {

@@ -26,7 +26,7 @@
  */
 
 export { startDaemon } from './daemon.ts'
-export type { Daemon, DaemonServices } from './daemon.ts'
+export type { Daemon, DaemonServices, DaemonHooks } from './daemon.ts'
 export { parseConfig, parseCommandLine, helpText, FLAGS } from './config.ts'
 export type { DaemonConfig, Command, Environment, FlagSpec, StoreKind, DialectName, MetricsAddress } from './config.ts'
 export { runCli } from './cli.ts'

@@ -29,13 +29,14 @@ export async function probePort (host: string, port: number): Promise<void> {
 /**
  * Check that every listen address with a fixed port can be bound, before the daemon writes anything:
  * libp2p finds a port in use only when it starts listening, which is after the identity and the store
- * exist. Port 0 means any free port and needs no probe. Throws {@link AddressInUseError}.
+ * exist. An address with port 0 is probed too: that checks the IP address belongs to this machine.
+ * Throws {@link AddressInUseError}.
  */
 export async function probeListenAddresses (addresses: string[]): Promise<void> {
   for (const address of addresses) {
     const [ip, tcp] = multiaddr(address).getComponents()
     const port = Number(tcp?.value)
-    if (ip?.value == null || !Number.isInteger(port) || port === 0) {
+    if (ip?.value == null || !Number.isInteger(port)) {
       continue
     }
     try {
