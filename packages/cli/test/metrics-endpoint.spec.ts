@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'aegir/chai'
+import { killAll, LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { rawClient } from './fixtures/raw-client.ts'
+import type { RawClient } from './fixtures/raw-client.ts'
+
+describe('rendezvous serve --metrics', function () {
+  this.timeout(30_000)
+
+  let dir: string
+  let client: RawClient | undefined
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rendezvous-metrics-'))
+  })
+
+  afterEach(async () => {
+    await killAll()
+    await client?.stop()
+    client = undefined
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('serves Prometheus text with the rendezvous and libp2p metrics at /metrics', async () => {
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: dir })
+    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    expect(ready.metrics).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
+
+    client = await rawClient()
+    expect(await client.register(ready.multiaddrs[0], 'metered')).to.include({ status: 0 })
+
+    const response = await fetch(ready.metrics, { signal: AbortSignal.timeout(5000) })
+    expect(response.status).to.equal(200)
+    expect(response.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    expect(text).to.match(/^# HELP rendezvous_server_registrations /m)
+    expect(text).to.match(/^rendezvous_server_registrations(\{[^}]*\})? 1$/m)
+    expect(text).to.match(/^# TYPE rendezvous_server_requests_total /m)
+    expect(text).to.match(/^rendezvous_server_request_duration_seconds_bucket/m)
+    expect(text).to.match(/^libp2p_/m)
+    expect(text).to.match(/^nodejs_/m)
+
+    const other = await fetch(ready.metrics.replace('/metrics', '/'), { signal: AbortSignal.timeout(5000) })
+    expect(other.status).to.equal(404)
+    const post = await fetch(ready.metrics, { method: 'POST', signal: AbortSignal.timeout(5000) })
+    expect(post.status).to.equal(405)
+  })
+})
