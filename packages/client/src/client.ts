@@ -1,18 +1,20 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
-import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, openPeerRecord, sealPeerRecord, Status } from '@rendezvous/codec'
+import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, sealPeerRecord, Status } from '@rendezvous/codec'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES } from './constants.ts'
 import { InvalidNamespaceError, NoAddressesToRegisterError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
 import { readFrame, wrapCodecError, writeBytes } from './exchange.ts'
 import { DEFAULT_DIALECTS, parsePoint, resolveDialect } from './point.ts'
 import { RefreshSchedule } from './timing.ts'
+import { verifyRegistrations } from './verify.ts'
 import type { Point, PointInput } from './point.ts'
 import type { RefreshOptions } from './timing.ts'
 import type { AbortOptions, ComponentLogger, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Dialect, RendezvousRequest, RendezvousResponse, Registration } from '@rendezvous/codec'
+import type { DiscoveredRegistration } from './verify.ts'
+import type { Dialect, RendezvousRequest, RendezvousResponse } from '@rendezvous/codec'
 
 /** What the client needs from libp2p */
 export interface RendezvousClientComponents {
@@ -104,24 +106,6 @@ export interface DiscoverAllOptions extends AbortOptions {
    * registrations made since are returned (default false: every registration)
    */
   resume?: boolean
-}
-
-/** A registration whose signed peer record was opened and verified by the client */
-export interface DiscoveredRegistration {
-  /** The registered peer; the key that signed the record is this peer's */
-  peerId: PeerId
-  /** Its addresses, from the verified record */
-  multiaddrs: Multiaddr[]
-  /** TTL in seconds as the point reported it (remaining in 1.0.0, as granted in 0.0.1), if it did */
-  ttl?: number
-  /** The namespace (the requested one when the point left it empty) */
-  namespace: string
-  /** The signed envelope as received */
-  signedPeerRecord: Uint8Array
-  /** The record's sequence number */
-  seq: bigint
-  /** The point that returned it */
-  point: PeerId
 }
 
 /** The answer to one DISCOVER */
@@ -434,45 +418,21 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     if (response.status !== Status.OK) {
       throw new RendezvousStatusError(response.status, response.statusText, dialect.statusName(response.status))
     }
-    const verified = await Promise.all(response.registrations.map(async registration => this.verify(registration, namespace, point, options)))
+    const registrations = await verifyRegistrations(response.registrations, namespace, point.peerId, {
+      signal: options.signal,
+      onDrop: reason => {
+        this.log('dropped a registration from %s: %s', point, reason)
+        this.counters.droppedRecords++
+        this.counters.droppedRecordsByReason[reason] = (this.counters.droppedRecordsByReason[reason] ?? 0) + 1
+      }
+    })
     return {
-      registrations: verified.filter(r => r != null),
+      registrations,
       cookie,
       point: point.peerId,
       protocol: dialect.protocol,
       received: response.registrations.length
     }
-  }
-
-  private async verify (registration: Registration, namespace: string, point: Point, options: AbortOptions): Promise<DiscoveredRegistration | undefined> {
-    if (registration.ns !== '' && namespace !== '' && registration.ns !== namespace) {
-      this.drop('NamespaceMismatch', point)
-      return undefined
-    }
-    try {
-      const record = await openPeerRecord(registration.signedPeerRecord, { signal: options.signal })
-      return {
-        peerId: record.peerId,
-        multiaddrs: record.multiaddrs,
-        ttl: registration.ttl != null && registration.ttl > 0 ? registration.ttl : undefined,
-        namespace: registration.ns === '' ? namespace : registration.ns,
-        signedPeerRecord: registration.signedPeerRecord,
-        seq: record.seq,
-        point: point.peerId
-      }
-    } catch (err: any) {
-      if (options.signal?.aborted === true) {
-        throw err
-      }
-      this.drop(err.name ?? 'Error', point)
-      return undefined
-    }
-  }
-
-  private drop (reason: string, point: Point): void {
-    this.log('dropped a registration from %s: %s', point, reason)
-    this.counters.droppedRecords++
-    this.counters.droppedRecordsByReason[reason] = (this.counters.droppedRecordsByReason[reason] ?? 0) + 1
   }
 
   private async registerAt (registration: NamespaceRegistration, entry: PointRegistration, options: AbortOptions = {}): Promise<RegistrationOutcome> {

@@ -42,8 +42,10 @@ export { RendezvousClient } from './client.ts'
 export type {
   RendezvousClientComponents, RendezvousClientInit, RendezvousClientEvents, RendezvousClientStats, RegisterOptions,
   RegistrationOutcome, RegistrationStatus, UnregisterOptions, UnregisterOutcome, DiscoverOptions, DiscoverAllOptions,
-  DiscoveredRegistration, DiscoverResult
+  DiscoverResult
 } from './client.ts'
+export { verifyRegistrations } from './verify.ts'
+export type { DiscoveredRegistration, VerifyOptions } from './verify.ts'
 export { RendezvousDiscovery } from './discovery.ts'
 export type { RendezvousDiscoveryInit } from './discovery.ts'
 export { parsePoint, resolveDialect, Point, DEFAULT_DIALECTS } from './point.ts'

@@ -4,7 +4,7 @@ import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
-import { createNode, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
@@ -14,7 +14,7 @@ const NODES = 8
 type PubsubNode = Libp2p<{ pubsub: ReturnType<ReturnType<typeof gossipsub>>, rendezvous: unknown, identify: unknown }>
 
 async function startPoint (dialect: Dialect): Promise<string> {
-  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects: [dialect] }) })
+  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects: [dialect] }) }, pointOptions)
   return point.getMultiaddrs()[0].toString()
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Discover-response processing: `pnpm bench` in this package (or `node benchmarks/discover.ts` after
+ * `pnpm build`).
+ *
+ * 1. verify: the client's check of one DISCOVER_RESPONSE of 100 registrations (decode the frame, open
+ *    and verify 100 Ed25519-signed peer records), in process, on one core.
+ * 2. discover: whole `client.discover()` calls against a point on 127.0.0.1 that answers 100
+ *    registrations: new stream, request, response, verification.
+ *
+ * Budget: at least 50 responses of 100 records verified per second (5,000 records/s) on one core.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { identify } from '@libp2p/identify'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import { decodeFrame, decodeFrames, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, rendezvous, sealPeerRecord } from '@rendezvous/codec'
+import { createLibp2p } from 'libp2p'
+import { rendezvousClient, verifyRegistrations } from '../dist/src/index.js'
+import type { RendezvousMessage } from '@rendezvous/codec'
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2000)
+const RECORDS = 100
+
+async function measure (fn: () => Promise<void>): Promise<number> {
+  const warmUntil = performance.now() + DURATION_MS / 4
+  while (performance.now() < warmUntil) {
+    await fn()
+  }
+  let ops = 0
+  const start = performance.now()
+  let now = start
+  while (now - start < DURATION_MS) {
+    await fn()
+    ops++
+    now = performance.now()
+  }
+  return ops / ((now - start) / 1000)
+}
+
+const registrations = await Promise.all(Array.from({ length: RECORDS }, async (_, i) => {
+  const key = await generateKeyPair('Ed25519')
+  return { ns: 'bench', signedPeerRecord: await sealPeerRecord(key, [multiaddr(`/ip4/127.0.0.1/tcp/${10000 + i}`)]), ttl: 7200 }
+}))
+const response: RendezvousMessage = { type: 'DISCOVER_RESPONSE', status: 0, statusText: '', registrations, cookie: new Uint8Array(16) }
+const frame = encodeMessageFrame(rendezvous, response)
+const point = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+let dropped = 0
+
+const verifies = await measure(async () => {
+  const { message } = decodeFrame(frame, { maxFrameBytes: DEFAULT_MAX_RESPONSE_BYTES })
+  const decoded = rendezvous.decode(message)
+  if (decoded.type !== 'DISCOVER_RESPONSE') throw new Error('bad bench frame')
+  const verified = await verifyRegistrations(decoded.registrations, 'bench', point, { onDrop: () => { dropped++ } })
+  if (verified.length !== RECORDS) throw new Error('records dropped')
+})
+
+function node (services: Record<string, any> = {}): ReturnType<typeof createLibp2p> {
+  return createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), ...services }
+  })
+}
+
+const server = await node()
+await server.handle(rendezvous.protocol, async stream => {
+  for await (const request of decodeFrames(stream, { maxFrameBytes: DEFAULT_MAX_REQUEST_BYTES })) {
+    rendezvous.decode(request)
+    stream.send(frame)
+  }
+  await stream.close().catch(() => {})
+})
+const clientNode = await node({ rendezvous: rendezvousClient({ points: [server.getMultiaddrs()[0]] }) })
+const discovers = await measure(async () => {
+  const result = await clientNode.services.rendezvous.discover('bench')
+  if (result.registrations.length !== RECORDS) throw new Error('records dropped')
+})
+await clientNode.stop()
+await server.stop()
+
+process.stdout.write(`Node ${process.version}, ${DURATION_MS} ms per case, ${RECORDS} Ed25519 records per response (${frame.byteLength} bytes)\n\n`)
+process.stdout.write('| case | responses/s | records verified/s |\n|---|---:|---:|\n')
+process.stdout.write(`| verify (decode + open ${RECORDS} records, in process) | ${verifies.toFixed(1)} | ${Math.round(verifies * RECORDS).toLocaleString('en-US')} |\n`)
+process.stdout.write(`| discover() over TCP loopback (stream, request, response, verify) | ${discovers.toFixed(1)} | ${Math.round(discovers * RECORDS).toLocaleString('en-US')} |\n`)
+if (dropped > 0 || verifies < 50) {
+  process.stdout.write(`\nBUDGET MISSED: ${verifies.toFixed(1)} responses/s (budget 50), ${dropped} dropped\n`)
+  process.exitCode = 1
+}

@@ -1,0 +1,152 @@
+import { rendezvous, waku } from '@rendezvous/codec'
+import { rendezvousServer } from '@rendezvous/server'
+import { memoryStore } from '@rendezvous/store-memory'
+import { expect } from 'aegir/chai'
+import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
+import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import type { DiscoveredRegistration, RendezvousClient, RendezvousDiscovery } from '../src/index.ts'
+import type { Libp2p, PeerInfo } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
+
+type ClientNode = Libp2p<{ rendezvous: RendezvousClient, identify: unknown }>
+
+async function startPoint (dialects: Dialect[] = [rendezvous, waku], ttl?: { min: number, default: number, max: number }): Promise<string> {
+  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects, ttl }) }, pointOptions)
+  return point.getMultiaddrs()[0].toString()
+}
+
+async function startClients (count: number, points: string[], init: Record<string, any> = {}): Promise<ClientNode[]> {
+  return Promise.all(Array.from({ length: count }, async () => createNode({ rendezvous: rendezvousClient({ points, ...init }) }) as Promise<ClientNode>))
+}
+
+async function collect (iterable: AsyncIterable<DiscoveredRegistration>): Promise<string[]> {
+  const ids: string[] = []
+  for await (const registration of iterable) {
+    ids.push(registration.peerId.toString())
+  }
+  return ids
+}
+
+/** The discovery instance libp2p built from `peerDiscovery[0]` */
+function discoveryOf (node: Libp2p<any>): RendezvousDiscovery {
+  return (node as any).components['peer-discovery-0']
+}
+
+describe('the client against the rendezvous server', function () {
+  this.timeout(30_000)
+
+  afterEach(async () => {
+    await stopAll()
+  })
+
+  it('registers, discovers the verified record, and unregisters on /rendezvous/1.0.0', async () => {
+    const point = await startPoint([rendezvous])
+    const [a, b] = await startClients(2, [point])
+
+    const [outcome] = await a.services.rendezvous.register('chat')
+    expect(outcome).to.include({ ttl: 7200, protocol: rendezvous.protocol })
+
+    const result = await b.services.rendezvous.discover('chat')
+    expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([a.peerId.toString()])
+    expect(result.registrations[0].multiaddrs.map(String)).to.deep.equal(a.getMultiaddrs().map(m => m.decapsulateCode(421).toString()))
+    expect(result.registrations[0].namespace).to.equal('chat')
+    expect(result.cookie).to.be.instanceOf(Uint8Array)
+
+    // the cookie: nothing new since
+    const again = await b.services.rendezvous.discover('chat', { cookie: result.cookie })
+    expect(again.registrations).to.deep.equal([])
+
+    await a.services.rendezvous.unregister('chat')
+    await waitFor(async () => (await b.services.rendezvous.discover('chat')).registrations.length === 0, 5000, 'the registration to go')
+  })
+
+  it('refreshes against the server\'s short TTL window', async () => {
+    const point = await startPoint([rendezvous], { min: 1, default: 1, max: 10 })
+    const [a] = await startClients(1, [point])
+    let refreshes = 0
+    a.services.rendezvous.addEventListener('registration', () => { refreshes++ })
+    await a.services.rendezvous.register('short')
+    await waitFor(() => refreshes >= 3, 5000, 'two refreshes')
+    expect(a.services.rendezvous.getRegistrations()[0]).to.include({ ttl: 1, failures: 0 })
+  })
+
+  it('falls back to /vac/waku/rendezvous/0.0.1 with a point that speaks only that, and gets its 20 s TTL', async () => {
+    const point = await startPoint([waku])
+    const [a, b] = await startClients(2, [point])
+    const [outcome] = await a.services.rendezvous.register('chat')
+    expect(outcome).to.include({ ttl: 20, protocol: waku.protocol })
+    const result = await b.services.rendezvous.discover('chat')
+    expect(result.protocol).to.equal(waku.protocol)
+    expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([a.peerId.toString()])
+    expect(result.cookie).to.equal(undefined)
+  })
+
+  it('prefers /rendezvous/1.0.0 when a point speaks both', async () => {
+    const point = await startPoint([rendezvous, waku])
+    const [a] = await startClients(1, [point])
+    const [outcome] = await a.services.rendezvous.register('chat')
+    expect(outcome.protocol).to.equal(rendezvous.protocol)
+  })
+
+  it('pages through every registration with cookies, and resumes from the last cookie per namespace', async () => {
+    const point = await startPoint([rendezvous])
+    const registered = await startClients(5, [point])
+    await Promise.all(registered.map(async n => n.services.rendezvous.register('paged')))
+    await registered[0].services.rendezvous.register('elsewhere')
+    const [reader] = await startClients(1, [point])
+    const client = reader.services.rendezvous
+
+    const all = await collect(client.discoverAll('paged', { limit: 2 }))
+    expect(all.sort()).to.deep.equal(registered.map(n => n.peerId.toString()).sort())
+    // 5 registrations in pages of 2: 3 DISCOVERs
+    expect(client.stats.requests).to.equal(3)
+
+    expect(await collect(client.discoverAll('paged', { limit: 2, resume: true }))).to.deep.equal([])
+    // another namespace never starts from this namespace's cookie
+    expect(await collect(client.discoverAll('elsewhere', { resume: true }))).to.deep.equal([registered[0].peerId.toString()])
+
+    const [late] = await startClients(1, [point])
+    await late.services.rendezvous.register('paged')
+    expect(await collect(client.discoverAll('paged', { resume: true }))).to.deep.equal([late.peerId.toString()])
+  })
+
+  it('discovery reports each new peer once, never itself, and libp2p fires peer:discovery', async () => {
+    const point = await startPoint([rendezvous])
+    const [a, b] = await startClients(2, [point])
+    await a.services.rendezvous.register('found')
+    await b.services.rendezvous.register('found')
+
+    const watcher = await createNode({ rendezvous: rendezvousClient({ points: [point] }) }, {
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], interval: 100, targetConnections: 0 })]
+    })
+    const reported: string[] = []
+    discoveryOf(watcher).addEventListener('peer', (evt: CustomEvent<PeerInfo>) => { reported.push(evt.detail.id.toString()) })
+    const discovered: string[] = []
+    watcher.addEventListener('peer:discovery', (evt: CustomEvent<PeerInfo>) => { discovered.push(evt.detail.id.toString()) })
+
+    await waitFor(() => reported.length >= 2, 10_000, 'both peers')
+    const [c] = await startClients(1, [point])
+    await c.services.rendezvous.register('found')
+    await waitFor(() => reported.length >= 3, 10_000, 'the late peer')
+    // several more polls: nothing is reported twice, the watcher (registered too) never reports itself
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(reported.sort()).to.deep.equal([a, b, c].map(n => n.peerId.toString()).sort())
+    expect(discovered).to.include.members(reported)
+    const addresses = await watcher.peerStore.get(a.peerId)
+    expect(addresses.addresses.map(x => x.multiaddr.toString())).to.deep.equal(a.getMultiaddrs().map(m => m.decapsulateCode(421).toString()))
+  })
+
+  it('discovery through a 0.0.1 point (no cookies) reports each peer once', async () => {
+    const point = await startPoint([waku])
+    const [a] = await startClients(1, [point])
+    await a.services.rendezvous.register('found')
+    const watcher = await createNode({}, {
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], interval: 100, targetConnections: 0, points: [point] })]
+    })
+    const reported: string[] = []
+    discoveryOf(watcher).addEventListener('peer', (evt: CustomEvent<PeerInfo>) => { reported.push(evt.detail.id.toString()) })
+    await waitFor(() => reported.length >= 1, 10_000, 'the peer')
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(reported).to.deep.equal([a.peerId.toString()])
+  })
+})
