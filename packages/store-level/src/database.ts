@@ -1,8 +1,9 @@
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import { ClassicLevel } from 'classic-level'
 import { SCHEMA_FILE, SCHEMA_VERSION } from './constants.ts'
-import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
+import { TABLE_FOOTER_BYTES, logProblem, tableFooterProblem } from './file-check.ts'
 import { KEY_SCHEMA_VERSION, KEY_STATE } from './keys.ts'
 
 export type Level = ClassicLevel<Buffer, Buffer>
@@ -24,6 +25,19 @@ function encodeVersion (version: number): Buffer {
   const value = Buffer.allocUnsafe(4)
   value.writeUInt32BE(version, 0)
   return value
+}
+
+async function tableProblem (file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r')
+
+  try {
+    const { size } = await handle.stat()
+    const footer = Buffer.alloc(Math.min(size, TABLE_FOOTER_BYTES))
+    await handle.read(footer, 0, footer.byteLength, size - footer.byteLength)
+    return tableFooterProblem(size, footer)
+  } finally {
+    await handle.close()
+  }
 }
 
 /**
@@ -66,6 +80,23 @@ async function preflight (path: string): Promise<void> {
     throw new CorruptStoreError(join(path, manifest), 'the manifest named by CURRENT is missing')
   }
 
+  // the manifest and the write-ahead logs are read before LevelDB would skip and delete what it cannot read
+  for (const name of [manifest, ...entries.filter(name => /^\d+\.log$/.test(name))]) {
+    const problem = logProblem(await readFile(join(path, name)))
+
+    if (problem !== undefined) {
+      throw new CorruptStoreError(join(path, name), `the file is damaged: ${problem}`)
+    }
+  }
+
+  for (const name of entries.filter(name => /^\d+\.(ldb|sst)$/.test(name))) {
+    const problem = await tableProblem(join(path, name))
+
+    if (problem !== undefined) {
+      throw new CorruptStoreError(join(path, name), `the file is damaged: ${problem}`)
+    }
+  }
+
   if (entries.includes(SCHEMA_FILE)) {
     const file = join(path, SCHEMA_FILE)
     const text = await readFile(file, 'latin1')
@@ -87,17 +118,24 @@ async function writeSchemaFile (path: string): Promise<void> {
   await rename(`${file}.tmp`, file)
 }
 
+/** LevelDB's corruption status, wherever classic-level put it, as a {@link CorruptStoreError} naming the directory */
+export function asCorruption (path: string, err: any): Error {
+  const corruption = [err, err?.cause].find(candidate => candidate?.code === 'LEVEL_CORRUPTION')
+
+  if (corruption !== undefined) {
+    return new CorruptStoreError(path, `LevelDB reports corruption: ${corruption.message}`, { cause: err })
+  }
+
+  return err
+}
+
 async function openLevel (path: string): Promise<Level> {
   const db = new ClassicLevel<Buffer, Buffer>(path, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
 
   try {
     await db.open()
   } catch (err: any) {
-    if (err.cause?.code === 'LEVEL_CORRUPTION') {
-      throw new CorruptStoreError(path, `LevelDB reports corruption: ${err.cause.message}`, { cause: err })
-    }
-
-    throw err
+    throw asCorruption(path, err)
   }
 
   return db
@@ -162,6 +200,6 @@ export async function openDatabase (path: string): Promise<{ db: Level, state: S
     return { db, state }
   } catch (err) {
     await db.close()
-    throw err
+    throw asCorruption(path, err)
   }
 }

@@ -1,6 +1,6 @@
-import { SCAN_CHUNK } from './constants.ts'
-import { encodeState } from './database.ts'
 import { CorruptStoreError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
+import { SCAN_CHUNK } from './constants.ts'
+import { asCorruption, encodeState } from './database.ts'
 import {
   KEY_STATE, PREFIX_EXPIRY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
   namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition, registrationKey,
@@ -77,7 +77,13 @@ export class LevelRegistrationStore implements RegistrationStore {
 
   /** The (position, expiry) stored under a registration key, if any */
   private location (key: Buffer): { position: number, expiresAt: number } | undefined {
-    const value = this.db.getSync(key)
+    let value: Buffer | undefined
+
+    try {
+      value = this.db.getSync(key)
+    } catch (err) {
+      throw asCorruption(this.path, err)
+    }
 
     if (value === undefined) {
       return undefined
@@ -92,7 +98,13 @@ export class LevelRegistrationStore implements RegistrationStore {
 
   private async commit (operations: BatchOperation[], stored: number): Promise<void> {
     operations.push({ type: 'put', key: KEY_STATE, value: encodeState({ counter: this.state.counter, stored }) })
-    await this.db.batch(operations)
+
+    try {
+      await this.db.batch(operations)
+    } catch (err) {
+      throw asCorruption(this.path, err)
+    }
+
     this.state.stored = stored
   }
 
@@ -165,7 +177,7 @@ export class LevelRegistrationStore implements RegistrationStore {
       const peer = utf8(peerId)
       const prefix = peerPrefix(peer)
       const now = this.clock()
-      const keys = await this.db.keys({ gt: prefix, lt: prefixUpperBound(prefix) }).all()
+      const keys = await this.db.keys({ gt: prefix, lt: prefixUpperBound(prefix) }).all().catch(err => { throw asCorruption(this.path, err) })
       const operations: BatchOperation[] = []
       let live = 0
       let removed = 0
@@ -308,7 +320,7 @@ export class LevelRegistrationStore implements RegistrationStore {
 
       // bounded batches: a large expiry does not build one huge batch in memory, and each batch is atomic
       while (true) {
-        const entries = await this.db.iterator({ gte: EXPIRY_START, lte: upper, limit: SCAN_CHUNK }).all()
+        const entries = await this.db.iterator({ gte: EXPIRY_START, lte: upper, limit: SCAN_CHUNK }).all().catch(err => { throw asCorruption(this.path, err) })
 
         if (entries.length === 0) {
           return removed
@@ -371,7 +383,7 @@ export class LevelRegistrationStore implements RegistrationStore {
       while (true) {
         // nextv may return fewer entries than asked before the end (it also stops at a byte budget):
         // only an empty answer means the range is done
-        const entries = await iterator.nextv(chunk)
+        const entries = await iterator.nextv(chunk).catch(err => { throw asCorruption(this.path, err) })
 
         if (entries.length === 0) {
           return
@@ -397,7 +409,7 @@ export class LevelRegistrationStore implements RegistrationStore {
       return []
     }
 
-    const values = await this.db.getMany(pointers.map(pointer => pointer.key))
+    const values = await this.db.getMany(pointers.map(pointer => pointer.key)).catch(err => { throw asCorruption(this.path, err) })
     const registrations: Registration[] = []
 
     for (let i = 0; i < values.length; i++) {
