@@ -194,6 +194,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     stop: async () => {
       stopping ??= (async () => {
         try {
+          // libp2p stops its components all at once, closing connections while the server still answers
+          // requests in flight; stopping the server first lets it finish them on open connections
+          await running.services.rendezvous.stop()
           await running.stop()
         } finally {
           try {

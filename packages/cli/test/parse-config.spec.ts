@@ -6,8 +6,15 @@ import { FLAGS, InvalidFlagError, parseCommandLine, parseConfig, runCli } from '
 
 const CWD = '/srv/rendezvous'
 
+interface Captured {
+  stdout: { write(text: string): boolean }
+  stderr: { write(text: string): boolean }
+  out(): string
+  err(): string
+}
+
 /** Collects what runCli writes */
-function capture (): { stdout: { write(text: string): boolean }, stderr: { write(text: string): boolean }, out: () => string, err: () => string } {
+function capture (): Captured {
   let out = ''
   let err = ''
   return {

@@ -29,7 +29,7 @@ describe('rendezvous serve across restarts', function () {
     { signal: 'SIGKILL', store: 'level' }
   ]
 
-  for (const { signal, store } of cases) {
+  cases.forEach(({ signal, store }) => {
     it(`keeps its peer ID and registrations after ${signal} (${store} store)`, async () => {
       const args = ['serve', ...LOOPBACK, '--store', store]
       const first = spawnDaemon(args, { cwd: dir })
@@ -65,5 +65,5 @@ describe('rendezvous serve across restarts', function () {
       second.child.kill('SIGTERM')
       expect(await waitForExit(second)).to.deep.equal({ code: 0, signal: null })
     })
-  }
+  })
 })
