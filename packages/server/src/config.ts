@@ -204,7 +204,8 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
   let cookieSecret: Uint8Array
   if (init.cookieSecret != null) {
     validateCookieSecret(init.cookieSecret)
-    cookieSecret = init.cookieSecret.slice()
+    // a copy: a Buffer's slice() would share memory with the caller
+    cookieSecret = Uint8Array.from(init.cookieSecret)
   } else {
     cookieSecret = generateCookieSecret()
   }
