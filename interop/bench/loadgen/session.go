@@ -1,0 +1,509 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// spec is one session against one server process, as the orchestrator (run.ts) sends it.
+type spec struct {
+	Server    string `json:"server"`    // multiaddr ending in /p2p/<id>, loopback
+	ServerPid int    `json:"serverPid"` // for /proc figures
+	Dialect   string `json:"dialect"`   // waku | rendezvous
+	Namespace string `json:"namespace"`
+	Seed      string `json:"seed"`
+	Kind      string `json:"kind"` // register | discovery | idle
+	N         int    `json:"n"`    // simulated peers
+	TTL       uint64 `json:"ttl"`  // requested TTL, seconds
+
+	ConnectConcurrency int `json:"connectConcurrency"`
+	Concurrency        int `json:"concurrency"`  // storm and refresh
+	RefreshWaves       int `json:"refreshWaves"` // refresh phases after the storm
+
+	DiscoverConcurrency int      `json:"discoverConcurrency"`
+	DiscoverLimits      []int    `json:"discoverLimits"`
+	MixedConcurrency    []int    `json:"mixedConcurrency"`
+	MixedRegisterShare  float64  `json:"mixedRegisterShare"`
+	MixedLimit          int      `json:"mixedLimit"`
+	EnvelopesPerPeer    int      `json:"envelopesPerPeer"` // fresh envelopes for mixed registrations
+	KeepaliveMs         int      `json:"keepaliveMs"`      // re-register every peer this often during discovery phases; 0 = off
+	PhaseSeconds        float64  `json:"phaseSeconds"`
+	MaxOpsPerPhase      int      `json:"maxOpsPerPhase"`
+	SettleMs            int      `json:"settleMs"` // idle: wait before each memory reading
+	OpTimeoutMs         int      `json:"opTimeoutMs"`
+	CheckRendezvous     bool     `json:"checkRendezvous"` // page through with 1.0.0 cookies
+	CheckWaku           bool     `json:"checkWaku"`       // 0.0.1 DISCOVER limit 1000 until all seen
+	CheckSeconds        float64  `json:"checkSeconds"`
+	MaxSessionSeconds   float64  `json:"maxSessionSeconds"`
+	Labels              []string `json:"labels,omitempty"`
+}
+
+func defaultSpec() spec {
+	return spec{
+		Dialect: "waku", Namespace: "bench", Seed: "rendezvous-bench", Kind: "register", N: 1000, TTL: 20,
+		ConnectConcurrency: 32, Concurrency: 64, RefreshWaves: 1,
+		DiscoverConcurrency: 16, DiscoverLimits: []int{10, 100},
+		MixedConcurrency: []int{1, 16, 128}, MixedRegisterShare: 0.2, MixedLimit: 10, EnvelopesPerPeer: 1,
+		PhaseSeconds: 4, MaxOpsPerPhase: 2_000_000, SettleMs: 3000, OpTimeoutMs: 10_000,
+		CheckSeconds: 30, MaxSessionSeconds: 600,
+	}
+}
+
+func (s *spec) validate() error {
+	if _, err := dialectByName(s.Dialect); err != nil {
+		return err
+	}
+	if s.N <= 0 || s.N > 20000 {
+		return fmt.Errorf("n must be in 1..20000")
+	}
+	if s.ConnectConcurrency <= 0 || s.Concurrency <= 0 || s.DiscoverConcurrency <= 0 {
+		return fmt.Errorf("concurrency must be positive")
+	}
+	if s.PhaseSeconds <= 0 || s.PhaseSeconds > 120 || s.MaxSessionSeconds <= 0 {
+		return fmt.Errorf("phaseSeconds must be in (0, 120], maxSessionSeconds positive")
+	}
+	for _, c := range s.MixedConcurrency {
+		if c <= 0 || c > s.N {
+			return fmt.Errorf("mixed concurrency %d must be in 1..n", c)
+		}
+	}
+	if s.EnvelopesPerPeer < 1 {
+		s.EnvelopesPerPeer = 1
+	}
+	switch s.Kind {
+	case "register", "discovery", "idle":
+	default:
+		return fmt.Errorf("unknown kind %q", s.Kind)
+	}
+	return nil
+}
+
+// phaseResult is one JSON line per timed phase.
+type phaseResult struct {
+	Event            string   `json:"event"`
+	Name             string   `json:"name"`
+	Concurrency      int      `json:"concurrency"`
+	Ops              int64    `json:"ops"`
+	Errors           int64    `json:"errors"`
+	ErrorSamples     []string `json:"errorSamples,omitempty"`
+	Seconds          float64  `json:"seconds"`
+	OpsPerSec        float64  `json:"opsPerSec"`
+	P50Ms            float64  `json:"p50Ms"`
+	P99Ms            float64  `json:"p99Ms"`
+	MaxMs            float64  `json:"maxMs"`
+	ServerCPUSec     float64  `json:"serverCpuSec"`
+	ServerPeakRSSMiB float64  `json:"serverPeakRssMiB"`
+	ServerRSSMiB     float64  `json:"serverRssMiB"`
+	PeakIsPhaseOnly  bool     `json:"peakIsPhaseOnly"`
+	GenCPUSec        float64  `json:"genCpuSec"`
+	// discover: registrations per response, on average
+	AvgReturned float64 `json:"avgReturned,omitempty"`
+	// mixed: how the operations split
+	Registers int64 `json:"registers,omitempty"`
+	Discovers int64 `json:"discovers,omitempty"`
+	// background re-registrations (keep-alive) that ran during the phase
+	BackgroundRegisters int64  `json:"backgroundRegisters,omitempty"`
+	BackgroundErrors    int64  `json:"backgroundErrors,omitempty"`
+	EndedBy             string `json:"endedBy"` // count | time | pool
+	// idle: memory per connection
+	Connections      int     `json:"connections,omitempty"`
+	RSSBeforeMiB     float64 `json:"rssBeforeMiB,omitempty"`
+	RSSAfterMiB      float64 `json:"rssAfterMiB,omitempty"`
+	KiBPerConnection float64 `json:"kibPerConnection,omitempty"`
+}
+
+type session struct {
+	s        *spec
+	d        dialect
+	peers    []*simPeer
+	server   ma.Multiaddr
+	serverID peer.ID
+	timeout  time.Duration
+
+	bgRegisters atomic.Int64
+	bgErrors    atomic.Int64
+}
+
+func runSession(s *spec) error {
+	d, _ := dialectByName(s.Dialect)
+	full, err := ma.NewMultiaddr(s.Server)
+	if err != nil {
+		return fmt.Errorf("bad server multiaddr: %w", err)
+	}
+	info, err := peer.AddrInfoFromP2pAddr(full)
+	if err != nil || len(info.Addrs) == 0 {
+		return fmt.Errorf("server multiaddr needs /p2p/<id>: %v", err)
+	}
+	if !strings.HasPrefix(info.Addrs[0].String(), "/ip4/127.0.0.1/") {
+		return fmt.Errorf("loopback only: %s", info.Addrs[0])
+	}
+	envs := 1
+	switch s.Kind {
+	case "discovery":
+		envs = s.EnvelopesPerPeer
+	case "idle":
+		envs = 0
+	}
+	t0 := time.Now()
+	peers, err := makePeers(s.Seed, s.N, envs)
+	if err != nil {
+		return err
+	}
+	logf("%d identities, %d envelopes each, in %v", s.N, envs, time.Since(t0).Round(time.Millisecond))
+	ss := &session{s: s, d: d, peers: peers, server: info.Addrs[0], serverID: info.ID, timeout: time.Duration(s.OpTimeoutMs) * time.Millisecond}
+	defer ss.disconnectAll()
+
+	switch s.Kind {
+	case "register":
+		return ss.registerSession()
+	case "discovery":
+		return ss.discoverySession()
+	default:
+		return ss.idleSession()
+	}
+}
+
+func (ss *session) disconnectAll() {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for _, p := range ss.peers {
+		if p.conn == nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(p *simPeer) {
+			defer wg.Done()
+			p.disconnect()
+			<-sem
+		}(p)
+	}
+	wg.Wait()
+}
+
+// opFunc runs operation i on worker w and returns how many registrations it returned (discover) and
+// whether it was a register (mixed).
+type opFunc func(w, i int) (returned int, register bool, err error)
+
+// run drives conc workers until maxOps operations were claimed or the time is up, and returns the
+// phase's figures, the server's taken from /proc around it.
+func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op opFunc) phaseResult {
+	pid := ss.s.ServerPid
+	before := snapshot(pid)
+	var next atomic.Int64
+	var endedBy atomic.Value
+	endedBy.Store("count")
+	deadline := time.Now().Add(dur)
+	bg0, bge0 := ss.bgRegisters.Load(), ss.bgErrors.Load()
+
+	type workerStats struct {
+		lat                  latencies
+		ops, errs, returned  int64
+		registers, discovers int64
+		samples              []string
+	}
+	stats := make([]workerStats, conc)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			st := &stats[w]
+			for {
+				if time.Now().After(deadline) {
+					endedBy.Store("time")
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= maxOps {
+					return
+				}
+				t := time.Now()
+				returned, reg, err := op(w, i)
+				if err == errPoolExhausted {
+					endedBy.Store("pool")
+					return
+				}
+				st.lat.add(time.Since(t))
+				if reg {
+					st.registers++
+				} else {
+					st.discovers++
+				}
+				if err != nil {
+					st.errs++
+					if len(st.samples) < 3 {
+						st.samples = append(st.samples, err.Error())
+					}
+					continue
+				}
+				st.ops++
+				st.returned += int64(returned)
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	after := snapshot(pid)
+	rss, hwm, _ := procMem(pid)
+
+	var all latencies
+	r := phaseResult{Event: "phase", Name: name, Concurrency: conc, Seconds: elapsed.Seconds(), EndedBy: endedBy.Load().(string)}
+	for i := range stats {
+		st := &stats[i]
+		all.merge(&st.lat)
+		r.Ops += st.ops
+		r.Errors += st.errs
+		r.Registers += st.registers
+		r.Discovers += st.discovers
+		for _, m := range st.samples {
+			if len(r.ErrorSamples) < 5 {
+				r.ErrorSamples = append(r.ErrorSamples, m)
+			}
+		}
+		if r.Ops > 0 {
+			r.AvgReturned += float64(st.returned)
+		}
+	}
+	if r.Ops > 0 {
+		r.AvgReturned /= float64(r.Ops)
+	}
+	r.OpsPerSec = float64(r.Ops) / elapsed.Seconds()
+	r.P50Ms, r.P99Ms, r.MaxMs = all.summary()
+	r.ServerCPUSec = after.serverCPU - before.serverCPU
+	r.GenCPUSec = after.genCPU - before.genCPU
+	r.ServerRSSMiB = float64(rss) / 1024
+	r.ServerPeakRSSMiB = float64(hwm) / 1024
+	r.PeakIsPhaseOnly = before.hwmReset
+	r.BackgroundRegisters = ss.bgRegisters.Load() - bg0
+	r.BackgroundErrors = ss.bgErrors.Load() - bge0
+	return r
+}
+
+var errPoolExhausted = fmt.Errorf("fresh envelope pool exhausted")
+
+// connectAll dials every peer (a timed phase of its own: the handshake rate is a figure too).
+func (ss *session) connectAll() phaseResult {
+	r := ss.run("connect", ss.s.ConnectConcurrency, time.Duration(ss.s.MaxSessionSeconds*float64(time.Second)), len(ss.peers), func(w, i int) (int, bool, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), ss.timeout)
+		defer cancel()
+		return 0, false, ss.peers[i].connect(ctx, ss.server, ss.serverID)
+	})
+	emit(r)
+	return r
+}
+
+// register sends peer p's envelope env and records the acknowledgement (envelope and expiry, counted
+// from the moment the request was sent, so never later than the server's own).
+func (ss *session) register(p *simPeer, env int) error {
+	frame := ss.d.registerFrame(ss.s.Namespace, p.envelopes[env], ss.s.TTL)
+	sent := time.Now()
+	msg, err := p.request(ss.d.protocol, frame, ss.timeout)
+	if err != nil {
+		return err
+	}
+	resp, err := ss.d.parseRegisterResponse(msg)
+	if err != nil {
+		return err
+	}
+	if resp.status != 0 {
+		return fmt.Errorf("REGISTER status %d %q", resp.status, resp.text)
+	}
+	ttl := resp.ttl
+	if ttl == 0 {
+		return fmt.Errorf("REGISTER OK without ttl")
+	}
+	p.mu.Lock()
+	p.acked, p.ackedEnv, p.ackedUntil = true, env, sent.Add(time.Duration(ttl)*time.Second)
+	p.mu.Unlock()
+	return nil
+}
+
+func (ss *session) discover(p *simPeer, frame []byte) (int, error) {
+	msg, err := p.request(ss.d.protocol, frame, ss.timeout)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := ss.d.parseDiscoverResponse(msg)
+	if err != nil {
+		return 0, err
+	}
+	if resp.status != 0 {
+		return 0, fmt.Errorf("DISCOVER status %d %q", resp.status, resp.text)
+	}
+	return len(resp.envelopes), nil
+}
+
+func (ss *session) phaseDuration() time.Duration {
+	return time.Duration(ss.s.PhaseSeconds * float64(time.Second))
+}
+
+// wave registers every peer once with envelope env (storm: first registration; refresh: the same
+// bytes again).
+func (ss *session) wave(name string, env int) phaseResult {
+	limit := time.Duration(ss.s.MaxSessionSeconds * float64(time.Second))
+	r := ss.run(name, ss.s.Concurrency, limit, len(ss.peers), func(w, i int) (int, bool, error) {
+		return 0, true, ss.register(ss.peers[i], env)
+	})
+	emit(r)
+	return r
+}
+
+func (ss *session) connectedOrFail(r phaseResult) error {
+	if r.Errors > 0 {
+		return fmt.Errorf("%d of %d connections failed: %v", r.Errors, len(ss.peers), r.ErrorSamples)
+	}
+	return nil
+}
+
+func (ss *session) registerSession() error {
+	if err := ss.connectedOrFail(ss.connectAll()); err != nil {
+		return err
+	}
+	ss.wave("storm", 0)
+	for k := 0; k < ss.s.RefreshWaves; k++ {
+		ss.wave("refresh", 0)
+	}
+	ss.checks()
+	emit(map[string]any{"event": "done"})
+	return nil
+}
+
+// keepalive re-registers every peer with the envelope it last sent, spread evenly over period, until
+// stop is closed. It exists for the Go reference, whose registrations vanish 0.5-2.5 s after they are
+// made (it reads the TTL as nanoseconds); every server gets the same background load.
+func (ss *session) keepalive(period time.Duration, stop <-chan struct{}) *sync.WaitGroup {
+	const lanes = 8
+	var wg sync.WaitGroup
+	for g := 0; g < lanes; g++ {
+		var mine []*simPeer
+		for i := g; i < len(ss.peers); i += lanes {
+			mine = append(mine, ss.peers[i])
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func(mine []*simPeer) {
+			defer wg.Done()
+			tick := time.NewTicker(period / time.Duration(len(mine)))
+			defer tick.Stop()
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+				p := mine[k%len(mine)]
+				if err := ss.register(p, p.current); err != nil {
+					ss.bgErrors.Add(1)
+				} else {
+					ss.bgRegisters.Add(1)
+				}
+			}
+		}(mine)
+	}
+	return &wg
+}
+
+func (ss *session) discoverySession() error {
+	if err := ss.connectedOrFail(ss.connectAll()); err != nil {
+		return err
+	}
+	populate := ss.wave("populate", 0)
+	if populate.Errors > 0 {
+		return fmt.Errorf("populating the namespace failed: %v", populate.ErrorSamples)
+	}
+	n := len(ss.peers)
+
+	var stop chan struct{}
+	var bg *sync.WaitGroup
+	if ss.s.KeepaliveMs > 0 {
+		stop = make(chan struct{})
+		bg = ss.keepalive(time.Duration(ss.s.KeepaliveMs)*time.Millisecond, stop)
+	}
+	for _, limit := range ss.s.DiscoverLimits {
+		frame := ss.d.discoverFrame(ss.s.Namespace, uint64(limit), nil)
+		conc := ss.s.DiscoverConcurrency
+		stride := max(1, n/conc)
+		r := ss.run(fmt.Sprintf("discover-%d", limit), conc, ss.phaseDuration(), ss.s.MaxOpsPerPhase, func(w, i int) (int, bool, error) {
+			returned, err := ss.discover(ss.peers[(w*stride)%n], frame)
+			return returned, false, err
+		})
+		emit(r)
+	}
+	if stop != nil {
+		close(stop)
+		bg.Wait()
+	}
+
+	// mixed: worker w owns the peers i with i % conc == w, so a peer's registrations are sequential and
+	// each one carries a fresh envelope (a higher seq: verified afresh, never a cache hit)
+	discoverFrame := ss.d.discoverFrame(ss.s.Namespace, uint64(ss.s.MixedLimit), nil)
+	for _, conc := range ss.s.MixedConcurrency {
+		rngs := make([]*rand.Rand, conc)
+		cursor := make([]int, conc)
+		for w := range rngs {
+			rngs[w] = rand.New(rand.NewSource(int64(w + 1)))
+		}
+		share := ss.s.MixedRegisterShare
+		r := ss.run("mixed", conc, ss.phaseDuration(), ss.s.MaxOpsPerPhase, func(w, i int) (int, bool, error) {
+			rng := rngs[w]
+			owned := (n - w + conc - 1) / conc
+			p := ss.peers[w+conc*rng.Intn(owned)]
+			if rng.Float64() < share {
+				p = ss.peers[w+conc*(cursor[w]%owned)]
+				cursor[w]++
+				if p.nextEnvelope >= len(p.envelopes) {
+					return 0, true, errPoolExhausted
+				}
+				env := p.nextEnvelope
+				p.nextEnvelope++
+				p.current = env
+				return 0, true, ss.register(p, env)
+			}
+			returned, err := ss.discover(p, discoverFrame)
+			return returned, false, err
+		})
+		emit(r)
+	}
+	ss.checks()
+	emit(map[string]any{"event": "done"})
+	return nil
+}
+
+func (ss *session) idleSession() error {
+	pid := ss.s.ServerPid
+	settle := time.Duration(ss.s.SettleMs) * time.Millisecond
+	time.Sleep(settle)
+	rss0, _, _ := procMem(pid)
+	r := ss.connectAll()
+	time.Sleep(settle)
+	rss1, hwm, _ := procMem(pid)
+	connected := 0
+	for _, p := range ss.peers {
+		if p.conn != nil && !p.conn.IsClosed() {
+			connected++
+		}
+	}
+	idle := phaseResult{
+		Event: "phase", Name: "idle", Connections: connected, Ops: int64(connected), Errors: r.Errors, ErrorSamples: r.ErrorSamples,
+		RSSBeforeMiB: float64(rss0) / 1024, RSSAfterMiB: float64(rss1) / 1024, ServerRSSMiB: float64(rss1) / 1024,
+		ServerPeakRSSMiB: float64(hwm) / 1024, EndedBy: "count", ServerCPUSec: r.ServerCPUSec,
+	}
+	if connected > 0 {
+		idle.KiBPerConnection = float64(rss1-rss0) / float64(connected)
+	}
+	emit(idle)
+	emit(map[string]any{"event": "done"})
+	return nil
+}

@@ -1,0 +1,99 @@
+/**
+ * The TypeScript rendezvous point under test, as its own process: a js-libp2p node with TCP, Noise, Yamux,
+ * identify and `@rendezvous/server` over the memory or SQLite store, on 127.0.0.1.
+ *
+ *   node interop/bench/ts-server.ts --store memory|sqlite [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>]
+ *
+ * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
+ * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
+ * SIGINT or when stdin closes (so it never outlives the orchestrator).
+ *
+ * The service runs with its defaults (as `rendezvous serve` runs it). The connection manager does not: a
+ * benchmark's thousands of peers all dial from 127.0.0.1, and js-libp2p's defaults (at most 300
+ * connections, 5 inbound connections per second per host, 10 pending) would refuse them, where the Go
+ * reference (null resource manager) has no limit at all. 127.0.0.1 is on the allow list, which bypasses
+ * those three limits and the pruner, and maxConnections is raised.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { noise } from '@chainsafe/libp2p-noise'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { rendezvousServer } from '@rendezvous/server'
+import { memoryStore } from '@rendezvous/store-memory'
+import { sqliteStore } from '@rendezvous/store-sqlite'
+import { createLibp2p } from 'libp2p'
+
+const { values } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'memory' },
+    listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
+    'data-dir': { type: 'string' }
+  }
+})
+
+const line = (event: Record<string, unknown>): void => { process.stdout.write(`${JSON.stringify(event)}\n`) }
+
+if (values.store !== 'memory' && values.store !== 'sqlite') {
+  line({ event: 'error', message: `--store must be memory or sqlite, got ${String(values.store)}` })
+  process.exit(2)
+}
+if (!String(values.listen).startsWith('/ip4/127.0.0.1/')) {
+  line({ event: 'error', message: 'loopback only: --listen must be an /ip4/127.0.0.1/ address' })
+  process.exit(2)
+}
+
+const ownDir = values['data-dir'] == null
+const dataDir = values['data-dir'] ?? await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
+const store = values.store === 'sqlite'
+  ? await sqliteStore({ path: join(dataDir, 'registrations.sqlite') })
+  : memoryStore()
+
+const node = await createLibp2p({
+  addresses: { listen: [String(values.listen)] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  connectionManager: {
+    maxConnections: 100_000,
+    allow: ['/ip4/127.0.0.1']
+  },
+  services: {
+    identify: identify(),
+    rendezvous: rendezvousServer({ store })
+  }
+})
+
+let stopping: Promise<void> | undefined
+async function stop (reason: string): Promise<void> {
+  stopping ??= (async () => {
+    try {
+      line({ event: 'stats', reason, ...node.services.rendezvous.stats() })
+    } catch {}
+    await node.stop().catch(() => {})
+    await store.close().catch(() => {})
+    if (ownDir) {
+      await rm(dataDir, { recursive: true, force: true }).catch(() => {})
+    }
+    line({ event: 'stopped' })
+  })()
+  return stopping
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => { void stop(signal).then(() => process.exit(0)) })
+}
+process.stdin.on('end', () => { void stop('stdin closed').then(() => process.exit(0)) })
+process.stdin.resume()
+
+line({
+  event: 'ready',
+  role: 'server',
+  store: values.store,
+  pid: process.pid,
+  peerId: node.peerId.toString(),
+  multiaddrs: node.getMultiaddrs().map(String)
+})
