@@ -1,0 +1,221 @@
+import { encodeMessageFrame, openPeerRecord, rendezvous, Status, waku } from '@rendezvous/codec'
+import { expect } from 'aegir/chai'
+import { INTERNAL_ERROR_TEXT } from '../src/index.ts'
+import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
+import { TestStore } from './fixtures/memory-store.ts'
+import type { RendezvousServerHooks, RendezvousServerInit } from '../src/index.ts'
+import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+const delay = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+describe('safety', () => {
+  let clock: TestClock
+  let store: TestStore
+  let server: ServerNode | undefined
+  let client: ClientNode
+  let other: ClientNode
+  let addr: Multiaddr
+
+  async function serve (init: Partial<RendezvousServerInit> = {}, hooks?: RendezvousServerHooks): Promise<ServerNode> {
+    server = await startServer({ store, clock: clock.read, ...init }, { hooks })
+    addr = server.getMultiaddrs()[0]
+    return server
+  }
+
+  beforeEach(async () => {
+    clock = new TestClock()
+    store = new TestStore(clock.read)
+    client = await startClient()
+    other = await startClient()
+  })
+
+  afterEach(async () => {
+    await stopAll(client?.node, other?.node, server)
+    server = undefined
+  })
+
+  describe('time limits', () => {
+    it('cuts off a stream that sends nothing', async () => {
+      const node = await serve({ streamTimeout: 200 })
+      const s = await RawStream.open(client.node, addr, rendezvous)
+      const end = await s.end(3000)
+      expect(end.closed).to.be.false()
+      expect(node.services.rendezvous.stats().streams).to.deep.include({ timedOut: 1, active: 0 })
+    })
+
+    it('cuts off a stream that drips a request one byte at a time', async () => {
+      const node = await serve({ streamTimeout: 300 })
+      const s = await RawStream.open(client.node, addr, waku)
+      const frame = encodeMessageFrame(waku, { type: 'REGISTER', ns: 'drip', signedPeerRecord: await client.record() })
+      // bounded: at most one byte per 25 ms for the frame's length, stops as soon as the stream is cut
+      for (let i = 0; i < frame.byteLength && s.stream.status === 'open'; i++) {
+        try {
+          s.sendBytes(frame.subarray(i, i + 1))
+        } catch {
+          break
+        }
+        await delay(25)
+      }
+      const end = await s.end(3000)
+      expect(end.closed).to.be.false()
+      expect(store.snapshot()).to.be.empty()
+      expect(node.services.rendezvous.stats().streams.timedOut).to.equal(1)
+    })
+
+    it('lets a stream wait between requests up to idleTimeout, then cuts it off', async () => {
+      const node = await serve({ streamTimeout: 1000, idleTimeout: 300 })
+      const s = await RawStream.open(client.node, addr, waku)
+      expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
+      await delay(150)
+      expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
+      const end = await s.end(3000)
+      expect(end.closed).to.be.false()
+      expect(node.services.rendezvous.stats().streams.timedOut).to.equal(1)
+    })
+  })
+
+  describe('malformed input', () => {
+    it('aborts a stream announcing a frame over maxRequestBytes, before buffering it, and keeps serving others', async () => {
+      const node = await serve({ maxRequestBytes: 1024 })
+      const s = await RawStream.open(client.node, addr, rendezvous)
+      // varint 1025 = 0x81 0x08; nothing else follows
+      s.sendBytes(Uint8Array.from([0x81, 0x08]))
+      expect((await s.end()).closed).to.be.false()
+      const t = await RawStream.open(client.node, addr, rendezvous)
+      expect(await t.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
+      expect(node.services.rendezvous.stats().streams.malformed).to.equal(1)
+    })
+
+    it('aborts a stream that sends garbage, a response, or a truncated frame; the node keeps serving', async () => {
+      const node = await serve()
+      const inputs = [
+        Uint8Array.from([0x04, 0xff, 0xff, 0xff, 0xff]), // a frame that is not protobuf
+        Uint8Array.from([0x02, 0x08, 0x09]), // an unknown message type
+        encodeMessageFrame(waku, { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 20 }),
+        Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) // an endless varint
+      ]
+      for (const bytes of inputs) {
+        const s = await RawStream.open(client.node, addr, waku)
+        s.sendBytes(bytes)
+        expect((await s.end()).closed).to.be.false()
+      }
+      const truncated = await RawStream.open(client.node, addr, waku)
+      truncated.sendBytes(Uint8Array.from([0x10, 0x08]))
+      await truncated.close()
+      expect((await truncated.end()).closed).to.be.false()
+
+      const t = await RawStream.open(client.node, addr, waku)
+      expect(await t.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
+      expect(node.services.rendezvous.stats().streams.malformed).to.equal(inputs.length + 1)
+    })
+
+    it('limits streams per connection with maxInboundStreams', async () => {
+      await serve({ maxInboundStreams: 2 })
+      const a = await RawStream.open(client.node, addr, waku)
+      const b = await RawStream.open(client.node, addr, waku)
+      let refused = false
+      try {
+        const c = await RawStream.open(client.node, addr, waku)
+        await c.discover({ ns: 'x' })
+      } catch {
+        refused = true
+      }
+      expect(refused).to.be.true()
+      expect(await a.discover({ ns: 'x' })).to.deep.include({ status: Status.OK })
+      expect(await b.discover({ ns: 'x' })).to.deep.include({ status: Status.OK })
+    })
+
+    it('cuts a DISCOVER_RESPONSE to maxResponseBytes; the cookie resumes after the last registration sent', async () => {
+      await serve({ maxResponseBytes: 1024, dialects: [rendezvous] })
+      const peers = await Promise.all(Array.from({ length: 6 }, async () => startClient()))
+      try {
+        for (const p of peers) {
+          const s = await RawStream.open(p.node, addr, rendezvous)
+          expect(await s.register({ ns: 'big', signedPeerRecord: await p.record() })).to.deep.include({ status: Status.OK })
+          await s.close()
+        }
+        const s = await RawStream.open(client.node, addr, rendezvous)
+        const owners = new Set<string>()
+        let cookie: Uint8Array | undefined
+        let pages = 0
+        for (; pages < 10; pages++) {
+          const res = await s.discover({ ns: 'big', cookie })
+          if (res.registrations.length === 0) {
+            break
+          }
+          expect(res.registrations.length).to.be.lessThan(6)
+          for (const r of res.registrations) {
+            owners.add((await openPeerRecord(r.signedPeerRecord)).peerId.toString())
+          }
+          cookie = res.cookie
+        }
+        expect(pages).to.be.greaterThan(1)
+        expect(owners.size).to.equal(6)
+      } finally {
+        await stopAll(...peers.map(p => p.node))
+      }
+    })
+  })
+
+  describe('identity', () => {
+    it('verifies each distinct envelope once; a byte-identical refresh reuses it, the peer check still runs', async () => {
+      let opened = 0
+      const node = await serve({}, {
+        openPeerRecord: async (bytes) => { opened++; return openPeerRecord(bytes) }
+      })
+      const spr = await client.record()
+      const s = await RawStream.open(client.node, addr, waku)
+      expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      expect(await s.register({ ns: 'b', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      expect(opened).to.equal(1)
+
+      // another peer replaying the cached bytes: no new verification, and still refused
+      const t = await RawStream.open(other.node, addr, waku)
+      expect(await t.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer id mismatch' })
+      const u = await RawStream.open(other.node, addr, rendezvous)
+      expect(await u.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_NOT_AUTHORIZED })
+      expect(opened).to.equal(1)
+
+      // a new envelope (new seq) is verified
+      expect(await s.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
+      expect(opened).to.equal(2)
+      expect(node.services.rendezvous.stats()).to.deep.include({ verifications: 2, verificationCacheHits: 4, verificationCacheSize: 2 })
+      expect(store.snapshot().map(r => r.peerId)).to.deep.equal([client.node.peerId.toString(), client.node.peerId.toString()])
+    })
+
+    it('with the cache disabled, every REGISTER verifies', async () => {
+      const node = await serve({ verificationCacheSize: 0 })
+      const spr = await client.record()
+      const s = await RawStream.open(client.node, addr, rendezvous)
+      await s.register({ ns: 'a', signedPeerRecord: spr })
+      await s.register({ ns: 'a', signedPeerRecord: spr })
+      expect(node.services.rendezvous.stats()).to.deep.include({ verifications: 2, verificationCacheHits: 0 })
+    })
+  })
+
+  describe('internal errors', () => {
+    it('answers E_INTERNAL_ERROR with a generic text when the store fails, in both dialects', async () => {
+      const node = await serve()
+      const spr = await client.record()
+      store.failWith = new Error('SQLITE_CORRUPT: database disk image is malformed at /secret/path')
+      for (const dialect of [waku, rendezvous]) {
+        const s = await RawStream.open(client.node, addr, dialect)
+        expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.equal({
+          type: 'REGISTER_RESPONSE', status: Status.E_INTERNAL_ERROR, statusText: INTERNAL_ERROR_TEXT, ttl: dialect === waku ? 0 : undefined
+        })
+        const res = await s.discover({ ns: 'a' })
+        expect(res).to.deep.include({ status: Status.E_INTERNAL_ERROR, statusText: INTERNAL_ERROR_TEXT, registrations: [] })
+        // the stream survives and serves the next request
+        s.send({ type: 'DISCOVER', ns: 'a' })
+        expect(await s.next()).to.have.property('status', Status.E_INTERNAL_ERROR)
+      }
+      expect(node.services.rendezvous.stats().internalErrors).to.equal(6)
+      store.failWith = undefined
+      const s = await RawStream.open(client.node, addr, waku)
+      expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+    })
+  })
+})
