@@ -3,7 +3,7 @@ import { expect } from 'aegir/chai'
 import { RawStream } from './fixtures/raw-client.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { corruptSignature, sealRaw } from './fixtures/records.ts'
-import { TestStore } from './fixtures/memory-store.ts'
+import { TestStore } from './fixtures/test-store.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -59,7 +59,7 @@ describe('/rendezvous/1.0.0', () => {
       const spr = await client.record()
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK, ttl: 7200 })
       expect(await s.register({ ns: 'b', signedPeerRecord: spr, ttl: 72 * 3600 })).to.deep.include({ status: Status.OK, ttl: 259200 })
-      expect(store.snapshot().map(r => r.ttl)).to.have.members([7200, 259200])
+      expect((await store.snapshot()).map(r => r.ttl)).to.have.members([7200, 259200])
     })
 
     it('E_INVALID_TTL outside [7200, 259200], storing nothing', async () => {
@@ -70,7 +70,7 @@ describe('/rendezvous/1.0.0', () => {
           status: Status.E_INVALID_TTL, statusText: 'ttl must be between 7200 and 259200 seconds'
         })
       }
-      expect(store.snapshot()).to.be.empty()
+      expect((await store.snapshot())).to.be.empty()
     })
 
     it('E_INVALID_NAMESPACE for an empty namespace or one over 255 bytes; 255 bytes are fine', async () => {
@@ -99,28 +99,28 @@ describe('/rendezvous/1.0.0', () => {
       expect(await s.register({ ns: 'a', signedPeerRecord: await sealRaw(client.privateKey, { multiaddrs: [] }) })).to.deep.include({
         status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing peer addresses'
       })
-      expect(store.snapshot()).to.be.empty()
+      expect((await store.snapshot())).to.be.empty()
     })
 
     it('E_NOT_AUTHORIZED for a valid record of another peer, and the store is unchanged', async () => {
       const s = await open()
       expect(await s.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
-      const before = store.snapshot()
+      const before = (await store.snapshot())
       expect(await s.register({ ns: 'a', signedPeerRecord: await other.record() })).to.deep.include({
         status: Status.E_NOT_AUTHORIZED, statusText: 'peer id mismatch'
       })
       expect(await s.register({ ns: 'b', signedPeerRecord: await other.record() })).to.deep.include({ status: Status.E_NOT_AUTHORIZED })
-      expect(store.snapshot()).to.deep.equal(before)
+      expect((await store.snapshot())).to.deep.equal(before)
     })
 
     it('a refresh replaces the registration and moves it to the end', async () => {
       const s = await open()
       expect(await s.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
-      const first = store.snapshot()[0]
+      const first = (await store.snapshot())[0]
       clock.advance(1000)
       expect(await s.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 9000 })).to.deep.include({ status: Status.OK, ttl: 9000 })
-      const [second] = store.snapshot()
-      expect(store.snapshot()).to.have.lengthOf(1)
+      const [second] = (await store.snapshot())
+      expect((await store.snapshot())).to.have.lengthOf(1)
       expect(second.position).to.be.greaterThan(first.position)
       expect(second.expiresAt).to.equal(clock.now + 9000 * 1000)
     })
@@ -152,7 +152,7 @@ describe('/rendezvous/1.0.0', () => {
       // another peer has its own allowance
       const t = await open(other)
       expect(await t.register({ ns: 'd', signedPeerRecord: await other.record() })).to.deep.include({ status: Status.OK })
-      expect(store.snapshot().map(r => r.namespace).sort()).to.deep.equal(['a', 'b', 'c', 'd'])
+      expect((await store.snapshot()).map(r => r.namespace).sort()).to.deep.equal(['a', 'b', 'c', 'd'])
     })
 
     it('global cap: E_UNAVAILABLE for a new registration over it, refreshes still OK', async () => {
@@ -329,7 +329,7 @@ describe('/rendezvous/1.0.0', () => {
       expect(await s.silentFor(300)).to.be.true()
       const res = await s.discover({ ns: 'ns' })
       expect(res.registrations).to.have.lengthOf(1)
-      expect(store.snapshot().map(r => r.peerId)).to.deep.equal([other.node.peerId.toString()])
+      expect((await store.snapshot()).map(r => r.peerId)).to.deep.equal([other.node.peerId.toString()])
       expect(server?.services.rendezvous.stats().requests).to.include({ 'rendezvous/1.0.0 UNREGISTER -': 1 })
     })
 
@@ -339,7 +339,7 @@ describe('/rendezvous/1.0.0', () => {
       s.send({ type: 'UNREGISTER', ns: '' })
       expect(await s.silentFor(200)).to.be.true()
       expect(await s.discover({ ns: 'never' })).to.deep.include({ status: Status.OK, registrations: [] })
-      expect(store.snapshot()).to.be.empty()
+      expect((await store.snapshot())).to.be.empty()
     })
   })
 })

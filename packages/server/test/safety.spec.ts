@@ -3,7 +3,7 @@ import { expect } from 'aegir/chai'
 import { INTERNAL_ERROR_TEXT } from '../src/index.ts'
 import { RawStream } from './fixtures/raw-client.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { TestStore } from './fixtures/memory-store.ts'
+import { TestStore } from './fixtures/test-store.ts'
 import type { RendezvousServerHooks, RendezvousServerInit } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -60,7 +60,7 @@ describe('safety', () => {
       }
       const end = await s.end(3000)
       expect(end.closed).to.be.false()
-      expect(store.snapshot()).to.be.empty()
+      expect((await store.snapshot())).to.be.empty()
       expect(node.services.rendezvous.stats().streams.timedOut).to.equal(1)
     })
 
@@ -183,7 +183,7 @@ describe('safety', () => {
       expect(await s.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
       expect(opened).to.equal(2)
       expect(node.services.rendezvous.stats()).to.deep.include({ verifications: 2, verificationCacheHits: 4, verificationCacheSize: 2 })
-      expect(store.snapshot().map(r => r.peerId)).to.deep.equal([client.node.peerId.toString(), client.node.peerId.toString()])
+      expect((await store.snapshot()).map(r => r.peerId)).to.deep.equal([client.node.peerId.toString(), client.node.peerId.toString()])
     })
 
     it('with the cache disabled, every REGISTER verifies', async () => {

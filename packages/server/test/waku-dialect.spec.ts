@@ -3,7 +3,7 @@ import { expect } from 'aegir/chai'
 import { RawStream } from './fixtures/raw-client.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { corruptSignature, manyAddresses, sealRaw } from './fixtures/records.ts'
-import { TestStore } from './fixtures/memory-store.ts'
+import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -106,7 +106,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
       const spr = await client.record()
       expect(await s.register({ ns: 'ns', signedPeerRecord: spr, ttl: -1 })).to.deep.include({ status: Status.E_INVALID_TTL, statusText: 'bad ttl' })
       expect(await s.register({ ns: 'ns', signedPeerRecord: spr, ttl: 21 })).to.deep.include({ status: Status.E_INVALID_TTL, statusText: 'bad ttl' })
-      expect(store.snapshot()).to.be.empty()
+      expect((await store.snapshot())).to.be.empty()
     })
 
     it('ttl 0 (absent) is granted as 20, and 1..20 as given: OK always carries ttl > 0', async () => {
@@ -116,18 +116,18 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
       expect(await s.register({ ns: 'b', signedPeerRecord: spr })).to.deep.include({ status: Status.OK, ttl: 20 })
       expect(await s.register({ ns: 'c', signedPeerRecord: spr, ttl: 1 })).to.deep.include({ status: Status.OK, ttl: 1 })
       expect(await s.register({ ns: 'd', signedPeerRecord: spr, ttl: 20 })).to.deep.include({ status: Status.OK, ttl: 20 })
-      const stored = store.snapshot().map(r => [r.namespace, r.ttl, r.expiresAt - r.registeredAt])
+      const stored = (await store.snapshot()).map(r => [r.namespace, r.ttl, r.expiresAt - r.registeredAt])
       expect(stored).to.have.deep.members([['a', 20, 20_000], ['b', 20, 20_000], ['c', 1, 1000], ['d', 20, 20_000]])
     })
 
     it('a rejected REGISTER changes nothing', async () => {
       const s = await open()
       expect(await s.register({ ns: 'ns', signedPeerRecord: await client.record(), ttl: 10 })).to.deep.include({ status: Status.OK })
-      const before = store.snapshot()
+      const before = (await store.snapshot())
       await s.register({ ns: 'ns', signedPeerRecord: await client.record(), ttl: 99 })
       await s.register({ ns: 'ns', signedPeerRecord: await other.record() })
       await s.register({ ns: 'ns', signedPeerRecord: corruptSignature(await client.record()) })
-      expect(store.snapshot()).to.deep.equal(before)
+      expect((await store.snapshot())).to.deep.equal(before)
     })
   })
 
