@@ -2,15 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
+import { clientNode } from './fixtures/client-node.ts'
 import { killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
-import { rawClient, waku } from './fixtures/raw-client.ts'
-import type { RawClient } from './fixtures/raw-client.ts'
+import type { ClientNode } from './fixtures/client-node.ts'
 
 describe('rendezvous serve across restarts', function () {
   this.timeout(60_000)
 
   let dir: string
-  const clients: RawClient[] = []
+  const clients: ClientNode[] = []
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rendezvous-restart-'))
@@ -37,10 +37,14 @@ describe('rendezvous serve across restarts', function () {
       expect(before.peerId).to.match(/^12D3KooW/)
       expect(before.multiaddrs).to.have.lengthOf(2)
 
-      const registrant = await rawClient()
+      const registrant = await clientNode([before.multiaddrs[0]])
       clients.push(registrant)
-      const response = await registrant.register(before.multiaddrs[0], 'chat/room', { ttl: 7200 })
-      expect(response).to.include({ type: 'REGISTER_RESPONSE', status: 0, ttl: 7200 })
+      const outcomes = await registrant.services.rendezvous.register('chat/room', { ttl: 7200 })
+      expect(outcomes).to.have.lengthOf(1)
+      expect(outcomes[0].error).to.equal(undefined)
+      expect(outcomes[0]).to.include({ protocol: '/rendezvous/1.0.0', ttl: 7200 })
+      // it must not refresh at the restarted point: what is found there was stored before the stop
+      await registrant.stop()
 
       first.child.kill(signal)
       const exit = await waitForExit(first)
@@ -55,15 +59,70 @@ describe('rendezvous serve across restarts', function () {
       const after = await waitReady(second)
       expect(after.peerId).to.equal(before.peerId)
 
-      // a fresh peer, so nothing can come from a connection to the first process
-      const discoverer = await rawClient()
-      clients.push(discoverer)
       const tcp = after.multiaddrs.find(ma => !ma.includes('/ws/')) ?? ''
-      expect(await discoverer.discover(tcp, 'chat/room')).to.deep.equal([registrant.peerId])
-      expect(await discoverer.discover(tcp, 'chat/room', { dialect: waku })).to.deep.equal([registrant.peerId])
+      // fresh peers: one speaks /rendezvous/1.0.0, the other only /vac/waku/rendezvous/0.0.1
+      const discoverer = await clientNode([tcp])
+      const wakuDiscoverer = await clientNode([{ address: tcp, dialect: 'waku/0.0.1' }])
+      clients.push(discoverer, wakuDiscoverer)
+      const overRendezvous = await discoverer.services.rendezvous.discover('chat/room')
+      expect(overRendezvous.protocol).to.equal('/rendezvous/1.0.0')
+      expect(overRendezvous.registrations.map(r => r.peerId.toString())).to.deep.equal([registrant.peerId.toString()])
+      const overWaku = await wakuDiscoverer.services.rendezvous.discover('chat/room')
+      expect(overWaku.protocol).to.equal('/vac/waku/rendezvous/0.0.1')
+      expect(overWaku.registrations.map(r => r.peerId.toString())).to.deep.equal([registrant.peerId.toString()])
 
       second.child.kill('SIGTERM')
       expect(await waitForExit(second)).to.deep.equal({ code: 0, signal: null })
     })
+  })
+
+  it('accepts a /rendezvous/1.0.0 cookie handed out before the restart (sqlite store)', async () => {
+    const args = ['serve', ...LOOPBACK]
+    const first = spawnDaemon(args, { cwd: dir })
+    const before = await waitReady(first)
+    const registrants = [await clientNode([before.multiaddrs[0]]), await clientNode([before.multiaddrs[0]])]
+    clients.push(...registrants)
+    for (const registrant of registrants) {
+      expect((await registrant.services.rendezvous.register('paged'))[0].error).to.equal(undefined)
+      await registrant.stop()
+    }
+    const reader = await clientNode([before.multiaddrs[0]])
+    clients.push(reader)
+    const page = await reader.services.rendezvous.discover('paged', { limit: 1 })
+    expect(page.registrations).to.have.lengthOf(1)
+    expect(page.cookie).to.be.an.instanceOf(Uint8Array)
+    await reader.stop()
+
+    first.child.kill('SIGTERM')
+    expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
+    const second = spawnDaemon(args, { cwd: dir })
+    const after = await waitReady(second)
+    const resumed = await clientNode([after.multiaddrs[0]])
+    clients.push(resumed)
+    const next = await resumed.services.rendezvous.discover('paged', { cookie: page.cookie })
+    const seen = [...page.registrations, ...next.registrations].map(r => r.peerId.toString()).sort()
+    expect(seen).to.deep.equal(registrants.map(r => r.peerId.toString()).sort())
+  })
+
+  it('refuses a cookie from before the restart with the memory store, whose positions start again', async () => {
+    const args = ['serve', ...LOOPBACK, '--store', 'memory']
+    const first = spawnDaemon(args, { cwd: dir })
+    const before = await waitReady(first)
+    const registrant = await clientNode([before.multiaddrs[0]])
+    clients.push(registrant)
+    expect((await registrant.services.rendezvous.register('paged'))[0].error).to.equal(undefined)
+    const page = await registrant.services.rendezvous.discover('paged')
+    expect(page.cookie).to.be.an.instanceOf(Uint8Array)
+    await registrant.stop()
+
+    first.child.kill('SIGTERM')
+    expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
+    const second = spawnDaemon(args, { cwd: dir })
+    const after = await waitReady(second)
+    expect(after.peerId).to.equal(before.peerId)
+    const reader = await clientNode([after.multiaddrs[0]])
+    clients.push(reader)
+    const err = await reader.services.rendezvous.discover('paged', { cookie: page.cookie }).then(() => undefined, (err: Error) => err)
+    expect(err?.message).to.match(/E_INVALID_COOKIE/)
   })
 })
