@@ -1,0 +1,82 @@
+import { rendezvous, waku, Status } from '@rendezvous/codec'
+import { expect } from 'aegir/chai'
+import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
+import { TestStore } from './fixtures/test-store.ts'
+import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+
+const delay = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+describe('expiry', () => {
+  let clock: TestClock
+  let store: TestStore
+  let server: ServerNode | undefined
+  let client: ClientNode
+
+  beforeEach(async () => {
+    clock = new TestClock()
+    store = new TestStore(clock.read)
+    client = await startClient()
+  })
+
+  afterEach(async () => {
+    await stopAll(client?.node, server)
+    server = undefined
+  })
+
+  it('a registration is live until exactly its TTL has passed, in both dialects', async () => {
+    server = await startServer({ store, clock: clock.read, expiryInterval: 0, ttl: { min: 60 } })
+    const addr = server.getMultiaddrs()[0]
+    const w = await RawStream.open(client.node, addr, waku)
+    const r = await RawStream.open(client.node, addr, rendezvous)
+    expect(await w.register({ ns: 'w', signedPeerRecord: await client.record(), ttl: 20 })).to.deep.include({ status: Status.OK })
+    expect(await r.register({ ns: 'r', signedPeerRecord: await client.record(), ttl: 60 })).to.deep.include({ status: Status.OK })
+
+    clock.advance(19_999)
+    expect((await w.discover({ ns: 'w' })).registrations).to.have.lengthOf(1)
+    clock.advance(1)
+    expect((await w.discover({ ns: 'w' })).registrations).to.be.empty()
+    expect((await r.discover({ ns: '' })).registrations.map(x => x.ns)).to.deep.equal(['r'])
+    clock.advance(40_000)
+    expect((await r.discover({ ns: '' })).registrations).to.be.empty()
+    expect(await server.services.rendezvous.registrations()).to.equal(0)
+  })
+
+  it('expireNow deletes what has expired and counts it', async () => {
+    server = await startServer({ store, clock: clock.read, expiryInterval: 0 })
+    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
+    await w.register({ ns: 'b', signedPeerRecord: await client.record(), ttl: 20 })
+    clock.advance(10_000)
+    expect(await server.services.rendezvous.expireNow()).to.equal(1)
+    expect(await server.services.rendezvous.expireNow()).to.equal(0)
+    expect(server.services.rendezvous.stats().expired).to.equal(1)
+    expect(store.expireCalls).to.equal(2)
+  })
+
+  it('runs an expiry pass every expiryInterval, and stops with the service', async () => {
+    server = await startServer({ store, clock: clock.read, expiryInterval: 20 })
+    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
+    clock.advance(6000)
+    // bounded wait for the timer: at most 2 s
+    for (let i = 0; i < 100 && server.services.rendezvous.stats().expired === 0; i++) {
+      await delay(20)
+    }
+    expect(server.services.rendezvous.stats().expired).to.equal(1)
+    await server.stop()
+    const calls = store.expireCalls
+    await delay(100)
+    expect(store.expireCalls).to.equal(calls)
+  })
+
+  it('an expiry pass that fails is logged, not thrown, and the next one runs', async () => {
+    server = await startServer({ store, clock: clock.read, expiryInterval: 20 })
+    store.failWith = new Error('disk on fire')
+    for (let i = 0; i < 100 && store.expireCalls < 2; i++) {
+      await delay(20)
+    }
+    expect(store.expireCalls).to.be.at.least(2)
+    store.failWith = undefined
+  })
+})
