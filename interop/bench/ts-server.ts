@@ -3,10 +3,15 @@
  * identify and `@rendezvous/server` over the memory or SQLite store, on 127.0.0.1.
  *
  *   node interop/bench/ts-server.ts --store memory|sqlite [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>]
+ *                                   [--profile-dir <dir>]
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
  * SIGINT or when stdin closes (so it never outlives the orchestrator).
+ *
+ * With `--profile-dir`, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 stops it and writes
+ * `phase-<k>.cpuprofile` there (printing `{"event":"profile","path":..}`): the load generator sends them
+ * around the phases to profile, so a profile shows one phase and not the whole life of the process.
  *
  * The service runs with its defaults (as `rendezvous serve` runs it). The connection manager does not: a
  * benchmark's thousands of peers all dial from 127.0.0.1, and js-libp2p's defaults (at most 300
@@ -14,7 +19,8 @@
  * reference (null resource manager) has no limit at all. 127.0.0.1 is on the allow list, which bypasses
  * those three limits and the pruner, and maxConnections is raised.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -31,7 +37,8 @@ const { values } = parseArgs({
   options: {
     store: { type: 'string', default: 'memory' },
     listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
-    'data-dir': { type: 'string' }
+    'data-dir': { type: 'string' },
+    'profile-dir': { type: 'string' }
   }
 })
 
@@ -81,6 +88,31 @@ async function stop (reason: string): Promise<void> {
     line({ event: 'stopped' })
   })()
   return stopping
+}
+
+const profileDir = values['profile-dir']
+if (profileDir != null) {
+  await mkdir(profileDir, { recursive: true })
+  let session: Session | undefined
+  let count = 0
+  let busy = Promise.resolve()
+  const toggle = async (): Promise<void> => {
+    if (session == null) {
+      session = new Session()
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.start')
+      line({ event: 'profiling' })
+      return
+    }
+    const { profile } = await session.post('Profiler.stop')
+    session.disconnect()
+    session = undefined
+    const path = join(profileDir, `phase-${++count}.cpuprofile`)
+    await writeFile(path, JSON.stringify(profile))
+    line({ event: 'profile', path })
+  }
+  process.on('SIGUSR2', () => { busy = busy.then(toggle).catch(err => { line({ event: 'error', message: `profiler: ${String(err)}` }) }) })
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -28,22 +29,23 @@ type spec struct {
 	Concurrency        int `json:"concurrency"`  // storm and refresh
 	RefreshWaves       int `json:"refreshWaves"` // refresh phases after the storm
 
-	DiscoverConcurrency int      `json:"discoverConcurrency"`
-	DiscoverLimits      []int    `json:"discoverLimits"`
-	MixedConcurrency    []int    `json:"mixedConcurrency"`
-	MixedRegisterShare  float64  `json:"mixedRegisterShare"`
-	MixedLimit          int      `json:"mixedLimit"`
-	EnvelopesPerPeer    int      `json:"envelopesPerPeer"` // fresh envelopes for mixed registrations
-	KeepaliveMs         int      `json:"keepaliveMs"`      // re-register every peer this often during discovery phases; 0 = off
-	PhaseSeconds        float64  `json:"phaseSeconds"`
-	MaxOpsPerPhase      int      `json:"maxOpsPerPhase"`
-	SettleMs            int      `json:"settleMs"` // idle: wait before each memory reading
-	OpTimeoutMs         int      `json:"opTimeoutMs"`
-	CheckRendezvous     bool     `json:"checkRendezvous"` // page through with 1.0.0 cookies
-	CheckWaku           bool     `json:"checkWaku"`       // 0.0.1 DISCOVER limit 1000 until all seen
-	CheckSeconds        float64  `json:"checkSeconds"`
-	MaxSessionSeconds   float64  `json:"maxSessionSeconds"`
-	Labels              []string `json:"labels,omitempty"`
+	DiscoverConcurrency int     `json:"discoverConcurrency"`
+	DiscoverLimits      []int   `json:"discoverLimits"`
+	MixedConcurrency    []int   `json:"mixedConcurrency"`
+	MixedRegisterShare  float64 `json:"mixedRegisterShare"`
+	MixedLimit          int     `json:"mixedLimit"`
+	EnvelopesPerPeer    int     `json:"envelopesPerPeer"` // fresh envelopes for mixed registrations
+	KeepaliveMs         int     `json:"keepaliveMs"`      // re-register every peer this often during discovery phases; 0 = off
+	PhaseSeconds        float64 `json:"phaseSeconds"`
+	MaxOpsPerPhase      int     `json:"maxOpsPerPhase"`
+	SettleMs            int     `json:"settleMs"` // idle: wait before each memory reading
+	OpTimeoutMs         int     `json:"opTimeoutMs"`
+	CheckRendezvous     bool    `json:"checkRendezvous"` // page through with 1.0.0 cookies
+	CheckWaku           bool    `json:"checkWaku"`       // 0.0.1 DISCOVER limit 1000 until all seen
+	CheckSeconds        float64 `json:"checkSeconds"`
+	MaxSessionSeconds   float64 `json:"maxSessionSeconds"`
+	// phases during which the server is profiled: SIGUSR2 before and after (ts-server.ts --profile-dir)
+	ProfilePhases []string `json:"profilePhases,omitempty"`
 }
 
 func defaultSpec() spec {
@@ -197,6 +199,10 @@ type opFunc func(w, i int) (returned int, register bool, err error)
 // phase's figures, the server's taken from /proc around it.
 func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op opFunc) phaseResult {
 	pid := ss.s.ServerPid
+	if ss.profiled(name) {
+		ss.signalProfiler()
+		defer ss.signalProfiler()
+	}
 	before := snapshot(pid)
 	var next atomic.Int64
 	var endedBy atomic.Value
@@ -287,6 +293,23 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	r.BackgroundRegisters = ss.bgRegisters.Load() - bg0
 	r.BackgroundErrors = ss.bgErrors.Load() - bge0
 	return r
+}
+
+func (ss *session) profiled(name string) bool {
+	for _, p := range ss.s.ProfilePhases {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+// signalProfiler toggles the server's profiler and gives it a moment to start or to write the profile.
+func (ss *session) signalProfiler() {
+	if err := syscall.Kill(ss.s.ServerPid, syscall.SIGUSR2); err != nil {
+		logf("profiler signal: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond)
 }
 
 var errPoolExhausted = fmt.Errorf("fresh envelope pool exhausted")

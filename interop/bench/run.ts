@@ -1,0 +1,744 @@
+/**
+ * `pnpm bench:servers`: this project's rendezvous server (memory and SQLite stores) side by side with the
+ * Go reference (go-waku-rendezvous over in-memory goleveldb), driven by one Go load generator in the same
+ * run, rounds alternating A/B/A/B so that every TS/Go ratio is computed from neighbouring runs.
+ *
+ * Environment:
+ *   BENCH_QUICK=1        N=1,000 only, short phases, one round (about 2 minutes)
+ *   BENCH_ROUNDS=<n>     rounds (default 2; 1 in quick mode)
+ *   BENCH_PROFILE=1      profile the TS servers (V8 CPU profiler, started and stopped around each timed phase)
+ *                        and summarise the profiles by self time; profiling slows them: do not use the
+ *                        figures of a profiled run
+ *   BENCH_TARGETS=a,b    only these of go, ts-memory, ts-sqlite
+ *   BENCH_SESSIONS=a,b   only these sessions (ids below)
+ *   BENCH_OUT=<dir>      where results go (default interop/bench/results)
+ *   BENCH_NO_BUILD=1     do not (re)build the Go binaries
+ *
+ * Loopback only. Every child process is killed when the run ends, fails or is interrupted.
+ */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createWriteStream, existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { PeerRecord, RecordEnvelope } from '@libp2p/peer-record'
+import { summarizeProfile } from './profile.ts'
+import type { ChildProcess } from 'node:child_process'
+import type { WriteStream } from 'node:fs'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const ROOT = resolve(HERE, '../..')
+const BIN = join(HERE, 'bin')
+const GEN = join(BIN, 'rdv-bench')
+const GO_RDV = join(BIN, 'go-rdv')
+
+const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((process.env[name] ?? '').toLowerCase())
+const list = (name: string): string[] | undefined => process.env[name]?.split(',').map(s => s.trim()).filter(s => s !== '')
+
+const QUICK = flag('BENCH_QUICK')
+const ROUNDS = Math.max(1, Math.min(10, Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 2))))
+const PROFILE = flag('BENCH_PROFILE')
+const OUT = resolve(process.env.BENCH_OUT ?? join(HERE, 'results'))
+const PHASE_SECONDS = QUICK ? 1.5 : 4
+const SEED = 'rendezvous-bench-1'
+
+type TargetName = 'go' | 'ts-memory' | 'ts-sqlite'
+const ALL_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
+const TS_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite']
+const TARGETS = ALL_TARGETS.filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
+
+/** What the generator's `session --spec` takes (see loadgen/session.go) */
+interface Spec {
+  kind: 'register' | 'discovery' | 'idle'
+  dialect: 'waku' | 'rendezvous'
+  n: number
+  ttl?: number
+  concurrency?: number
+  connectConcurrency?: number
+  refreshWaves?: number
+  discoverConcurrency?: number
+  discoverLimits?: number[]
+  mixedConcurrency?: number[]
+  mixedLimit?: number
+  envelopesPerPeer?: number
+  keepaliveMs?: number
+  phaseSeconds?: number
+  settleMs?: number
+}
+
+interface SessionDef {
+  id: string
+  targets: TargetName[]
+  spec: Spec
+  /** Run in round 1 only (memory per connection does not need the A/B repetition) */
+  once?: boolean
+}
+
+const N_LARGE = 10_000
+const SESSIONS: SessionDef[] = ([
+  { id: 'storm-1k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: 1000, ttl: 20 } },
+  ...(QUICK ? [] : [{ id: 'storm-10k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20 } }]),
+  {
+    id: 'discovery',
+    targets: ALL_TARGETS,
+    spec: {
+      kind: 'discovery',
+      dialect: 'waku',
+      n: 1000,
+      ttl: 20,
+      discoverConcurrency: 16,
+      discoverLimits: [10, 100],
+      mixedConcurrency: [1, 16, 128],
+      mixedLimit: 10,
+      envelopesPerPeer: QUICK ? 12 : 40,
+      keepaliveMs: 1000
+    }
+  },
+  { id: 'idle', targets: ALL_TARGETS, once: true, spec: { kind: 'idle', dialect: 'waku', n: QUICK ? 1000 : 5000, settleMs: QUICK ? 1500 : 3000 } },
+  // /rendezvous/1.0.0: this server only (no Go implementation of it yet)
+  { id: 'storm-1.0.0', targets: TS_TARGETS, once: true, spec: { kind: 'register', dialect: 'rendezvous', n: QUICK ? 1000 : N_LARGE, ttl: 7200 } },
+  {
+    id: 'discovery-1.0.0',
+    targets: TS_TARGETS,
+    once: true,
+    spec: {
+      kind: 'discovery',
+      dialect: 'rendezvous',
+      n: 1000,
+      ttl: 7200,
+      discoverConcurrency: 16,
+      discoverLimits: [10, 100],
+      mixedConcurrency: [16],
+      mixedLimit: 10,
+      envelopesPerPeer: QUICK ? 12 : 40,
+      keepaliveMs: 0
+    }
+  }
+] satisfies SessionDef[]).filter(s => list('BENCH_SESSIONS')?.includes(s.id) ?? true)
+
+interface PhaseResult {
+  event: 'phase'
+  name: string
+  concurrency: number
+  ops: number
+  errors: number
+  errorSamples?: string[]
+  seconds: number
+  opsPerSec: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  serverCpuSec: number
+  serverPeakRssMiB: number
+  serverRssMiB: number
+  peakIsPhaseOnly: boolean
+  genCpuSec: number
+  avgReturned?: number
+  registers?: number
+  discovers?: number
+  backgroundRegisters?: number
+  backgroundErrors?: number
+  endedBy: string
+  connections?: number
+  rssBeforeMiB?: number
+  rssAfterMiB?: number
+  kibPerConnection?: number
+}
+
+interface CheckResult {
+  event: 'check'
+  method: string
+  expected: number
+  seen: number
+  lost: number
+  older: number
+  expiredDuringCheck: number
+  requests: number
+  seconds: number
+  complete: boolean
+  error?: string
+}
+
+interface RunRecord {
+  session: string
+  target: TargetName
+  round: number
+  dialect: string
+  phases: PhaseResult[]
+  checks: CheckResult[]
+  serverStats?: Record<string, unknown>
+  error?: string
+  /** phase label -> .cpuprofile (BENCH_PROFILE) */
+  profiles?: Array<{ phase: string, path: string }>
+}
+
+const PROFILED_PHASES = ['connect', 'storm', 'refresh', 'discover-10', 'discover-100', 'mixed']
+
+// ---------------------------------------------------------------------------------------------------
+// child processes: every one is tracked and killed when the run ends, however it ends
+
+const children = new Set<ChildProcess>()
+
+function killAll (): void {
+  for (const child of children) {
+    if (child.exitCode == null && child.signalCode == null && child.pid != null) {
+      try { process.kill(child.pid, 'SIGKILL') } catch {}
+    }
+  }
+}
+process.on('exit', killAll)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+
+/** Spawn with the soft file-descriptor limit raised to the hard limit (10,000 connections need 10,000 fds) */
+function spawnTracked (cmd: string[], log: WriteStream): ChildProcess {
+  const child = spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh', ...cmd], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  children.add(child)
+  child.on('exit', () => children.delete(child))
+  child.stderr?.pipe(log, { end: false })
+  return child
+}
+
+async function waitExit (child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode != null || child.signalCode != null) {
+    return true
+  }
+  const timer = new Promise<false>(resolve => { setTimeout(() => resolve(false), ms).unref() })
+  return Promise.race([once(child, 'exit').then(() => true), timer])
+}
+
+function run (cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] })
+    children.add(child)
+    child.on('exit', (code) => {
+      children.delete(child)
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))
+    })
+    child.on('error', reject)
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// servers
+
+interface Server {
+  child: ChildProcess
+  pid: number
+  multiaddr: string
+  lines: Array<Record<string, any>>
+  dataDir?: string
+  profileDir?: string
+}
+
+async function startServer (target: TargetName, log: WriteStream, profileDir?: string): Promise<Server> {
+  let cmd: string[]
+  let dataDir: string | undefined
+  if (target === 'go') {
+    cmd = [GO_RDV, 'server', '--listen', '/ip4/127.0.0.1/tcp/0']
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
+    cmd = [
+      process.execPath,
+      join(HERE, 'ts-server.ts'),
+      ...(profileDir != null ? ['--profile-dir', profileDir] : []),
+      '--store', target === 'ts-memory' ? 'memory' : 'sqlite',
+      '--listen', '/ip4/127.0.0.1/tcp/0',
+      '--data-dir', dataDir
+    ]
+  }
+  const child = spawnTracked(cmd, log)
+  const lines: Array<Record<string, any>> = []
+  const rl = createInterface({ input: child.stdout! })
+  const ready = new Promise<Record<string, any>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${target} did not start within 30 s`)), 30_000)
+    rl.on('line', (text) => {
+      let event: Record<string, any>
+      try { event = JSON.parse(text) } catch { return }
+      lines.push(event)
+      if (event.event === 'ready') {
+        clearTimeout(timer)
+        resolve(event)
+      } else if (event.event === 'error') {
+        clearTimeout(timer)
+        reject(new Error(`${target}: ${String(event.message)}`))
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${target} exited with ${code} before it was ready`))
+    })
+  })
+  const event = await ready
+  const multiaddr = (event.multiaddrs as string[]).find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))
+  if (multiaddr == null || child.pid == null) {
+    throw new Error(`${target} has no /ip4/127.0.0.1/tcp address: ${JSON.stringify(event.multiaddrs)}`)
+  }
+  return { child, pid: child.pid, multiaddr, lines, dataDir, profileDir }
+}
+
+async function stopServer (server: Server): Promise<void> {
+  server.child.stdin?.end()
+  server.child.kill('SIGTERM')
+  if (!(await waitExit(server.child, 20_000))) {
+    server.child.kill('SIGKILL')
+    await waitExit(server.child, 5_000)
+  }
+  if (server.dataDir != null) {
+    await rm(server.dataDir, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// one session: one fresh server, one generator run
+
+async function runSession (def: SessionDef, target: TargetName, round: number, log: WriteStream): Promise<RunRecord> {
+  const record: RunRecord = { session: def.id, target, round, dialect: def.spec.dialect, phases: [], checks: [] }
+  const profileDir = PROFILE && target !== 'go' ? join(OUT, 'profiles', `${def.id}-${target}-r${round}`) : undefined
+  if (profileDir != null) {
+    await rm(profileDir, { recursive: true, force: true })
+    await mkdir(profileDir, { recursive: true })
+  }
+  log.write(`\n=== ${def.id} ${target} round ${round} ===\n`)
+  let server: Server | undefined
+  try {
+    server = await startServer(target, log, profileDir)
+    const ts = target !== 'go'
+    const spec = {
+      server: server.multiaddr,
+      serverPid: server.pid,
+      namespace: 'bench',
+      seed: SEED,
+      phaseSeconds: PHASE_SECONDS,
+      maxSessionSeconds: 300,
+      // the Go reference keeps registrations 0.5-2.5 s (TTL read as nanoseconds): nothing to check there
+      checkRendezvous: ts,
+      checkWaku: ts && def.spec.dialect === 'waku',
+      ...(profileDir != null ? { profilePhases: PROFILED_PHASES } : {}),
+      ...def.spec
+    }
+    const gen = spawnTracked([GEN, 'session', '--spec', JSON.stringify(spec)], log)
+    const rl = createInterface({ input: gen.stdout! })
+    rl.on('line', (text) => {
+      let event: any
+      try { event = JSON.parse(text) } catch { return }
+      if (event.event === 'phase') {
+        record.phases.push(event)
+        progress(`  ${def.id.padEnd(16)} ${target.padEnd(9)} r${round} ${phaseLabel(event).padEnd(14)} ${fmt(event.opsPerSec, 0).padStart(7)} ops/s  p99 ${fmt(event.p99Ms, 1).padStart(7)} ms  cpu ${fmt(event.serverCpuSec, 2)} s  errors ${event.errors}`)
+      } else if (event.event === 'check') {
+        record.checks.push(event)
+      } else if (event.event === 'error') {
+        record.error = String(event.message)
+      }
+    })
+    const exited = await waitExit(gen, (spec.maxSessionSeconds + 30) * 1000)
+    if (!exited) {
+      gen.kill('SIGKILL')
+      record.error ??= 'generator timed out'
+    } else if (gen.exitCode !== 0) {
+      record.error ??= `generator exited with ${gen.exitCode}`
+    }
+  } catch (err: any) {
+    record.error = err.message
+  } finally {
+    if (server != null) {
+      await stopServer(server)
+      const stats = server.lines.find(l => l.event === 'stats')
+      if (stats != null) {
+        record.serverStats = stats
+      }
+    }
+  }
+  if (profileDir != null) {
+    // phase-<k>.cpuprofile is the k-th profiled phase, in the order the generator ran them
+    const files = new Set(await readdir(profileDir).catch(() => []))
+    record.profiles = record.phases
+      .filter(p => PROFILED_PHASES.includes(p.name))
+      .map((p, k) => ({ phase: phaseLabel(p), path: join(profileDir, `phase-${k + 1}.cpuprofile`) }))
+      .filter(p => files.has(p.path.split('/').pop()!))
+  }
+  if (record.error != null) {
+    progress(`  ${def.id} ${target} r${round}: ERROR ${record.error}`)
+  }
+  return record
+}
+
+// ---------------------------------------------------------------------------------------------------
+// raw signature verification rate of @libp2p/peer-record on the same envelopes, on this (one) thread
+
+interface VerifyRate {
+  envelopes: number
+  verifications: number
+  seconds: number
+  cpuSeconds: number
+  perSecond: number
+  perCpuSecond: number
+}
+
+async function verificationRate (file: string): Promise<VerifyRate> {
+  const data = await readFile(file)
+  const envelopes: Uint8Array[] = []
+  for (let at = 0; at < data.length;) {
+    let len = 0
+    let shift = 0
+    for (;;) {
+      const b = data[at++]
+      len += (b & 0x7f) * 2 ** shift
+      shift += 7
+      if (b < 0x80) break
+    }
+    envelopes.push(data.subarray(at, at + len))
+    at += len
+  }
+  const verify = async (e: Uint8Array): Promise<void> => {
+    await RecordEnvelope.openAndCertify(e, PeerRecord.DOMAIN)
+  }
+  for (let i = 0; i < Math.min(500, envelopes.length); i++) {
+    await verify(envelopes[i])
+  }
+  const budgetMs = QUICK ? 1000 : 3000
+  const maxCount = 1_000_000
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  let count = 0
+  while (count < maxCount && performance.now() - t0 < budgetMs) {
+    await verify(envelopes[count % envelopes.length])
+    count++
+  }
+  const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
+  return { envelopes: envelopes.length, verifications: count, seconds, cpuSeconds, perSecond: count / seconds, perCpuSecond: count / cpuSeconds }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// aggregation and tables
+
+function fmt (v: number | undefined, digits = 1): string {
+  if (v == null || !Number.isFinite(v)) return '–'
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+function median (values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (v.length === 0) return NaN
+  const mid = Math.floor(v.length / 2)
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2
+}
+
+function phaseLabel (p: PhaseResult): string {
+  return p.name === 'mixed' ? `mixed c=${p.concurrency}` : p.name
+}
+
+interface Scenario {
+  key: string
+  title: string
+  session: string
+  phase: string
+  /** In the budget table: 'throughput' (>= 1.0x, p99 <=), 'refresh' (>= 2x), or none */
+  budget?: 'throughput' | 'refresh'
+  note?: (target: TargetName) => string | undefined
+}
+
+const GO_VANISH = 'Go: registrations vanish after 0.5-2.5 s (TTL read as ns)'
+const GO_DISCOVER = 'Go: returns ≤ 2 peers (biased sampler), loops limit² times'
+
+function scenarios (): Scenario[] {
+  const out: Scenario[] = []
+  const storm = (id: string, n: string): void => {
+    out.push({ key: `${id}/connect`, title: `connect ${n} peers (Noise+Yamux handshakes)`, session: id, phase: 'connect' })
+    out.push({ key: `${id}/storm`, title: `1. registration storm, N=${n}`, session: id, phase: 'storm', budget: 'throughput', note: t => t === 'go' ? GO_VANISH : undefined })
+    out.push({ key: `${id}/refresh`, title: `2. refresh (identical envelopes), N=${n}`, session: id, phase: 'refresh', budget: 'refresh', note: t => t === 'go' ? GO_VANISH : 'verification cache hits' })
+  }
+  storm('storm-1k', '1,000')
+  storm('storm-10k', '10,000')
+  for (const limit of [10, 100]) {
+    out.push({ key: `discovery/discover-${limit}`, title: `3. discover limit ${limit}, 16 streams, 1,000 registered`, session: 'discovery', phase: `discover-${limit}`, budget: 'throughput', note: t => t === 'go' ? GO_DISCOVER : undefined })
+  }
+  for (const c of [1, 16, 128]) {
+    out.push({ key: `discovery/mixed-${c}`, title: `4. mixed 80% discover / 20% register, ${c} streams`, session: 'discovery', phase: `mixed c=${c}`, budget: 'throughput', note: t => t === 'go' ? GO_DISCOVER : undefined })
+  }
+  out.push({ key: 'idle/idle', title: '5. idle connections', session: 'idle', phase: 'idle' })
+  out.push({ key: 'storm-1.0.0/storm', title: '1.0.0: registration storm', session: 'storm-1.0.0', phase: 'storm' })
+  out.push({ key: 'storm-1.0.0/refresh', title: '1.0.0: refresh', session: 'storm-1.0.0', phase: 'refresh' })
+  for (const limit of [10, 100]) {
+    out.push({ key: `discovery-1.0.0/discover-${limit}`, title: `1.0.0: discover limit ${limit}, 16 streams`, session: 'discovery-1.0.0', phase: `discover-${limit}` })
+  }
+  out.push({ key: 'discovery-1.0.0/mixed-16', title: '1.0.0: mixed, 16 streams', session: 'discovery-1.0.0', phase: 'mixed c=16' })
+  return out
+}
+
+interface Cell {
+  rounds: number
+  ops: number
+  opsPerSec: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  serverCpuSec: number
+  serverPeakRssMiB: number
+  errors: number
+  avgReturned: number
+  kibPerConnection?: number
+  connections?: number
+  perCpuSecond: number
+}
+
+function phasesOf (records: RunRecord[], sc: Scenario, target: TargetName): Map<number, PhaseResult> {
+  const byRound = new Map<number, PhaseResult>()
+  for (const r of records) {
+    if (r.session !== sc.session || r.target !== target) continue
+    const p = r.phases.find(p => phaseLabel(p) === sc.phase)
+    if (p != null) byRound.set(r.round, p)
+  }
+  return byRound
+}
+
+function cell (phases: PhaseResult[]): Cell | undefined {
+  if (phases.length === 0) return undefined
+  return {
+    rounds: phases.length,
+    ops: median(phases.map(p => p.ops)),
+    opsPerSec: median(phases.map(p => p.opsPerSec)),
+    p50Ms: median(phases.map(p => p.p50Ms)),
+    p99Ms: median(phases.map(p => p.p99Ms)),
+    maxMs: Math.max(...phases.map(p => p.maxMs)),
+    serverCpuSec: median(phases.map(p => p.serverCpuSec)),
+    serverPeakRssMiB: Math.max(...phases.map(p => p.serverPeakRssMiB)),
+    errors: phases.reduce((s, p) => s + p.errors + (p.backgroundErrors ?? 0), 0),
+    avgReturned: median(phases.map(p => p.avgReturned ?? 0)),
+    kibPerConnection: phases[0].kibPerConnection != null ? median(phases.map(p => p.kibPerConnection ?? NaN)) : undefined,
+    connections: phases[0].connections,
+    perCpuSecond: median(phases.map(p => p.serverCpuSec > 0 ? p.ops / p.serverCpuSec : NaN))
+  }
+}
+
+/** TS/Go ratios, pair by pair (same round), then their median */
+function ratios (records: RunRecord[], sc: Scenario, target: TargetName): { ops: number[], p99: number[] } {
+  const go = phasesOf(records, sc, 'go')
+  const ts = phasesOf(records, sc, target)
+  const ops: number[] = []
+  const p99: number[] = []
+  for (const [round, t] of ts) {
+    const g = go.get(round)
+    if (g == null) continue
+    ops.push(t.opsPerSec / g.opsPerSec)
+    p99.push(t.p99Ms / g.p99Ms)
+  }
+  return { ops, p99 }
+}
+
+interface Report {
+  markdown: string
+  budgets: BudgetRow[]
+}
+
+interface BudgetRow {
+  budget: string
+  target: string
+  measured: string
+  met: boolean | undefined
+}
+
+function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
+  const md: string[] = []
+  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${ROUNDS}${QUICK ? ' · QUICK mode' : ''}`)
+  md.push('')
+  md.push('| scenario | server | ops/s | p50 ms | p99 ms | max ms | server CPU s | peak RSS MiB | errors | ops/s TS/Go | p99 TS/Go | note |')
+  md.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  const budgets: BudgetRow[] = []
+  for (const sc of scenarios()) {
+    for (const target of ALL_TARGETS) {
+      const c = cell([...phasesOf(records, sc, target).values()])
+      if (c == null) continue
+      let ratioOps = ''
+      let ratioP99 = ''
+      if (target !== 'go') {
+        const r = ratios(records, sc, target)
+        if (r.ops.length > 0) {
+          ratioOps = `**${fmt(median(r.ops), 2)}×**` + (r.ops.length > 1 ? ` (${r.ops.map(x => fmt(x, 2)).join(', ')})` : '')
+          ratioP99 = `${fmt(median(r.p99), 2)}×` + (r.p99.length > 1 ? ` (${r.p99.map(x => fmt(x, 2)).join(', ')})` : '')
+          if (sc.budget === 'throughput') {
+            budgets.push({ budget: `${sc.title}: ops/s ≥ 1.0× Go`, target, measured: `${fmt(median(r.ops), 2)}×`, met: median(r.ops) >= 1 })
+            budgets.push({ budget: `${sc.title}: p99 ≤ Go`, target, measured: `${fmt(median(r.p99), 2)}×`, met: median(r.p99) <= 1 })
+          } else if (sc.budget === 'refresh') {
+            budgets.push({ budget: `${sc.title}: ops/s ≥ 2.0× Go`, target, measured: `${fmt(median(r.ops), 2)}×`, met: median(r.ops) >= 2 })
+            budgets.push({ budget: `${sc.title}: p99 ≤ Go`, target, measured: `${fmt(median(r.p99), 2)}×`, met: median(r.p99) <= 1 })
+          }
+        }
+      }
+      const notes: string[] = []
+      const n = sc.note?.(target)
+      if (n != null) notes.push(n)
+      if (sc.phase.startsWith('discover') || sc.phase.startsWith('mixed')) notes.push(`avg ${fmt(c.avgReturned, 1)} returned`)
+      if (sc.phase === 'idle') {
+        notes.push(`${fmt(c.kibPerConnection, 1)} KiB per connection (${c.connections} connections)`)
+      }
+      if (sc.phase === 'storm' || sc.phase === 'refresh') notes.push(`${fmt(c.perCpuSecond, 0)} per server CPU-s`)
+      if (sc.phase === 'connect') notes.push(`${fmt(c.perCpuSecond, 0)} handshakes per server CPU-s`)
+      md.push(`| ${sc.title} | ${target} | ${fmt(c.opsPerSec, 0)} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.maxMs, 1)} | ${fmt(c.serverCpuSec, 2)} | ${fmt(c.serverPeakRssMiB, 0)} | ${c.errors} | ${ratioOps} | ${ratioP99} | ${notes.join('; ')} |`)
+    }
+  }
+
+  // per-core REGISTER throughput against raw verification
+  if (verify != null) {
+    md.push('')
+    md.push(`Raw signature verification (\`RecordEnvelope.openAndCertify\`, one thread, ${verify.envelopes} envelopes): **${fmt(verify.perCpuSecond, 0)} per CPU-second** (${fmt(verify.perSecond, 0)}/s wall, ${verify.verifications} verifications).`)
+    md.push('')
+    md.push('| scenario | server | REGISTER per server CPU-second | ÷ raw verification |')
+    md.push('|---|---|---:|---:|')
+    for (const sc of scenarios().filter(s => s.phase === 'storm')) {
+      for (const target of ALL_TARGETS) {
+        const c = cell([...phasesOf(records, sc, target).values()])
+        if (c == null) continue
+        const share = c.perCpuSecond / verify.perCpuSecond
+        md.push(`| ${sc.title} | ${target} | ${fmt(c.perCpuSecond, 0)} | ${fmt(share * 100, 0)}% |`)
+        if (target !== 'go' && sc.session !== 'storm-1.0.0') {
+          budgets.push({ budget: `${sc.title}: per-core REGISTER ≥ 70% of raw verification`, target, measured: `${fmt(share * 100, 0)}%`, met: share >= 0.7 })
+        }
+      }
+    }
+  }
+
+  // no lost registration
+  md.push('')
+  md.push('No lost registration (every acknowledged, unexpired registration is discoverable):')
+  md.push('')
+  md.push('| session | server | round | method | expected | seen | lost | older envelope | expired during check | requests | complete |')
+  md.push('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|')
+  for (const r of records) {
+    if (r.target === 'go') {
+      if (r.phases.some(p => p.name === 'storm' || p.name === 'populate')) {
+        md.push(`| ${r.session} | go | ${r.round} | n/a: the reference deletes registrations 0.5-2.5 s after they are made (TTL read as nanoseconds), so the check is meaningless | | | | | | | |`)
+      }
+      continue
+    }
+    for (const c of r.checks) {
+      md.push(`| ${r.session} | ${r.target} | ${r.round} | ${c.method} | ${c.expected} | ${c.seen} | ${c.lost} | ${c.older} | ${c.expiredDuringCheck} | ${c.requests} | ${c.complete ? 'yes' : `no${c.error != null ? ` (${c.error})` : ''}`} |`)
+    }
+  }
+  const tsRecords = records.filter(r => r.target !== 'go')
+  const lost = tsRecords.reduce((s, r) => s + r.checks.reduce((t, c) => t + c.lost + c.older, 0), 0)
+  const incomplete = tsRecords.some(r => r.checks.some(c => !c.complete))
+  const errors = tsRecords.reduce((s, r) => s + r.phases.reduce((t, p) => t + p.errors + (p.backgroundErrors ?? 0), 0), 0)
+  const failed = records.filter(r => r.error != null)
+  budgets.push({ budget: 'no errors (TS servers, all phases)', target: 'ts-*', measured: `${errors} errors`, met: errors === 0 })
+  budgets.push({ budget: 'no lost registration (TS servers)', target: 'ts-*', measured: `${lost} lost or stale${incomplete ? ', some checks incomplete' : ''}`, met: lost === 0 && !incomplete })
+  if (failed.length > 0) {
+    md.push('')
+    md.push('Sessions that failed:')
+    for (const r of failed) md.push(`- ${r.session} ${r.target} round ${r.round}: ${r.error}`)
+  }
+
+  md.push('')
+  md.push('Budgets:')
+  md.push('')
+  md.push('| budget | server | measured | met |')
+  md.push('|---|---|---:|---|')
+  for (const b of budgets) {
+    md.push(`| ${b.budget} | ${b.target} | ${b.measured} | ${b.met === true ? 'yes' : b.met === false ? '**no**' : '–'} |`)
+  }
+
+  // the TS server's own counters: verification cache use
+  md.push('')
+  md.push('TS server counters (first round):')
+  md.push('')
+  md.push('| session | server | verifications | cache hits | streams opened | timed out | malformed |')
+  md.push('|---|---|---:|---:|---:|---:|---:|')
+  for (const r of records.filter(r => r.target !== 'go' && r.round === 1 && r.serverStats != null)) {
+    const s = r.serverStats as any
+    md.push(`| ${r.session} | ${r.target} | ${s.verifications} | ${s.verificationCacheHits} | ${s.streams?.opened} | ${s.streams?.timedOut} | ${s.streams?.malformed} |`)
+  }
+  return { markdown: md.join('\n'), budgets }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function progress (text: string): void {
+  process.stderr.write(`${text}\n`)
+}
+
+async function main (): Promise<void> {
+  await mkdir(OUT, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const log = createWriteStream(join(OUT, `${stamp}.log`))
+
+  if (!flag('BENCH_NO_BUILD')) {
+    progress('building the load generator and go-rdv ...')
+    await mkdir(BIN, { recursive: true })
+    await run('go', ['build', '-o', GEN, '.'], join(HERE, 'loadgen'))
+    await run('go', ['build', '-o', GO_RDV, '.'], join(ROOT, 'interop', 'go-waku-rendezvous'))
+  }
+  for (const f of [GEN, GO_RDV, join(ROOT, 'packages/server/dist/src/index.js')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`)
+  }
+
+  const goVersion = await new Promise<string>(resolve => {
+    const c = spawn('go', ['version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let s = ''
+    c.stdout.on('data', d => { s += String(d) })
+    c.on('exit', () => resolve(s.trim().split(' ')[2] ?? 'go ?'))
+  })
+  const meta = {
+    date: new Date().toISOString(),
+    cpus: `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
+    mem: `${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
+    node: `node ${process.version}`,
+    go: goVersion
+  }
+  progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}`)
+
+  // the raw verification rate, on the envelopes the storm registers, before any server runs
+  const envFile = join(OUT, 'envelopes.bin')
+  await run(GEN, ['envelopes', '--seed', SEED, '--n', '1000', '--out', envFile], ROOT)
+  const verify = await verificationRate(envFile)
+  progress(`raw verification: ${fmt(verify.perCpuSecond, 0)} per CPU-second (${fmt(verify.perSecond, 0)}/s)`)
+
+  const records: RunRecord[] = []
+  const started = Date.now()
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const def of SESSIONS) {
+      if (def.once === true && round > 1) continue
+      for (const target of def.targets.filter(t => TARGETS.includes(t))) {
+        records.push(await runSession(def, target, round, log))
+      }
+    }
+    progress(`round ${round} done after ${fmt((Date.now() - started) / 1000, 0)} s`)
+  }
+  log.end()
+
+  const { markdown } = report(records, verify, meta)
+  let profiles = ''
+  if (PROFILE) {
+    const parts: string[] = []
+    for (const r of records.filter(r => r.round === 1)) {
+      for (const p of r.profiles ?? []) {
+        parts.push(`#### ${r.session} · ${p.phase} · ${r.target}\n\n${await summarizeProfile(p.path, 15)}`)
+      }
+    }
+    profiles = parts.length > 0 ? `\n\nCPU profiles of the TS server (self time):\n\n${parts.join('\n\n')}` : ''
+  }
+  const output = markdown + profiles
+  process.stdout.write(`${output}\n`)
+  await writeFile(join(OUT, `${stamp}.md`), `${output}\n`)
+  await writeFile(join(OUT, `${stamp}.json`), JSON.stringify({ meta, quick: QUICK, rounds: ROUNDS, verify, records }, null, 2))
+  progress(`results: ${join(OUT, `${stamp}.md`)} (+ .json, .log); ${fmt((Date.now() - started) / 1000, 0)} s`)
+}
+
+try {
+  await main()
+} catch (err: any) {
+  progress(`bench:servers failed: ${err.stack ?? err}`)
+  killAll()
+  process.exitCode = 1
+}
