@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 import { runCli } from './cli.ts'
 
+// a log reader that goes away must not take the rendezvous point down with it
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') {
+      throw err
+    }
+  })
+}
+
 const code = await runCli(process.argv.slice(2), process.env, process)
 // libp2p may leave timers behind after stop; the exit code is decided, so do not wait for them
 process.exit(code)

@@ -7,9 +7,13 @@ export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/w
 /** The embedded store used when `--store` is not given */
 export const DEFAULT_STORE = 'sqlite'
 
-/** `/rendezvous/1.0.0` TTL window in seconds, as the libp2p specification recommends */
+/** Shortest TTL, in seconds, a `/rendezvous/1.0.0` REGISTER may ask for (libp2p specification: 2 h) */
 export const DEFAULT_MIN_TTL = 7200
+
+/** Longest TTL, in seconds, a `/rendezvous/1.0.0` REGISTER may ask for (libp2p specification: 72 h) */
 export const DEFAULT_MAX_TTL = 72 * 3600
+
+/** TTL, in seconds, granted to a `/rendezvous/1.0.0` REGISTER that asks for none */
 export const DEFAULT_DEFAULT_TTL = 7200
 
 /** Registrations one peer may hold at once (libp2p specification) */
@@ -21,10 +25,16 @@ export const DEFAULT_MAX_REGISTRATIONS = 1_000_000
 /** Most registrations one DISCOVER answer carries (libp2p specification) */
 export const DEFAULT_MAX_DISCOVER_LIMIT = 1000
 
-/** File names inside the data directory */
+/** The identity key in the data directory: a protobuf-encoded libp2p private key, mode 0600 */
 export const IDENTITY_FILE = 'identity.key'
+
+/** The cookie secret in the data directory: {@link COOKIE_SECRET_BYTES} random bytes, mode 0600 */
 export const COOKIE_SECRET_FILE = 'cookie-secret'
+
+/** The SQLite store's database file in the data directory */
 export const SQLITE_FILE = 'registrations.sqlite'
+
+/** The LevelDB store's directory in the data directory */
 export const LEVEL_DIR = 'registrations.leveldb'
 
 /** Bytes of the HMAC key that authenticates `/rendezvous/1.0.0` cookies */
