@@ -133,7 +133,7 @@ export class LevelRegistrationStore implements RegistrationStore {
       const position = ++this.state.counter
       operations.push(
         { type: 'put', key, value: encodeLocation(position, expiresAt) },
-        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, peer) },
+        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, position, peer) },
         { type: 'put', key: orderKey(position), value: withExpiry(expiresAt, body) },
         { type: 'put', key: expiryKey(expiresAt, position), value: body },
         { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(expiresAt, NO_BYTES) }
@@ -255,15 +255,16 @@ export class LevelRegistrationStore implements RegistrationStore {
       })
       registrations = await this.records(pointers)
     } else {
-      // records sit in (namespace, position) order: one range read answers the query
+      // records sit in (namespace, position) order: one range read of values answers the query
       const prefix = namespaceOrderPrefix(utf8(namespace))
-      registrations = []
-      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (key, value) => {
+      const found: Registration[] = []
+      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (_, value) => {
         if (expiryOf(value) > now) {
-          registrations.push(this.decode(namespace, readPosition(key, prefix.byteLength), key, value))
+          found.push(this.decode(namespace, prefix, value))
         }
-        return registrations.length < limit
-      })
+        return found.length < limit
+      }, 'values')
+      registrations = found
     }
 
     return {
@@ -353,7 +354,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     await this.scan({ gte: EXPIRY_START, lte: expiryUpperBound(this.clock()) }, SCAN_CHUNK, () => {
       expired++
       return true
-    }, true)
+    }, 'keys')
     return this.state.stored - expired
   }
 
@@ -367,17 +368,19 @@ export class LevelRegistrationStore implements RegistrationStore {
     await this.db.close()
   }
 
-  private decode (namespace: string, position: number, key: Buffer, value: Buffer): Registration {
+  private decode (namespace: string, where: Buffer, value: Buffer): Registration {
     if (!isRecord(value)) {
-      throw this.corrupt(key, 'the record is too short')
+      throw this.corrupt(where, 'a record is too short')
     }
 
-    return decodeRecord(namespace, position, value)
+    return decodeRecord(namespace, value)
   }
 
   /** Visits the entries of a range in chunks until `visit` returns false or the range ends */
-  private async scan (range: { gt?: Buffer, gte?: Buffer, lt?: Buffer, lte?: Buffer }, chunk: number, visit: (key: Buffer, value: Buffer) => boolean, keysOnly = false): Promise<void> {
-    const iterator = this.db.iterator({ ...range, values: !keysOnly })
+  private async scan (range: { gt?: Buffer, gte?: Buffer, lt?: Buffer, lte?: Buffer }, chunk: number, visit: (key: Buffer, value: Buffer) => boolean, read: 'entries' | 'keys' | 'values' = 'entries'): Promise<void> {
+    // classic-level's iterators bypass LevelDB's block cache by default; the tails of the order indexes
+    // are what discover reads again and again, so keep them cached
+    const iterator = this.db.iterator({ ...range, keys: read !== 'values', values: read !== 'keys', fillCache: true })
 
     try {
       while (true) {
@@ -416,7 +419,7 @@ export class LevelRegistrationStore implements RegistrationStore {
       const value = values[i]
 
       if (value !== undefined) {
-        registrations.push(this.decode(pointers[i].namespace, pointers[i].position, pointers[i].key, value))
+        registrations.push(this.decode(pointers[i].namespace, pointers[i].key, value))
       }
     }
 

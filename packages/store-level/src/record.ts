@@ -2,41 +2,43 @@ import { readPosition, writePosition } from './keys.ts'
 import type { NewRegistration, Registration } from '@rendezvous/store'
 
 /**
- * The record, stored under its (namespace, position) key:
- * expiresAt (float64) · registeredAt (float64) · ttl (float64) · peer ID length (uint16) · peer ID · envelope
+ * The record, stored under its (namespace, position) key: expiresAt (float64) · position (uint64) ·
+ * registeredAt (float64) · ttl (float64) · peer ID length (uint16) · peer ID · envelope. The position
+ * repeats the key's so that reads of a namespace can skip the keys (half the buffers to make).
  */
-const HEADER_BYTES = 26
+const HEADER_BYTES = 34
 
-export function encodeRecord (registration: NewRegistration, peer: Buffer): Buffer {
+export function encodeRecord (registration: NewRegistration, position: number, peer: Buffer): Buffer {
   const envelope = registration.signedPeerRecord
   const value = Buffer.allocUnsafe(HEADER_BYTES + peer.byteLength + envelope.byteLength)
   value.writeDoubleBE(registration.expiresAt, 0)
-  value.writeDoubleBE(registration.registeredAt, 8)
-  value.writeDoubleBE(registration.ttl, 16)
-  value.writeUInt16BE(peer.byteLength, 24)
+  writePosition(value, 8, position)
+  value.writeDoubleBE(registration.registeredAt, 16)
+  value.writeDoubleBE(registration.ttl, 24)
+  value.writeUInt16BE(peer.byteLength, 32)
   peer.copy(value, HEADER_BYTES)
   value.set(envelope, HEADER_BYTES + peer.byteLength)
   return value
 }
 
 export function isRecord (value: Buffer): boolean {
-  return value.byteLength >= HEADER_BYTES && value.byteLength >= HEADER_BYTES + value.readUInt16BE(24)
+  return value.byteLength >= HEADER_BYTES && value.byteLength >= HEADER_BYTES + value.readUInt16BE(32)
 }
 
-export function decodeRecord (namespace: string, position: number, value: Buffer): Registration {
-  const peerEnd = HEADER_BYTES + value.readUInt16BE(24)
-  // copied out, so callers get a plain Uint8Array that does not pin LevelDB's buffer
-  const signedPeerRecord = new Uint8Array(value.byteLength - peerEnd)
-  signedPeerRecord.set(value.subarray(peerEnd))
+export function decodeRecord (namespace: string, value: Buffer): Registration {
+  const peerEnd = HEADER_BYTES + value.readUInt16BE(32)
+  // classic-level copies each value into its own buffer, so a view of it is safe to hand out and saves
+  // a copy per registration; a plain Uint8Array, not a Buffer, is what callers stored
+  const signedPeerRecord = new Uint8Array(value.buffer, value.byteOffset + peerEnd, value.byteLength - peerEnd)
 
   return {
     namespace,
     peerId: value.toString('utf8', HEADER_BYTES, peerEnd),
     signedPeerRecord,
-    ttl: value.readDoubleBE(16),
-    registeredAt: value.readDoubleBE(8),
+    ttl: value.readDoubleBE(24),
+    registeredAt: value.readDoubleBE(16),
     expiresAt: value.readDoubleBE(0),
-    position
+    position: readPosition(value, 8)
   }
 }
 
