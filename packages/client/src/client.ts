@@ -10,10 +10,10 @@ import { RefreshSchedule } from './timing.ts'
 import { verifyRegistrations } from './verify.ts'
 import type { Point, PointInput } from './point.ts'
 import type { RefreshOptions } from './timing.ts'
+import type { DiscoveredRegistration } from './verify.ts'
 import type { AbortOptions, ComponentLogger, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { DiscoveredRegistration } from './verify.ts'
 import type { Dialect, RendezvousRequest, RendezvousResponse } from '@rendezvous/codec'
 
 /** What the client needs from libp2p */
