@@ -1,7 +1,50 @@
 /**
  * @packageDocumentation
  *
- * Work in progress.
+ * The interop harness: this repository's rendezvous server and client against other implementations,
+ * starting with the Go reference of `/vac/waku/rendezvous/0.0.1` (go-waku-rendezvous), in both directions.
+ *
+ * An {@link Implementation} is an adapter that can start a server and clients (high-level ops and raw
+ * frames on one stream). A {@link Case} is a row of the matrix, written once against that interface; a
+ * {@link Pair} is a column. {@link runMatrix} runs every case for every pair on fresh servers, and
+ * {@link renderReport} prints the table that `pnpm test:interop` publishes in `docs/interop.md`.
+ *
+ * Documented deviations of a server ({@link DEVIATIONS}) are declared by its adapter and asserted by the
+ * cases: a cell is `pass`, `expected deviation`, or `FAIL`.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { CASES, goWakuImplementation, renderReport, runMatrix, tsImplementation } from '@rendezvous/interop'
+ *
+ * const go = goWakuImplementation({ binary: 'interop/go-waku-rendezvous/bin/go-rdv' })
+ * const ts = tsImplementation()
+ * const cells = await runMatrix({ cases: CASES, pairs: [{ client: ts, server: go }, { client: go, server: ts }] })
+ * process.stdout.write(renderReport(cells, { date: new Date(), seconds: 0 }))
+ * ```
  */
 
-export {}
+export { CASES, REGISTER_ERRORS, registerErrorCase } from './cases/index.ts'
+export type { RegisterError } from './cases/index.ts'
+export { CaseFailure, check } from './case.ts'
+export type { Case, CaseContext, CaseOutcome, Pair, Verdict } from './case.ts'
+export { DEVIATIONS } from './deviations.ts'
+export type { Deviation, DeviationId } from './deviations.ts'
+export type {
+  Implementation, ServerHandle, ClientPeer, ClientOp, ClientOpResult, DiscoveredPeer, RawOp, RawResult, RunOptions, FrameSample
+} from './implementation.ts'
+export { GoWakuImplementation, goWakuImplementation } from './go-peer.ts'
+export type { GoWakuOptions } from './go-peer.ts'
+export { TsImplementation, tsImplementation, GOLDEN_KEY_SEED } from './ts-peer.ts'
+export type { TsImplementationOptions } from './ts-peer.ts'
+export { findGo, buildGoPeer, GoToolchainMissingError, GoBuildError, GO_INSTALL_HINT, MIN_GO_MINOR } from './go-toolchain.ts'
+export { JsonLinesProcess, livingChildren, splitLines } from './json-lines-process.ts'
+export type { JsonEvent, JsonLinesProcessOptions, ProcessExit } from './json-lines-process.ts'
+export { RawStreamSession } from './raw-stream.ts'
+export { runMatrix, runCell, pairLabel } from './matrix.ts'
+export type { Cell, CellVerdict, MatrixOptions } from './matrix.ts'
+export {
+  renderReport, renderMatrixTable, renderDetails, renderStatusComparison, replaceBetweenMarkers, writeReport,
+  MissingMarkersError, MATRIX_START, MATRIX_END
+} from './report.ts'
+export type { ReportInfo } from './report.ts'

@@ -1,0 +1,57 @@
+import type { ClientPeer, Implementation, ServerHandle } from './implementation.ts'
+import type { PrivateKey } from '@libp2p/interface'
+
+/** A client implementation talking to a server implementation */
+export interface Pair {
+  client: Implementation
+  server: Implementation
+}
+
+/** What a case gets to work with; everything it starts is stopped after it, pass or fail */
+export interface CaseContext {
+  pair: Pair
+  /** A fresh server of `pair.server`, with an empty store */
+  server: ServerHandle
+  /** A fresh client of `pair.client` with a new identity, connected to `server` */
+  newClient(): Promise<ClientPeer>
+  /** A new Ed25519 identity that is not a client's */
+  newKey(): Promise<PrivateKey>
+  /** Milliseconds one request may take */
+  opTimeout: number
+}
+
+/**
+ * `pass`: the protocol's behaviour. `deviation`: a documented deviation of the server, observed exactly
+ * as documented. A case that sees anything else throws, which the matrix records as FAIL.
+ */
+export type Verdict = 'pass' | 'deviation'
+
+export interface CaseOutcome {
+  verdict: Verdict
+  /** One line on what was observed */
+  detail: string
+  /** Figures other reports use (e.g. the status code and text of a REGISTER error) */
+  data?: Record<string, unknown>
+}
+
+/** One row of the matrix */
+export interface Case {
+  /** Stable ID, for `--only` */
+  id: string
+  /** The row's label */
+  title: string
+  run(ctx: CaseContext): Promise<CaseOutcome>
+}
+
+/** A case saw behaviour that is neither the protocol's nor a documented deviation */
+export class CaseFailure extends Error {
+  static name = 'CaseFailure'
+  override name = 'CaseFailure'
+}
+
+/** Fail the case with `message` unless `condition` holds */
+export function check (condition: boolean, message: string): asserts condition {
+  if (!condition) {
+    throw new CaseFailure(message)
+  }
+}

@@ -1,0 +1,30 @@
+import { discoverLimits } from './limits.ts'
+import { goldenFrames } from './golden-frames.ts'
+import { namespaceIsolation } from './namespace-isolation.ts'
+import { severalRequestsOneStream } from './one-stream.ts'
+import { registerThenDiscover } from './register-discover.ts'
+import { registerErrorCases } from './register-errors.ts'
+import { reregisterOverwrites } from './reregister.ts'
+import { liveResponseFrames } from './response-frames.ts'
+import { discoverSample } from './sampling.ts'
+import { signedRecordsCross } from './signed-records.ts'
+import { registrationLifetime } from './expiry.ts'
+import type { Case } from '../case.ts'
+
+export { REGISTER_ERRORS, registerErrorCase } from './register-errors.ts'
+export type { RegisterError } from './register-errors.ts'
+
+/** Every case, in the order of the matrix's rows */
+export const CASES: readonly Case[] = [
+  registerThenDiscover,
+  reregisterOverwrites,
+  namespaceIsolation,
+  discoverLimits,
+  severalRequestsOneStream,
+  ...registerErrorCases,
+  signedRecordsCross,
+  goldenFrames,
+  liveResponseFrames,
+  registrationLifetime,
+  discoverSample
+]

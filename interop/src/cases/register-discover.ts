@@ -1,0 +1,54 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { openPeerRecord } from '@rendezvous/codec'
+import { check } from '../case.ts'
+import { fromHex } from '../responses.ts'
+import type { Case } from '../case.ts'
+import type { ClientOpResult } from '../implementation.ts'
+
+/** The shape every successful REGISTER must have */
+export function expectRegistered (result: ClientOpResult | undefined, ttl: number, what: string): void {
+  check(result?.ok === true, `${what}: REGISTER refused (${describe(result)})`)
+  check(result.ttl === ttl, `${what}: granted ttl ${result.ttl}, expected ${ttl}`)
+}
+
+/** The registrations a DISCOVER returned; fails the case when it did not succeed */
+export function expectDiscovered (result: ClientOpResult | undefined, what: string): NonNullable<ClientOpResult['registrations']> {
+  check(result?.ok === true && result.registrations != null, `${what}: DISCOVER failed (${describe(result)})`)
+  check(result.error == null, `${what}: ${result.error}`)
+  return result.registrations
+}
+
+export function describe (result: ClientOpResult | undefined): string {
+  if (result == null) {
+    return 'no result'
+  }
+  if (result.status != null) {
+    return `status ${result.status} "${result.statusText ?? ''}"`
+  }
+  return result.error ?? 'no error reported'
+}
+
+/** A registers, B discovers: B sees exactly A, with the granted ttl and A's verifiable record */
+export const registerThenDiscover: Case = {
+  id: 'register-discover',
+  title: 'register then discover',
+  async run (ctx) {
+    const a = await ctx.newClient()
+    const b = await ctx.newClient()
+    const [registered] = await a.run([{ op: 'register', ns: 'interop', ttl: 20 }], ctx)
+    expectRegistered(registered, 20, 'A')
+    const [discovered] = await b.run([{ op: 'discover', ns: 'interop', limit: 10 }], ctx)
+    const registrations = expectDiscovered(discovered, 'B')
+    check(registrations.length === 1, `B discovered ${registrations.length} registrations, expected 1`)
+    const [found] = registrations
+    check(found.peerId === a.peerId, `B discovered ${found.peerId}, expected A ${a.peerId}`)
+    check(found.ns === 'interop', `the registration carries namespace "${found.ns}"`)
+    check(found.ttl === 20, `the registration carries ttl ${found.ttl}, expected the granted 20`)
+    if (registered.envelope != null) {
+      check(found.envelope === registered.envelope, 'the discovered envelope differs from the one A sent')
+    }
+    const record = await openPeerRecord(fromHex(found.envelope), { expectedPeer: peerIdFromString(a.peerId) })
+    check(record.multiaddrs.length > 0, 'the discovered record has no address')
+    return { verdict: 'pass', detail: `B found A (ttl 20, ${record.multiaddrs.length} address(es), record verified)` }
+  }
+}
