@@ -161,6 +161,7 @@ export function parseMetricsAddress (value: string, where: string): MetricsAddre
 
 /** What a listen multiaddr binds, to find two that would take the same port */
 interface Binding {
+  family: string
   host: string
   port: number
 }
@@ -188,13 +189,15 @@ export function parseListenAddress (value: string, where: string): { address: st
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidFlagError(`${where}: port '${tcp.value ?? ''}' in '${value}' is not 0-65535`)
   }
-  return { address: value, binding: { host: ip.value ?? '', port } }
+  return { address: value, binding: { family: ip.name, host: ip.value ?? '', port } }
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::'])
 
+// libp2p listens on IPv6 addresses with IPV6_V6ONLY, so /ip4/0.0.0.0 and /ip6/:: may share a port
 function conflicts (a: Binding, b: Binding): boolean {
-  return a.port !== 0 && a.port === b.port && (a.host === b.host || WILDCARDS.has(a.host) || WILDCARDS.has(b.host))
+  return a.port !== 0 && a.port === b.port && a.family === b.family &&
+    (a.host === b.host || WILDCARDS.has(a.host) || WILDCARDS.has(b.host))
 }
 
 function splitList (values: string[]): string[] {

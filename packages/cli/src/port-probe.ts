@@ -17,11 +17,12 @@ export function bindErrorReason (err: any): string {
 }
 
 /** Bind `host:port` and let go of it at once; throws the bind error */
-export async function probePort (host: string, port: number): Promise<void> {
+export async function probePort (host: string, port: number, ipv6Only = false): Promise<void> {
   const server = createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen({ host, port, exclusive: true }, () => { resolve() })
+    // as libp2p's TCP and WebSocket listeners bind IPv6 addresses
+    server.listen({ host, port, exclusive: true, ipv6Only }, () => { resolve() })
   })
   await new Promise<void>(resolve => { server.close(() => { resolve() }) })
 }
@@ -40,7 +41,7 @@ export async function probeListenAddresses (addresses: string[]): Promise<void> 
       continue
     }
     try {
-      await probePort(ip.value, port)
+      await probePort(ip.value, port, ip.name === 'ip6')
     } catch (err: any) {
       throw new AddressInUseError(`cannot listen on ${address}: ${bindErrorReason(err)}`, { cause: err })
     }

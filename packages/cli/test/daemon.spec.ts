@@ -42,6 +42,21 @@ describe('startDaemon', function () {
     expect(daemon.storePath).to.equal(undefined)
   })
 
+  it('listens on IPv4 and IPv6 loopback on one port number', async () => {
+    blocker = createServer()
+    await new Promise<void>(resolve => blocker?.listen({ host: '127.0.0.1', port: 0 }, resolve))
+    const { port } = blocker.address() as { port: number }
+    await new Promise(resolve => blocker?.close(resolve))
+    blocker = undefined
+    daemon = await startDaemon(parseConfig(['--listen', `/ip4/127.0.0.1/tcp/${port},/ip6/::1/tcp/${port}`, '--store', 'memory', '--data-dir', dir]))
+    expect(daemon.multiaddrs).to.deep.equal([
+      `/ip4/127.0.0.1/tcp/${port}/p2p/${daemon.peerId}`,
+      `/ip6/::1/tcp/${port}/p2p/${daemon.peerId}`
+    ])
+    client = await rawClient()
+    expect(await client.register(daemon.multiaddrs[1], 'over-ipv6')).to.include({ status: 0 })
+  })
+
   it('serves only the dialects asked for', async () => {
     daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir, '--dialect', 'waku']))
     expect(daemon.protocols).to.deep.equal(['/vac/waku/rendezvous/0.0.1'])

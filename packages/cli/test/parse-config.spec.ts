@@ -125,6 +125,10 @@ describe('flags and environment', () => {
     expect(parseConfig(['--min-ttl', '3h'], {}, CWD)).to.include({ minTtl: 10800, defaultTtl: 10800 })
   })
 
+  it('lets IPv4 and IPv6 wildcards share a port, as libp2p binds IPv6 only to IPv6', () => {
+    expect(parseConfig(['--listen', '/ip4/0.0.0.0/tcp/8000,/ip6/::/tcp/8000'], {}, CWD).listen).to.deep.equal(['/ip4/0.0.0.0/tcp/8000', '/ip6/::/tcp/8000'])
+  })
+
   it('accepts protocol IDs as dialect names and drops repeats', () => {
     expect(parseConfig(['--dialect', '/rendezvous/1.0.0,waku', '--dialect', 'rendezvous'], {}, CWD).dialects).to.deep.equal(['rendezvous', 'waku'])
   })
@@ -153,6 +157,7 @@ describe('flags and environment', () => {
     { argv: ['serve', '--listen', '/dns4/example.com/tcp/9000'], message: /--listen: cannot listen on/ },
     { argv: ['serve', '--listen', '/ip4/127.0.0.1/tcp/9000/wss'], message: /--listen: cannot listen on/ },
     { argv: ['serve', '--listen', '/ip4/0.0.0.0/tcp/9000', '--listen', '/ip4/127.0.0.1/tcp/9000/ws'], message: /would both listen on TCP port 9000/ },
+    { argv: ['serve', '--listen', '/ip6/::/tcp/9000,/ip6/::1/tcp/9000/ws'], message: /would both listen on TCP port 9000/ },
     { argv: ['serve', '--store', 'postgres'], message: /--store: unknown store 'postgres'; use memory, level or sqlite/ },
     { argv: ['serve', '--dialect', 'kademlia'], message: /--dialect: unknown dialect 'kademlia'/ },
     { argv: ['serve', '--dialect', ','], message: /--dialect: no dialect given/ },
