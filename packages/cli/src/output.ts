@@ -42,7 +42,7 @@ export function createOutput (json: boolean, streams: OutputStreams): Output {
       stream.write(JSON.stringify(value) + '\n')
     }
     return {
-      listening: (info) => { line(streams.stdout, { event: 'listening', ...info }) },
+      listening: (info) => { line(streams.stdout, { event: 'listening', ...info, time: new Date().toISOString() }) },
       event: (event, fields = {}) => { line(streams.stdout, { event, time: new Date().toISOString(), ...fields }) },
       warn: (message) => { line(streams.stderr, { event: 'warning', time: new Date().toISOString(), message: oneLine(message) }) },
       error: (error) => { line(streams.stderr, { event: 'error', time: new Date().toISOString(), error: error.name, message: oneLine(error.message) }) }
