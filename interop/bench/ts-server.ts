@@ -30,8 +30,8 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
-import { sqliteStore } from '@rendezvous/store-sqlite'
 import { createLibp2p } from 'libp2p'
+import type { RegistrationStore } from '@rendezvous/store-memory'
 
 const { values } = parseArgs({
   options: {
@@ -55,8 +55,22 @@ if (!String(values.listen).startsWith('/ip4/127.0.0.1/')) {
 
 const ownDir = values['data-dir'] == null
 const dataDir = values['data-dir'] ?? await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
+/**
+ * `@rendezvous/store-sqlite` from the interop package's dependencies, or straight from the workspace build
+ * when the interop package does not list it (the bench is its only user there)
+ */
+async function openSqliteStore (path: string): Promise<RegistrationStore> {
+  let mod: { sqliteStore: (init: { path: string }) => Promise<RegistrationStore> }
+  try {
+    mod = await import('@rendezvous/store-sqlite')
+  } catch {
+    mod = await import(new URL('../../packages/store-sqlite/dist/src/index.js', import.meta.url).href)
+  }
+  return mod.sqliteStore({ path })
+}
+
 const store = values.store === 'sqlite'
-  ? await sqliteStore({ path: join(dataDir, 'registrations.sqlite') })
+  ? await openSqliteStore(join(dataDir, 'registrations.sqlite'))
   : memoryStore()
 
 const node = await createLibp2p({

@@ -133,9 +133,29 @@ func makePeer(seed string, i, envelopesPerPeer int) (*simPeer, error) {
 	return p, nil
 }
 
+// inbound answers the streams a server opens to a simulated peer: ping (js-libp2p's connection monitor
+// pings every connection every 10 s and aborts it when the ping fails, though not when the protocol is
+// refused) is echoed; anything else (identify) is refused with multistream's "na", as a peer that does not
+// speak it would.
+var inbound = func() *multistream.MultistreamMuxer {
+	m := multistream.NewMultistreamMuxer()
+	m.AddHandler("/ipfs/ping/1.0.0", func(_ string, rwc io.ReadWriteCloser) error {
+		buf := make([]byte, 32)
+		for i := 0; i < 1000; i++ {
+			if _, err := io.ReadFull(rwc, buf); err != nil {
+				return nil
+			}
+			if _, err := rwc.Write(buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return m
+}()
+
 // connect dials the server as this peer: TCP, multistream-select /noise, Noise XX with the peer's key,
-// multistream-select /yamux/1.0.0. Inbound streams (the server's identify) are reset at once: a
-// simulated peer serves nothing.
+// multistream-select /yamux/1.0.0. Inbound streams are answered by inbound.
 func (p *simPeer) connect(ctx context.Context, server ma.Multiaddr, serverID peer.ID) error {
 	if p.tpt == nil {
 		nz, err := noise.New(p.priv)
@@ -167,7 +187,14 @@ func (p *simPeer) connect(ctx context.Context, server ma.Multiaddr, serverID pee
 			if err != nil {
 				return
 			}
-			_ = s.Reset()
+			go func() {
+				_ = s.SetDeadline(time.Now().Add(30 * time.Second))
+				if err := inbound.Handle(s); err != nil {
+					_ = s.Reset()
+					return
+				}
+				_ = s.Close()
+			}()
 		}
 	}()
 	return nil
