@@ -1,10 +1,10 @@
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, rendezvous, waku } from '@rendezvous/codec'
-import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import {
   DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
   DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE
 } from './constants.ts'
+import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import { InvalidServerConfigError } from './errors.ts'
 import type { Dialect, TtlPolicy } from '@rendezvous/codec'
 import type { RegistrationStore } from '@rendezvous/store'
@@ -132,7 +132,7 @@ export interface RendezvousServerInit {
    *
    * @default Date.now
    */
-  clock?: () => number
+  clock?(): number
 }
 
 /** The init with every default applied and checked */
@@ -153,7 +153,7 @@ export interface ServerConfig {
   shutdownTimeout: number
   verificationCacheSize: number
   expiryInterval: number
-  clock: () => number
+  clock(): number
 }
 
 function integer (name: string, value: number | undefined, fallback: number, min: number, allowInfinity = false): number {
@@ -162,6 +162,35 @@ function integer (name: string, value: number | undefined, fallback: number, min
     throw new InvalidServerConfigError(`${name} must be ${allowInfinity ? 'Infinity or ' : ''}an integer >= ${min}, got ${String(v)}`)
   }
   return v
+}
+
+function resolveDialects (given: Dialect[] | undefined): Dialect[] {
+  const dialects = given ?? [rendezvous, waku]
+  if (!Array.isArray(dialects) || dialects.length === 0) {
+    throw new InvalidServerConfigError('init.dialects must list at least one dialect')
+  }
+  const protocols = new Set<string>()
+  for (const dialect of dialects) {
+    if (dialect?.protocol == null || typeof dialect.decode !== 'function') {
+      throw new InvalidServerConfigError('init.dialects must hold Dialect values from @rendezvous/codec')
+    }
+    if (protocols.has(dialect.protocol)) {
+      throw new InvalidServerConfigError(`dialect ${dialect.protocol} is listed twice`)
+    }
+    protocols.add(dialect.protocol)
+  }
+  return [...dialects]
+}
+
+/** Missing bounds default to the spec's window, widened to include whatever bounds are given */
+function resolveTtl (given: Partial<TtlPolicy> | undefined): Readonly<TtlPolicy> {
+  const min = integer('ttl.min', given?.min, DEFAULT_MIN_TTL, 1)
+  const max = integer('ttl.max', given?.max, Math.max(DEFAULT_MAX_TTL, min), 1)
+  const def = integer('ttl.default', given?.default, Math.min(Math.max(DEFAULT_TTL, min), max), 1)
+  if (!(min <= def && def <= max)) {
+    throw new InvalidServerConfigError(`the TTL window needs ttl.min <= ttl.default <= ttl.max, got ${min} <= ${def} <= ${max}`)
+  }
+  return Object.freeze({ default: def, min, max })
 }
 
 /**
@@ -178,28 +207,8 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     throw new InvalidServerConfigError('init.store must be a RegistrationStore')
   }
 
-  const dialects = init.dialects ?? [rendezvous, waku]
-  if (!Array.isArray(dialects) || dialects.length === 0) {
-    throw new InvalidServerConfigError('init.dialects must list at least one dialect')
-  }
-  const protocols = new Set<string>()
-  for (const dialect of dialects) {
-    if (dialect?.protocol == null || typeof dialect.decode !== 'function') {
-      throw new InvalidServerConfigError('init.dialects must hold Dialect values from @rendezvous/codec')
-    }
-    if (protocols.has(dialect.protocol)) {
-      throw new InvalidServerConfigError(`dialect ${dialect.protocol} is listed twice`)
-    }
-    protocols.add(dialect.protocol)
-  }
-
-  const min = integer('ttl.min', init.ttl?.min, DEFAULT_MIN_TTL, 1)
-  const max = integer('ttl.max', init.ttl?.max, Math.max(DEFAULT_MAX_TTL, min), 1)
-  const fallbackDefault = Math.min(Math.max(DEFAULT_TTL, min), max)
-  const def = integer('ttl.default', init.ttl?.default, fallbackDefault, 1)
-  if (!(min <= def && def <= max)) {
-    throw new InvalidServerConfigError(`the TTL window needs ttl.min <= ttl.default <= ttl.max, got ${min} <= ${def} <= ${max}`)
-  }
+  const dialects = resolveDialects(init.dialects)
+  const ttl = resolveTtl(init.ttl)
 
   let cookieSecret: Uint8Array
   if (init.cookieSecret != null) {
@@ -217,8 +226,8 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
 
   return {
     store,
-    dialects: [...dialects],
-    ttl: Object.freeze({ default: def, min, max }),
+    dialects,
+    ttl,
     maxRegistrationsPerPeer: integer('maxRegistrationsPerPeer', init.maxRegistrationsPerPeer, DEFAULT_MAX_REGISTRATIONS_PER_PEER, 1, true),
     maxRegistrations: integer('maxRegistrations', init.maxRegistrations, Infinity, 1, true),
     maxDiscoverLimit: integer('maxDiscoverLimit', init.maxDiscoverLimit, DEFAULT_MAX_DISCOVER_LIMIT, 1),

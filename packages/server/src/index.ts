@@ -5,14 +5,16 @@
  * specification) and `/vac/waku/rendezvous/0.0.1` (compatible with go-waku-rendezvous) from one
  * {@link RegistrationStore}, so a peer registered over one dialect is discovered over the other.
  *
- * - REGISTER: only a peer can register itself (the envelope's key, the record's peer ID and the
- *   connection's remote peer are one peer); each distinct envelope's signature is verified once; per-peer
- *   and global caps; a rejected REGISTER changes nothing.
- * - DISCOVER: 0.0.1 returns a uniform random sample with the granted TTL; 1.0.0 pages in store order with
- *   stateless HMAC cookies (valid across restarts with the same secret and a persistent store) and the
- *   remaining TTL.
- * - Limits on frame size per direction, streams per connection, and time (idle and dripping streams are
- *   cut off); E_INTERNAL_ERROR never carries internal detail; periodic expiry; libp2p metrics.
+ * REGISTER: only a peer can register itself (the envelope's key, the record's peer ID and the connection's
+ * remote peer are one peer); each distinct envelope's signature is verified once; per-peer and global caps;
+ * a rejected REGISTER changes nothing.
+ *
+ * DISCOVER: 0.0.1 returns a uniform random sample with the granted TTL; 1.0.0 pages in store order with
+ * stateless HMAC cookies (valid across restarts with the same secret and a persistent store) and the
+ * remaining TTL.
+ *
+ * Limits on frame size per direction, streams per connection, and time (idle and dripping streams are cut
+ * off); E_INTERNAL_ERROR never carries internal detail; periodic expiry; libp2p metrics.
  *
  * @example
  *

@@ -1,7 +1,7 @@
 import { Status } from '@rendezvous/codec'
 import { MAX_NAMESPACE_BYTES } from '@rendezvous/store'
-import { mintCookie, openCookie } from './cookie.ts'
 import { DISCOVER_RESPONSE_OVERHEAD, INTERNAL_ERROR_TEXT, REGISTRATION_OVERHEAD } from './constants.ts'
+import { mintCookie, openCookie } from './cookie.ts'
 import type { ServerConfig } from './config.ts'
 import type { EnvelopeVerifier } from './verification-cache.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -76,6 +76,20 @@ function policyFor (dialect: Dialect, config: ServerConfig): DialectPolicy {
   }
 }
 
+/** The TTL to grant, or `undefined` when the requested one is outside the dialect's window */
+function grantedTtl (policy: DialectPolicy, requested: number | undefined): number | undefined {
+  if (policy.legacy) {
+    // 0.0.1 cannot tell an absent ttl from 0; the reference grants its default for both
+    const ttl = requested ?? 0
+    if (ttl < policy.ttl.min || ttl > policy.ttl.max) {
+      return undefined
+    }
+    return ttl === 0 ? policy.ttl.default : ttl
+  }
+  const ttl = requested ?? policy.ttl.default
+  return ttl < policy.ttl.min || ttl > policy.ttl.max ? undefined : ttl
+}
+
 export const PER_PEER_LIMIT_TEXT = 'too many registrations for this peer'
 export const GLOBAL_LIMIT_TEXT = 'registration limit reached'
 export const INVALID_COOKIE_TEXT = 'invalid cookie'
@@ -118,6 +132,9 @@ export class RequestHandler {
         case 'UNREGISTER':
           await this.unregister(request, remotePeer)
           return undefined
+        default:
+          // the codec only yields requests here; a new message type must be handled before it is served
+          throw new Error(`unhandled request type ${(request as { type: string }).type}`)
       }
     } catch (err: any) {
       this.internalErrors++
@@ -169,21 +186,9 @@ export class RequestHandler {
       return refuse(Status.E_INVALID_SIGNED_PEER_RECORD, texts.longAddresses)
     }
 
-    let ttl = request.ttl
-    if (policy.legacy) {
-      // 0.0.1 cannot tell an absent ttl from 0; the reference grants its default for both
-      ttl ??= 0
-      if (ttl < policy.ttl.min || ttl > policy.ttl.max) {
-        return refuse(Status.E_INVALID_TTL, texts.badTtl)
-      }
-      if (ttl === 0) {
-        ttl = policy.ttl.default
-      }
-    } else {
-      ttl ??= policy.ttl.default
-      if (ttl < policy.ttl.min || ttl > policy.ttl.max) {
-        return refuse(Status.E_INVALID_TTL, texts.badTtl)
-      }
+    const ttl = grantedTtl(policy, request.ttl)
+    if (ttl == null) {
+      return refuse(Status.E_INVALID_TTL, texts.badTtl)
     }
 
     if (nsBytes > MAX_NAMESPACE_BYTES) {

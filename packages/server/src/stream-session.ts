@@ -67,7 +67,7 @@ export class StreamSession {
   }
 
   async run (): Promise<void> {
-    const { stream, dialect, config } = this
+    const { stream, config } = this
     const decoder = new FrameDecoder({ maxFrameBytes: config.maxRequestBytes })
     // the first request is due soon after the stream opens; later ones may follow an idle pause
     let idle = false

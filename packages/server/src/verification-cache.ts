@@ -94,7 +94,7 @@ export class EnvelopeVerifier {
   }
 
   /**
-   * @throws the codec's `PeerRecordError` subclasses for an envelope that does not verify
+   * @throws {PeerRecordError} (a subclass, from `@rendezvous/codec`) for an envelope that does not verify
    */
   async verify (envelope: Uint8Array): Promise<VerifiedEnvelope> {
     const key = VerificationCache.key(envelope)

@@ -1,7 +1,7 @@
 import { openPeerRecord, rendezvous, Status } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
-import { RawStream } from './fixtures/raw-client.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
+import { RawStream } from './fixtures/raw-client.ts'
 import { corruptSignature, sealRaw } from './fixtures/records.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
