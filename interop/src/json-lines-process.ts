@@ -101,7 +101,9 @@ export class JsonLinesProcess {
           this.wake()
           return
         }
-      } catch {}
+      } catch {
+        // not JSON: kept below as garbage, which a driver can report
+      }
       this.garbage.push(line)
     })
     splitLines(this.child.stderr, line => {

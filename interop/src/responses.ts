@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame } from '@rendezvous/codec'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame } from '@rendezvous/codec'
 import { compare as uint8ArrayCompare } from 'uint8arrays/compare'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
@@ -43,7 +43,12 @@ export function encodeFrameHex (dialect: Dialect, message: RendezvousMessage): s
 
 /** A message as comparable text: byte fields as hex, absent fields left out */
 export function canonical (message: unknown): string {
-  return JSON.stringify(message, (_, value) => value instanceof Uint8Array ? toHex(value) : typeof value === 'bigint' ? value.toString() : value)
+  return JSON.stringify(message, (_, value) => {
+    if (value instanceof Uint8Array) {
+      return toHex(value)
+    }
+    return typeof value === 'bigint' ? value.toString() : value
+  })
 }
 
 /**

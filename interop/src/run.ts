@@ -67,7 +67,7 @@ async function main (): Promise<number> {
       pairs,
       cases,
       onCell: cell => {
-        const mark = cell.verdict === 'FAIL' ? 'FAIL' : cell.verdict === 'deviation' ? 'dev ' : 'ok  '
+        const mark = { FAIL: 'FAIL', deviation: 'dev ', pass: 'ok  ' }[cell.verdict]
         out(`${mark} ${cell.caseId.padEnd(24)} ${cell.pair.padEnd(34)} ${(cell.ms / 1000).toFixed(1).padStart(5)} s  ${cell.detail}`)
       }
     })

@@ -163,7 +163,7 @@ async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousCl
         }
         return { op: op.op, ok: true, ttl: outcome?.ttl }
       }
-      case 'discover': {
+      default: {
         const dropped = client.stats.droppedRecords
         const result = await client.discover(op.ns, { limit: op.limit, signal })
         const refused = client.stats.droppedRecords - dropped
@@ -193,7 +193,7 @@ async function rawRequest (node: Libp2p, privateKey: PrivateKey, dialect: Dialec
       return { frame: uint8ArrayFromString(op.hex, 'base16') }
     case 'discover':
       return { frame: encodeMessageFrame(dialect, { type: 'DISCOVER', ns: op.ns, limit: op.limit }) }
-    case 'register': {
+    default: {
       const envelope = await sealPeerRecord(privateKey, recordAddresses(node))
       return { frame: encodeMessageFrame(dialect, { type: 'REGISTER', ns: op.ns, signedPeerRecord: envelope, ttl: op.ttl }), envelope: hex(envelope) }
     }
