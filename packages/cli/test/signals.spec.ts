@@ -28,4 +28,5 @@ describe('shutdown signals', () => {
     expect(process.listenerCount('SIGTERM')).to.equal(before)
   })
 
+}
 })
