@@ -1,3 +1,4 @@
+import type { Slab } from './envelope-arena.ts'
 import type { Registration } from '@rendezvous/store'
 
 /**
@@ -21,4 +22,8 @@ export interface Entry {
 
   /** Index in its namespace's array of members (for O(1) random access when sampling) */
   memberIndex: number
+
+  /** The slab of the envelope arena that holds its envelope (undefined for a large one) and its index there */
+  slab: Slab | undefined
+  slabIndex: number
 }

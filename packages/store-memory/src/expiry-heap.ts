@@ -62,8 +62,8 @@ export class ExpiryHeap {
       count++
       const left = 2 * index + 1
 
-      if (left < length && keys[left] <= now) stack.push(left)
-      if (left + 1 < length && keys[left + 1] <= now) stack.push(left + 1)
+      if (left < length && keys[left] <= now) { stack.push(left) }
+      if (left + 1 < length && keys[left + 1] <= now) { stack.push(left + 1) }
     }
 
     return count

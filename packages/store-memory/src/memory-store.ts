@@ -8,7 +8,9 @@ import {
   validatePeerId,
   FIRST_POSITION
 } from '@rendezvous/store'
+import { EnvelopeArena } from './envelope-arena.ts'
 import { ExpiryHeap } from './expiry-heap.ts'
+import { Members } from './members.ts'
 import { PositionLog } from './position-log.ts'
 import type { Entry } from './entry.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
@@ -21,9 +23,20 @@ interface NamespaceIndex {
   /** In position order, for discover in this namespace */
   readonly order: PositionLog
 
-  /** In no particular order, for O(1) random access when sampling; entries know their index (swap-remove) */
-  readonly members: Entry[]
+  /** In no particular order, for uniform sampling */
+  readonly members: Members
 }
+
+/** An entry's registration until its envelope is stored (the same shape as the real ones, so reads stay monomorphic) */
+const PENDING: Readonly<Registration> = Object.freeze({
+  namespace: '',
+  peerId: '',
+  signedPeerRecord: new Uint8Array(0),
+  ttl: 0,
+  registeredAt: 0,
+  expiresAt: 0,
+  position: 0
+})
 
 export interface MemoryStoreInit {
   clock: Clock
@@ -43,6 +56,11 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private readonly peers = new Map<string, Entry[]>()
   private readonly order = new PositionLog()
   private readonly expiries = new ExpiryHeap()
+  private readonly envelopes = new EnvelopeArena(entry => {
+    // compaction moved an envelope: the sampling array holds the entry's registration object too
+    this.namespaces.get(entry.namespace)?.members.update(entry)
+  })
+
   private nextPosition = FIRST_POSITION
   private closed = false
 
@@ -57,56 +75,50 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
     const { namespace, peerId } = registration
     const position = this.nextPosition++
-    const stored: Readonly<Registration> = Object.freeze({
-      namespace,
-      peerId,
-      // a copy the caller cannot change; a view into a larger buffer keeps only its own bytes
-      signedPeerRecord: new Uint8Array(registration.signedPeerRecord),
-      ttl: registration.ttl,
-      registeredAt: registration.registeredAt,
-      expiresAt: registration.expiresAt,
-      position
-    })
-
     let index = this.namespaces.get(namespace)
     const existing = index?.byPeer.get(peerId)
 
     if (index != null && existing != null) {
       // a refresh: the same entry with the new registration, at a new place at the end of both orders
+      this.envelopes.release(existing, existing.registration.signedPeerRecord.byteLength)
+      existing.registration = this.freeze(registration, this.envelopes.store(existing, registration.signedPeerRecord), position)
       this.order.delete(existing)
       index.order.delete(existing)
-      existing.registration = stored
       existing.position = position
 
-      if (existing.expiresAt !== stored.expiresAt) {
-        existing.expiresAt = stored.expiresAt
+      if (existing.expiresAt !== registration.expiresAt) {
+        existing.expiresAt = registration.expiresAt
         this.expiries.update(existing)
       }
 
+      index.members.update(existing)
+
       this.order.append(existing)
       index.order.append(existing)
-      return stored
+      return existing.registration
     }
 
     const entry: Entry = {
-      registration: stored,
+      registration: PENDING,
       namespace,
       peerId,
       position,
-      expiresAt: stored.expiresAt,
+      expiresAt: registration.expiresAt,
       heapIndex: -1,
-      memberIndex: -1
+      memberIndex: -1,
+      slab: undefined,
+      slabIndex: -1
     }
+    entry.registration = this.freeze(registration, this.envelopes.store(entry, registration.signedPeerRecord), position)
 
     if (index == null) {
-      index = { byPeer: new Map(), order: new PositionLog(), members: [] }
+      index = { byPeer: new Map(), order: new PositionLog(), members: new Members() }
       this.namespaces.set(namespace, index)
     }
 
     index.byPeer.set(peerId, entry)
     index.order.append(entry)
-    entry.memberIndex = index.members.length
-    index.members.push(entry)
+    index.members.add(entry)
 
     const ofPeer = this.peers.get(peerId)
 
@@ -119,7 +131,23 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.order.append(entry)
     this.expiries.push(entry)
 
-    return stored
+    return entry.registration
+  }
+
+  /**
+   * What reads return: frozen, so a caller cannot change what others read. The envelope is the arena's copy:
+   * a caller changing its own array after `upsert` changes nothing here.
+   */
+  private freeze (registration: NewRegistration, signedPeerRecord: Uint8Array, position: number): Readonly<Registration> {
+    return Object.freeze({
+      namespace: registration.namespace,
+      peerId: registration.peerId,
+      signedPeerRecord,
+      ttl: registration.ttl,
+      registeredAt: registration.registeredAt,
+      expiresAt: registration.expiresAt,
+      position
+    })
   }
 
   async remove (namespace: string, peerId: string): Promise<boolean> {
@@ -221,36 +249,12 @@ export class MemoryRegistrationStore implements RegistrationStore {
     validateLimit(limit)
 
     const members = this.namespaces.get(namespace)?.members
-    const sample: Registration[] = []
 
     if (members == null || limit === 0) {
-      return sample
+      return []
     }
 
-    const now = this.clock()
-    const length = members.length
-
-    // a partial Fisher-Yates shuffle of the members array in place: its first i entries are a uniform random
-    // selection of all of them, in random order; keeping the live ones keeps it uniform over the live ones.
-    // The order of `members` carries no meaning, so shuffling it is free.
-    for (let i = 0; i < length && sample.length < limit; i++) {
-      const j = i + Math.floor(this.random() * (length - i))
-      const picked = members[j]
-
-      if (j !== i) {
-        const displaced = members[i]
-        members[i] = picked
-        picked.memberIndex = i
-        members[j] = displaced
-        displaced.memberIndex = j
-      }
-
-      if (picked.expiresAt > now) {
-        sample.push(picked.registration)
-      }
-    }
-
-    return sample
+    return members.sample(limit, this.clock(), this.random)
   }
 
   async expire (): Promise<number> {
@@ -292,16 +296,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     index.byPeer.delete(entry.peerId)
     index.order.delete(entry)
 
-    // swap-remove from the members array
-    const members = index.members
-    const last = members.pop() as Entry
-
-    if (last !== entry) {
-      members[entry.memberIndex] = last
-      last.memberIndex = entry.memberIndex
-    }
-
-    entry.memberIndex = -1
+    index.members.remove(entry)
 
     if (index.byPeer.size === 0) {
       this.namespaces.delete(entry.namespace)
@@ -319,6 +314,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
     this.order.delete(entry)
     this.expiries.delete(entry)
+    this.envelopes.release(entry, entry.registration.signedPeerRecord.byteLength)
   }
 
   private assertOpen (): void {

@@ -1,20 +1,25 @@
 import type { Entry } from './entry.ts'
 
-/** Entries per chunk: small enough that a splice inside one is cheap, large enough that the chunk list stays short */
-const CHUNK_SIZE = 256
+/** Slots per chunk: small enough that compacting one is cheap, large enough that the chunk list stays short */
+export const CHUNK_SIZE = 256
 
 /**
- * Entries in ascending position order. Positions only grow, so an insert is always an append. The entries
- * live in a list of sorted chunks, with their positions in parallel arrays of numbers: finding a position
- * is a binary search over the chunks' first positions and then within one chunk (O(log n), without
- * visiting entries), reading `limit` entries from there touches O(limit) entries, and a removal splices
- * one short chunk.
+ * Entries in ascending position order. Positions only grow, so an insert is always an append.
+ *
+ * The entries live in a list of chunks, with their positions in parallel arrays of numbers: finding a
+ * position is a binary search over the chunks' first positions and then within one chunk (O(log n),
+ * without visiting entries). A removal leaves a hole (`null`) in O(log n); a chunk that is more than half
+ * holes is compacted, and an empty one dropped, so a read of `limit` entries from any position visits at
+ * most about 2 × limit slots plus one chunk.
  */
 export class PositionLog {
-  private readonly chunks: Entry[][] = []
+  private readonly chunks: Array<Array<Entry | null>> = []
   private readonly positions: number[][] = []
 
-  /** The first position of each chunk */
+  /** The number of holes in each chunk */
+  private readonly holes: number[] = []
+
+  /** The first position of each chunk (of a slot, live or hole) */
   private readonly starts: number[] = []
   private count = 0
 
@@ -29,6 +34,7 @@ export class PositionLog {
     if (last < 0 || this.chunks[last].length >= CHUNK_SIZE) {
       this.chunks.push([entry])
       this.positions.push([entry.position])
+      this.holes.push(0)
       this.starts.push(entry.position)
     } else {
       this.chunks[last].push(entry)
@@ -38,39 +44,24 @@ export class PositionLog {
     this.count++
   }
 
-  /** Take out an entry that is in the log (found by its position) */
+  /** Take out an entry that is in the log (found by its position, which must not have changed since it was appended) */
   delete (entry: Entry): void {
     const chunkIndex = lastAtOrBefore(this.starts, entry.position)
     const chunk = this.chunks[chunkIndex]
-    const positions = this.positions[chunkIndex]
-    const index = firstAfter(positions, entry.position - 1)
+    const index = firstAfter(this.positions[chunkIndex], entry.position - 1)
 
     if (chunk[index] !== entry) {
       throw new Error(`position log out of step: entry at position ${entry.position} not found`)
     }
 
-    chunk.splice(index, 1)
-    positions.splice(index, 1)
+    chunk[index] = null
     this.count--
+    const holes = ++this.holes[chunkIndex]
 
-    if (chunk.length === 0) {
-      this.chunks.splice(chunkIndex, 1)
-      this.positions.splice(chunkIndex, 1)
-      this.starts.splice(chunkIndex, 1)
-      return
-    }
-
-    if (index === 0) {
-      this.starts[chunkIndex] = positions[0]
-    }
-
-    // merge a thinned chunk into its predecessor, so the chunk list does not fill up with near-empty chunks
-    if (chunk.length < CHUNK_SIZE / 4 && chunkIndex > 0 && this.chunks[chunkIndex - 1].length + chunk.length <= CHUNK_SIZE) {
-      this.chunks[chunkIndex - 1].push(...chunk)
-      this.positions[chunkIndex - 1].push(...positions)
-      this.chunks.splice(chunkIndex, 1)
-      this.positions.splice(chunkIndex, 1)
-      this.starts.splice(chunkIndex, 1)
+    if (holes === chunk.length) {
+      this.dropChunk(chunkIndex)
+    } else if (holes * 2 > chunk.length) {
+      this.compactChunk(chunkIndex)
     }
   }
 
@@ -94,7 +85,9 @@ export class PositionLog {
       const chunk = chunks[chunkIndex]
 
       for (; index < chunk.length; index++) {
-        if (!visit(chunk[index])) {
+        const entry = chunk[index]
+
+        if (entry !== null && !visit(entry)) {
           return
         }
       }
@@ -104,13 +97,74 @@ export class PositionLog {
   clear (): void {
     this.chunks.length = 0
     this.positions.length = 0
+    this.holes.length = 0
     this.starts.length = 0
     this.count = 0
   }
 
-  /** For tests: the number of chunks and their lengths */
-  shape (): number[] {
-    return this.chunks.map(chunk => chunk.length)
+  /** For tests: each chunk's slots and holes, and a check of the invariants */
+  shape (): Array<{ slots: number, holes: number }> {
+    let live = 0
+
+    const shape = this.chunks.map((chunk, i) => {
+      const holes = chunk.filter(entry => entry === null).length
+
+      if (holes !== this.holes[i] || holes === chunk.length || holes * 2 > chunk.length || this.starts[i] !== this.positions[i][0]) {
+        throw new Error(`chunk ${i} is inconsistent`)
+      }
+
+      chunk.forEach((entry, j) => {
+        if (entry !== null && entry.position !== this.positions[i][j]) {
+          throw new Error(`chunk ${i} slot ${j}: position out of step`)
+        }
+      })
+
+      live += chunk.length - holes
+      return { slots: chunk.length, holes }
+    })
+
+    if (live !== this.count) {
+      throw new Error(`count ${this.count} but ${live} live entries`)
+    }
+
+    return shape
+  }
+
+  private dropChunk (chunkIndex: number): void {
+    this.chunks.splice(chunkIndex, 1)
+    this.positions.splice(chunkIndex, 1)
+    this.holes.splice(chunkIndex, 1)
+    this.starts.splice(chunkIndex, 1)
+  }
+
+  /** Squeeze the holes out of a chunk, then merge it into its predecessor if both fit in one */
+  private compactChunk (chunkIndex: number): void {
+    const chunk = this.chunks[chunkIndex]
+    const positions = this.positions[chunkIndex]
+    let kept = 0
+
+    for (let i = 0; i < chunk.length; i++) {
+      const entry = chunk[i]
+
+      if (entry !== null) {
+        chunk[kept] = entry
+        positions[kept] = positions[i]
+        kept++
+      }
+    }
+
+    chunk.length = kept
+    positions.length = kept
+    this.holes[chunkIndex] = 0
+    this.starts[chunkIndex] = positions[0]
+
+    const previous = chunkIndex - 1
+
+    if (previous >= 0 && this.chunks[previous].length + kept <= CHUNK_SIZE) {
+      this.chunks[previous].push(...chunk)
+      this.positions[previous].push(...positions)
+      this.dropChunk(chunkIndex)
+    }
   }
 }
 

@@ -4,14 +4,11 @@
  * The shared benchmark harness for {@link RegistrationStore} adapters. Every adapter runs the same
  * workload and prints the same Markdown table:
  *
- * - upserts per second (refreshes of random existing registrations, one awaited at a time), and the rate
- *   of the initial fill (new registrations, several in flight);
- * - `discover` with limit 100 per second, in one random namespace from its start, and across all
- *   namespaces from a random position;
+ * - upserts per second (refreshes of random existing registrations, one awaited at a time), and the rate of the initial fill (new registrations, several in flight);
+ * - `discover` with limit 100 per second, in one random namespace from its start, and across all namespaces from a random position;
  * - `sample` with limit 20 per second in one random namespace;
  * - the time `expire` takes to delete 10% of the store;
- * - bytes per registration: heap and array buffers for in-memory stores, the size of the directory for
- *   the others;
+ * - bytes per registration: heap and array buffers for in-memory stores, the size of the directory for the others;
  *
  * at 10k, 100k and 1M registrations spread over 100 namespaces, with 170-byte envelopes.
  *
@@ -32,15 +29,16 @@
  */
 
 import { mkdtemp, rm } from 'node:fs/promises'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_START, ManualClock } from './compliance/harness.ts'
 import { directoryBytes, gc, heapBytes, measureRate, parseSizes, seededRandom } from './bench/measure.ts'
+import { DEFAULT_START, ManualClock } from './compliance/harness.ts'
 import type { StoreFactory } from './compliance/harness.ts'
 import type { NewRegistration, RegistrationStore } from './store.ts'
 
 export type { Rate } from './bench/measure.ts'
 export { measureRate, directoryBytes, heapBytes, parseSizes } from './bench/measure.ts'
+export type { MeasureOptions } from './bench/measure.ts'
 
 /** How to measure what a registration costs */
 export type Footprint =
@@ -75,6 +73,9 @@ export interface StoreBenchmarkOptions {
 
   /** Upserts in flight while filling the store. Default 64 */
   fillConcurrency?: number
+
+  /** Run a small store through every measurement first, unreported, so the code is compiled before it is timed. Default `true` */
+  warmup?: boolean
 
   /** Where the table goes. Default `console.log` */
   output?(text: string): void
@@ -137,6 +138,11 @@ export async function runStoreBenchmark (options: StoreBenchmarkOptions): Promis
   const rows: StoreBenchmarkRow[] = []
 
   log(`${options.name}: sizes ${sizes.join(', ')}, ${settings.namespaces} namespaces, ${settings.envelopeBytes}-byte envelopes, ${durationMs} ms per rate`)
+
+  if (options.warmup !== false) {
+    log('  warming up')
+    await benchmarkSize(options, { ...settings, durationMs: Math.min(durationMs, 250) }, 5_000, () => {})
+  }
 
   for (const size of sizes) {
     rows.push(await benchmarkSize(options, settings, size, log))
@@ -215,22 +221,25 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
     }
 
     log(`  ${size}: upserts`)
+    // refreshes of random existing registrations, made ahead (after the footprint was measured) so the
+    // timing is the store's, not the making of the arguments
+    const refreshes = Array.from({ length: Math.min(size, 65_536) }, () => registration(Math.floor(random() * size)))
     const s = store
-    const upserts = await measureRate(async () => {
-      const upserted = await s.upsert(registration(Math.floor(random() * size)))
+    const upserts = await measureRate(async (i) => {
+      const upserted = await s.upsert(refreshes[i % refreshes.length])
       lastPosition = upserted.position
-    }, settings.durationMs)
+    }, { durationMs: settings.durationMs })
 
     log(`  ${size}: discover`)
     let returned = 0
     const discover = await measureRate(async () => {
       const result = await s.discover({ namespace: namespaceNames[Math.floor(random() * settings.namespaces)], limit: 100 })
       returned += result.registrations.length
-    }, settings.durationMs)
+    }, { durationMs: settings.durationMs })
 
     const discoverAll = await measureRate(async () => {
       await s.discover({ after: Math.floor(random() * lastPosition * 0.9), limit: 100 })
-    }, settings.durationMs)
+    }, { durationMs: settings.durationMs })
 
     log(`  ${size}: sample`)
     const sample = await measureRate(async () => {
@@ -239,7 +248,7 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       if (result.length !== Math.min(20, Math.floor(size / settings.namespaces))) {
         throw new Error(`${options.name}: sample returned ${result.length} registrations`)
       }
-    }, settings.durationMs)
+    }, { durationMs: settings.durationMs })
 
     log(`  ${size}: expire`)
     clock.set(DEFAULT_START + EARLY_TTL * 1000)
@@ -274,7 +283,7 @@ export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], s
   const lines = [
     `### ${name}`,
     '',
-    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate measured for ${settings.durationMs ?? 1000} ms, one operation at a time. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}.`,
+    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
     '',
     '| registrations | upserts/s | fill/s | discover(100)/s | discover all(100)/s | sample(20)/s | expire 10% | bytes/registration |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
@@ -292,8 +301,8 @@ function rate (value: number): string {
 }
 
 function count (value: number): string {
-  if (value >= 1_000_000 && value % 1_000_000 === 0) return `${value / 1_000_000}M`
-  if (value >= 1_000 && value % 1_000 === 0) return `${value / 1_000}k`
+  if (value >= 1_000_000 && value % 1_000_000 === 0) { return `${value / 1_000_000}M` }
+  if (value >= 1_000 && value % 1_000 === 0) { return `${value / 1_000}k` }
   return value.toLocaleString('en-US')
 }
 

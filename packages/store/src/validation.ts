@@ -49,7 +49,8 @@ export function validateNamespace (namespace: unknown, what = 'namespace'): asse
     throw new InvalidNamespaceError(`The ${what} contains a lone surrogate, which has no UTF-8 encoding`)
   }
 
-  const bytes = utf8ByteLength(namespace)
+  // a UTF-16 code unit is at most 3 bytes of UTF-8: short strings need no counting
+  const bytes = namespace.length * 3 <= MAX_NAMESPACE_BYTES ? 0 : utf8ByteLength(namespace)
 
   if (bytes > MAX_NAMESPACE_BYTES) {
     throw new InvalidNamespaceError(`The ${what} is ${bytes} bytes of UTF-8, more than the ${MAX_NAMESPACE_BYTES} allowed`)
@@ -74,7 +75,7 @@ export function validatePeerId (peerId: unknown): asserts peerId is string {
     throw new InvalidPeerIdError('The peer ID contains a lone surrogate, which has no UTF-8 encoding')
   }
 
-  const bytes = utf8ByteLength(peerId)
+  const bytes = peerId.length * 3 <= MAX_PEER_ID_BYTES ? 0 : utf8ByteLength(peerId)
 
   if (bytes > MAX_PEER_ID_BYTES) {
     throw new InvalidPeerIdError(`The peer ID is ${bytes} bytes of UTF-8, more than the ${MAX_PEER_ID_BYTES} allowed`)

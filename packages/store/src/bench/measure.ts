@@ -5,43 +5,65 @@ import { runInNewContext } from 'node:vm'
 
 /** The result of running one operation repeatedly */
 export interface Rate {
-  /** Operations completed */
+  /** Operations completed, over all rounds */
   operations: number
 
-  /** Seconds they took */
+  /** Seconds they took, over all rounds */
   seconds: number
 
-  /** Operations per second */
+  /** Operations per second: the median of the rounds' rates */
   perSecond: number
+
+  /** Each round's operations per second */
+  rounds: number[]
+}
+
+export interface MeasureOptions {
+  /** Total time to measure for, in milliseconds. Default 1000 */
+  durationMs?: number
+
+  /** The time is split into this many rounds, and the median round's rate is reported (robust against a pause in one). Default 5 */
+  rounds?: number
+
+  /** Stop a round after this many operations, however fast they are. Default 10 000 000 */
+  maxOperations?: number
 }
 
 /**
- * Run `operation` one call at a time (each awaited before the next) until `durationMs` has passed or
- * `maxOperations` ran, whichever comes first.
+ * Run `operation` one call at a time (each awaited before the next) for `rounds` rounds of
+ * `durationMs / rounds` each, and report the median rate.
  */
-export async function measureRate (operation: (i: number) => Promise<unknown>, durationMs: number, maxOperations = 10_000_000): Promise<Rate> {
-  const start = performance.now()
-  const deadline = start + durationMs
+export async function measureRate (operation: (i: number) => Promise<unknown>, options: MeasureOptions = {}): Promise<Rate> {
+  const rounds = Math.max(1, options.rounds ?? 5)
+  const roundMs = (options.durationMs ?? 1000) / rounds
+  const maxOperations = options.maxOperations ?? 10_000_000
+  const rates: number[] = []
   let operations = 0
-  let now = start
+  let seconds = 0
 
-  while (operations < maxOperations) {
-    await operation(operations)
-    operations++
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now()
+    const deadline = start + roundMs
+    let done = 0
 
-    // reading the time costs about as much as a cheap operation: look every 16 operations
-    if ((operations & 15) === 0) {
-      now = performance.now()
+    while (done < maxOperations) {
+      await operation(operations + done)
+      done++
 
-      if (now >= deadline) {
+      // reading the time costs about as much as a cheap operation: look every 8 operations
+      if ((done & 7) === 0 && performance.now() >= deadline) {
         break
       }
     }
+
+    const elapsed = (performance.now() - start) / 1000
+    rates.push(done / elapsed)
+    operations += done
+    seconds += elapsed
   }
 
-  now = performance.now()
-  const seconds = (now - start) / 1000
-  return { operations, seconds, perSecond: operations / seconds }
+  const sorted = [...rates].sort((a, b) => a - b)
+  return { operations, seconds, perSecond: sorted[Math.floor(sorted.length / 2)], rounds: rates }
 }
 
 let collect: (() => void) | undefined
@@ -111,7 +133,7 @@ export function parseSizes (value: string): number[] {
       throw new Error(`BENCH_SIZES: cannot read ${JSON.stringify(part)}; write sizes like 10000,100k,1M`)
     }
 
-    const factor = match[2] === '' ? 1 : match[2].toLowerCase() === 'k' ? 1_000 : 1_000_000
+    const factor = { '': 1, k: 1_000, m: 1_000_000 }[match[2].toLowerCase()] ?? 1
     return Math.round(Number(match[1]) * factor)
   })
 }

@@ -84,11 +84,15 @@ export class Harness {
     return this.current
   }
 
-  /** Open a store on this test's directory and clock (for persistence tests: after closing the previous one) */
+  /**
+   * Open a store on this test's directory and clock, which becomes the current one. For persistence tests:
+   * close the previous one first.
+   */
   async open (): Promise<RegistrationStore> {
     const store = await this.factory({ clock: this.clock.clock, directory: this.directory })
     assert.ok(store != null && typeof store.upsert === 'function', 'the factory must return a RegistrationStore')
     this.opened.push(store)
+    this.current = store
     return store
   }
 
@@ -96,8 +100,7 @@ export class Harness {
   async reopen (): Promise<RegistrationStore> {
     const previous = await this.store()
     await previous.close()
-    this.current = await this.open()
-    return this.current
+    return this.open()
   }
 
   /** Close every store this test opened (errors ignored: a test may have closed them already) and delete the directory */

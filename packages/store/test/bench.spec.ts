@@ -1,0 +1,70 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { expect } from 'aegir/chai'
+import { formatBenchmarkTable, measureRate, parseSizes, runStoreBenchmark } from '../src/bench.ts'
+import { ReferenceStore } from './fixtures/reference-store.ts'
+
+describe('benchmark harness', function () {
+  this.timeout(60_000)
+
+  it('reads sizes like 10000,100k,1M', () => {
+    expect(parseSizes('10000,100k, 1M,2.5k')).to.deep.equal([10_000, 100_000, 1_000_000, 2_500])
+    expect(() => parseSizes('ten')).to.throw(/BENCH_SIZES/)
+  })
+
+  it('measures a rate in bounded time', async () => {
+    const start = Date.now()
+    const rate = await measureRate(async () => {}, { durationMs: 100, rounds: 4 })
+    expect(Date.now() - start).to.be.lessThan(1000)
+    expect(rate.rounds).to.have.length(4)
+    expect(rate.perSecond).to.be.greaterThan(0)
+  })
+
+  it('runs every measurement against a store and prints a Markdown table', async () => {
+    let table = ''
+    const rows = await runStoreBenchmark({
+      name: 'reference',
+      create: ({ clock }) => new ReferenceStore({ clock }),
+      footprint: 'heap',
+      sizes: [1_000, 2_000],
+      durationMs: 25,
+      warmup: false,
+      output: (text) => { table = text },
+      log: () => {}
+    })
+
+    expect(rows.map(row => row.size)).to.deep.equal([1_000, 2_000])
+
+    for (const row of rows) {
+      expect(row.expired).to.equal(row.size / 10)
+      expect(row.discoverReturned).to.equal(Math.min(100, row.size / 100))
+
+      for (const value of [row.upsertsPerSecond, row.fillPerSecond, row.discoverPerSecond, row.discoverAllPerSecond, row.samplePerSecond, row.expireMs]) {
+        expect(value).to.be.greaterThan(0)
+      }
+    }
+
+    expect(table).to.include('| registrations | upserts/s |')
+    expect(table).to.include('| 1k |')
+    expect(table).to.include('median of 5 rounds over 25 ms')
+    expect(formatBenchmarkTable('reference', rows).split('\n').slice(4)).to.deep.equal(table.split('\n').slice(4))
+  })
+
+  it('measures the disk footprint as the size of the store\'s directory', async () => {
+    const rows = await runStoreBenchmark({
+      name: 'reference, on disk',
+      create: async ({ clock, directory }) => {
+        await writeFile(join(directory, 'data'), new Uint8Array(50_000))
+        return new ReferenceStore({ clock })
+      },
+      footprint: 'disk',
+      sizes: [500],
+      durationMs: 10,
+      warmup: false,
+      output: () => {},
+      log: () => {}
+    })
+
+    expect(rows[0].bytesPerRegistration).to.equal(100)
+  })
+})
