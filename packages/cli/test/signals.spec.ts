@@ -27,6 +27,4 @@ describe('shutdown signals', () => {
     remove()
     expect(process.listenerCount('SIGTERM')).to.equal(before)
   })
-
-}
 })
