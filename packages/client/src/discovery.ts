@@ -16,8 +16,9 @@ export interface RendezvousDiscoveryInit extends Omit<RendezvousClientInit, 'poi
   /** Milliseconds between polls of the points (default 10 000) */
   interval?: number
   /**
-   * Points to use when the node has no rendezvous client service; with one, its points are used and
-   * this option is ignored
+   * Points of this discovery's own. Without them it uses the node's rendezvous client service (named
+   * `clientService`) and that service's points; with them, or when the node has no such service, it runs
+   * a client of its own on these points.
    */
   points?: PointInput[]
   /** Name of the client service to share (default `rendezvous`) */
@@ -91,7 +92,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
 
   /** Registering needs listen addresses and the client service running: both exist only after start */
   async afterStart (): Promise<void> {
-    this.client = this.sharedClient()
+    this.client = this.init.points == null ? this.sharedClient() : undefined
     if (this.client == null) {
       this.client = new RendezvousClient(this.components, { ...this.init, points: this.init.points })
       this.ownClient = true
