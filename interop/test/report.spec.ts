@@ -1,0 +1,56 @@
+import { expect } from 'aegir/chai'
+import { MATRIX_END, MATRIX_START, MissingMarkersError, renderDetails, renderMatrixTable, renderReport, renderStatusComparison, replaceBetweenMarkers } from '../src/report.ts'
+import type { Cell } from '../src/matrix.ts'
+
+function cell (caseId: string, pair: string, verdict: Cell['verdict'], data?: Record<string, unknown>): Cell {
+  const [client, server] = pair.split(' → ')
+  return { caseId, caseTitle: `title of ${caseId}`, pair, client, server, verdict, detail: `detail | ${caseId}`, ms: 12, data }
+}
+
+const cells: Cell[] = [
+  cell('a', 'ts → go', 'pass'),
+  cell('a', 'go → ts', 'deviation'),
+  cell('b', 'ts → go', 'FAIL'),
+  cell('error-x', 'ts → go', 'pass', { status: 101, statusText: 'invalid peer record' }),
+  cell('error-x', 'go → ts', 'pass', { status: 101, statusText: 'invalid | record' }),
+  cell('error-y', 'ts → go', 'pass', { status: 100, statusText: 'x' }),
+  cell('error-y', 'go → ts', 'pass', { status: 102, statusText: 'y' })
+]
+
+describe('report', () => {
+  it('renders a row per case and a column per pair, in first-seen order, with the three verdicts', () => {
+    const lines = renderMatrixTable(cells).split('\n')
+    expect(lines[0]).to.equal('| case | ts → go | go → ts |')
+    expect(lines[2]).to.equal('| title of a | pass | expected deviation |')
+    // a cell that was not run is marked, not left empty
+    expect(lines[3]).to.equal('| title of b | **FAIL** | — |')
+  })
+
+  it('escapes pipes so a detail cannot break the table', () => {
+    expect(renderDetails(cells)).to.include('detail \\| a')
+  })
+
+  it('compares the REGISTER error codes per server and flags disagreement', () => {
+    const lines = renderStatusComparison(cells).split('\n')
+    expect(lines[0]).to.equal('| REGISTER error | go server | ts server | same code |')
+    expect(lines[2]).to.equal('| title of error-x | 101 "invalid peer record" | 101 "invalid \\| record" | yes |')
+    expect(lines[3]).to.equal('| title of error-y | 100 "x" | 102 "y" | **no** |')
+  })
+
+  it('summarises the counts', () => {
+    const report = renderReport(cells, { date: new Date(0), seconds: 1.25, goVersion: 'go1.26.8' })
+    expect(report).to.match(/^Last run: 1970-01-01T00:00:00.000Z, 1.3 s \(go1.26.8\). 7 cells: 5 pass, 1 expected deviation, 1 FAIL./)
+  })
+
+  it('replaces only what lies between the markers', () => {
+    const doc = `# Title\n\nbefore\n${MATRIX_START}\nold\ntable\n${MATRIX_END}\nafter\n`
+    const updated = replaceBetweenMarkers(doc, 'new')
+    expect(updated).to.equal(`# Title\n\nbefore\n${MATRIX_START}\nnew\n${MATRIX_END}\nafter\n`)
+    expect(replaceBetweenMarkers(updated, 'new')).to.equal(updated)
+  })
+
+  it('refuses a document without markers or with them out of order', () => {
+    expect(() => replaceBetweenMarkers('no markers', 'x')).to.throw(MissingMarkersError)
+    expect(() => replaceBetweenMarkers(`${MATRIX_END}\n${MATRIX_START}`, 'x')).to.throw(MissingMarkersError)
+  })
+})
