@@ -195,6 +195,10 @@ interface PageResult extends DiscoverResult {
   received: number
 }
 
+function sameBytes (a: Uint8Array, b?: Uint8Array): boolean {
+  return b != null && a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i])
+}
+
 const textEncoder = new TextEncoder()
 
 /**
@@ -366,8 +370,8 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
 
   /**
    * Every registration under `namespace` at one point, page by page (cookies in 1.0.0; 0.0.1 has none and
-   * returns one page). The last cookie is kept per (point, namespace), so `resume: true` yields only the
-   * registrations made since the last call.
+   * returns one page), until a page comes back empty or without a new cookie. The last cookie is kept per
+   * (point, namespace), so `resume: true` yields only the registrations made since the last call.
    */
   async * discoverAll (namespace: string, options: DiscoverAllOptions = {}): AsyncGenerator<DiscoveredRegistration, void, undefined> {
     const point = options.point != null ? this.pointFor(options.point) : this.pointsFor()[0]
@@ -396,7 +400,9 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
         byNamespace.set(namespace, result.cookie)
       }
       yield * result.registrations
-      if (point.knownDialect?.features.cookies !== true || result.cookie == null || result.received < limit) {
+      // a short page is not proof of the end: the point may cap the limit below ours. Only an empty page
+      // is, or a point that gives no (new) cookie to go on with
+      if (point.knownDialect?.features.cookies !== true || result.received === 0 || result.cookie == null || sameBytes(result.cookie, cookie)) {
         return
       }
       cookie = result.cookie

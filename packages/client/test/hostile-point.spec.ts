@@ -178,6 +178,36 @@ describe('a client facing a hostile rendezvous point', function () {
     expect(observed).to.deep.equal([false])
   })
 
+  it('pages to the end with a point that caps pages below the limit asked for', async () => {
+    const records = await Promise.all(Array.from({ length: 5 }, async (_, i) => validRecord(5000 + i)))
+    await setup(request => {
+      if (request.type !== 'DISCOVER') {
+        return undefined
+      }
+      const from = request.cookie?.[0] ?? 0
+      const page = records.slice(from, from + 2)
+      return discoverResponse(page.map(r => ({ signedPeerRecord: r.bytes })), Uint8Array.from([from + page.length]))
+    })
+    const seen: string[] = []
+    for await (const registration of client.discoverAll(ns, { limit: 1000 })) {
+      seen.push(registration.peerId.toString())
+    }
+    expect(seen).to.deep.equal(records.map(r => r.peerId.toString()))
+    expect(point.requests).to.have.lengthOf(4)
+  })
+
+  it('stops paging when a point hands back the cookie it was given', async () => {
+    const good = await validRecord()
+    await setup(() => discoverResponse([{ signedPeerRecord: good.bytes }], Uint8Array.from([7])))
+    let count = 0
+    for await (const registration of client.discoverAll(ns)) {
+      expect(registration.peerId.equals(good.peerId)).to.equal(true)
+      count++
+    }
+    expect(count).to.equal(2)
+    expect(point.requests).to.have.lengthOf(2)
+  })
+
   it('negotiates the waku dialect with a point that speaks only /vac/waku/rendezvous/0.0.1, and sends no cookie there', async () => {
     const good = await validRecord()
     point = await createScriptedPoint(() => ({
