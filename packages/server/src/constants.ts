@@ -34,6 +34,12 @@ export const DEFAULT_STREAM_TIMEOUT = 10_000
  */
 export const DEFAULT_IDLE_TIMEOUT = 150_000
 
+/**
+ * Requests a peer may send ahead of their answers, counted in `maxRequestBytes`: enough for any client that
+ * pipelines a few requests, bounded so that a peer cannot make the server queue its input without limit
+ */
+export const PIPELINE_FRAMES = 4
+
 /** Entries of the verified-envelope cache: about 200 bytes each */
 export const DEFAULT_VERIFICATION_CACHE_SIZE = 10_000
 

@@ -25,6 +25,12 @@ export class StreamTimeoutError extends RendezvousServerError {
   override readonly name = 'StreamTimeoutError'
 }
 
+/** A peer sent more request bytes ahead of the answers than the server buffers; the stream is aborted with it */
+export class StreamOverflowError extends RendezvousServerError {
+  static readonly name = 'StreamOverflowError'
+  override readonly name = 'StreamOverflowError'
+}
+
 /** A peer sent a message a client never sends (a response); the stream is aborted with it */
 export class UnexpectedMessageError extends RendezvousServerError {
   static readonly name = 'UnexpectedMessageError'

@@ -58,8 +58,8 @@ export { resolveConfig } from './config.ts'
 export type { ServerConfig } from './config.ts'
 export { mintCookie, openCookie, generateCookieSecret, validateCookieSecret } from './cookie.ts'
 export {
-  RendezvousServerError, InvalidServerConfigError, InvalidCookieError, StreamTimeoutError, UnexpectedMessageError,
-  ServerStoppingError
+  RendezvousServerError, InvalidServerConfigError, InvalidCookieError, StreamTimeoutError, StreamOverflowError,
+  UnexpectedMessageError, ServerStoppingError
 } from './errors.ts'
 export {
   COOKIE_BYTES, COOKIE_VERSION, COOKIE_SECRET_MIN_BYTES, DEFAULT_TTL, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL,

@@ -1,9 +1,10 @@
 import { CodecError, encodeMessageFrame, FrameDecoder, isRequest } from '@rendezvous/codec'
-import { ServerStoppingError, StreamTimeoutError, UnexpectedMessageError } from './errors.ts'
+import { PIPELINE_FRAMES } from './constants.ts'
+import { ServerStoppingError, StreamOverflowError, StreamTimeoutError, UnexpectedMessageError } from './errors.ts'
 import type { ServerConfig } from './config.ts'
 import type { RequestHandler } from './request-handler.ts'
 import type { StatsRecorder } from './stats.ts'
-import type { Connection, Logger, Stream } from '@libp2p/interface'
+import type { Connection, Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
 /** Errors that mean the remote went away, which is how go-waku-rendezvous clients end every stream */
@@ -69,11 +70,25 @@ export class StreamSession {
   async run (): Promise<void> {
     const { stream, config } = this
     const decoder = new FrameDecoder({ maxFrameBytes: config.maxRequestBytes })
+    // bytes delivered by the muxer but not yet taken by the loop below: a peer pipelining requests faster than
+    // they are answered would otherwise make the iterator's queue grow without bound
+    let unread = 0
+    const maxUnread = config.maxRequestBytes * PIPELINE_FRAMES
+    const onMessage = (evt: StreamMessageEvent): void => {
+      unread += evt.data.byteLength
+      if (unread > maxUnread) {
+        this.stats.streamMalformed()
+        this.log('%s stream from %p sent more than %d bytes ahead of the answers', this.dialect.name, this.connection.remotePeer, maxUnread)
+        this.abort(new StreamOverflowError(`more than ${maxUnread} bytes sent ahead of the answers`))
+      }
+    }
+    stream.addEventListener('message', onMessage)
     // the first request is due soon after the stream opens; later ones may follow an idle pause
     let idle = false
     this.arm(config.streamTimeout, 'no complete request')
     try {
       for await (const chunk of stream) {
+        unread -= chunk.byteLength
         if (idle && decoder.bufferedBytes === 0) {
           idle = false
           this.arm(config.streamTimeout, 'request incomplete')
@@ -100,6 +115,8 @@ export class StreamSession {
     } catch (err: any) {
       this.clearTimer()
       this.fail(err)
+    } finally {
+      stream.removeEventListener('message', onMessage)
     }
   }
 
@@ -111,8 +128,6 @@ export class StreamSession {
       throw new UnexpectedMessageError(`a client does not send ${request.type}`)
     }
     this.busy = true
-    // hold further input in the stream's bounded read buffer while the store works
-    this.pause()
     try {
       const started = performance.now()
       const response = await this.handler.handle(dialect, request, this.connection.remotePeer)
@@ -124,19 +139,6 @@ export class StreamSession {
       this.stats.request(dialect, request.type, response == null ? '-' : dialect.statusName(response.status), (performance.now() - started) / 1000)
     } finally {
       this.busy = false
-      this.resume()
-    }
-  }
-
-  private pause (): void {
-    if (this.stream.readStatus === 'readable') {
-      this.stream.pause()
-    }
-  }
-
-  private resume (): void {
-    if (this.stream.readStatus === 'paused') {
-      this.stream.resume()
     }
   }
 
@@ -154,9 +156,9 @@ export class StreamSession {
   private fail (err: any): void {
     const { stream, dialect } = this
     const peer = this.connection.remotePeer
-    if (err instanceof StreamTimeoutError || err instanceof ServerStoppingError) {
+    if (err instanceof StreamTimeoutError || err instanceof ServerStoppingError || err instanceof StreamOverflowError) {
       // already counted and logged
-    } else if (REMOTE_GONE.has(err?.name)) {
+    } else if (REMOTE_GONE.has(err?.name) || stream.status === 'reset') {
       this.log.trace('%s stream from %p ended by the remote - %e', dialect.name, peer, err)
     } else if (err?.name === 'AbortError' || err?.name === 'TimeoutError') {
       this.stats.streamTimedOut()

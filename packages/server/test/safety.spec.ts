@@ -111,6 +111,33 @@ describe('safety', () => {
       expect(node.services.rendezvous.stats().streams.malformed).to.equal(inputs.length + 1)
     })
 
+    it('answers requests pipelined while the store is slow, then the client\'s close, in order', async () => {
+      await serve()
+      store.delayMs = 50
+      const s = await RawStream.open(client.node, addr, waku)
+      s.send({ type: 'REGISTER', ns: 'p', signedPeerRecord: await client.record() })
+      s.send({ type: 'DISCOVER', ns: 'p' })
+      s.send({ type: 'DISCOVER', ns: 'q' })
+      await s.close()
+      expect(await s.next()).to.deep.include({ type: 'REGISTER_RESPONSE', status: Status.OK })
+      expect(await s.next()).to.have.property('registrations').with.lengthOf(1)
+      expect(await s.next()).to.have.property('registrations').with.lengthOf(0)
+      expect(await s.end()).to.deep.equal({ closed: true })
+    })
+
+    it('aborts a stream that sends more than 4 request frames\' worth ahead of the answers', async () => {
+      const node = await serve({ maxRequestBytes: 1024 })
+      store.delayMs = 200
+      const s = await RawStream.open(client.node, addr, waku)
+      const frame = encodeMessageFrame(waku, { type: 'DISCOVER', ns: 'x'.repeat(250), limit: 1 })
+      // 30 frames of about 260 bytes: over 4 x 1024 while the first is still being answered
+      for (let i = 0; i < 30; i++) {
+        s.sendBytes(frame)
+      }
+      expect((await s.end()).closed).to.be.false()
+      expect(node.services.rendezvous.stats().streams.malformed).to.equal(1)
+    })
+
     it('limits streams per connection with maxInboundStreams', async () => {
       await serve({ maxInboundStreams: 2 })
       const a = await RawStream.open(client.node, addr, waku)
