@@ -632,7 +632,9 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       }
       await writeBytes(stream, encodeMessageFrame(dialect, request), signal)
       if (expect == null) {
+        // UNREGISTER has no answer: flush it, then let the point close its side
         await stream.close({ signal })
+        this.finish(stream)
         return { dialect, sent: true }
       }
 
