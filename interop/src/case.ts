@@ -1,5 +1,6 @@
 import type { ClientPeer, Implementation, ServerHandle } from './implementation.ts'
 import type { PrivateKey } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
 
 /** A client implementation talking to a server implementation */
 export interface Pair {
@@ -10,6 +11,8 @@ export interface Pair {
 /** What a case gets to work with; everything it starts is stopped after it, pass or fail */
 export interface CaseContext {
   pair: Pair
+  /** The dialect both sides speak */
+  dialect: Dialect
   /** A fresh server of `pair.server`, with an empty store */
   server: ServerHandle
   /** A fresh client of `pair.client` with a new identity, connected to `server` */
@@ -40,6 +43,11 @@ export interface Case {
   id: string
   /** The row's label */
   title: string
+  /**
+   * Names of the dialects whose rules the case's expectations are written for (ttl window, limits, status
+   * texts); pairs of other dialects get no cell in this row. Default: every dialect.
+   */
+  dialects?: readonly string[]
   run(ctx: CaseContext): Promise<CaseOutcome>
 }
 

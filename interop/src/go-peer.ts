@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { GOLDEN_ENVELOPE_HEX, WAKU_RENDEZVOUS_PROTOCOL } from '@rendezvous/codec'
+import { GOLDEN_ENVELOPE_HEX, waku } from '@rendezvous/codec'
 import { JsonLinesProcess } from './json-lines-process.ts'
 import type { DeviationId } from './deviations.ts'
 import type { ClientOp, ClientOpResult, ClientPeer, FrameSample, Implementation, RawOp, RawResult, RunOptions, ServerHandle } from './implementation.ts'
 import type { JsonEvent } from './json-lines-process.ts'
 import type { PrivateKey } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
 
 /** Options of {@link goWakuImplementation} */
 export interface GoWakuOptions {
@@ -27,7 +28,7 @@ const OP_EVENTS = new Set(['register', 'discover', 'record', 'sleep', 'frame', '
 /** The Go reference of `/vac/waku/rendezvous/0.0.1` (go-waku-rendezvous), driven through go-rdv */
 export class GoWakuImplementation implements Implementation {
   readonly name = 'go-waku-rendezvous'
-  readonly protocol = WAKU_RENDEZVOUS_PROTOCOL
+  readonly dialect: Dialect = waku
   readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>(['ttl-read-as-nanoseconds', 'biased-discover-sample', 'quadratic-discover-limit'])
   private readonly options: Required<Omit<GoWakuOptions, 'onStderr'>> & Pick<GoWakuOptions, 'onStderr'>
   private keyDir?: string

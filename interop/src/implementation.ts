@@ -1,5 +1,6 @@
 import type { DeviationId } from './deviations.ts'
 import type { PrivateKey } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
 
 /**
  * One rendezvous implementation the harness can run, as a server, as a client, or both. Adding an
@@ -9,8 +10,8 @@ import type { PrivateKey } from '@libp2p/interface'
 export interface Implementation {
   /** Short stable name used in the matrix, e.g. `ts` or `go-waku-rendezvous` */
   readonly name: string
-  /** The protocol ID it speaks */
-  readonly protocol: string
+  /** The dialect (protocol ID and wire format) it speaks, from `@rendezvous/codec` */
+  readonly dialect: Dialect
   /**
    * Its documented deviations from the protocol as a server. Cases assert the deviant behaviour for these
    * (an "expected deviation" cell) and the protocol's behaviour otherwise.

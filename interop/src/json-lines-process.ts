@@ -87,7 +87,8 @@ export class JsonLinesProcess {
         this.wake()
         resolve(exit)
       }
-      this.child.once('exit', (code, signal) => { done({ code, signal }) })
+      // 'close', not 'exit': it comes after stdout has been read to its end, so no line is lost
+      this.child.once('close', (code, signal) => { done({ code, signal }) })
       this.child.once('error', () => { done({ code: null, signal: null }) })
     })
     // a child that dies before reading stdin must not crash us with EPIPE

@@ -62,6 +62,7 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
     const running = server
     const ctx: CaseContext = {
       pair,
+      dialect: pair.server.dialect,
       server: running,
       opTimeout: options.opTimeout,
       newKey: async () => generateKeyPair('Ed25519'),
@@ -98,8 +99,16 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
 export async function runMatrix (options: MatrixOptions): Promise<Cell[]> {
   const cells: Cell[] = []
   const cellOptions = { opTimeout: options.opTimeout ?? 10_000, caseTimeout: options.caseTimeout ?? 60_000 }
+  for (const pair of options.pairs) {
+    if (pair.client.dialect.name !== pair.server.dialect.name) {
+      throw new Error(`${pairLabel(pair)}: the client speaks ${pair.client.dialect.name}, the server ${pair.server.dialect.name}`)
+    }
+  }
   for (const testCase of options.cases) {
     for (const pair of options.pairs) {
+      if (testCase.dialects != null && !testCase.dialects.includes(pair.server.dialect.name)) {
+        continue
+      }
       const cell = await runCell(testCase, pair, cellOptions)
       cells.push(cell)
       options.onCell?.(cell)

@@ -51,13 +51,11 @@ function recordAddresses (node: Libp2p): Multiaddr[] {
 /** This repository's server and client (`@rendezvous/server`, `@rendezvous/client`), in-process */
 export class TsImplementation implements Implementation {
   readonly name = 'ts'
-  readonly protocol: string
   readonly serverDeviations: ReadonlySet<DeviationId> = new Set()
-  private readonly dialect: Dialect
+  readonly dialect: Dialect
 
   constructor (options: TsImplementationOptions = {}) {
     this.dialect = options.dialect ?? waku
-    this.protocol = this.dialect.protocol
   }
 
   async startServer (): Promise<ServerHandle> {

@@ -24,6 +24,14 @@ describe('JsonLinesProcess', () => {
     expect(child.exitStatus?.code).to.equal(0)
   })
 
+  it('has read every line by the time the exit is reported, even from a child that exits at once', async () => {
+    // exit as soon as the lines are handed to the pipe, before the parent has read them
+    const child = node('let s = ""; for (let i = 0; i < 2000; i++) s += JSON.stringify({ event: "op", i }) + "\\n"; process.stdout.write(s, () => process.exit(0))')
+    await child.waitForExit(5_000)
+    expect(child.events).to.have.lengthOf(2000)
+    expect(child.events[1999].i).to.equal(1999)
+  })
+
   it('rejects a wait that outlasts its timeout, with the stderr tail', async () => {
     const child = node('process.stderr.write("warming up\\n"); setTimeout(() => {}, 5000)')
     await new Promise(resolve => setTimeout(resolve, 300))

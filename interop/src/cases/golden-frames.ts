@@ -1,4 +1,4 @@
-import { goldenVectors, waku } from '@rendezvous/codec'
+import { goldenVectors } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { canonical, decodeFrameHex, encodeFrameHex } from '../responses.ts'
 import type { Case } from '../case.ts'
@@ -14,7 +14,7 @@ export const goldenFrames: Case = {
   title: 'frames written by each peer = codec golden vectors',
   async run (ctx) {
     const implementations = [...new Set<Implementation>([ctx.pair.client, ctx.pair.server])]
-    const goldens = goldenVectors.filter(v => v.dialect === waku.name).map(v => ({ vector: v, message: canonical(decodeFrameHex(waku, v.frame, v.name)) }))
+    const goldens = goldenVectors.filter(v => v.dialect === ctx.dialect.name).map(v => ({ vector: v, message: canonical(decodeFrameHex(ctx.dialect, v.frame, v.name)) }))
     const notes: string[] = []
     const envelopes = new Map<string, string>()
 
@@ -25,13 +25,13 @@ export const goldenFrames: Case = {
       const samples = await implementation.frames()
       let matched = 0
       for (const sample of samples) {
-        const message = decodeFrameHex(waku, sample.hex, sample.name)
+        const message = decodeFrameHex(ctx.dialect, sample.hex, sample.name)
         const golden = goldens.find(g => g.message === canonical(message))
         if (golden != null) {
           check(golden.vector.frame === sample.hex, `${sample.name} differs from the golden vector "${golden.vector.name}": ${sample.hex} vs ${golden.vector.frame}`)
           matched++
         } else {
-          check(encodeFrameHex(waku, message) === sample.hex, `${sample.name} is not what the codec encodes for the same message`)
+          check(encodeFrameHex(ctx.dialect, message) === sample.hex, `${sample.name} is not what the codec encodes for the same message`)
         }
       }
       check(matched > 0, `none of the ${samples.length} frames of ${implementation.name} matches a golden vector`)

@@ -1,3 +1,4 @@
+import { waku } from '@rendezvous/codec'
 import { registrationLifetime } from './expiry.ts'
 import { goldenFrames } from './golden-frames.ts'
 import { discoverLimits } from './limits.ts'
@@ -14,8 +15,11 @@ import type { Case } from '../case.ts'
 export { REGISTER_ERRORS, registerErrorCase } from './register-errors.ts'
 export type { RegisterError } from './register-errors.ts'
 
-/** Every case, in the order of the matrix's rows */
-export const CASES: readonly Case[] = [
+/**
+ * Every case, in the order of the matrix's rows. Their expectations (ttl 20 granted, the 0.0.1 limit
+ * rules and status texts) are those of `/vac/waku/rendezvous/0.0.1`, so they apply to pairs of that dialect.
+ */
+export const CASES: readonly Case[] = ([
   registerThenDiscover,
   reregisterOverwrites,
   namespaceIsolation,
@@ -27,4 +31,4 @@ export const CASES: readonly Case[] = [
   liveResponseFrames,
   registrationLifetime,
   discoverSample
-]
+] satisfies Case[]).map(c => ({ ...c, dialects: [waku.name] }))

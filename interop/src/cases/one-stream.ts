@@ -1,4 +1,3 @@
-import { waku } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { decodeFrameHex, toHex } from '../responses.ts'
 import type { Case } from '../case.ts'
@@ -21,7 +20,7 @@ export const severalRequestsOneStream: Case = {
       { op: 'discover', ns: 'stream', limit: 10 },
       { op: 'discover', ns: 'elsewhere', limit: 1 }
     ], ctx)
-    const [register, first, second, other] = results.map((r, i) => decodeFrameHex(waku, answered(r, `request ${i + 1}`), `answer ${i + 1}`))
+    const [register, first, second, other] = results.map((r, i) => decodeFrameHex(ctx.dialect, answered(r, `request ${i + 1}`), `answer ${i + 1}`))
     check(register.type === 'REGISTER_RESPONSE' && register.status === 0 && register.ttl === 20, `answer 1 is not REGISTER_RESPONSE OK ttl 20: ${JSON.stringify(register)}`)
     const envelope = results[0].envelope
     for (const [i, answer] of [[2, first], [3, second]] as const) {

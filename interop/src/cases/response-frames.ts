@@ -1,4 +1,4 @@
-import { goldenVectors, waku } from '@rendezvous/codec'
+import { goldenVectors } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { canonical, decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
 import { answered } from './one-stream.ts'
@@ -29,13 +29,13 @@ export const liveResponseFrames: Case = {
     let golden = 0
     results.forEach((result, i) => {
       const frame = answered(result, `request ${i + 1}`)
-      const message = decodeFrameHex(waku, frame, `answer ${i + 1}`)
-      check(encodeFrameHex(waku, message) === frame, `answer ${i + 1} (${message.type}) is not what the codec encodes for the same message: ${frame}`)
+      const message = decodeFrameHex(ctx.dialect, frame, `answer ${i + 1}`)
+      check(encodeFrameHex(ctx.dialect, message) === frame, `answer ${i + 1} (${message.type}) is not what the codec encodes for the same message: ${frame}`)
       const want = expected[i]
       if (want != null) {
-        check(encodeFrameHex(waku, want as any) === frame, `answer ${i + 1} is not the expected ${want.type} ${canonical(want).slice(0, 80)}…: ${frame}`)
+        check(encodeFrameHex(ctx.dialect, want as any) === frame, `answer ${i + 1} is not the expected ${want.type} ${canonical(want).slice(0, 80)}…: ${frame}`)
       }
-      const vector = goldenVectors.find(v => v.dialect === waku.name && canonical(decodeFrameHex(waku, v.frame, v.name)) === canonical(message))
+      const vector = goldenVectors.find(v => v.dialect === ctx.dialect.name && canonical(decodeFrameHex(ctx.dialect, v.frame, v.name)) === canonical(message))
       if (vector != null) {
         check(vector.frame === frame, `answer ${i + 1} differs from the golden vector "${vector.name}": ${frame} vs ${vector.frame}`)
         golden++
