@@ -104,6 +104,7 @@ export class RequestHandler {
   private readonly verifier: EnvelopeVerifier
   private readonly log: Logger
   private readonly policies = new Map<Dialect, DialectPolicy>()
+  private readonly peerQueues = new Map<string, Promise<void>>()
   /** Unexpected failures (store errors) answered with E_INTERNAL_ERROR */
   internalErrors = 0
 
@@ -196,29 +197,43 @@ export class RequestHandler {
       return refuse(Status.E_INVALID_NAMESPACE, texts.longNamespace)
     }
 
-    const peer = remotePeer.toString()
-    const { store } = this.config
-    const others = await store.countByPeer(peer, { excludeNamespace: ns })
-    if (others >= this.config.maxRegistrationsPerPeer) {
-      return refuse(Status.E_NOT_AUTHORIZED, PER_PEER_LIMIT_TEXT)
-    }
-    if (this.config.maxRegistrations !== Infinity) {
-      const isRefresh = (await store.countByPeer(peer)) > others
-      if (!isRefresh && (await store.count()) >= this.config.maxRegistrations) {
-        return refuse(Status.E_UNAVAILABLE, GLOBAL_LIMIT_TEXT)
+    const signedPeerRecord = request.signedPeerRecord
+    // one peer's REGISTERs are checked and written one at a time, so that concurrent streams cannot take a
+    // peer past its cap; the signature check above stays outside, in parallel
+    return this.serialized(remotePeer.toString(), async (peer) => {
+      const { store } = this.config
+      const others = await store.countByPeer(peer, { excludeNamespace: ns })
+      if (others >= this.config.maxRegistrationsPerPeer) {
+        return refuse(Status.E_NOT_AUTHORIZED, PER_PEER_LIMIT_TEXT)
+      }
+      if (this.config.maxRegistrations !== Infinity) {
+        const isRefresh = (await store.countByPeer(peer)) > others
+        if (!isRefresh && (await store.count()) >= this.config.maxRegistrations) {
+          return refuse(Status.E_UNAVAILABLE, GLOBAL_LIMIT_TEXT)
+        }
+      }
+
+      const now = this.config.clock()
+      await store.upsert({ namespace: ns, peerId: peer, signedPeerRecord, ttl, registeredAt: now, expiresAt: now + ttl * 1000 })
+      return { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl }
+    })
+  }
+
+  /** Run `fn` after every earlier call for the same peer has settled */
+  private async serialized <T> (peer: string, fn: (peer: string) => Promise<T>): Promise<T> {
+    if (peer !== "") { return fn(peer) }
+    const previous = this.peerQueues.get(peer) ?? Promise.resolve()
+    const run = previous.then(async () => fn(peer))
+    const settled = run.then(() => {}, () => {})
+    this.peerQueues.set(peer, settled)
+    try {
+      return await run
+    } finally {
+      // the map holds only peers with a REGISTER in progress
+      if (this.peerQueues.get(peer) === settled) {
+        this.peerQueues.delete(peer)
       }
     }
-
-    const now = this.config.clock()
-    await store.upsert({
-      namespace: ns,
-      peerId: peer,
-      signedPeerRecord: request.signedPeerRecord,
-      ttl,
-      registeredAt: now,
-      expiresAt: now + ttl * 1000
-    })
-    return { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl }
   }
 
   private async discover (dialect: Dialect, request: DiscoverMessage): Promise<DiscoverResponseMessage> {

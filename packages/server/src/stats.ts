@@ -54,7 +54,8 @@ export class StatsRecorder {
     }
     metrics.registerMetric('rendezvous_server_registrations', {
       help: 'Live registrations in the store',
-      calculate: async () => store.count()
+      // a scrape must not fail because the store did (or was closed during shutdown)
+      calculate: async () => store.count().catch(() => 0)
     })
     this.requestCounter = metrics.registerCounterGroup('rendezvous_server_requests_total', {
       label: 'request',

@@ -155,6 +155,16 @@ describe('/rendezvous/1.0.0', () => {
       expect((await store.snapshot()).map(r => r.namespace).sort()).to.deep.equal(['a', 'b', 'c', 'd'])
     })
 
+    it('per-peer cap holds under concurrent REGISTERs from one peer on many streams', async () => {
+      await serve({ maxRegistrationsPerPeer: 3, maxInboundStreams: 16 })
+      const spr = await client.record()
+      const streams = await Promise.all(Array.from({ length: 10 }, async () => open()))
+      const answers = await Promise.all(streams.map(async (s, i) => s.register({ ns: `ns-${i}`, signedPeerRecord: spr })))
+      expect(answers.filter(a => a.status === Status.OK)).to.have.lengthOf(3)
+      expect(answers.filter(a => a.status === Status.E_NOT_AUTHORIZED)).to.have.lengthOf(7)
+      expect(await store.count()).to.equal(3)
+    })
+
     it('global cap: E_UNAVAILABLE for a new registration over it, refreshes still OK', async () => {
       await serve({ maxRegistrations: 2 })
       const s = await open()
