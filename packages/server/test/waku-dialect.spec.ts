@@ -131,6 +131,30 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
     })
   })
 
+  describe('caps (not in the reference)', () => {
+    it('per-peer cap: E_NOT_AUTHORIZED; global cap: E_UNAVAILABLE; refreshes pass both', async () => {
+      await server.stop()
+      server = await startServer({ store, clock: clock.read, dialects: [waku], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
+      addr = server.getMultiaddrs()[0]
+      const s = await open()
+      const spr = await client.record()
+      expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      expect(await s.register({ ns: 'b', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      expect(await s.register({ ns: 'c', signedPeerRecord: spr })).to.deep.include({
+        status: Status.E_NOT_AUTHORIZED, statusText: 'too many registrations for this peer'
+      })
+      expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
+      const t = await open(other)
+      const sprOther = await other.record()
+      expect(await t.register({ ns: 'a', signedPeerRecord: sprOther })).to.deep.include({ status: Status.OK })
+      expect(await t.register({ ns: 'b', signedPeerRecord: sprOther })).to.deep.include({
+        status: Status.E_UNAVAILABLE, statusText: 'registration limit reached'
+      })
+      expect(await t.register({ ns: 'a', signedPeerRecord: sprOther })).to.deep.include({ status: Status.OK })
+      expect(await store.count()).to.equal(3)
+    })
+  })
+
   describe('DISCOVER', () => {
     async function registerPeers (n: number, ns = 'ns'): Promise<ClientNode[]> {
       const peers = await Promise.all(Array.from({ length: n }, async () => startClient()))
