@@ -136,6 +136,45 @@ describe('the client against the rendezvous server', function () {
     expect(addresses.addresses.map(x => x.multiaddr.toString())).to.deep.equal(a.getMultiaddrs().map(m => m.decapsulateCode(421).toString()))
   })
 
+  it('discovery dials discovered peers up to its target, and no further', async () => {
+    const point = await startPoint([rendezvous])
+    const registered = await startClients(5, [point])
+    await Promise.all(registered.map(async n => n.services.rendezvous.register('crowd')))
+    const watcher = await createNode({}, {
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], interval: 100, targetConnections: 2, register: false, points: [point] })]
+    })
+    const ids = new Set(registered.map(n => n.peerId.toString()))
+    const connectedToCrowd = (): number => watcher.getPeers().filter(p => ids.has(p.toString())).length
+
+    await waitFor(() => connectedToCrowd() >= 2, 10_000, 'two connections')
+    // several more polls: the target is kept, not exceeded
+    await new Promise(resolve => setTimeout(resolve, 600))
+    expect(connectedToCrowd()).to.equal(2)
+  })
+
+  it('discovery leaves a peer it cannot reach alone for a while', async () => {
+    const point = await startPoint([rendezvous])
+    const [gone] = await startClients(1, [point])
+    await gone.services.rendezvous.register('crowd')
+    await gone.stop()
+    const watcher = await createNode({}, {
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], interval: 100, targetConnections: 2, register: false, points: [point] })]
+    })
+    const dials: string[] = []
+    const connectionManager = (watcher as any).components.connectionManager
+    const openConnection = connectionManager.openConnection.bind(connectionManager)
+    connectionManager.openConnection = async (target: any, options: any) => {
+      if (Array.isArray(target)) {
+        dials.push(target[0].toString())
+      }
+      return openConnection(target, options)
+    }
+    await waitFor(() => dials.length >= 1, 10_000, 'a dial')
+    // twenty polls later, still only the one attempt: the next waits 5 s
+    await new Promise(resolve => setTimeout(resolve, 2000))
+    expect(dials).to.have.lengthOf(1)
+  })
+
   it('discovery through a 0.0.1 point (no cookies) reports each peer once', async () => {
     const point = await startPoint([waku])
     const [a] = await startClients(1, [point])

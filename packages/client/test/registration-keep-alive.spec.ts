@@ -125,6 +125,17 @@ describe('registrations kept alive', function () {
     await waitFor(() => node.services.rendezvous.getRegistrations()[0].ttl === 3600, 5000, 'the grant')
   })
 
+  it('registers only the addresses the address filter keeps', async () => {
+    const point = await createScriptedPoint(() => ok(3600))
+    const node = await createNode({
+      rendezvous: rendezvousClient({ points: [point.address], addressFilter: a => a.toString().startsWith('/ip4/127.0.0.1/') })
+    }, { addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.2/tcp/0'] } })
+    await node.services.rendezvous.register(ns)
+    const record = await openPeerRecord(registers(point.requests)[0].signedPeerRecord ?? new Uint8Array())
+    expect(record.multiaddrs.map(String)).to.have.lengthOf(1)
+    expect(record.multiaddrs[0].toString()).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+$/)
+  })
+
   it('sends UNREGISTER on /rendezvous/1.0.0 and stops refreshing', async () => {
     const point = await createScriptedPoint(() => ok(1))
     const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
