@@ -117,6 +117,13 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
       throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-sqlite knows`, { found, supported: SCHEMA_VERSION })
     }
 
+    // discover concatenates envelopes through TEXT, which is byte-exact only in a UTF-8 database
+    const encoding = db.pragma('encoding', { simple: true })
+
+    if (encoding !== 'UTF-8') {
+      throw new IncompatibleSchemaError(path, `the database text encoding is ${String(encoding)}, not UTF-8`, { found, supported: SCHEMA_VERSION })
+    }
+
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${synchronous}`)
     db.pragma(`cache_size = -${CACHE_KIB}`)

@@ -10,27 +10,39 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [{
   version: 1,
   sql: `
-    -- position is the store's order. AUTOINCREMENT (rather than a plain rowid) guarantees a new row never
-    -- reuses the position of a deleted one, so the order never goes backwards, also across restarts.
+    -- Clustered by (namespace, position): the registrations of one namespace sit together in position
+    -- order, so discover in a namespace reads a few adjacent pages instead of one page per row.
     CREATE TABLE registrations (
-      position INTEGER PRIMARY KEY AUTOINCREMENT,
       namespace TEXT NOT NULL,
+      position INTEGER NOT NULL,
       peer_id TEXT NOT NULL,
       signed_peer_record BLOB NOT NULL,
       ttl INTEGER NOT NULL,
       registered_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL
-    );
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (namespace, position)
+    ) WITHOUT ROWID;
 
     -- one registration per (peer, namespace); peer first, so the same index answers countByPeer and
-    -- removePeer, and each upsert updates one index fewer
+    -- removePeer. Like every index of a WITHOUT ROWID table it carries the primary key, (namespace, position).
     CREATE UNIQUE INDEX registrations_by_peer ON registrations (peer_id, namespace);
 
-    -- discover and sample within one namespace: order and liveness are resolved inside the index,
-    -- the table is visited only for the rows returned
-    CREATE INDEX registrations_by_namespace ON registrations (namespace, position, expires_at);
+    -- the global order, for discover across all namespaces
+    CREATE INDEX registrations_by_position ON registrations (position, expires_at);
 
+    -- sample: the live positions of one namespace without reading the rows
+    CREATE INDEX registrations_by_namespace_expiry ON registrations (namespace, expires_at);
+
+    -- expire and count
     CREATE INDEX registrations_by_expiry ON registrations (expires_at);
+
+    -- the last position handed out. Kept apart from the rows, so it never goes backwards when the
+    -- registration holding the highest position is removed, also across restarts.
+    CREATE TABLE position_counter (
+      id INTEGER PRIMARY KEY CHECK (id = 0),
+      last INTEGER NOT NULL
+    );
+    INSERT INTO position_counter (id, last) VALUES (0, 0);
 
     -- the number of stored rows, kept by triggers so count() need not scan the table
     CREATE TABLE registration_count (

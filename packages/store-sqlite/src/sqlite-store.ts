@@ -5,29 +5,49 @@ import type { Synchronous } from './constants.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
 import type Database from 'better-sqlite3'
 
-interface Row {
-  position: number
-  namespace: string
-  peer_id: string
-  signed_peer_record: Buffer
-  ttl: number
-  registered_at: number
-  expires_at: number
+/** A discover row: position, namespace, peer_id, ttl, registered_at, expires_at, envelope length */
+type PageRow = [number, string, string, number, number, number, number]
+
+/** A sample row: the same columns, with the envelope itself last */
+type SampleRow = [number, string, string, number, number, number, Buffer]
+
+/**
+ * Joins a page of rows with their envelopes, which arrive concatenated in one buffer (see queries.ts).
+ * Each envelope is a view of that buffer: a plain Uint8Array, as callers stored it.
+ */
+function toRegistrations (rows: PageRow[], envelopes: Buffer): Registration[] {
+  const registrations = new Array<Registration>(rows.length)
+  let offset = 0
+
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]
+    registrations[i] = {
+      namespace: row[1],
+      peerId: row[2],
+      signedPeerRecord: new Uint8Array(envelopes.buffer, envelopes.byteOffset + offset, row[6]),
+      ttl: row[3],
+      registeredAt: row[4],
+      expiresAt: row[5],
+      position: row[0]
+    }
+    offset += row[6]
+  }
+
+  return registrations
 }
 
-function toRegistration (row: Row): Registration {
-  const bytes = row.signed_peer_record
+function sampled (row: SampleRow): Registration {
+  const bytes = row[6]
 
   return {
-    namespace: row.namespace,
-    peerId: row.peer_id,
-    // better-sqlite3 hands out a fresh Buffer per blob; view it as a plain Uint8Array so callers get the
-    // same type they stored
+    namespace: row[1],
+    peerId: row[2],
+    // better-sqlite3 copies each BLOB into its own Buffer; a view of it is the plain Uint8Array callers stored
     signedPeerRecord: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    ttl: row.ttl,
-    registeredAt: row.registered_at,
-    expiresAt: row.expires_at,
-    position: row.position
+    ttl: row[3],
+    registeredAt: row[4],
+    expiresAt: row[5],
+    position: row[0]
   }
 }
 
@@ -43,6 +63,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
   private readonly statements: Statements
   private readonly upsertTransaction: (registration: NewRegistration) => number
   private readonly removePeerTransaction: (peerId: string, now: number) => number
+  private readonly discoverTransaction: (namespace: string | undefined, after: number, now: number, limit: number) => Registration[]
 
   constructor (path: string, clock: Clock, synchronous: Synchronous) {
     this.path = path
@@ -61,7 +82,27 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
     this.upsertTransaction = db.transaction((r: NewRegistration): number => {
       s.removeKey.run(r.peerId, r.namespace)
-      return s.insert.get(r.namespace, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt) as number
+      const position = s.nextPosition.get() as number
+      s.insert.run(r.namespace, position, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt)
+      return position
+    })
+
+    // one read transaction, so the rows and the envelopes come from the same snapshot even if another
+    // connection writes in between
+    this.discoverTransaction = db.transaction((namespace: string | undefined, after: number, now: number, limit: number): Registration[] => {
+      const rows = (namespace === undefined
+        ? s.discoverAll.all(after, now, limit)
+        : s.discoverNamespace.all(namespace, after, now, limit)) as PageRow[]
+
+      if (rows.length === 0) {
+        return []
+      }
+
+      const envelopes = (namespace === undefined
+        ? s.discoverAllEnvelopes.get(after, now, limit)
+        : s.discoverNamespaceEnvelopes.get(namespace, after, now, limit)) as Buffer
+
+      return toRegistrations(rows, envelopes)
     })
 
     this.removePeerTransaction = db.transaction((peerId: string, now: number): number => {
@@ -131,13 +172,11 @@ export class SqliteRegistrationStore implements RegistrationStore {
     const { namespace, after, limit } = options
 
     const from = after ?? 0
-    const rows = this.run(() => namespace === undefined
-      ? this.statements.discoverAll.all(from, this.clock(), limit)
-      : this.statements.discoverNamespace.all(namespace, from, this.clock(), limit)) as Row[]
+    const registrations = limit === 0 ? [] : this.run(() => this.discoverTransaction(namespace, from, this.clock(), limit))
 
     return {
-      registrations: rows.map(toRegistration),
-      position: rows.length > 0 ? rows[rows.length - 1].position : from
+      registrations,
+      position: registrations.length > 0 ? registrations[registrations.length - 1].position : from
     }
   }
 
@@ -149,9 +188,9 @@ export class SqliteRegistrationStore implements RegistrationStore {
       return []
     }
 
-    const rows = this.run(() => this.statements.sample.all(namespace, this.clock(), limit)) as Row[]
+    const rows = this.run(() => this.statements.sample.all({ namespace, now: this.clock(), limit })) as SampleRow[]
 
-    return rows.map(toRegistration)
+    return rows.map(sampled)
   }
 
   async expire (): Promise<number> {
@@ -172,15 +211,20 @@ export class SqliteRegistrationStore implements RegistrationStore {
 type Statements = Record<keyof typeof QUERIES, Database.Statement>
 
 function prepare (db: Database.Database): Statements {
-  return {
-    insert: db.prepare(QUERIES.insert).pluck(),
-    removeKey: db.prepare(QUERIES.removeKey).pluck(),
-    removePeer: db.prepare(QUERIES.removePeer).pluck(),
-    countByPeer: db.prepare(QUERIES.countByPeer).pluck(),
-    discoverAll: db.prepare(QUERIES.discoverAll),
-    discoverNamespace: db.prepare(QUERIES.discoverNamespace),
-    sample: db.prepare(QUERIES.sample),
-    expire: db.prepare(QUERIES.expire),
-    count: db.prepare(QUERIES.count).pluck()
+  const statements: Partial<Statements> = {}
+
+  for (const [name, sql] of Object.entries(QUERIES)) {
+    const statement = db.prepare(sql)
+
+    // single values as values, rows as arrays (cheaper to build than objects with named columns)
+    if (!statement.reader) {
+      statements[name as keyof Statements] = statement
+    } else if (statement.columns().length === 1) {
+      statements[name as keyof Statements] = statement.pluck()
+    } else {
+      statements[name as keyof Statements] = statement.raw()
+    }
   }
+
+  return statements as Statements
 }
