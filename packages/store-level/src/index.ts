@@ -17,6 +17,7 @@
  * ```
  */
 
+import { InvalidArgumentError } from '@rendezvous/store'
 import { openDatabase } from './database.ts'
 import { LevelRegistrationStore } from './level-store.ts'
 import type { Clock, RegistrationStore } from '@rendezvous/store'
@@ -41,6 +42,14 @@ export interface LevelStoreInit {
  * written to.
  */
 export async function levelStore (init: LevelStoreInit): Promise<RegistrationStore> {
+  if (typeof init?.path !== 'string' || init.path === '') {
+    throw new InvalidArgumentError('The path of the LevelDB store must be a non-empty string')
+  }
+
+  if (init.clock !== undefined && typeof init.clock !== 'function') {
+    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
+  }
+
   const { db, state } = await openDatabase(init.path)
   return new LevelRegistrationStore(init.path, db, state, init.clock ?? Date.now)
 }

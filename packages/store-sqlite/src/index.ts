@@ -17,6 +17,7 @@
  * ```
  */
 
+import { InvalidArgumentError } from '@rendezvous/store'
 import { DEFAULT_SYNCHRONOUS } from './constants.ts'
 import { SqliteRegistrationStore } from './sqlite-store.ts'
 import type { Synchronous } from './constants.ts'
@@ -48,5 +49,19 @@ export interface SqliteStoreInit {
  * {@link IncompatibleSchemaError}, and in both cases the file is left untouched.
  */
 export async function sqliteStore (init: SqliteStoreInit): Promise<RegistrationStore> {
-  return new SqliteRegistrationStore(init.path, init.clock ?? Date.now, init.synchronous ?? DEFAULT_SYNCHRONOUS)
+  if (typeof init?.path !== 'string' || init.path === '') {
+    throw new InvalidArgumentError('The path of the SQLite store must be a non-empty string')
+  }
+
+  const synchronous = init.synchronous ?? DEFAULT_SYNCHRONOUS
+
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new InvalidArgumentError(`synchronous must be 'NORMAL' or 'FULL', got ${String(synchronous)}`)
+  }
+
+  if (init.clock !== undefined && typeof init.clock !== 'function') {
+    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
+  }
+
+  return new SqliteRegistrationStore(init.path, init.clock ?? Date.now, synchronous)
 }
