@@ -256,6 +256,14 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
   start (): void {
     this.started = true
     this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
+    // registrations asked for before start are kept alive from now on
+    for (const registration of this.registrations.values()) {
+      for (const entry of registration.points.values()) {
+        if (entry.timer == null) {
+          this.scheduleAttempt(registration, entry, entry.ttl == null ? 0 : this.schedule.refreshDelay(entry.ttl))
+        }
+      }
+    }
   }
 
   stop (): void {
@@ -277,6 +285,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
    *
    * @throws {InvalidNamespaceError} for an empty namespace
    * @throws {UnknownPointError} when there is no point to register at
+   * @throws {InvalidPointError} for a malformed `options.points` entry
    */
   async register (namespace: string, options: RegisterOptions = {}): Promise<RegistrationOutcome[]> {
     if (namespace === '') {
@@ -349,6 +358,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
    *
    * @throws {RendezvousStatusError} when the point answers another error status
    * @throws {RendezvousTimeoutError | RendezvousProtocolError | PointUnreachableError} when no point answers usefully
+   * @throws {InvalidPointError | UnknownPointError} for a malformed `options.point`, or no point at all
    */
   async discover (namespace: string, options: DiscoverOptions = {}): Promise<DiscoverResult> {
     const points = options.point != null ? [this.pointFor(options.point)] : this.pointsFor()
@@ -444,7 +454,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
   private async registerAt (registration: NamespaceRegistration, entry: PointRegistration, options: AbortOptions = {}): Promise<RegistrationOutcome> {
     entry.cancel()
     const generation = entry.generation
-    const current = (): boolean => this.started && this.registrations.get(registration.namespace) === registration && entry.generation === generation
+    const current = (): boolean => this.registrations.get(registration.namespace) === registration && entry.generation === generation
     const { namespace } = registration
     const point = entry.point
     let protocol: string | undefined

@@ -159,6 +159,18 @@ describe('registrations kept alive', function () {
     expect(point.requests.map(r => r.type)).to.deep.equal(['REGISTER'])
   })
 
+  it('keeps alive a registration asked for before the node started', async () => {
+    const point = await createScriptedPoint(() => ok(1))
+    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
+    // the node runs (it can dial), the client service has not started yet
+    node.services.rendezvous.stop()
+    const [outcome] = await node.services.rendezvous.register(ns)
+    expect(outcome.ttl).to.equal(1)
+    expect(node.services.rendezvous.getRegistrations()[0].nextAttempt).to.equal(undefined)
+    node.services.rendezvous.start()
+    await waitFor(() => registers(point.requests).length >= 2, 5000, 'the refresh once started')
+  })
+
   it('forgets every registration on stop', async () => {
     const point = await createScriptedPoint(() => ok(1))
     const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
