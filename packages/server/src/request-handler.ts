@@ -221,7 +221,6 @@ export class RequestHandler {
 
   /** Run `fn` after every earlier call for the same peer has settled */
   private async serialized <T> (peer: string, fn: (peer: string) => Promise<T>): Promise<T> {
-    if (peer !== "") { return fn(peer) }
     const previous = this.peerQueues.get(peer) ?? Promise.resolve()
     const run = previous.then(async () => fn(peer))
     const settled = run.then(() => {}, () => {})
