@@ -28,6 +28,10 @@ type spec struct {
 	ConnectConcurrency int `json:"connectConcurrency"`
 	Concurrency        int `json:"concurrency"`  // storm and refresh
 	RefreshWaves       int `json:"refreshWaves"` // refresh phases after the storm
+	// register sessions: connect, storm and refresh this many peers at a time (0: all at once)
+	ConnectBatch int `json:"connectBatch"`
+	// bound on one connect phase, seconds (0: the session's bound)
+	ConnectSeconds float64 `json:"connectSeconds"`
 
 	DiscoverConcurrency int     `json:"discoverConcurrency"`
 	DiscoverLimits      []int   `json:"discoverLimits"`
@@ -120,6 +124,10 @@ type phaseResult struct {
 	RSSBeforeMiB     float64 `json:"rssBeforeMiB,omitempty"`
 	RSSAfterMiB      float64 `json:"rssAfterMiB,omitempty"`
 	KiBPerConnection float64 `json:"kibPerConnection,omitempty"`
+	// batched phases: how many batches were combined into this line
+	Batches int `json:"batches,omitempty"`
+
+	lat *latencies
 }
 
 type session struct {
@@ -173,23 +181,7 @@ func runSession(s *spec) error {
 	}
 }
 
-func (ss *session) disconnectAll() {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 64)
-	for _, p := range ss.peers {
-		if p.conn == nil {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(p *simPeer) {
-			defer wg.Done()
-			p.disconnect()
-			<-sem
-		}(p)
-	}
-	wg.Wait()
-}
+func (ss *session) disconnectAll() { disconnect(ss.peers) }
 
 // opFunc runs operation i on worker w and returns how many registrations it returned (discover) and
 // whether it was a register (mixed).
@@ -285,6 +277,7 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	}
 	r.OpsPerSec = float64(r.Ops) / elapsed.Seconds()
 	r.P50Ms, r.P99Ms, r.MaxMs = all.summary()
+	r.lat = &all
 	r.ServerCPUSec = after.serverCPU - before.serverCPU
 	r.GenCPUSec = after.genCPU - before.genCPU
 	r.ServerRSSMiB = float64(rss) / 1024
@@ -316,12 +309,86 @@ var errPoolExhausted = fmt.Errorf("fresh envelope pool exhausted")
 
 // connectAll dials every peer (a timed phase of its own: the handshake rate is a figure too).
 func (ss *session) connectAll() phaseResult {
-	r := ss.run("connect", ss.s.ConnectConcurrency, time.Duration(ss.s.MaxSessionSeconds*float64(time.Second)), len(ss.peers), func(w, i int) (int, bool, error) {
+	r := ss.connect(ss.peers, ss.connectLimit())
+	emit(r)
+	return r
+}
+
+// connectLimit bounds a connect phase: ConnectSeconds if set (the idle scenario reports how many
+// connections it reached), else the session's own bound.
+func (ss *session) connectLimit() time.Duration {
+	if ss.s.ConnectSeconds > 0 {
+		return time.Duration(ss.s.ConnectSeconds * float64(time.Second))
+	}
+	return time.Duration(ss.s.MaxSessionSeconds * float64(time.Second))
+}
+
+func (ss *session) connect(peers []*simPeer, limit time.Duration) phaseResult {
+	return ss.run("connect", ss.s.ConnectConcurrency, limit, len(peers), func(w, i int) (int, bool, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), ss.timeout)
 		defer cancel()
-		return 0, false, ss.peers[i].connect(ctx, ss.server, ss.serverID)
+		return 0, false, peers[i].connect(ctx, ss.server, ss.serverID)
 	})
-	emit(r)
+}
+
+func disconnect(peers []*simPeer) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for _, p := range peers {
+		if p.conn == nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(p *simPeer) {
+			defer wg.Done()
+			p.disconnect()
+			<-sem
+		}(p)
+	}
+	wg.Wait()
+}
+
+// combine folds the results of one phase run batch by batch into one line: operations, errors, seconds
+// and CPU add up, latencies are merged, the peak is the largest.
+func combine(parts []phaseResult) phaseResult {
+	if len(parts) == 0 {
+		return phaseResult{Event: "phase"}
+	}
+	r := parts[0]
+	all := latencies{}
+	r.Ops, r.Errors, r.Seconds, r.ServerCPUSec, r.GenCPUSec, r.Registers, r.Discovers = 0, 0, 0, 0, 0, 0, 0
+	r.ErrorSamples = nil
+	for _, p := range parts {
+		r.Ops += p.Ops
+		r.Errors += p.Errors
+		r.Seconds += p.Seconds
+		r.ServerCPUSec += p.ServerCPUSec
+		r.GenCPUSec += p.GenCPUSec
+		r.Registers += p.Registers
+		r.Discovers += p.Discovers
+		r.PeakIsPhaseOnly = r.PeakIsPhaseOnly && p.PeakIsPhaseOnly
+		if p.ServerPeakRSSMiB > r.ServerPeakRSSMiB {
+			r.ServerPeakRSSMiB = p.ServerPeakRSSMiB
+		}
+		r.ServerRSSMiB = p.ServerRSSMiB
+		if p.EndedBy != "count" {
+			r.EndedBy = p.EndedBy
+		}
+		for _, m := range p.ErrorSamples {
+			if len(r.ErrorSamples) < 5 {
+				r.ErrorSamples = append(r.ErrorSamples, m)
+			}
+		}
+		if p.lat != nil {
+			all.merge(p.lat)
+		}
+	}
+	if r.Seconds > 0 {
+		r.OpsPerSec = float64(r.Ops) / r.Seconds
+	}
+	r.P50Ms, r.P99Ms, r.MaxMs = all.summary()
+	r.Batches = len(parts)
 	return r
 }
 
@@ -373,12 +440,16 @@ func (ss *session) phaseDuration() time.Duration {
 // wave registers every peer once with envelope env (storm: first registration; refresh: the same
 // bytes again).
 func (ss *session) wave(name string, env int) phaseResult {
-	limit := time.Duration(ss.s.MaxSessionSeconds * float64(time.Second))
-	r := ss.run(name, ss.s.Concurrency, limit, len(ss.peers), func(w, i int) (int, bool, error) {
-		return 0, true, ss.register(ss.peers[i], env)
-	})
+	r := ss.registerAll(name, ss.peers, env)
 	emit(r)
 	return r
+}
+
+func (ss *session) registerAll(name string, peers []*simPeer, env int) phaseResult {
+	limit := time.Duration(ss.s.MaxSessionSeconds * float64(time.Second))
+	return ss.run(name, ss.s.Concurrency, limit, len(peers), func(w, i int) (int, bool, error) {
+		return 0, true, ss.register(peers[i], env)
+	})
 }
 
 func (ss *session) connectedOrFail(r phaseResult) error {
@@ -389,12 +460,48 @@ func (ss *session) connectedOrFail(r phaseResult) error {
 }
 
 func (ss *session) registerSession() error {
+	if b := ss.s.ConnectBatch; b > 0 && b < len(ss.peers) {
+		return ss.batchedRegisterSession(b)
+	}
 	if err := ss.connectedOrFail(ss.connectAll()); err != nil {
 		return err
 	}
 	ss.wave("storm", 0)
 	for k := 0; k < ss.s.RefreshWaves; k++ {
 		ss.wave("refresh", 0)
+	}
+	ss.checks()
+	emit(map[string]any{"event": "done"})
+	return nil
+}
+
+// batchedRegisterSession runs the storm and the refresh with at most batch peers connected at a time:
+// connect a batch, register it (storm), register it again with the same envelopes (refresh), disconnect
+// it. Only the registrations are timed; the connects are reported as a phase of their own.
+func (ss *session) batchedRegisterSession(batch int) error {
+	var connects, storms, refreshes []phaseResult
+	for from := 0; from < len(ss.peers); from += batch {
+		peers := ss.peers[from:min(from+batch, len(ss.peers))]
+		c := ss.connect(peers, ss.connectLimit())
+		connects = append(connects, c)
+		if err := ss.connectedOrFail(c); err != nil {
+			return err
+		}
+		storms = append(storms, ss.registerAll("storm", peers, 0))
+		for k := 0; k < ss.s.RefreshWaves; k++ {
+			refreshes = append(refreshes, ss.registerAll("refresh", peers, 0))
+		}
+		disconnect(peers)
+	}
+	emit(combine(connects))
+	emit(combine(storms))
+	if len(refreshes) > 0 {
+		emit(combine(refreshes))
+	}
+	// one peer asks for the check
+	asker := ss.connect(ss.peers[:1], ss.connectLimit())
+	if err := ss.connectedOrFail(asker); err != nil {
+		return err
 	}
 	ss.checks()
 	emit(map[string]any{"event": "done"})
