@@ -54,6 +54,8 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
   const started = Date.now()
   const clients: ClientPeer[] = []
   let server: ServerHandle | undefined
+  // a case cut off by its bound may still be starting clients: those are stopped at once
+  let finished = false
   let outcome: CaseOutcome | undefined
   let failure: string | undefined
 
@@ -68,6 +70,10 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
       newKey: async () => generateKeyPair('Ed25519'),
       newClient: async () => {
         const client = await pair.client.startClient(running, await generateKeyPair('Ed25519'))
+        if (finished) {
+          await client.stop()
+          throw new Error('the cell is over')
+        }
         clients.push(client)
         return client
       }
@@ -76,6 +82,7 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
   } catch (err: any) {
     failure = err.name === 'CaseFailure' ? err.message : `${err.name ?? 'Error'}: ${err.message}`
   } finally {
+    finished = true
     await Promise.allSettled(clients.map(async c => bounded(c.stop(), 5_000, 'stopping a client')))
     if (server != null) {
       await bounded(server.stop(), 10_000, 'stopping the server').catch(() => {})
