@@ -1,13 +1,13 @@
 /**
- * Codec throughput: `pnpm bench` in this package (or `node benchmarks/codec.ts`).
+ * Codec throughput: `pnpm bench` in this package (runs the compiled `dist/benchmarks/codec.js`).
  *
  * Each case runs for a fixed time after a warm-up and reports operations per second on one core
  * (JavaScript runs the codec on one thread). Budget: at least 500,000 REGISTER decodes per second,
  * and decode cost linear in message size.
  */
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { GOLDEN_ENVELOPE_HEX, rendezvous, waku } from '../dist/src/index.js'
-import type { Dialect, RendezvousMessage } from '../dist/src/index.js'
+import { GOLDEN_ENVELOPE_HEX, rendezvous, waku } from '../src/index.ts'
+import type { Dialect, RendezvousMessage } from '../src/index.ts'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1000)
 const envelope = uint8ArrayFromString(GOLDEN_ENVELOPE_HEX, 'base16')
@@ -15,13 +15,13 @@ const envelope = uint8ArrayFromString(GOLDEN_ENVELOPE_HEX, 'base16')
 function measure (fn: () => void): number {
   const warmUntil = performance.now() + DURATION_MS / 4
   while (performance.now() < warmUntil) {
-    for (let i = 0; i < 100; i++) fn()
+    for (let i = 0; i < 100; i++) { fn() }
   }
   let ops = 0
   const start = performance.now()
   let now = start
   while (now - start < DURATION_MS) {
-    for (let i = 0; i < 100; i++) fn()
+    for (let i = 0; i < 100; i++) { fn() }
     ops += 100
     now = performance.now()
   }
