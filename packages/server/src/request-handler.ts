@@ -202,13 +202,16 @@ export class RequestHandler {
     // peer past its cap; the signature check above stays outside, in parallel
     return this.serialized(remotePeer.toString(), async (peer) => {
       const { store } = this.config
-      const others = await store.countByPeer(peer, { excludeNamespace: ns })
-      if (others >= this.config.maxRegistrationsPerPeer) {
+      // one count in the common case; the count without this namespace (is it a refresh?) only near a cap
+      const total = await store.countByPeer(peer)
+      let others: number | undefined
+      const othersCount = async (): Promise<number> => (others ??= await store.countByPeer(peer, { excludeNamespace: ns }))
+      if (total >= this.config.maxRegistrationsPerPeer && (await othersCount()) >= this.config.maxRegistrationsPerPeer) {
         return refuse(Status.E_NOT_AUTHORIZED, PER_PEER_LIMIT_TEXT)
       }
-      if (this.config.maxRegistrations !== Infinity) {
-        const isRefresh = (await store.countByPeer(peer)) > others
-        if (!isRefresh && (await store.count()) >= this.config.maxRegistrations) {
+      if (this.config.maxRegistrations !== Infinity && (await store.count()) >= this.config.maxRegistrations) {
+        const isRefresh = total > (await othersCount())
+        if (!isRefresh) {
           return refuse(Status.E_UNAVAILABLE, GLOBAL_LIMIT_TEXT)
         }
       }
