@@ -1,7 +1,7 @@
 /**
  * Summarise a V8 CPU profile (`node --cpu-prof`) by self time: which functions the samples landed in.
  *
- *   node interop/bench/profile.ts <file.cpuprofile> [top=20]
+ * `node interop/bench/profile.ts <file.cpuprofile> [top=20]`
  */
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -50,15 +50,15 @@ function isNotWork (node: ProfileNode): boolean {
 
 /** The package a function belongs to: a node_modules package, a workspace package, node itself, or native */
 function packageOf (url: string): string {
-  if (url === '') return '(native: syscalls, crypto, GC)'
-  if (url.startsWith('node:')) return 'node: (core JS)'
+  if (url === '') { return '(native: syscalls, crypto, GC)' }
+  if (url.startsWith('node:')) { return 'node: (core JS)' }
   const nm = url.lastIndexOf('/node_modules/')
   if (nm >= 0) {
     const rest = url.slice(nm + '/node_modules/'.length).split('/')
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
   }
   const pkg = /\/packages\/([^/]+)\//.exec(url)
-  if (pkg != null) return `@rendezvous/${pkg[1]}`
+  if (pkg != null) { return `@rendezvous/${pkg[1]}` }
   return url.replace(/^file:\/\//, '')
 }
 

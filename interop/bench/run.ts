@@ -4,15 +4,15 @@
  * run, rounds alternating A/B/A/B so that every TS/Go ratio is computed from neighbouring runs.
  *
  * Environment:
- *   BENCH_QUICK=1        N=1,000 only, short phases, one round (about 2 minutes)
- *   BENCH_ROUNDS=<n>     rounds (default 2; 1 in quick mode)
- *   BENCH_PROFILE=1      profile the TS servers (V8 CPU profiler, started and stopped around each timed phase)
- *                        and summarise the profiles by self time; profiling slows them: do not use the
- *                        figures of a profiled run
- *   BENCH_TARGETS=a,b    only these of go, ts-memory, ts-sqlite
- *   BENCH_SESSIONS=a,b   only these sessions (ids below)
- *   BENCH_OUT=<dir>      where results go (default interop/bench/results)
- *   BENCH_NO_BUILD=1     do not (re)build the Go binaries
+ * - BENCH_QUICK=1: N=1,000 only, short phases, one round (about 2 minutes)
+ * - BENCH_ROUNDS=<n>: rounds (default 2; 1 in quick mode)
+ * - BENCH_PROFILE=1: profile the TS servers around each timed phase (V8 CPU profiler) and summarise by self
+ * time; profiling slows them, so the figures of a profiled run are not comparable
+ * - BENCH_TARGETS=a,b: only these of go, ts-memory, ts-sqlite
+ * - BENCH_SESSIONS=a,b: only these sessions (ids below)
+ * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
+ * - BENCH_NO_BUILD=1: do not (re)build the Go binaries
+ * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
  *
  * Loopback only. Every child process is killed when the run ends, fails or is interrupted.
  */
@@ -80,11 +80,11 @@ interface SessionDef {
 }
 
 const N_LARGE = 10_000
-const SESSIONS: SessionDef[] = ([
+const ALL_SESSIONS: SessionDef[] = [
   { id: 'storm-1k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: 1000, ttl: 20 } },
   // 1,000 peers connected at a time: js-libp2p's connection manager makes each new connection cost time
   // linear in the open ones (see docs/performance.md), so 10,000 at once would measure that alone
-  ...(QUICK ? [] : [{ id: 'storm-10k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20, connectBatch: 1000 } }]),
+  ...(QUICK ? [] : [{ id: 'storm-10k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20, connectBatch: 1000 } } satisfies SessionDef]),
   {
     id: 'discovery',
     targets: ALL_TARGETS,
@@ -121,7 +121,8 @@ const SESSIONS: SessionDef[] = ([
       keepaliveMs: 0
     }
   }
-] satisfies SessionDef[]).filter(s => list('BENCH_SESSIONS')?.includes(s.id) ?? true)
+]
+const SESSIONS = ALL_SESSIONS.filter(s => list('BENCH_SESSIONS')?.includes(s.id) ?? true)
 
 interface PhaseResult {
   event: 'phase'
@@ -189,7 +190,11 @@ const children = new Set<ChildProcess>()
 function killAll (): void {
   for (const child of children) {
     if (child.exitCode == null && child.signalCode == null && child.pid != null) {
-      try { process.kill(child.pid, 'SIGKILL') } catch {}
+      try {
+        process.kill(child.pid, 'SIGKILL')
+      } catch {
+        // it exited meanwhile
+      }
     }
   }
 }
@@ -399,7 +404,7 @@ async function verificationRate (file: string): Promise<VerifyRate> {
       const b = data[at++]
       len += (b & 0x7f) * 2 ** shift
       shift += 7
-      if (b < 0x80) break
+      if (b < 0x80) { break }
     }
     envelopes.push(data.subarray(at, at + len))
     at += len
@@ -429,13 +434,13 @@ async function verificationRate (file: string): Promise<VerifyRate> {
 // aggregation and tables
 
 function fmt (v: number | undefined, digits = 1): string {
-  if (v == null || !Number.isFinite(v)) return '–'
+  if (v == null || !Number.isFinite(v)) { return '–' }
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 
 function median (values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b)
-  if (v.length === 0) return NaN
+  if (v.length === 0) { return NaN }
   const mid = Math.floor(v.length / 2)
   return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2
 }
@@ -451,7 +456,7 @@ interface Scenario {
   phase: string
   /** In the budget table: 'throughput' (>= 1.0x, p99 <=), 'refresh' (>= 2x), or none */
   budget?: 'throughput' | 'refresh'
-  note?: (target: TargetName) => string | undefined
+  note?(target: TargetName): string | undefined
 }
 
 const GO_VANISH = 'Go: registrations vanish after 0.5-2.5 s (TTL read as ns)'
@@ -501,15 +506,15 @@ interface Cell {
 function phasesOf (records: RunRecord[], sc: Scenario, target: TargetName): Map<number, PhaseResult> {
   const byRound = new Map<number, PhaseResult>()
   for (const r of records) {
-    if (r.session !== sc.session || r.target !== target) continue
+    if (r.session !== sc.session || r.target !== target) { continue }
     const p = r.phases.find(p => phaseLabel(p) === sc.phase)
-    if (p != null) byRound.set(r.round, p)
+    if (p != null) { byRound.set(r.round, p) }
   }
   return byRound
 }
 
 function cell (phases: PhaseResult[]): Cell | undefined {
-  if (phases.length === 0) return undefined
+  if (phases.length === 0) { return undefined }
   return {
     rounds: phases.length,
     ops: median(phases.map(p => p.ops)),
@@ -535,7 +540,7 @@ function ratios (records: RunRecord[], sc: Scenario, target: TargetName): { ops:
   const p99: number[] = []
   for (const [round, t] of ts) {
     const g = go.get(round)
-    if (g == null) continue
+    if (g == null) { continue }
     ops.push(t.opsPerSec / g.opsPerSec)
     p99.push(t.p99Ms / g.p99Ms)
   }
@@ -551,49 +556,79 @@ interface BudgetRow {
   budget: string
   target: string
   measured: string
-  met: boolean | undefined
+  met: boolean
 }
 
-function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
-  const md: string[] = []
-  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${ROUNDS}${QUICK ? ' · QUICK mode' : ''}`)
-  md.push('')
-  md.push('| scenario | server | ops/s | p50 ms | p99 ms | max ms | server CPU s | peak RSS MiB | errors | ops/s TS/Go | p99 TS/Go | note |')
-  md.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
-  const budgets: BudgetRow[] = []
+function ratioText (values: number[]): string {
+  const m = `${fmt(median(values), 2)}×`
+  return values.length > 1 ? `${m} (${values.map(x => fmt(x, 2)).join(', ')})` : m
+}
+
+function budgetRows (sc: Scenario, target: TargetName, r: { ops: number[], p99: number[] }): BudgetRow[] {
+  if (sc.budget == null || r.ops.length === 0) {
+    return []
+  }
+  const floor = sc.budget === 'refresh' ? 2 : 1
+  return [
+    { budget: `${sc.title}: ops/s ≥ ${fmt(floor, 1)}× Go`, target, measured: `${fmt(median(r.ops), 2)}×`, met: median(r.ops) >= floor },
+    { budget: `${sc.title}: p99 ≤ Go`, target, measured: `${fmt(median(r.p99), 2)}×`, met: median(r.p99) <= 1 }
+  ]
+}
+
+function notesFor (sc: Scenario, target: TargetName, c: Cell): string {
+  const notes: string[] = []
+  const n = sc.note?.(target)
+  if (n != null) {
+    notes.push(n)
+  }
+  if (sc.phase.startsWith('discover') || sc.phase.startsWith('mixed')) {
+    notes.push(`avg ${fmt(c.avgReturned, 1)} returned`)
+  }
+  if (sc.phase === 'idle') {
+    notes.push(`${fmt(c.kibPerConnection, 1)} KiB per connection (${c.connections} connections)`)
+  }
+  if (sc.phase === 'storm' || sc.phase === 'refresh') {
+    notes.push(`${fmt(c.perCpuSecond, 0)} per server CPU-s`)
+  }
+  if (sc.phase === 'connect') {
+    notes.push(`${fmt(c.perCpuSecond, 0)} handshakes per server CPU-s`)
+  }
+  return notes.join('; ')
+}
+
+/** The main table: one row per scenario and server, TS/Go ratios pair by pair */
+function mainTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
+  const md = [
+    '| scenario | server | ops/s | p50 ms | p99 ms | max ms | server CPU s | peak RSS MiB | errors | ops/s TS/Go | p99 TS/Go | generator CPU s | note |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
+  ]
   for (const sc of scenarios()) {
     for (const target of ALL_TARGETS) {
-      const c = cell([...phasesOf(records, sc, target).values()])
-      if (c == null) continue
+      const phases = [...phasesOf(records, sc, target).values()]
+      const c = cell(phases)
+      if (c == null) {
+        continue
+      }
       let ratioOps = ''
       let ratioP99 = ''
       if (target !== 'go') {
         const r = ratios(records, sc, target)
-        if (r.ops.length > 0) {
-          ratioOps = `**${fmt(median(r.ops), 2)}×**` + (r.ops.length > 1 ? ` (${r.ops.map(x => fmt(x, 2)).join(', ')})` : '')
-          ratioP99 = `${fmt(median(r.p99), 2)}×` + (r.p99.length > 1 ? ` (${r.p99.map(x => fmt(x, 2)).join(', ')})` : '')
-          if (sc.budget === 'throughput') {
-            budgets.push({ budget: `${sc.title}: ops/s ≥ 1.0× Go`, target, measured: `${fmt(median(r.ops), 2)}×`, met: median(r.ops) >= 1 })
-            budgets.push({ budget: `${sc.title}: p99 ≤ Go`, target, measured: `${fmt(median(r.p99), 2)}×`, met: median(r.p99) <= 1 })
-          } else if (sc.budget === 'refresh') {
-            budgets.push({ budget: `${sc.title}: ops/s ≥ 2.0× Go`, target, measured: `${fmt(median(r.ops), 2)}×`, met: median(r.ops) >= 2 })
-            budgets.push({ budget: `${sc.title}: p99 ≤ Go`, target, measured: `${fmt(median(r.p99), 2)}×`, met: median(r.p99) <= 1 })
-          }
+        if (r.ops.length > 0 && sc.phase !== 'idle') {
+          ratioOps = `**${ratioText(r.ops)}**`
+          ratioP99 = ratioText(r.p99)
         }
+        budgets.push(...budgetRows(sc, target, r))
       }
-      const notes: string[] = []
-      const n = sc.note?.(target)
-      if (n != null) notes.push(n)
-      if (sc.phase.startsWith('discover') || sc.phase.startsWith('mixed')) notes.push(`avg ${fmt(c.avgReturned, 1)} returned`)
-      if (sc.phase === 'idle') {
-        notes.push(`${fmt(c.kibPerConnection, 1)} KiB per connection (${c.connections} connections)`)
-      }
-      if (sc.phase === 'storm' || sc.phase === 'refresh') notes.push(`${fmt(c.perCpuSecond, 0)} per server CPU-s`)
-      if (sc.phase === 'connect') notes.push(`${fmt(c.perCpuSecond, 0)} handshakes per server CPU-s`)
-      md.push(`| ${sc.title} | ${target} | ${fmt(c.opsPerSec, 0)} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.maxMs, 1)} | ${fmt(c.serverCpuSec, 2)} | ${fmt(c.serverPeakRssMiB, 0)} | ${c.errors} | ${ratioOps} | ${ratioP99} | ${notes.join('; ')} |`)
+      const gen = median(phases.map(p => p.genCpuSec))
+      md.push(`| ${sc.title} | ${target} | ${fmt(c.opsPerSec, 0)} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.maxMs, 1)} | ${fmt(c.serverCpuSec, 2)} | ${fmt(c.serverPeakRssMiB, 0)} | ${c.errors} | ${ratioOps} | ${ratioP99} | ${fmt(gen, 2)} | ${notesFor(sc, target, c)} |`)
     }
   }
+  return md
+}
 
+/** Per-core REGISTER throughput against the raw verification rate */
+function verifyTable (records: RunRecord[], verify: VerifyRate | undefined, budgets: BudgetRow[]): string[] {
+  const md: string[] = []
   // per-core REGISTER throughput against raw verification
   if (verify != null) {
     md.push('')
@@ -604,7 +639,7 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
     for (const sc of scenarios().filter(s => s.phase === 'storm')) {
       for (const target of ALL_TARGETS) {
         const c = cell([...phasesOf(records, sc, target).values()])
-        if (c == null) continue
+        if (c == null) { continue }
         const share = c.perCpuSecond / verify.perCpuSecond
         md.push(`| ${sc.title} | ${target} | ${fmt(c.perCpuSecond, 0)} | ${fmt(share * 100, 0)}% |`)
         if (target !== 'go' && sc.session !== 'storm-1.0.0') {
@@ -614,6 +649,12 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
     }
   }
 
+  return md
+}
+
+/** The no-lost-registration checks, and the error and loss budgets */
+function lostTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
+  const md: string[] = []
   // no lost registration
   md.push('')
   md.push('No lost registration (every acknowledged, unexpired registration is discoverable):')
@@ -641,18 +682,15 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
   if (failed.length > 0) {
     md.push('')
     md.push('Sessions that failed:')
-    for (const r of failed) md.push(`- ${r.session} ${r.target} round ${r.round}: ${r.error}`)
+    for (const r of failed) { md.push(`- ${r.session} ${r.target} round ${r.round}: ${r.error}`) }
   }
 
-  md.push('')
-  md.push('Budgets:')
-  md.push('')
-  md.push('| budget | server | measured | met |')
-  md.push('|---|---|---:|---|')
-  for (const b of budgets) {
-    md.push(`| ${b.budget} | ${b.target} | ${b.measured} | ${b.met === true ? 'yes' : b.met === false ? '**no**' : '–'} |`)
-  }
+  return md
+}
 
+/** The TS server's own counters: verification cache use */
+function countersTable (records: RunRecord[]): string[] {
+  const md: string[] = []
   // the TS server's own counters: verification cache use
   md.push('')
   md.push('TS server counters (first round):')
@@ -663,6 +701,28 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
     const s = r.serverStats as any
     md.push(`| ${r.session} | ${r.target} | ${s.verifications} | ${s.verificationCacheHits} | ${s.streams?.opened} | ${s.streams?.timedOut} | ${s.streams?.malformed} |`)
   }
+  return md
+}
+
+function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
+  const md: string[] = []
+  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}`)
+  md.push('')
+  const budgets: BudgetRow[] = []
+  md.push(...mainTable(records, budgets))
+
+  md.push(...verifyTable(records, verify, budgets))
+  md.push(...lostTable(records, budgets))
+  md.push('')
+  md.push('Budgets:')
+  md.push('')
+  md.push('| budget | server | measured | met |')
+  md.push('|---|---|---:|---|')
+  for (const b of budgets) {
+    md.push(`| ${b.budget} | ${b.target} | ${b.measured} | ${b.met === true ? 'yes' : '**no**'} |`)
+  }
+
+  md.push(...countersTable(records))
   return { markdown: md.join('\n'), budgets }
 }
 
@@ -684,7 +744,7 @@ async function main (): Promise<void> {
     await run('go', ['build', '-o', GO_RDV, '.'], join(ROOT, 'interop', 'go-waku-rendezvous'))
   }
   for (const f of [GEN, GO_RDV, join(ROOT, 'packages/server/dist/src/index.js')]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`)
+    if (!existsSync(f)) { throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`) }
   }
 
   const goVersion = await new Promise<string>(resolve => {
@@ -698,7 +758,9 @@ async function main (): Promise<void> {
     cpus: `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
     mem: `${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
     node: `node ${process.version}`,
-    go: goVersion
+    go: goVersion,
+    rounds: String(ROUNDS),
+    quick: String(QUICK)
   }
   progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}`)
 
@@ -712,7 +774,7 @@ async function main (): Promise<void> {
   const started = Date.now()
   for (let round = 1; round <= ROUNDS; round++) {
     for (const def of SESSIONS) {
-      if (def.once === true && round > 1) continue
+      if (def.once === true && round > 1) { continue }
       for (const target of def.targets.filter(t => TARGETS.includes(t))) {
         records.push(await runSession(def, target, round, log))
       }
@@ -739,8 +801,18 @@ async function main (): Promise<void> {
   progress(`results: ${join(OUT, `${stamp}.md`)} (+ .json, .log); ${fmt((Date.now() - started) / 1000, 0)} s`)
 }
 
+async function rerender (file: string): Promise<void> {
+  const saved = JSON.parse(await readFile(file, 'utf8'))
+  const meta = { rounds: String(saved.rounds), quick: String(saved.quick), ...saved.meta }
+  process.stdout.write(`${report(saved.records, saved.verify, meta).markdown}\n`)
+}
+
 try {
-  await main()
+  if (process.env.BENCH_REPORT != null) {
+    await rerender(process.env.BENCH_REPORT)
+  } else {
+    await main()
+  }
 } catch (err: any) {
   progress(`bench:servers failed: ${err.stack ?? err}`)
   killAll()

@@ -2,8 +2,7 @@
  * The TypeScript rendezvous point under test, as its own process: a js-libp2p node with TCP, Noise, Yamux,
  * identify and `@rendezvous/server` over the memory or SQLite store, on 127.0.0.1.
  *
- *   node interop/bench/ts-server.ts --store memory|sqlite [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>]
- *                                   [--profile-dir <dir>]
+ * `node interop/bench/ts-server.ts --store memory|sqlite [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>] [--profile-dir <dir>]`
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -60,7 +59,7 @@ const dataDir = values['data-dir'] ?? await mkdtemp(join(tmpdir(), 'rendezvous-b
  * when the interop package does not list it (the bench is its only user there)
  */
 async function openSqliteStore (path: string): Promise<RegistrationStore> {
-  let mod: { sqliteStore: (init: { path: string }) => Promise<RegistrationStore> }
+  let mod: { sqliteStore(init: { path: string }): Promise<RegistrationStore> }
   try {
     mod = await import('@rendezvous/store-sqlite')
   } catch {
@@ -93,9 +92,11 @@ async function stop (reason: string): Promise<void> {
   stopping ??= (async () => {
     try {
       line({ event: 'stats', reason, ...node.services.rendezvous.stats() })
-    } catch {}
-    await node.stop().catch(() => {})
-    await store.close().catch(() => {})
+    } catch {
+      // the counters are a courtesy; stopping matters
+    }
+    await Promise.resolve(node.stop()).catch(() => {})
+    await Promise.resolve(store.close()).catch(() => {})
     if (ownDir) {
       await rm(dataDir, { recursive: true, force: true }).catch(() => {})
     }

@@ -58,7 +58,7 @@ func defaultSpec() spec {
 		ConnectConcurrency: 32, Concurrency: 64, RefreshWaves: 1,
 		DiscoverConcurrency: 16, DiscoverLimits: []int{10, 100},
 		MixedConcurrency: []int{1, 16, 128}, MixedRegisterShare: 0.2, MixedLimit: 10, EnvelopesPerPeer: 1,
-		PhaseSeconds: 4, MaxOpsPerPhase: 2_000_000, SettleMs: 3000, OpTimeoutMs: 10_000,
+		PhaseSeconds: 4, MaxOpsPerPhase: 2_000_000, SettleMs: 3000, OpTimeoutMs: 30_000,
 		CheckSeconds: 30, MaxSessionSeconds: 600,
 	}
 }
