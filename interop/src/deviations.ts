@@ -3,7 +3,7 @@
  * cases then assert that behaviour ("expected deviation") instead of the protocol's, so a deviation that
  * disappears or changes shape fails the matrix just like a regression.
  */
-export type DeviationId = 'ttl-read-as-nanoseconds' | 'biased-discover-sample' | 'quadratic-discover-limit'
+export type DeviationId = 'ttl-read-as-nanoseconds' | 'biased-discover-sample' | 'quadratic-discover-limit' | 'namespace-256-refused'
 
 export interface Deviation {
   id: DeviationId
@@ -32,5 +32,11 @@ export const DEVIATIONS: Readonly<Record<DeviationId, Deviation>> = {
     title: 'DISCOVER limit 0, negative or ≥ 1000 means 1000 and costs 10⁶ sampling iterations',
     observed: 'no answer within the case\'s bound (seconds to tens of seconds on a loaded 2-core machine); when it does answer, the biased sample',
     cause: 'svc.go:226-230 turns 0, negative and ≥ 1000 into 1000, and GetRandom loops limit² times while it has fewer results than limit, which with the biased sample is always (research §2.4)'
+  },
+  'namespace-256-refused': {
+    id: 'namespace-256-refused',
+    title: 'A REGISTER with a 256-byte namespace is refused (this repository\'s server)',
+    observed: 'REGISTER with a namespace of exactly 256 bytes answers 100 "namespace too long"; go-waku-rendezvous accepts up to 256',
+    cause: 'every @rendezvous store keys namespaces of at most 255 bytes (MAX_NAMESPACE_BYTES in @rendezvous/store, the 1.0.0 limit), so @rendezvous/server refuses the one length 0.0.1 allows beyond it (packages/server/src/request-handler.ts)'
   }
 }

@@ -59,15 +59,19 @@ export function renderDetails (cells: readonly Cell[]): string {
 }
 
 /**
- * The REGISTER errors side by side per server: status code and text each server answered (from the
- * first cell with that server), and whether the codes agree.
+ * The error answers side by side per server: status code and text each server answered (from the first
+ * cell with that server), and whether the codes agree. Rows are the cases that report a `status`.
  */
 export function renderStatusComparison (cells: readonly Cell[]): string {
-  const errorCells = cells.filter(c => c.caseId.startsWith('error-'))
+  const reporting = new Set(cells.filter(c => c.data?.status != null).map(c => c.caseId))
+  const errorCells = cells.filter(c => reporting.has(c.caseId))
+  if (errorCells.length === 0) {
+    return '(no error case in this run)'
+  }
   const servers = [...new Set(errorCells.map(c => c.server))]
   const { rows } = axes(errorCells)
   const lines = [
-    `| REGISTER error | ${servers.map(s => `${escapeCell(s)} server`).join(' | ')} | same code |`,
+    `| error case | ${servers.map(s => `${escapeCell(s)} server`).join(' | ')} | same code |`,
     `|---|${servers.map(() => '---').join('|')}|---|`
   ]
   for (const row of rows) {
@@ -99,7 +103,7 @@ export function renderReport (cells: readonly Cell[], info: ReportInfo): string 
     '',
     renderMatrixTable(cells),
     '',
-    '### REGISTER errors: status code and text per server',
+    '### Error answers: status code and text per server',
     '',
     renderStatusComparison(cells),
     '',

@@ -32,9 +32,13 @@ describe('report', () => {
 
   it('compares the REGISTER error codes per server and flags disagreement', () => {
     const lines = renderStatusComparison(cells).split('\n')
-    expect(lines[0]).to.equal('| REGISTER error | go server | ts server | same code |')
+    expect(lines[0]).to.equal('| error case | go server | ts server | same code |')
     expect(lines[2]).to.equal('| title of error-x | 101 "invalid peer record" | 101 "invalid \\| record" | yes |')
     expect(lines[3]).to.equal('| title of error-y | 100 "x" | 102 "y" | **no** |')
+  })
+
+  it('says so when no case reported a status', () => {
+    expect(renderStatusComparison(cells.slice(0, 3))).to.equal('(no error case in this run)')
   })
 
   it('summarises the counts', () => {

@@ -1,9 +1,11 @@
 import { waku } from '@rendezvous/codec'
+import { discoverEmptyNamespace, discoverLongNamespace } from './discover-namespaces.ts'
 import { registrationLifetime } from './expiry.ts'
 import { goldenFrames } from './golden-frames.ts'
 import { discoverLimits } from './limits.ts'
 import { namespaceIsolation } from './namespace-isolation.ts'
 import { severalRequestsOneStream } from './one-stream.ts'
+import { registerEdgeCases } from './register-accepted.ts'
 import { registerThenDiscover } from './register-discover.ts'
 import { registerErrorCases } from './register-errors.ts'
 import { reregisterOverwrites } from './reregister.ts'
@@ -13,6 +15,8 @@ import { signedRecordsCross } from './signed-records.ts'
 import type { Case } from '../case.ts'
 
 export { REGISTER_ERRORS, registerErrorCase } from './register-errors.ts'
+export { REGISTER_EDGES, registerEdgeCase } from './register-accepted.ts'
+export type { RegisterEdge } from './register-accepted.ts'
 export type { RegisterError } from './register-errors.ts'
 
 /**
@@ -26,6 +30,9 @@ export const CASES: readonly Case[] = ([
   discoverLimits,
   severalRequestsOneStream,
   ...registerErrorCases,
+  ...registerEdgeCases,
+  discoverLongNamespace,
+  discoverEmptyNamespace,
   signedRecordsCross,
   goldenFrames,
   liveResponseFrames,
