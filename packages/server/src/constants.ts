@@ -1,11 +1,14 @@
-/** Cookie format version; a cookie of another version is refused */
+/** Cookie format version, part of the MAC and of the ASCII tag after the position */
 export const COOKIE_VERSION = 1
+
+/** Marks the format after the 8 position bytes; ASCII, so that rust-libp2p clients can parse the cookie */
+export const COOKIE_TAG = 'v1.'
 
 /** Bytes of the truncated HMAC-SHA256 in a cookie: 128 bits are beyond forging by guessing */
 export const COOKIE_MAC_BYTES = 16
 
-/** version + u64 position + MAC */
-export const COOKIE_BYTES = 1 + 8 + COOKIE_MAC_BYTES
+/** u64 position + tag + base64url of the MAC (22 characters for 16 bytes) */
+export const COOKIE_BYTES = 8 + COOKIE_TAG.length + Math.ceil(COOKIE_MAC_BYTES * 4 / 3)
 
 /** An HMAC key shorter than this is too easy to guess */
 export const COOKIE_SECRET_MIN_BYTES = 16

@@ -43,7 +43,19 @@ describe('cookies', () => {
     // the namespace's length is in the MAC, so shifting bytes between namespace and position cannot collide
     const a = mintCookie(secret, 'ab', 1)
     const b = mintCookie(secret, 'a', 1)
-    expect(a.subarray(9)).to.not.equalBytes(b.subarray(9))
+    expect(a.subarray(8)).to.not.equalBytes(b.subarray(8))
+  })
+
+  it('parses as a rust-libp2p cookie: an 8-byte (or, in older releases, 16-byte) id, then UTF-8 of at most 255 bytes', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true })
+    for (const position of [0, 1, 2 ** 40 + 3, Number.MAX_SAFE_INTEGER]) {
+      const cookie = mintCookie(secret, 'ns', position)
+      const rest = fatal.decode(cookie.subarray(8))
+      expect(rest).to.match(/^v1\.[A-Za-z0-9_-]{22}$/)
+      expect(cookie.byteLength - 8).to.be.at.most(255)
+      expect(() => fatal.decode(cookie.subarray(16))).to.not.throw()
+      expect(new DataView(cookie.buffer, cookie.byteOffset, 8).getBigUint64(0)).to.equal(BigInt(position))
+    }
   })
 
   it('mintCookie refuses positions that are not non-negative safe integers', () => {

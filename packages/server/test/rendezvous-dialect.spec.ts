@@ -1,5 +1,6 @@
 import { openPeerRecord, rendezvous, Status } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
+import { COOKIE_BYTES } from '../src/index.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
 import { corruptSignature, sealRaw } from './fixtures/records.ts'
@@ -202,7 +203,7 @@ describe('/rendezvous/1.0.0', () => {
       const s = await open()
       const res = await s.discover({ ns: 'nothing-here' })
       expect(res).to.deep.include({ status: Status.OK, registrations: [] })
-      expect(res.cookie).to.have.property('byteLength', 25)
+      expect(res.cookie).to.have.property('byteLength', COOKIE_BYTES)
     })
 
     it('an empty namespace discovers across every namespace', async () => {
@@ -299,12 +300,13 @@ describe('/rendezvous/1.0.0', () => {
         throw new Error('no cookie')
       }
       const altered = Uint8Array.from(cookie)
-      altered[8] ^= 0x01 // the position's last byte: resume somewhere else
-      const forged = crypto.getRandomValues(new Uint8Array(25))
-      forged[0] = 1
+      altered[7] ^= 0x01 // the position's last byte: resume somewhere else
+      const forged = Uint8Array.from(cookie)
+      forged.set(new TextEncoder().encode('A'.repeat(22)), 11) // a made-up MAC in the right format
       const macFlipped = Uint8Array.from(cookie)
-      macFlipped[24] ^= 0x80
-      for (const [what, bad] of [['altered', altered], ['forged', forged], ['mac', macFlipped], ['truncated', cookie.subarray(0, 24)], ['empty-ish', Uint8Array.from([1])]] as const) {
+      macFlipped[COOKIE_BYTES - 1] = macFlipped[COOKIE_BYTES - 1] === 0x41 ? 0x42 : 0x41
+      const random = crypto.getRandomValues(new Uint8Array(COOKIE_BYTES))
+      for (const [what, bad] of [['altered', altered], ['forged', forged], ['mac', macFlipped], ['random', random], ['truncated', cookie.subarray(0, COOKIE_BYTES - 1)], ['empty-ish', Uint8Array.from([1])]] as const) {
         expect(await s.discover({ ns: 'ns', cookie: bad })).to.deep.include({ status: Status.E_INVALID_COOKIE, statusText: 'invalid cookie', registrations: [] }, what)
       }
       // minted for "ns", refused for "other" and for every namespace
