@@ -12,6 +12,7 @@ import { reregisterOverwrites } from './reregister.ts'
 import { liveResponseFrames } from './response-frames.ts'
 import { discoverSample } from './sampling.ts'
 import { signedRecordsCross } from './signed-records.ts'
+import { unknownMessageType } from './unknown-type.ts'
 import type { Case } from '../case.ts'
 
 export { REGISTER_ERRORS, registerErrorCase } from './register-errors.ts'
@@ -29,6 +30,7 @@ export const CASES: readonly Case[] = ([
   namespaceIsolation,
   discoverLimits,
   severalRequestsOneStream,
+  unknownMessageType,
   ...registerErrorCases,
   ...registerEdgeCases,
   discoverLongNamespace,
