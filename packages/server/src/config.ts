@@ -2,7 +2,7 @@ import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, rendezvous, waku
 import {
   DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
-  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE
+  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL
 } from './constants.ts'
 import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import { InvalidServerConfigError } from './errors.ts'
@@ -156,10 +156,13 @@ export interface ServerConfig {
   clock(): number
 }
 
-function integer (name: string, value: number | undefined, fallback: number, min: number, allowInfinity = false): number {
+function integer (name: string, value: number | undefined, fallback: number, min: number, allowInfinity = false, max = Number.MAX_SAFE_INTEGER): number {
   const v = value ?? fallback
-  if (typeof v !== 'number' || Number.isNaN(v) || v < min || (!Number.isSafeInteger(v) && !(allowInfinity && v === Infinity))) {
-    throw new InvalidServerConfigError(`${name} must be ${allowInfinity ? 'Infinity or ' : ''}an integer >= ${min}, got ${String(v)}`)
+  if (allowInfinity && v === Infinity) {
+    return v
+  }
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new InvalidServerConfigError(`${name} must be ${allowInfinity ? 'Infinity or ' : ''}an integer in [${min}, ${max}], got ${String(v)}`)
   }
   return v
 }
@@ -184,9 +187,9 @@ function resolveDialects (given: Dialect[] | undefined): Dialect[] {
 
 /** Missing bounds default to the spec's window, widened to include whatever bounds are given */
 function resolveTtl (given: Partial<TtlPolicy> | undefined): Readonly<TtlPolicy> {
-  const min = integer('ttl.min', given?.min, DEFAULT_MIN_TTL, 1)
-  const max = integer('ttl.max', given?.max, Math.max(DEFAULT_MAX_TTL, min), 1)
-  const def = integer('ttl.default', given?.default, Math.min(Math.max(DEFAULT_TTL, min), max), 1)
+  const min = integer('ttl.min', given?.min, DEFAULT_MIN_TTL, 1, false, MAX_TTL)
+  const max = integer('ttl.max', given?.max, Math.max(DEFAULT_MAX_TTL, min), 1, false, MAX_TTL)
+  const def = integer('ttl.default', given?.default, Math.min(Math.max(DEFAULT_TTL, min), max), 1, false, MAX_TTL)
   if (!(min <= def && def <= max)) {
     throw new InvalidServerConfigError(`the TTL window needs ttl.min <= ttl.default <= ttl.max, got ${min} <= ${def} <= ${max}`)
   }

@@ -18,6 +18,9 @@ export const DEFAULT_TTL = 7200
 export const DEFAULT_MIN_TTL = 7200
 export const DEFAULT_MAX_TTL = 72 * 3600
 
+/** The largest TTL an operator may allow (about 136 years): expiry times in ms stay exact integers */
+export const MAX_TTL = 2 ** 32 - 1
+
 /** The spec recommends at most 1000 registrations per peer and 1000 per DISCOVER */
 export const DEFAULT_MAX_REGISTRATIONS_PER_PEER = 1000
 export const DEFAULT_MAX_DISCOVER_LIMIT = 1000

@@ -52,6 +52,7 @@ describe('options', () => {
     ['max below min', { ttl: { min: 100, max: 50 } }],
     ['ttl 0', { ttl: { min: 0 } }],
     ['fractional ttl', { ttl: { default: 7200.5 } }],
+    ['a ttl past 2^32 - 1 seconds', { ttl: { max: 2 ** 32 } }],
     ['per-peer cap 0', { maxRegistrationsPerPeer: 0 }],
     ['global cap NaN', { maxRegistrations: NaN }],
     ['discover limit Infinity', { maxDiscoverLimit: Infinity }],
