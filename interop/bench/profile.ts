@@ -1,7 +1,7 @@
 /**
  * Summarise a V8 CPU profile (`node --cpu-prof`) by self time: which functions the samples landed in.
  *
- * `node interop/bench/profile.ts <file.cpuprofile> [top=20]`
+ * `node interop/bench/profile.ts <file.cpuprofile>... [top=20]` (several files: one summary over all)
  */
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -62,22 +62,30 @@ function packageOf (url: string): string {
   return url.replace(/^file:\/\//, '')
 }
 
-/** Self time per function (name + location), largest first; and per package */
-export function selfTimes (profile: CpuProfile): { totalMs: number, rows: SelfTimeRow[], packages: SelfTimeRow[] } {
-  const byId = new Map(profile.nodes.map(n => [n.id, n]))
-  const micros = new Map<number, number>()
-  const samples = profile.samples ?? []
-  const deltas = profile.timeDeltas ?? []
-  for (let i = 0; i < samples.length; i++) {
-    // a sample's delta is the time since the previous one: attribute it to this sample's node
-    micros.set(samples[i], (micros.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0))
+/** Self time per function (name + location), largest first; and per package; over one or more profiles */
+export function selfTimes (profiles: CpuProfile[]): { totalMs: number, rows: SelfTimeRow[], packages: SelfTimeRow[] } {
+  const micros: Array<[ProfileNode, number]> = []
+  for (const profile of profiles) {
+    const byId = new Map(profile.nodes.map(n => [n.id, n]))
+    const perNode = new Map<number, number>()
+    const samples = profile.samples ?? []
+    const deltas = profile.timeDeltas ?? []
+    for (let i = 0; i < samples.length; i++) {
+      // a sample's delta is the time since the previous one: attribute it to this sample's node
+      perNode.set(samples[i], (perNode.get(samples[i]) ?? 0) + Math.max(0, deltas[i] ?? 0))
+    }
+    for (const [id, us] of perNode) {
+      const node = byId.get(id)
+      if (node != null) {
+        micros.push([node, us])
+      }
+    }
   }
   const grouped = new Map<string, SelfTimeRow>()
   const packages = new Map<string, SelfTimeRow>()
   let total = 0
-  for (const [id, us] of micros) {
-    const node = byId.get(id)
-    if (node == null || isNotWork(node)) {
+  for (const [node, us] of micros) {
+    if (isNotWork(node)) {
       continue
     }
     total += us
@@ -100,12 +108,14 @@ export function selfTimes (profile: CpuProfile): { totalMs: number, rows: SelfTi
   return { totalMs: total / 1000, rows, packages: pkgRows }
 }
 
-/** A markdown table of the top functions by self time */
-export async function summarizeProfile (path: string, top = 20): Promise<string> {
-  const profile = JSON.parse(await readFile(path, 'utf8')) as CpuProfile
-  const { totalMs, rows, packages } = selfTimes(profile)
+/** A markdown table of the top functions by self time, over one or more profiles of the same phase */
+export async function summarizeProfile (paths: string | string[], top = 20): Promise<string> {
+  const list = typeof paths === 'string' ? [paths] : paths
+  const profiles = await Promise.all(list.map(async p => JSON.parse(await readFile(p, 'utf8')) as CpuProfile))
+  const { totalMs, rows, packages } = selfTimes(profiles)
+  const where = list.length === 1 ? list[0].split('/').slice(-2).join('/') : `${list.length} profiles in ${list[0].split('/').slice(-2, -1)[0]}`
   const lines = [
-    `${(totalMs / 1000).toFixed(2)} s of main-thread work sampled, idle excluded (${path.split('/').slice(-2).join('/')}).`,
+    `${(totalMs / 1000).toFixed(2)} s of main-thread work sampled, idle excluded (${where}).`,
     '',
     'By package: ' + packages.slice(0, 8).map(p => `${p.name} ${(p.share * 100).toFixed(0)}%`).join(', ') + '.',
     '',
@@ -119,10 +129,11 @@ export async function summarizeProfile (path: string, top = 20): Promise<string>
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [path, top] = process.argv.slice(2)
-  if (path == null) {
-    process.stderr.write('usage: node interop/bench/profile.ts <file.cpuprofile> [top]\n')
+  const args = process.argv.slice(2)
+  const top = args.length > 1 && /^\d+$/.test(args[args.length - 1]) ? Number(args.pop()) : 20
+  if (args.length === 0) {
+    process.stderr.write('usage: node interop/bench/profile.ts <file.cpuprofile>... [top]\n')
     process.exit(2)
   }
-  process.stdout.write(`${await summarizeProfile(path, Number(top ?? 20))}\n`)
+  process.stdout.write(`${await summarizeProfile(args, top)}\n`)
 }

@@ -176,8 +176,8 @@ interface RunRecord {
   checks: CheckResult[]
   serverStats?: Record<string, unknown>
   error?: string
-  /** phase label -> .cpuprofile (BENCH_PROFILE) */
-  profiles?: Array<{ phase: string, path: string }>
+  /** phase -> its .cpuprofile files (BENCH_PROFILE) */
+  profiles?: Array<{ phase: string, paths: string[] }>
 }
 
 const PROFILED_PHASES = ['connect', 'storm', 'refresh', 'discover-10', 'discover-100', 'mixed']
@@ -313,6 +313,7 @@ async function stopServer (server: Server): Promise<void> {
 
 async function runSession (def: SessionDef, target: TargetName, round: number, log: WriteStream): Promise<RunRecord> {
   const record: RunRecord = { session: def.id, target, round, dialect: def.spec.dialect, phases: [], checks: [] }
+  const profiled: string[] = []
   const profileDir = PROFILE && target !== 'go' ? join(OUT, 'profiles', `${def.id}-${target}-r${round}`) : undefined
   if (profileDir != null) {
     await rm(profileDir, { recursive: true, force: true })
@@ -337,6 +338,7 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
       ...def.spec
     }
     const gen = spawnTracked([GEN, 'session', '--spec', JSON.stringify(spec)], log)
+    gen.stdin?.end()
     const rl = createInterface({ input: gen.stdout! })
     rl.on('line', (text) => {
       let event: any
@@ -346,6 +348,8 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
         progress(`  ${def.id.padEnd(16)} ${target.padEnd(9)} r${round} ${phaseLabel(event).padEnd(14)} ${fmt(event.opsPerSec, 0).padStart(7)} ops/s  p99 ${fmt(event.p99Ms, 1).padStart(7)} ms  cpu ${fmt(event.serverCpuSec, 2)} s  errors ${event.errors}`)
       } else if (event.event === 'check') {
         record.checks.push(event)
+      } else if (event.event === 'profiled') {
+        profiled.push(String(event.name))
       } else if (event.event === 'error') {
         record.error = String(event.message)
       }
@@ -369,12 +373,17 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
     }
   }
   if (profileDir != null) {
-    // phase-<k>.cpuprofile is the k-th profiled phase, in the order the generator ran them
+    // phase-<k>.cpuprofile is the k-th profiled run, named by the generator's k-th "profiled" line (a
+    // batched phase has one per batch, all merged into one summary)
     const files = new Set(await readdir(profileDir).catch(() => []))
-    record.profiles = record.phases
-      .filter(p => PROFILED_PHASES.includes(p.name))
-      .map((p, k) => ({ phase: phaseLabel(p), path: join(profileDir, `phase-${k + 1}.cpuprofile`) }))
-      .filter(p => files.has(p.path.split('/').pop()!))
+    const byPhase = new Map<string, string[]>()
+    profiled.forEach((name, k) => {
+      const file = `phase-${k + 1}.cpuprofile`
+      if (files.has(file)) {
+        byPhase.set(name, [...(byPhase.get(name) ?? []), join(profileDir, file)])
+      }
+    })
+    record.profiles = [...byPhase].map(([phase, paths]) => ({ phase, paths }))
   }
   if (record.error != null) {
     progress(`  ${def.id} ${target} r${round}: ERROR ${record.error}`)
@@ -789,7 +798,7 @@ async function main (): Promise<void> {
     const parts: string[] = []
     for (const r of records.filter(r => r.round === 1)) {
       for (const p of r.profiles ?? []) {
-        parts.push(`#### ${r.session} · ${p.phase} · ${r.target}\n\n${await summarizeProfile(p.path, 15)}`)
+        parts.push(`#### ${r.session} · ${p.phase} · ${r.target}\n\n${await summarizeProfile(p.paths, 15)}`)
       }
     }
     profiles = parts.length > 0 ? `\n\nCPU profiles of the TS server (self time):\n\n${parts.join('\n\n')}` : ''

@@ -193,7 +193,11 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	pid := ss.s.ServerPid
 	if ss.profiled(name) {
 		ss.signalProfiler()
-		defer ss.signalProfiler()
+		defer func() {
+			ss.signalProfiler()
+			// the server numbers its profiles 1, 2, ...; this line says which phase each one is
+			emit(map[string]any{"event": "profiled", "name": name})
+		}()
 	}
 	before := snapshot(pid)
 	var next atomic.Int64
