@@ -72,7 +72,8 @@ export class Members {
       return this.shuffleSample(limit, now, random)
     }
 
-    const maxDraws = limit * 4 + 16
+    // past this many draws (never more than there are indexes), the shuffle is cheaper than more luck
+    const maxDraws = Math.min(size, limit * 4 + 16)
     const drawn: number[] = []
     let drawnSet: Set<number> | undefined
 

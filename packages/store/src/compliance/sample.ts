@@ -54,6 +54,28 @@ export function sampleTests (suite: Suite): void {
       assert.deepEqual(await store.sample('chat', 10), [])
     })
 
+    suite.test('finds the few live registrations among many expired ones that expire() has not deleted yet', async (h) => {
+      const store = await h.store()
+
+      for (let i = 0; i < 40; i++) {
+        await store.upsert(h.registration('chat', peerId(i), { ttl: i % 8 === 0 ? 3600 : 1 }))
+      }
+
+      h.clock.advance(1_000)
+      const live = [0, 8, 16, 24, 32].map(peerId).sort()
+
+      for (const limit of [1, 3, 5, 7, 12, 40]) {
+        for (let trial = 0; trial < 10; trial++) {
+          const sample = await store.sample('chat', limit)
+          assert.equal(sample.length, Math.min(limit, 5), `limit ${limit}`)
+          assert.equal(new Set(sample.map(r => r.peerId)).size, sample.length, 'no repeats')
+          assert.ok(sample.every(r => live.includes(r.peerId)), 'only live registrations')
+        }
+      }
+
+      assert.deepEqual((await store.sample('chat', 5)).map(r => r.peerId).sort(), live)
+    })
+
     suite.test('is uniform: every live registration is equally likely', async (h) => {
       const store = await h.store()
       const namespace = 'uniform'
