@@ -38,12 +38,12 @@ function installExitHook (): void {
       child.kill('SIGKILL')
     }
   })
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       for (const child of living) {
         child.kill('SIGKILL')
       }
-      process.exit(130)
+      process.exit(code)
     })
   }
 }

@@ -1,20 +1,35 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { openPeerRecord } from '@rendezvous/codec'
+import { openPeerRecord, waku } from '@rendezvous/codec'
 import { check } from '../case.ts'
-import { fromHex } from '../responses.ts'
+import { decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
 import type { Case } from '../case.ts'
 import type { ClientOpResult } from '../implementation.ts'
+
+/**
+ * When the client reports the answer's bytes (go-rdv does), they must be exactly what the codec encodes
+ * for the message they carry: a frame check on every high-level exchange, not only on raw streams.
+ */
+// these helpers serve the 0.0.1 rows (CASES are scoped to that dialect), hence the fixed dialect
+function expectCodecFrame (result: ClientOpResult, what: string): void {
+  if (result.frame == null) {
+    return
+  }
+  const message = decodeFrameHex(waku, result.frame, what)
+  check(encodeFrameHex(waku, message) === result.frame, `${what}: the answer ${result.frame.slice(0, 64)}… is not what the codec encodes for ${message.type}`)
+}
 
 /** The shape every successful REGISTER must have */
 export function expectRegistered (result: ClientOpResult | undefined, ttl: number, what: string): void {
   check(result?.ok === true, `${what}: REGISTER refused (${describe(result)})`)
   check(result.ttl === ttl, `${what}: granted ttl ${result.ttl}, expected ${ttl}`)
+  expectCodecFrame(result, what)
 }
 
 /** The registrations a DISCOVER returned; fails the case when it did not succeed */
 export function expectDiscovered (result: ClientOpResult | undefined, what: string): NonNullable<ClientOpResult['registrations']> {
   check(result?.ok === true && result.registrations != null, `${what}: DISCOVER failed (${describe(result)})`)
   check(result.error == null, `${what}: ${result.error}`)
+  expectCodecFrame(result, what)
   return result.registrations
 }
 
