@@ -10,4 +10,3 @@ export const SCHEMA_FILE = 'RENDEZVOUS_SCHEMA'
 
 /** How many index entries one step of a scan reads at once */
 export const SCAN_CHUNK = 1000
-

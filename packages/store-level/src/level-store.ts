@@ -2,7 +2,7 @@ import { CorruptStoreError, StoreClosedError, validateCountByPeer, validateDisco
 import { SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
-  KEY_STATE, PREFIX_EXPIRY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
+  KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
   namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition, registrationKey,
   registrationKeyBody, splitRegistrationKeyBody, utf8
 } from './keys.ts'
@@ -284,10 +284,77 @@ export class LevelRegistrationStore implements RegistrationStore {
 
     const now = this.clock()
     const ns = utf8(namespace)
+
+    return (await this.sampleStored(namespace, ns, limit, now)) ?? this.sampleLive(namespace, ns, limit, now)
+  }
+
+  /**
+   * The fast path of {@link sample}: a uniform sample of the namespace's stored registrations, expired or
+   * not, drawn from the registration keys alone, read as strings (classic-level makes a string far more
+   * cheaply than a buffer, and the values are not needed). If none of the chosen has expired, it is a
+   * uniform sample of the live ones too: every set of live registrations of that size was as likely to be
+   * drawn. Otherwise it returns `undefined` and the caller takes the exact path, so the result stays
+   * uniform either way; with `expire()` running now and then, the fast path is the usual one.
+   */
+  private async sampleStored (namespace: string, ns: Buffer, limit: number, now: number): Promise<Registration[] | undefined> {
+    if (ns.byteLength >= 0x80) {
+      // the length byte of such a namespace is not UTF-8 on its own: the keys cannot be read as strings
+      return undefined
+    }
+
+    const prefix = `${String.fromCharCode(PREFIX_KEY, ns.byteLength)}${namespace}`
+    const chosen: string[] = []
+    let seen = 0
+    const iterator = this.db.keys<string>({ gt: prefix, keyEncoding: 'utf8', fillCache: true })
+
+    try {
+      let inRange = true
+
+      while (inRange) {
+        const keys = await iterator.nextv(SCAN_CHUNK).catch(err => { throw asCorruption(this.path, err) })
+        inRange = keys.length > 0
+
+        for (const key of keys) {
+          if (!key.startsWith(prefix)) {
+            inRange = false
+            break
+          }
+
+          seen++
+          const slot = chosen.length < limit ? chosen.length : Math.floor(Math.random() * seen)
+
+          if (slot < limit) {
+            chosen[slot] = key.slice(prefix.length)
+          }
+        }
+      }
+    } finally {
+      await iterator.close()
+    }
+
+    const locations = chosen.map(peerId => this.location(registrationKey(registrationKeyBody(ns, utf8(peerId)))))
+    const orderPrefix = namespaceOrderPrefix(ns)
+    const pointers: Pointer[] = []
+
+    for (const location of locations) {
+      if (location === undefined || location.expiresAt <= now) {
+        return undefined
+      }
+
+      pointers.push({ namespace, position: location.position, key: namespaceOrderKey(orderPrefix, location.position) })
+    }
+
+    const registrations = await this.records(pointers)
+
+    // a registration removed or refreshed between the two reads: draw again the exact way
+    return registrations.length === pointers.length ? registrations : undefined
+  }
+
+  /** The exact path of {@link sample}: reservoir sampling over the live registrations only */
+  private async sampleLive (namespace: string, ns: Buffer, limit: number, now: number): Promise<Registration[]> {
     const keyPrefix = namespaceKeyPrefix(ns)
     const orderPrefix = namespaceOrderPrefix(ns)
-    // reservoir sampling over the namespace's 16-byte registration keys (not its records): each live
-    // registration ends up chosen with probability limit / live
+    // each live registration ends up chosen with probability limit / live
     const chosen: Pointer[] = []
     let live = 0
 
