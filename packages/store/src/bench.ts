@@ -95,8 +95,14 @@ export interface StoreBenchmarkRow {
   /** Refreshes of random existing registrations per second, one at a time */
   upsertsPerSecond: number
 
+  /** The same per CPU-second of the process (see {@link Rate.perCpuSecond}) */
+  upsertsPerCpuSecond: number
+
   /** `discover({ namespace, limit: 100 })` per second, random namespace, from its start */
   discoverPerSecond: number
+
+  /** The same per CPU-second of the process */
+  discoverPerCpuSecond: number
 
   /** Registrations each of those returned, on average */
   discoverReturned: number
@@ -104,11 +110,20 @@ export interface StoreBenchmarkRow {
   /** `discover({ after, limit: 100 })` per second across all namespaces, random position */
   discoverAllPerSecond: number
 
+  /** The same per CPU-second of the process */
+  discoverAllPerCpuSecond: number
+
   /** `sample(namespace, 20)` per second, random namespace */
   samplePerSecond: number
 
+  /** The same per CPU-second of the process */
+  samplePerCpuSecond: number
+
   /** Milliseconds one `expire()` took to delete 10% of the store */
   expireMs: number
+
+  /** CPU milliseconds the process used meanwhile */
+  expireCpuMs: number
 
   /** Registrations that `expire()` deleted */
   expired: number
@@ -253,8 +268,10 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
     log(`  ${size}: expire`)
     clock.set(DEFAULT_START + EARLY_TTL * 1000)
     const expireStart = performance.now()
+    const expireCpu = process.cpuUsage()
     const expired = await store.expire()
     const expireMs = performance.now() - expireStart
+    const expireCpuUsed = process.cpuUsage(expireCpu)
 
     await store.close()
     store = undefined
@@ -263,11 +280,16 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       size,
       fillPerSecond: size / fillSeconds,
       upsertsPerSecond: upserts.perSecond,
+      upsertsPerCpuSecond: upserts.perCpuSecond,
       discoverPerSecond: discover.perSecond,
+      discoverPerCpuSecond: discover.perCpuSecond,
       discoverReturned: returned / discover.operations,
       discoverAllPerSecond: discoverAll.perSecond,
+      discoverAllPerCpuSecond: discoverAll.perCpuSecond,
       samplePerSecond: sample.perSecond,
+      samplePerCpuSecond: sample.perCpuSecond,
       expireMs,
+      expireCpuMs: (expireCpuUsed.user + expireCpuUsed.system) / 1000,
       expired,
       bytesPerRegistration: bytes / size
     }
@@ -278,22 +300,45 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
   }
 }
 
-/** The Markdown table of a run, with a line on the machine it ran on */
+/**
+ * The Markdown table of a run, with a line on the machine it ran on. Each rate shows operations per
+ * wall-clock second, then per CPU-second of the process in brackets.
+ */
 export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number } = {}): string {
   const lines = [
     `### ${name}`,
     '',
     `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
     '',
+    'Operations per second of wall-clock time (in brackets: per CPU-second of the process, all threads, which is what a dedicated core would do when the machine is busy with other work).',
+    '',
     '| registrations | upserts/s | fill/s | discover(100)/s | discover all(100)/s | sample(20)/s | expire 10% | bytes/registration |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   ]
 
   for (const row of rows) {
-    lines.push(`| ${count(row.size)} | ${rate(row.upsertsPerSecond)} | ${rate(row.fillPerSecond)} | ${rate(row.discoverPerSecond)} | ${rate(row.discoverAllPerSecond)} | ${rate(row.samplePerSecond)} | ${row.expireMs.toFixed(row.expireMs < 10 ? 2 : 0)} ms (${count(row.expired)}) | ${Math.round(row.bytesPerRegistration)} |`)
+    const cells = [
+      count(row.size),
+      both(row.upsertsPerSecond, row.upsertsPerCpuSecond),
+      rate(row.fillPerSecond),
+      both(row.discoverPerSecond, row.discoverPerCpuSecond),
+      both(row.discoverAllPerSecond, row.discoverAllPerCpuSecond),
+      both(row.samplePerSecond, row.samplePerCpuSecond),
+      `${milliseconds(row.expireMs)} (${milliseconds(row.expireCpuMs)} CPU) for ${count(row.expired)}`,
+      String(Math.round(row.bytesPerRegistration))
+    ]
+    lines.push(`| ${cells.join(' | ')} |`)
   }
 
   return lines.join('\n')
+}
+
+function both (wall: number, cpu: number): string {
+  return `${rate(wall)} (${rate(cpu)})`
+}
+
+function milliseconds (value: number): string {
+  return `${value.toFixed(value < 10 ? 2 : 0)} ms`
 }
 
 function rate (value: number): string {

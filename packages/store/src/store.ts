@@ -63,7 +63,18 @@ export interface DiscoverResult {
  * and passes the compliance suite in `@rendezvous/store/compliance`.
  *
  * Reads never return an expired registration (`expiresAt <= now`, where `now` comes from the store's
- * injected clock), whether or not {@link RegistrationStore.expire} has run yet.
+ * injected clock), whether or not {@link RegistrationStore.expire} has run yet. Reads do not delete
+ * anything either: only `expire`, `remove`, `removePeer` and a refresh do.
+ *
+ * Every method reports failure by rejecting its promise, never by throwing synchronously: arguments out
+ * of range reject with the typed errors of this package (`InvalidNamespaceError`, `InvalidLimitError`,
+ * `InvalidPositionError`, `InvalidPeerIdError`, `InvalidRegistrationError`) and change nothing; after
+ * `close`, every method but `close` rejects with `StoreClosedError`.
+ *
+ * Positions are positive safe integers; the first one a fresh store gives out is 1 or more, so an `after`
+ * of 0 means "from the start". A store keeps its own copy of each envelope (changing the caller's array
+ * after `upsert` changes nothing); the registrations it returns may be shared or frozen, so callers treat
+ * them as read-only.
  */
 export interface RegistrationStore {
   /**
@@ -93,7 +104,7 @@ export interface RegistrationStore {
   /** The number of live registrations */
   count (): Promise<number>
 
-  /** Release the backend; the store must not be used afterwards */
+  /** Release the backend; the store must not be used afterwards. Closing a closed store resolves */
   close (): Promise<void>
 }
 

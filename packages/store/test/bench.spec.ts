@@ -18,6 +18,8 @@ describe('benchmark harness', function () {
     expect(Date.now() - start).to.be.lessThan(1000)
     expect(rate.rounds).to.have.length(4)
     expect(rate.perSecond).to.be.greaterThan(0)
+    expect(rate.perCpuSecond).to.be.greaterThan(0)
+    expect(rate.cpuSeconds).to.be.greaterThan(0)
   })
 
   it('runs every measurement against a store and prints a Markdown table', async () => {
@@ -39,7 +41,7 @@ describe('benchmark harness', function () {
       expect(row.expired).to.equal(row.size / 10)
       expect(row.discoverReturned).to.equal(Math.min(100, row.size / 100))
 
-      for (const value of [row.upsertsPerSecond, row.fillPerSecond, row.discoverPerSecond, row.discoverAllPerSecond, row.samplePerSecond, row.expireMs]) {
+      for (const value of [row.upsertsPerSecond, row.upsertsPerCpuSecond, row.fillPerSecond, row.discoverPerSecond, row.discoverPerCpuSecond, row.discoverAllPerSecond, row.discoverAllPerCpuSecond, row.samplePerSecond, row.samplePerCpuSecond, row.expireMs]) {
         expect(value).to.be.greaterThan(0)
       }
     }

@@ -16,6 +16,16 @@ export interface Rate {
 
   /** Each round's operations per second */
   rounds: number[]
+
+  /** CPU seconds the process used over all rounds (all its threads: the main one, libuv's pool, the garbage collector's) */
+  cpuSeconds: number
+
+  /**
+   * Operations per CPU-second of the process. On a machine shared with other work, wall-clock rates
+   * measure the share of a core the process got; this estimates what a dedicated core does (it leaves out
+   * time spent waiting for a disk).
+   */
+  perCpuSecond: number
 }
 
 export interface MeasureOptions {
@@ -40,6 +50,7 @@ export async function measureRate (operation: (i: number) => Promise<unknown>, o
   const rates: number[] = []
   let operations = 0
   let seconds = 0
+  const cpuBefore = process.cpuUsage()
 
   for (let round = 0; round < rounds; round++) {
     const start = performance.now()
@@ -62,8 +73,10 @@ export async function measureRate (operation: (i: number) => Promise<unknown>, o
     seconds += elapsed
   }
 
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const sorted = [...rates].sort((a, b) => a - b)
-  return { operations, seconds, perSecond: sorted[Math.floor(sorted.length / 2)], rounds: rates }
+  return { operations, seconds, perSecond: sorted[Math.floor(sorted.length / 2)], rounds: rates, cpuSeconds, perCpuSecond: operations / cpuSeconds }
 }
 
 let collect: (() => void) | undefined
