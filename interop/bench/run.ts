@@ -13,6 +13,8 @@
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries
  * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
+ * - BENCH_DOCS=0: do not rewrite the results block of docs/performance.md (a full, unfiltered, unprofiled
+ *   run rewrites it, as `pnpm test:interop` rewrites docs/interop.md)
  *
  * Loopback only. Every child process is killed when the run ends, fails or is interrupted.
  */
@@ -752,7 +754,7 @@ async function main (): Promise<void> {
     await run('go', ['build', '-o', GEN, '.'], join(HERE, 'loadgen'))
     await run('go', ['build', '-o', GO_RDV, '.'], join(ROOT, 'interop', 'go-waku-rendezvous'))
   }
-  for (const f of [GEN, GO_RDV, join(ROOT, 'packages/server/dist/src/index.js')]) {
+  for (const f of [GEN, GO_RDV, ...['server', 'store-memory', 'store-sqlite'].map(p => join(ROOT, `packages/${p}/dist/src/index.js`))]) {
     if (!existsSync(f)) { throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`) }
   }
 
@@ -806,8 +808,29 @@ async function main (): Promise<void> {
   const output = markdown + profiles
   process.stdout.write(`${output}\n`)
   await writeFile(join(OUT, `${stamp}.md`), `${output}\n`)
+  const complete = !QUICK && !PROFILE && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
+  if (complete && process.env.BENCH_DOCS !== '0') {
+    await updateDocs(markdown)
+  }
   await writeFile(join(OUT, `${stamp}.json`), JSON.stringify({ meta, quick: QUICK, rounds: ROUNDS, verify, records }, null, 2))
   progress(`results: ${join(OUT, `${stamp}.md`)} (+ .json, .log); ${fmt((Date.now() - started) / 1000, 0)} s`)
+}
+
+const DOCS = join(ROOT, 'docs', 'performance.md')
+const START = '<!-- bench-results:start -->'
+const END = '<!-- bench-results:end -->'
+
+/** Replace the results block of docs/performance.md with this run's tables */
+async function updateDocs (markdown: string): Promise<void> {
+  const text = await readFile(DOCS, 'utf8').catch(() => '')
+  const from = text.indexOf(START)
+  const to = text.indexOf(END)
+  if (from < 0 || to < from) {
+    progress(`${DOCS} has no ${START} … ${END} block: not updated`)
+    return
+  }
+  await writeFile(DOCS, `${text.slice(0, from + START.length)}\n${markdown}\n${text.slice(to)}`)
+  progress(`updated the results block of ${DOCS}`)
 }
 
 async function rerender (file: string): Promise<void> {
