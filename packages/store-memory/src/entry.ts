@@ -26,4 +26,7 @@ export interface Entry {
   /** The slab of the envelope arena that holds its envelope (undefined for a large one) and its index there */
   slab: Slab | undefined
   slabIndex: number
+
+  /** The length of its envelope, so releasing it reads nothing else */
+  envelopeLength: number
 }

@@ -47,6 +47,7 @@ export class EnvelopeArena {
   /** Copy `source` into the arena on behalf of `entry`, and return the copy */
   store (entry: Entry, source: Uint8Array): Uint8Array {
     const length = source.byteLength
+    entry.envelopeLength = length
 
     if (length > LARGE_ENVELOPE_BYTES) {
       entry.slab = undefined
@@ -69,8 +70,9 @@ export class EnvelopeArena {
     return slab.bytes.subarray(start, start + length)
   }
 
-  /** The entry no longer needs its envelope of `length` bytes */
-  release (entry: Entry, length: number): void {
+  /** The entry no longer needs its envelope */
+  release (entry: Entry): void {
+    const length = entry.envelopeLength
     const slab = entry.slab
 
     if (slab == null) {
@@ -120,7 +122,7 @@ export class EnvelopeArena {
 
     for (const entry of holders) {
       const old = entry.registration.signedPeerRecord
-      slab.live -= old.byteLength
+      slab.live -= entry.envelopeLength
       entry.slab = undefined
       const copy = this.store(entry, old)
       // registrations are frozen: the entry gets a new one with the same fields and the moved bytes

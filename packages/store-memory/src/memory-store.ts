@@ -58,7 +58,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private readonly expiries = new ExpiryHeap()
   private readonly envelopes = new EnvelopeArena(entry => {
     // compaction moved an envelope: the sampling array holds the entry's registration object too
-    this.namespaces.get(entry.namespace)?.members.update(entry)
+    this.namespaces.get(entry.namespace)?.members.updateRegistration(entry)
   })
 
   private nextPosition = FIRST_POSITION
@@ -80,7 +80,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
     if (index != null && existing != null) {
       // a refresh: the same entry with the new registration, at a new place at the end of both orders
-      this.envelopes.release(existing, existing.registration.signedPeerRecord.byteLength)
+      this.envelopes.release(existing)
       existing.registration = this.freeze(registration, this.envelopes.store(existing, registration.signedPeerRecord), position)
       this.order.delete(existing)
       index.order.delete(existing)
@@ -89,9 +89,10 @@ export class MemoryRegistrationStore implements RegistrationStore {
       if (existing.expiresAt !== registration.expiresAt) {
         existing.expiresAt = registration.expiresAt
         this.expiries.update(existing)
+        index.members.updateExpiry(existing)
       }
 
-      index.members.update(existing)
+      index.members.updateRegistration(existing)
 
       this.order.append(existing)
       index.order.append(existing)
@@ -107,7 +108,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
       heapIndex: -1,
       memberIndex: -1,
       slab: undefined,
-      slabIndex: -1
+      slabIndex: -1,
+      envelopeLength: 0
     }
     entry.registration = this.freeze(registration, this.envelopes.store(entry, registration.signedPeerRecord), position)
 
@@ -254,7 +256,10 @@ export class MemoryRegistrationStore implements RegistrationStore {
       return []
     }
 
-    return members.sample(limit, this.clock(), this.random)
+    const now = this.clock()
+    const soonest = this.expiries.peek()
+
+    return members.sample(limit, now, this.random, soonest == null || soonest.expiresAt > now)
   }
 
   async expire (): Promise<number> {
@@ -314,7 +319,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
     this.order.delete(entry)
     this.expiries.delete(entry)
-    this.envelopes.release(entry, entry.registration.signedPeerRecord.byteLength)
+    this.envelopes.release(entry)
   }
 
   private assertOpen (): void {

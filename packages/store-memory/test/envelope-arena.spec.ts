@@ -23,7 +23,7 @@ describe('EnvelopeArena', () => {
     for (let i = 0; i < 30_000; i++) {
       if (live.size > 0 && random() < 0.45) {
         const victim = [...live.keys()][Math.floor(random() * Math.min(live.size, 200))]
-        arena.release(victim, victim.registration.signedPeerRecord.byteLength)
+        arena.release(victim)
         live.delete(victim)
       } else {
         put(entry(i), bytes(i, 50 + Math.floor(random() * 300)))
@@ -59,7 +59,7 @@ describe('EnvelopeArena', () => {
     expect(e.slab).to.equal(undefined)
     expect(copy.byteOffset).to.equal(0)
     expect(copy.buffer.byteLength).to.equal(LARGE_ENVELOPE_BYTES + 1)
-    arena.release(e, copy.byteLength)
+    arena.release(e)
   })
 
   it('lets slabs go when everything in them is released', () => {
@@ -69,7 +69,7 @@ describe('EnvelopeArena', () => {
       e.registration = Object.freeze({ ...e.registration, signedPeerRecord: arena.store(e, bytes(i, 170)) })
     })
     expect(arena.slabs).to.be.greaterThan(2)
-    entries.forEach(e => { arena.release(e, 170) })
+    entries.forEach(e => { arena.release(e) })
     expect(arena.slabs).to.equal(1)
   })
 })

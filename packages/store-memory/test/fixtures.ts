@@ -11,7 +11,8 @@ export function entry (position: number, expiresAt = 0, namespace = 'ns', peerId
     heapIndex: -1,
     memberIndex: -1,
     slab: undefined,
-    slabIndex: -1
+    slabIndex: -1,
+    envelopeLength: 0
   }
 }
 

@@ -28,7 +28,8 @@ describe('Members', () => {
     members.add(e)
     e.expiresAt = 50
     e.registration = Object.freeze({ ...e.registration, expiresAt: 50, position: 7 })
-    members.update(e)
+    members.updateRegistration(e)
+    members.updateExpiry(e)
     expect(members.sample(1, 49, Math.random).map(r => r.position)).to.deep.equal([7])
     expect(members.sample(1, 50, Math.random)).to.deep.equal([])
   })
@@ -75,5 +76,12 @@ describe('Members', () => {
     expect(sample).to.have.length(300)
     expect(new Set(sample.map(r => r.position)).size).to.equal(300)
     expect(sample.every(r => r.position < 900)).to.be.true()
+  })
+
+  it('skips reading expiries when the caller says all are live', () => {
+    const members = new Members()
+    for (let i = 0; i < 100; i++) { members.add(entry(i, 100)) }
+    const sample = members.sample(10, 0, seeded(7), true)
+    expect(new Set(sample.map(r => r.position)).size).to.equal(10)
   })
 })
