@@ -12,9 +12,10 @@
  * - BENCH_SESSIONS=a,b: only these sessions (ids below)
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries
+ * - BENCH_TS_FLAGS="--experiment-cork": extra flags for ts-server.ts (experiments; never in a full run)
  * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
  * - BENCH_DOCS=0: do not rewrite the results block of docs/performance.md (a full, unfiltered, unprofiled
- *   run rewrites it, as `pnpm test:interop` rewrites docs/interop.md)
+ * run rewrites it, as `pnpm test:interop` rewrites docs/interop.md)
  *
  * Loopback only. Every child process is killed when the run ends, fails or is interrupted.
  */
@@ -46,6 +47,7 @@ const PROFILE = flag('BENCH_PROFILE')
 const OUT = resolve(process.env.BENCH_OUT ?? join(HERE, 'results'))
 const PHASE_SECONDS = QUICK ? 1.5 : 3
 const SEED = 'rendezvous-bench-1'
+const TS_FLAGS = (process.env.BENCH_TS_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
 
 type TargetName = 'go' | 'ts-memory' | 'ts-sqlite'
 const ALL_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
@@ -265,7 +267,8 @@ async function startServer (target: TargetName, log: WriteStream, profileDir?: s
       ...(profileDir != null ? ['--profile-dir', profileDir] : []),
       '--store', target === 'ts-memory' ? 'memory' : 'sqlite',
       '--listen', '/ip4/127.0.0.1/tcp/0',
-      '--data-dir', dataDir
+      '--data-dir', dataDir,
+      ...TS_FLAGS
     ]
   }
   const child = spawnTracked(cmd, log)
@@ -717,7 +720,7 @@ function countersTable (records: RunRecord[]): string[] {
 
 function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
   const md: string[] = []
-  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}`)
+  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}${meta.experiment != null ? ` · EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}`)
   md.push('')
   const budgets: BudgetRow[] = []
   md.push(...mainTable(records, budgets))
@@ -743,11 +746,8 @@ function progress (text: string): void {
   process.stderr.write(`${text}\n`)
 }
 
-async function main (): Promise<void> {
-  await mkdir(OUT, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  const log = createWriteStream(join(OUT, `${stamp}.log`))
-
+/** Build the Go binaries (unless BENCH_NO_BUILD) and check that the TS packages are built */
+async function build (): Promise<void> {
   if (!flag('BENCH_NO_BUILD')) {
     progress('building the load generator and go-rdv ...')
     await mkdir(BIN, { recursive: true })
@@ -757,23 +757,36 @@ async function main (): Promise<void> {
   for (const f of [GEN, GO_RDV, ...['server', 'store-memory', 'store-sqlite'].map(p => join(ROOT, `packages/${p}/dist/src/index.js`))]) {
     if (!existsSync(f)) { throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`) }
   }
+}
 
+/** What the run ran on */
+async function machine (): Promise<Record<string, string>> {
   const goVersion = await new Promise<string>(resolve => {
     const c = spawn('go', ['version'], { stdio: ['ignore', 'pipe', 'ignore'] })
     let s = ''
     c.stdout.on('data', d => { s += String(d) })
     c.on('exit', () => resolve(s.trim().split(' ')[2] ?? 'go ?'))
   })
-  const meta = {
+  return {
     date: new Date().toISOString(),
     cpus: `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
     mem: `${Math.round(totalmem() / 2 ** 30)} GiB RAM`,
     node: `node ${process.version}`,
     go: goVersion,
     rounds: String(ROUNDS),
-    quick: String(QUICK)
+    quick: String(QUICK),
+    ...(TS_FLAGS.length > 0 ? { experiment: TS_FLAGS.join(' ') } : {})
   }
-  progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}`)
+}
+
+async function main (): Promise<void> {
+  await mkdir(OUT, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const log = createWriteStream(join(OUT, `${stamp}.log`))
+
+  await build()
+  const meta = await machine()
+  progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}${meta.experiment != null ? `; EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}`)
 
   // the raw verification rate, on the envelopes the storm registers, before any server runs
   const envFile = join(OUT, 'envelopes.bin')
@@ -808,7 +821,7 @@ async function main (): Promise<void> {
   const output = markdown + profiles
   process.stdout.write(`${output}\n`)
   await writeFile(join(OUT, `${stamp}.md`), `${output}\n`)
-  const complete = !QUICK && !PROFILE && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
+  const complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
   if (complete && process.env.BENCH_DOCS !== '0') {
     await updateDocs(markdown)
   }

@@ -20,6 +20,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
+import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -37,7 +38,8 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'memory' },
     listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
     'data-dir': { type: 'string' },
-    'profile-dir': { type: 'string' }
+    'profile-dir': { type: 'string' },
+    'experiment-cork': { type: 'boolean', default: false }
   }
 })
 
@@ -50,6 +52,24 @@ if (values.store !== 'memory' && values.store !== 'sqlite') {
 if (!String(values.listen).startsWith('/ip4/127.0.0.1/')) {
   line({ event: 'error', message: 'loopback only: --listen must be an /ip4/127.0.0.1/ address' })
   process.exit(2)
+}
+
+if (values['experiment-cork']) {
+  // EXPERIMENT, never the default: coalesce every socket's writes of one tick into one writev, to measure
+  // what write coalescing in the transport stack (yamux frames, noise messages) would save
+  const write = Socket.prototype.write
+  const corked = new WeakSet<Socket>()
+  Socket.prototype.write = function (this: Socket, ...args: any[]): boolean {
+    if (!corked.has(this)) {
+      corked.add(this)
+      this.cork()
+      process.nextTick(() => {
+        corked.delete(this)
+        this.uncork()
+      })
+    }
+    return (write as (...a: any[]) => boolean).apply(this, args)
+  } as typeof Socket.prototype.write
 }
 
 const ownDir = values['data-dir'] == null
