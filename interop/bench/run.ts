@@ -491,6 +491,7 @@ function scenarios (): Scenario[] {
   for (const c of [1, 16, 128]) {
     out.push({ key: `discovery/mixed-${c}`, title: `4. mixed 80% discover / 20% register, ${c} streams`, session: 'discovery', phase: `mixed c=${c}`, budget: 'throughput', note: t => t === 'go' ? GO_DISCOVER : undefined })
   }
+  out.push({ key: 'idle/connect', title: 'connect the idle peers (all at once)', session: 'idle', phase: 'connect' })
   out.push({ key: 'idle/idle', title: '5. idle connections', session: 'idle', phase: 'idle' })
   out.push({ key: 'storm-1.0.0/storm', title: '1.0.0: registration storm', session: 'storm-1.0.0', phase: 'storm' })
   out.push({ key: 'storm-1.0.0/refresh', title: '1.0.0: refresh', session: 'storm-1.0.0', phase: 'refresh' })
@@ -515,6 +516,8 @@ interface Cell {
   kibPerConnection?: number
   connections?: number
   perCpuSecond: number
+  backgroundPerSec: number
+  backgroundPerSec: number
 }
 
 function phasesOf (records: RunRecord[], sc: Scenario, target: TargetName): Map<number, PhaseResult> {
@@ -542,7 +545,8 @@ function cell (phases: PhaseResult[]): Cell | undefined {
     avgReturned: median(phases.map(p => p.avgReturned ?? 0)),
     kibPerConnection: phases[0].kibPerConnection != null ? median(phases.map(p => p.kibPerConnection ?? NaN)) : undefined,
     connections: phases[0].connections,
-    perCpuSecond: median(phases.map(p => p.serverCpuSec > 0 ? p.ops / p.serverCpuSec : NaN))
+    perCpuSecond: median(phases.map(p => p.serverCpuSec > 0 ? p.ops / p.serverCpuSec : NaN)),
+    backgroundPerSec: median(phases.map(p => (p.backgroundRegisters ?? 0) / p.seconds))
   }
 }
 
@@ -597,6 +601,9 @@ function notesFor (sc: Scenario, target: TargetName, c: Cell): string {
   }
   if (sc.phase.startsWith('discover') || sc.phase.startsWith('mixed')) {
     notes.push(`avg ${fmt(c.avgReturned, 1)} returned`)
+  }
+  if (c.backgroundPerSec > 0) {
+    notes.push(`+ ${fmt(c.backgroundPerSec, 0)} background REGISTER/s`)
   }
   if (sc.phase === 'idle') {
     notes.push(`${fmt(c.kibPerConnection, 1)} KiB per connection (${c.connections} connections)`)

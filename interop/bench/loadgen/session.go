@@ -272,9 +272,11 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 				r.ErrorSamples = append(r.ErrorSamples, m)
 			}
 		}
-		if r.Ops > 0 {
-			r.AvgReturned += float64(st.returned)
-		}
+		r.AvgReturned += float64(st.returned)
+	}
+	if name != "mixed" {
+		// only the mixed phase has two kinds of operation
+		r.Registers, r.Discovers = 0, 0
 	}
 	if r.Ops > 0 {
 		r.AvgReturned /= float64(r.Ops)
