@@ -40,6 +40,7 @@ type spec struct {
 	MixedLimit          int     `json:"mixedLimit"`
 	EnvelopesPerPeer    int     `json:"envelopesPerPeer"` // fresh envelopes for mixed registrations
 	KeepaliveMs         int     `json:"keepaliveMs"`      // re-register every peer this often during discovery phases; 0 = off
+	WarmupOps           int     `json:"warmupOps"`        // untimed DISCOVERs before the discovery phases
 	PhaseSeconds        float64 `json:"phaseSeconds"`
 	MaxOpsPerPhase      int     `json:"maxOpsPerPhase"`
 	SettleMs            int     `json:"settleMs"` // idle: wait before each memory reading
@@ -118,6 +119,7 @@ type phaseResult struct {
 	// background re-registrations (keep-alive) that ran during the phase
 	BackgroundRegisters int64  `json:"backgroundRegisters,omitempty"`
 	BackgroundErrors    int64  `json:"backgroundErrors,omitempty"`
+	BackgroundSkipped   int64  `json:"backgroundSkipped,omitempty"`
 	EndedBy             string `json:"endedBy"` // count | time | pool
 	// idle: memory per connection
 	Connections      int     `json:"connections,omitempty"`
@@ -140,6 +142,7 @@ type session struct {
 
 	bgRegisters atomic.Int64
 	bgErrors    atomic.Int64
+	bgSkipped   atomic.Int64
 }
 
 func runSession(s *spec) error {
@@ -204,7 +207,7 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	var endedBy atomic.Value
 	endedBy.Store("count")
 	deadline := time.Now().Add(dur)
-	bg0, bge0 := ss.bgRegisters.Load(), ss.bgErrors.Load()
+	bg0, bge0, bgs0 := ss.bgRegisters.Load(), ss.bgErrors.Load(), ss.bgSkipped.Load()
 
 	type workerStats struct {
 		lat                  latencies
@@ -291,6 +294,7 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	r.PeakIsPhaseOnly = before.hwmReset
 	r.BackgroundRegisters = ss.bgRegisters.Load() - bg0
 	r.BackgroundErrors = ss.bgErrors.Load() - bge0
+	r.BackgroundSkipped = ss.bgSkipped.Load() - bgs0
 	return r
 }
 
@@ -514,40 +518,54 @@ func (ss *session) batchedRegisterSession(batch int) error {
 	return nil
 }
 
-// keepalive re-registers every peer with the envelope it last sent, spread evenly over period, until
-// stop is closed. It exists for the Go reference, whose registrations vanish 0.5-2.5 s after they are
-// made (it reads the TTL as nanoseconds); every server gets the same background load.
+// keepalive re-registers every peer with the envelope it last sent, once per period, until stop is
+// closed. It exists for the Go reference, whose registrations vanish 0.5-2.5 s after they are made (it
+// reads the TTL as nanoseconds); every server gets the same background load. It is open-loop: a
+// dispatcher hands out registrations at the target rate to a pool of workers, so a slower server gets
+// the same offered load (a registration that finds every worker busy is skipped and counted).
 func (ss *session) keepalive(period time.Duration, stop <-chan struct{}) *sync.WaitGroup {
-	const lanes = 8
+	const workers = 128
+	const tick = 10 * time.Millisecond
+	jobs := make(chan *simPeer)
 	var wg sync.WaitGroup
-	for g := 0; g < lanes; g++ {
-		var mine []*simPeer
-		for i := g; i < len(ss.peers); i += lanes {
-			mine = append(mine, ss.peers[i])
-		}
-		if len(mine) == 0 {
-			continue
-		}
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func(mine []*simPeer) {
+		go func() {
 			defer wg.Done()
-			tick := time.NewTicker(period / time.Duration(len(mine)))
-			defer tick.Stop()
-			for k := 0; ; k++ {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-				}
-				p := mine[k%len(mine)]
+			for p := range jobs {
 				if err := ss.register(p, p.current); err != nil {
 					ss.bgErrors.Add(1)
 				} else {
 					ss.bgRegisters.Add(1)
 				}
 			}
-		}(mine)
+		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		perTick := float64(len(ss.peers)) * float64(tick) / float64(period)
+		due, next := 0.0, 0
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			for due += perTick; due >= 1; due-- {
+				p := ss.peers[next%len(ss.peers)]
+				next++
+				select {
+				case jobs <- p:
+				default:
+					ss.bgSkipped.Add(1)
+				}
+			}
+		}
+	}()
 	return &wg
 }
 
@@ -560,6 +578,17 @@ func (ss *session) discoverySession() error {
 		return fmt.Errorf("populating the namespace failed: %v", populate.ErrorSamples)
 	}
 	n := len(ss.peers)
+
+	// warm-up, not timed and not reported: a JIT-compiled server is measured warm, as it runs in practice
+	if ss.s.WarmupOps > 0 {
+		frame := ss.d.discoverFrame(ss.s.Namespace, 10, nil)
+		conc := ss.s.DiscoverConcurrency
+		stride := max(1, n/conc)
+		ss.run("warmup", conc, ss.phaseDuration(), ss.s.WarmupOps, func(w, i int) (int, bool, error) {
+			returned, err := ss.discover(ss.peers[(w*stride)%n], frame)
+			return returned, false, err
+		})
+	}
 
 	var stop chan struct{}
 	var bg *sync.WaitGroup
