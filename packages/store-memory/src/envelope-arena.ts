@@ -6,13 +6,17 @@ import type { Entry } from './entry.ts'
  * A separately allocated 170-byte `Uint8Array` costs V8 a backing store, its bookkeeping and work for the
  * garbage collector: about ten times the time of copying the bytes, and more memory than the bytes
  * themselves. Here an envelope is a `subarray` view of a slab. Slabs are filled front to back and never
- * reused in place; a slab whose live bytes fall below a quarter of its size once it is no longer the one
+ * reused in place; a slab whose live bytes fall below an eighth of its size once it is no longer the one
  * being filled is compacted (its live envelopes are copied to the current slab), so slab memory stays
- * within about four times the live bytes plus one slab.
+ * within about eight times the live bytes plus one slab (in practice far less: slabs empty as their
+ * registrations expire or are refreshed together).
  */
 
 /** Bytes per slab */
 export const SLAB_BYTES = 256 * 1024
+
+/** A slab that is no longer being filled is compacted when its live bytes fall below 1 / COMPACT_BELOW of it */
+export const COMPACT_BELOW = 8
 
 /** Envelopes longer than this get their own buffer: they would waste too much of a slab's tail */
 export const LARGE_ENVELOPE_BYTES = 8 * 1024
@@ -97,7 +101,7 @@ export class EnvelopeArena {
 
     if (slab.live === 0) {
       this.slabCount--
-    } else if (slab.live < SLAB_BYTES / 4) {
+    } else if (slab.live < SLAB_BYTES / COMPACT_BELOW) {
       this.compact(slab)
     }
   }
@@ -110,7 +114,7 @@ export class EnvelopeArena {
 
     if (full.live === 0) {
       this.slabCount--
-    } else if (full.live < SLAB_BYTES / 4) {
+    } else if (full.live < SLAB_BYTES / COMPACT_BELOW) {
       this.compact(full)
     }
   }

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { EnvelopeArena, LARGE_ENVELOPE_BYTES, SLAB_BYTES } from '../src/envelope-arena.ts'
+import { COMPACT_BELOW, EnvelopeArena, LARGE_ENVELOPE_BYTES, SLAB_BYTES } from '../src/envelope-arena.ts'
 import { entry, seeded } from './fixtures.ts'
 import type { Entry } from '../src/entry.ts'
 
@@ -38,8 +38,8 @@ describe('EnvelopeArena', () => {
       liveBytes += content.byteLength
     }
 
-    // slab memory stays within about four times the live bytes, plus the slab being filled
-    expect(arena.slabs * SLAB_BYTES).to.be.at.most(liveBytes * 4 + 2 * SLAB_BYTES)
+    // slab memory stays within COMPACT_BELOW times the live bytes, plus the slab being filled
+    expect(arena.slabs * SLAB_BYTES).to.be.at.most(liveBytes * COMPACT_BELOW + 2 * SLAB_BYTES)
   })
 
   it('the copy does not share memory with the source', () => {
