@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  DEFAULT_DATA_DIR, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
+  DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -39,6 +39,10 @@ export interface DaemonConfig {
   maxRegistrations: number
   /** Most registrations one DISCOVER answer carries */
   maxDiscoverLimit: number
+  /** Most open connections */
+  maxConnections: number
+  /** New inbound connections accepted per second from one IP address */
+  connectionRatePerIp: number
   /** Where to serve Prometheus `/metrics`, if anywhere */
   metrics?: MetricsAddress
   /** One JSON object per output line instead of text for people */
@@ -85,6 +89,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'max-registrations-per-peer', env: 'RENDEZVOUS_MAX_REGISTRATIONS_PER_PEER', type: 'string', value: '<n>', description: 'registrations one peer may hold at once', defaultText: String(DEFAULT_MAX_REGISTRATIONS_PER_PEER) },
   { name: 'max-registrations', env: 'RENDEZVOUS_MAX_REGISTRATIONS', type: 'string', value: '<n>', description: 'live registrations across all peers', defaultText: String(DEFAULT_MAX_REGISTRATIONS) },
   { name: 'max-discover-limit', env: 'RENDEZVOUS_MAX_DISCOVER_LIMIT', type: 'string', value: '<n>', description: 'most registrations one DISCOVER answer carries', defaultText: String(DEFAULT_MAX_DISCOVER_LIMIT) },
+  { name: 'max-connections', env: 'RENDEZVOUS_MAX_CONNECTIONS', type: 'string', value: '<n>', description: 'most open connections', defaultText: String(DEFAULT_MAX_CONNECTIONS) },
+  { name: 'connection-rate-per-ip', env: 'RENDEZVOUS_CONNECTION_RATE_PER_IP', type: 'string', value: '<n>', description: 'new inbound connections accepted per second from one IP address', defaultText: String(DEFAULT_CONNECTION_RATE_PER_IP) },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -416,6 +422,8 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     maxRegistrationsPerPeer: reader.count('max-registrations-per-peer', DEFAULT_MAX_REGISTRATIONS_PER_PEER),
     maxRegistrations: reader.count('max-registrations', DEFAULT_MAX_REGISTRATIONS),
     maxDiscoverLimit: reader.count('max-discover-limit', DEFAULT_MAX_DISCOVER_LIMIT),
+    maxConnections: reader.count('max-connections', DEFAULT_MAX_CONNECTIONS),
+    connectionRatePerIp: reader.count('connection-rate-per-ip', DEFAULT_CONNECTION_RATE_PER_IP),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
     json: reader.flag('json')?.value ?? false
   }

@@ -25,6 +25,19 @@ export const DEFAULT_MAX_REGISTRATIONS = 1_000_000
 /** Most registrations one DISCOVER answer carries (libp2p specification) */
 export const DEFAULT_MAX_DISCOVER_LIMIT = 1000
 
+/**
+ * Most open connections. libp2p's default (300) suits an ordinary node; a rendezvous point is dialled by
+ * every peer that registers or discovers, and each connection costs little while idle.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 4096
+
+/**
+ * New inbound connections accepted per second from one IP address. libp2p's default of 5 throttles
+ * many peers behind one NAT (or a local demo) into connection resets; 50 still stops one host from
+ * flooding the point.
+ */
+export const DEFAULT_CONNECTION_RATE_PER_IP = 50
+
 /** The identity key in the data directory: a protobuf-encoded libp2p private key, mode 0600 */
 export const IDENTITY_FILE = 'identity.key'
 

@@ -145,6 +145,10 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      connectionManager: {
+        maxConnections: config.maxConnections,
+        inboundConnectionThreshold: config.connectionRatePerIp
+      },
       ...(endpoint != null
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
         : {}),

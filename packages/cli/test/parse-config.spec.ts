@@ -38,6 +38,8 @@ describe('flags and environment', () => {
       maxRegistrationsPerPeer: 1000,
       maxRegistrations: 1_000_000,
       maxDiscoverLimit: 1000,
+      maxConnections: 4096,
+      connectionRatePerIp: 50,
       json: false
     })
   })
@@ -53,6 +55,8 @@ describe('flags and environment', () => {
       '--max-registrations-per-peer', '10',
       '--max-registrations', '500',
       '--max-discover-limit', '50',
+      '--max-connections', '100',
+      '--connection-rate-per-ip', '5',
       '--metrics', '[::1]:9090',
       '--json'
     ], {}, CWD)
@@ -67,6 +71,8 @@ describe('flags and environment', () => {
       maxRegistrationsPerPeer: 10,
       maxRegistrations: 500,
       maxDiscoverLimit: 50,
+      maxConnections: 100,
+      connectionRatePerIp: 5,
       metrics: { host: '::1', port: 9090 },
       json: true
     })
@@ -84,6 +90,8 @@ describe('flags and environment', () => {
       RENDEZVOUS_MAX_REGISTRATIONS_PER_PEER: '5',
       RENDEZVOUS_MAX_REGISTRATIONS: '6',
       RENDEZVOUS_MAX_DISCOVER_LIMIT: '7',
+      RENDEZVOUS_MAX_CONNECTIONS: '8',
+      RENDEZVOUS_CONNECTION_RATE_PER_IP: '9',
       RENDEZVOUS_METRICS: 'localhost:9100',
       RENDEZVOUS_JSON: 'true'
     }
@@ -98,6 +106,8 @@ describe('flags and environment', () => {
       maxRegistrationsPerPeer: 5,
       maxRegistrations: 6,
       maxDiscoverLimit: 7,
+      maxConnections: 8,
+      connectionRatePerIp: 9,
       metrics: { host: 'localhost', port: 9100 },
       json: true
     })
