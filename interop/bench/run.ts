@@ -102,7 +102,7 @@ const ALL_SESSIONS: SessionDef[] = [
       discoverLimits: [10, 100],
       mixedConcurrency: [1, 16, 128],
       mixedLimit: 10,
-      envelopesPerPeer: QUICK ? 12 : 40,
+      envelopesPerPeer: QUICK ? 12 : 16,
       keepaliveMs: 1000,
       warmupOps: 300
     }
@@ -123,7 +123,7 @@ const ALL_SESSIONS: SessionDef[] = [
       discoverLimits: [10, 100],
       mixedConcurrency: [16],
       mixedLimit: 10,
-      envelopesPerPeer: QUICK ? 12 : 40,
+      envelopesPerPeer: QUICK ? 12 : 16,
       keepaliveMs: 0,
       warmupOps: 300
     }
@@ -524,6 +524,7 @@ interface Cell {
   perCpuSecond: number
   backgroundPerSec: number
   backgroundSkipped: number
+  endedEarly: boolean
 }
 
 function phasesOf (records: RunRecord[], sc: Scenario, target: TargetName): Map<number, PhaseResult> {
@@ -553,7 +554,8 @@ function cell (phases: PhaseResult[]): Cell | undefined {
     connections: phases[0].connections,
     perCpuSecond: median(phases.map(p => p.serverCpuSec > 0 ? p.ops / p.serverCpuSec : NaN)),
     backgroundPerSec: median(phases.map(p => (p.backgroundRegisters ?? 0) / p.seconds)),
-    backgroundSkipped: phases.reduce((s, p) => s + (p.backgroundSkipped ?? 0), 0)
+    backgroundSkipped: phases.reduce((s, p) => s + (p.backgroundSkipped ?? 0), 0),
+    endedEarly: phases.some(p => p.endedBy === 'pool')
   }
 }
 
@@ -620,6 +622,9 @@ function notesFor (sc: Scenario, target: TargetName, c: Cell): string {
   }
   if (sc.phase === 'connect') {
     notes.push(`${fmt(c.perCpuSecond, 0)} handshakes per server CPU-s`)
+  }
+  if (c.endedEarly) {
+    notes.push('ended early: the pre-sealed fresh envelopes ran out')
   }
   return notes.join('; ')
 }
