@@ -236,7 +236,7 @@ async function waitExit (child: ChildProcess, ms: number): Promise<boolean> {
 
 function run (cmd: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', process.stderr, 'inherit'] })
     children.add(child)
     child.on('exit', (code) => {
       children.delete(child)
