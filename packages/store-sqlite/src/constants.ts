@@ -20,3 +20,10 @@ export const CACHE_KIB = 64 * 1024
  * hot pages (the counter row, the tails of the order indexes) once instead of once per thousand pages.
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+/**
+ * Bytes of the database file SQLite reads through a memory map instead of `pread` (writes still go through
+ * the WAL). Upserts at a million registrations touch pages all over the file; without the map each cache
+ * miss is a system call. It reserves address space, not memory: the pages are the OS page cache's.
+ */
+export const MMAP_BYTES = 1024 * 1024 * 1024

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import Database from 'better-sqlite3'
-import { CACHE_KIB, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
+import { CACHE_KIB, MMAP_BYTES, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts'
 import type { Synchronous } from './constants.ts'
 
@@ -128,6 +128,7 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
     db.pragma(`synchronous = ${synchronous}`)
     db.pragma(`cache_size = -${CACHE_KIB}`)
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`)
+    db.pragma(`mmap_size = ${MMAP_BYTES}`)
 
     // IMMEDIATE takes the write lock before reading the version again, so two processes opening an
     // old database at once cannot both run the same migration
