@@ -10,3 +10,6 @@ export const SCHEMA_FILE = 'RENDEZVOUS_SCHEMA'
 
 /** How many index entries one step of a scan reads at once */
 export const SCAN_CHUNK = 1000
+
+/** The most bytes one `nextv` of a scan gathers before it returns (classic-level's default is 16 KiB) */
+export const READ_BUDGET_BYTES = 1024 * 1024

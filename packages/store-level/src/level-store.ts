@@ -1,5 +1,5 @@
 import { CorruptStoreError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
-import { SCAN_CHUNK } from './constants.ts'
+import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
   KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
@@ -305,7 +305,12 @@ export class LevelRegistrationStore implements RegistrationStore {
     const prefix = `${String.fromCharCode(PREFIX_KEY, ns.byteLength)}${namespace}`
     const chosen: string[] = []
     let seen = 0
-    const iterator = this.db.keys<string>({ gt: prefix, keyEncoding: 'utf8', fillCache: true })
+    // every key of the namespace is below the prefix with its last character one higher (UTF-8 byte order
+    // is code point order); without that bound the last read would run on into the next namespace's keys.
+    // Near the surrogates the next code unit is not a character of its own: no bound, the prefix test alone
+    const last = prefix.charCodeAt(prefix.length - 1)
+    const bound = last < 0xd7ff ? { lt: `${prefix.slice(0, -1)}${String.fromCharCode(last + 1)}` } : {}
+    const iterator = this.db.keys<string>({ gt: prefix, ...bound, keyEncoding: 'utf8', fillCache: true, highWaterMarkBytes: READ_BUDGET_BYTES })
 
     try {
       let inRange = true
@@ -446,8 +451,9 @@ export class LevelRegistrationStore implements RegistrationStore {
   /** Visits the entries of a range in chunks until `visit` returns false or the range ends */
   private async scan (range: { gt?: Buffer, gte?: Buffer, lt?: Buffer, lte?: Buffer }, chunk: number, visit: (key: Buffer, value: Buffer) => boolean, read: 'entries' | 'keys' | 'values' = 'entries'): Promise<void> {
     // classic-level's iterators bypass LevelDB's block cache by default; the tails of the order indexes
-    // are what discover reads again and again, so keep them cached
-    const iterator = this.db.iterator({ ...range, keys: read !== 'values', values: read !== 'keys', fillCache: true })
+    // are what discover reads again and again, so keep them cached. And each nextv stops at 16 KiB by
+    // default, less than 100 records: a larger budget answers a page in one trip to the thread pool
+    const iterator = this.db.iterator({ ...range, keys: read !== 'values', values: read !== 'keys', fillCache: true, highWaterMarkBytes: READ_BUDGET_BYTES })
 
     try {
       while (true) {
