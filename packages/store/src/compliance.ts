@@ -24,6 +24,7 @@
 import { concurrencyTests } from './compliance/concurrency.ts'
 import { countTests } from './compliance/count.ts'
 import { discoverTests } from './compliance/discover.ts'
+import { durabilityTests } from './compliance/durability.ts'
 import { expiryTests } from './compliance/expiry.ts'
 import { lifecycleTests } from './compliance/lifecycle.ts'
 import { namespaceTests } from './compliance/namespaces.ts'
@@ -36,6 +37,7 @@ import type { StoreFactory, TestFramework } from './compliance/harness.ts'
 import type { RegistrationStore } from './store.ts'
 
 export { ManualClock, DEFAULT_START, envelope, peerId } from './compliance/harness.ts'
+export { durabilityRegistration } from './compliance/durability.ts'
 export type { StoreFactory, StoreFactoryContext, TestFramework } from './compliance/harness.ts'
 export { LONGEST_NAMESPACES, TOO_LONG_NAMESPACES, TRICKY_NAMESPACES } from './compliance/namespaces.ts'
 
@@ -55,6 +57,15 @@ export interface StoreComplianceOptions {
    * and expiry survive a reopen; positions never go backwards). Default `false`.
    */
   persistent?: boolean
+
+  /**
+   * For persistent adapters: a module whose default export opens the store in a directory,
+   * `(directory: string) => Promise<RegistrationStore>` (with the real clock). Adds the durability test:
+   * a child process opens the store with it, upserts, and is killed with SIGKILL; every upsert whose
+   * promise had resolved must be there afterwards. Pass a `file:` URL, e.g.
+   * `new URL('./fixtures/open-store.ts', import.meta.url)`.
+   */
+  durability?: { opener: string | URL }
 
   /** The timeout of each test in milliseconds, where the framework supports one (mocha). Default 10 000 */
   timeout?: number
@@ -85,6 +96,9 @@ export function runStoreCompliance (options: StoreComplianceOptions): void {
     concurrencyTests(suite)
     validationTests(suite)
     lifecycleTests(suite)
+    if (options.durability != null) {
+      durabilityTests(suite, options.durability.opener)
+    }
   })
 }
 
