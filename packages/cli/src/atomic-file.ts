@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { link, open, unlink } from 'node:fs/promises'
+import { link, open, readFile, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { KeyFileError } from './errors.ts'
 
 /**
  * Create `path` with `bytes` and mode 0600 unless it exists, so that no reader ever sees a partial file
@@ -46,4 +47,37 @@ async function syncDirectory (dir: string): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * Read a file of the data directory that may not exist yet: its bytes, or `undefined` if it is absent.
+ *
+ * @throws {KeyFileError} naming `what` and the path when it exists but cannot be read
+ */
+export async function readOptionalFile (path: string, what: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path)
+  } catch (err: any) {
+    if (err.code === 'ENOENT') {
+      return undefined
+    }
+    throw new KeyFileError(`${what} ${path} cannot be read (${String(err.code ?? err.message)})`, { cause: err })
+  }
+}
+
+/**
+ * Write a freshly generated value to its file unless another process created the file first; in that
+ * case the other process's value wins, so two daemons started at once on one data directory agree.
+ *
+ * @returns `{ created: true }`, or `{ created: false, winner }` with the value read back from the file
+ */
+export async function createOrAdopt<T> (path: string, bytes: Uint8Array, what: string, read: (path: string) => Promise<T | undefined>): Promise<{ created: true } | { created: false, winner: T }> {
+  if (await createFileAtomically(path, bytes)) {
+    return { created: true }
+  }
+  const winner = await read(path)
+  if (winner == null) {
+    throw new KeyFileError(`${what} ${path} vanished while it was being created`)
+  }
+  return { created: false, winner }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createFileAtomically } from './atomic-file.ts'
+import { createOrAdopt, readOptionalFile } from './atomic-file.ts'
 import { COOKIE_SECRET_BYTES, COOKIE_SECRET_FILE } from './constants.ts'
 import { KeyFileError } from './errors.ts'
+
+const WHAT = 'cookie secret'
 
 /** The key that authenticates `/rendezvous/1.0.0` cookies, and whether it still has to be written */
 export interface CookieSecret {
@@ -41,28 +42,16 @@ export async function persistCookieSecret (cookie: CookieSecret): Promise<{ cook
   if (!cookie.generated || cookie.path == null) {
     return { cookie, created: false }
   }
-  const created = await createFileAtomically(cookie.path, cookie.secret)
-  if (created) {
-    return { cookie: { ...cookie, generated: false }, created }
+  const outcome = await createOrAdopt(cookie.path, cookie.secret, WHAT, readSecret)
+  if (outcome.created) {
+    return { cookie: { ...cookie, generated: false }, created: true }
   }
-  const winner = await readSecret(cookie.path)
-  if (winner == null) {
-    throw new KeyFileError(`cookie secret ${cookie.path} vanished while it was being created`)
-  }
-  return { cookie: { secret: winner, path: cookie.path, generated: false }, created }
+  return { cookie: { secret: outcome.winner, path: cookie.path, generated: false }, created: false }
 }
 
 async function readSecret (path: string): Promise<Uint8Array | undefined> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (err: any) {
-    if (err.code === 'ENOENT') {
-      return undefined
-    }
-    throw new KeyFileError(`cookie secret ${path} cannot be read (${String(err.code ?? err.message)})`, { cause: err })
-  }
-  if (bytes.byteLength !== COOKIE_SECRET_BYTES) {
+  const bytes = await readOptionalFile(path, WHAT)
+  if (bytes != null && bytes.byteLength !== COOKIE_SECRET_BYTES) {
     throw new KeyFileError(`cookie secret ${path} has ${bytes.byteLength} bytes, not ${COOKIE_SECRET_BYTES}; move it away to create a new one (cookies handed out so far will stop working)`)
   }
   return bytes

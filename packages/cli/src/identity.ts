@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { createFileAtomically } from './atomic-file.ts'
+import { createOrAdopt, readOptionalFile } from './atomic-file.ts'
 import { IDENTITY_FILE } from './constants.ts'
 import { KeyFileError } from './errors.ts'
 import type { PrivateKey } from '@libp2p/interface'
+
+const WHAT = 'identity key'
 
 /** The daemon's libp2p identity, and how to keep it if it is new */
 export interface Identity {
@@ -39,26 +40,17 @@ export async function persistIdentity (identity: Identity): Promise<{ identity: 
   if (!identity.generated) {
     return { identity, created: false }
   }
-  const created = await createFileAtomically(identity.path, privateKeyToProtobuf(identity.privateKey))
-  if (created) {
-    return { identity: { ...identity, generated: false }, created }
+  const outcome = await createOrAdopt(identity.path, privateKeyToProtobuf(identity.privateKey), WHAT, readKey)
+  if (outcome.created) {
+    return { identity: { ...identity, generated: false }, created: true }
   }
-  const winner = await readKey(identity.path)
-  if (winner == null) {
-    throw new KeyFileError(`identity key ${identity.path} vanished while it was being created`)
-  }
-  return { identity: { privateKey: winner, path: identity.path, generated: false }, created }
+  return { identity: { privateKey: outcome.winner, path: identity.path, generated: false }, created: false }
 }
 
 async function readKey (path: string): Promise<PrivateKey | undefined> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (err: any) {
-    if (err.code === 'ENOENT') {
-      return undefined
-    }
-    throw new KeyFileError(`identity key ${path} cannot be read (${String(err.code ?? err.message)})`, { cause: err })
+  const bytes = await readOptionalFile(path, WHAT)
+  if (bytes == null) {
+    return undefined
   }
   try {
     return privateKeyFromProtobuf(bytes)
