@@ -19,7 +19,10 @@ export type MessageType = RendezvousMessage['type']
 export interface RegisterMessage {
   type: 'REGISTER'
   ns: string
-  /** The signed envelope bytes; `undefined` when absent or empty */
+  /**
+   * The signed envelope bytes; `undefined` when absent. A present but empty record stays an empty array,
+   * so a point can answer it as the Go reference does ("invalid peer record", not "missing")
+   */
   signedPeerRecord?: Uint8Array
   /** Requested TTL in seconds; may be negative in 0.0.1, where it is a signed integer */
   ttl?: number

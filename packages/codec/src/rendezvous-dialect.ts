@@ -142,7 +142,7 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
       return {
         type: 'REGISTER',
         ns: msg.register?.ns ?? '',
-        signedPeerRecord: msg.register?.signedPeerRecord?.byteLength === 0 ? undefined : msg.register?.signedPeerRecord,
+        signedPeerRecord: msg.register?.signedPeerRecord,
         ttl: optionalInteger(msg.register?.ttl)
       }
     case Message.MessageType.REGISTER_RESPONSE:

@@ -55,6 +55,13 @@ function fromStatus (code: StatusCode): Message.ResponseStatus {
   return name
 }
 
+const EMPTY = new Uint8Array(0)
+
+/** proto3 never writes an empty bytes field: Go's encoder leaves it off, and so must we */
+function nonEmpty (bytes: Uint8Array | undefined): Uint8Array<ArrayBuffer> | undefined {
+  return bytes == null || bytes.byteLength === 0 ? undefined : bytes as Uint8Array<ArrayBuffer>
+}
+
 function wireInteger (value: number | undefined, name: string): bigint {
   return toWireInteger(value ?? 0, name, true)
 }
@@ -66,7 +73,7 @@ function encode (message: RendezvousMessage): Uint8Array {
         type: Message.MessageType.REGISTER,
         register: {
           ns: message.ns,
-          signedPeerRecord: (message.signedPeerRecord ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+          signedPeerRecord: nonEmpty(message.signedPeerRecord),
           ttl: wireInteger(message.ttl, 'ttl')
         }
       })
@@ -94,7 +101,7 @@ function encode (message: RendezvousMessage): Uint8Array {
         discoverResponse: {
           registrations: message.registrations.map(r => ({
             ns: r.ns,
-            signedPeerRecord: r.signedPeerRecord as Uint8Array<ArrayBuffer>,
+            signedPeerRecord: nonEmpty(r.signedPeerRecord),
             ttl: wireInteger(r.ttl, 'registrations.ttl')
           })),
           status: fromStatus(message.status),
@@ -120,11 +127,10 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
   // the Go reference's generated getters read it
   switch (msg.type) {
     case Message.MessageType.REGISTER: {
-      const spr = msg.register?.signedPeerRecord
       return {
         type: 'REGISTER',
         ns: msg.register?.ns ?? '',
-        signedPeerRecord: spr == null || spr.byteLength === 0 ? undefined : spr,
+        signedPeerRecord: msg.register?.signedPeerRecord,
         ttl: fromWireInteger(msg.register?.ttl ?? 0n)
       }
     }
@@ -148,7 +154,7 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
         statusText: msg.discoverResponse?.statusText ?? '',
         registrations: (msg.discoverResponse?.registrations ?? []).map(r => ({
           ns: r.ns,
-          signedPeerRecord: r.signedPeerRecord,
+          signedPeerRecord: r.signedPeerRecord ?? EMPTY,
           ttl: fromWireInteger(r.ttl)
         }))
       }

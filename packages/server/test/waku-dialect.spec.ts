@@ -59,6 +59,14 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
       expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing signed peer record' })
     })
 
+    it('4. record present but empty (`12 00`): 101 "invalid peer record", as the reference answers', async () => {
+      const s = await open()
+      // REGISTER { ns "ns", signedPeerRecord "" }: no encoder writes an empty record, so the bytes are spelled out
+      s.sendBytes(Uint8Array.from([0x08, 0x12, 0x06, 0x0a, 0x02, 0x6e, 0x73, 0x12, 0x00]))
+      const res = await s.next()
+      expect(res).to.deep.include({ type: 'REGISTER_RESPONSE', status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' })
+    })
+
     it('4. undecodable record: 101 "invalid peer record"', async () => {
       const s = await open()
       const res = await s.register({ ns: 'ns', signedPeerRecord: Uint8Array.from([1, 2, 3, 4]), ttl: -1 })

@@ -1,5 +1,4 @@
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
-import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -60,7 +59,7 @@ export namespace Message {
 
   export interface Register {
     ns: string
-    signedPeerRecord: Uint8Array<ArrayBuffer>
+    signedPeerRecord?: Uint8Array<ArrayBuffer>
     ttl: bigint
   }
 
@@ -79,7 +78,7 @@ export namespace Message {
             w.string(obj.ns)
           }
 
-          if ((obj.signedPeerRecord != null && obj.signedPeerRecord.byteLength > 0)) {
+          if (obj.signedPeerRecord != null) {
             w.uint32(18)
             w.bytes(obj.signedPeerRecord)
           }
@@ -95,7 +94,6 @@ export namespace Message {
         }, (reader, length, opts = {}) => {
           const obj: any = {
             ns: '',
-            signedPeerRecord: uint8ArrayAlloc(0),
             ttl: 0n
           }
 
