@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import Database from 'better-sqlite3'
-import { CACHE_KIB, MMAP_BYTES, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
+import { CACHE_KIB, MMAP_BYTES, NEW_DATABASE_PAGE_BYTES, WAL_AUTOCHECKPOINT_PAGES } from './constants.ts'
+import { StoreLockedError } from './errors.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts'
 import type { Synchronous } from './constants.ts'
 
@@ -57,6 +58,15 @@ export function wrapCorruption (path: string, err: any): Error {
   }
 
   return err
+}
+
+/** Errors of the open: corruption as everywhere, and a file another connection holds as {@link StoreLockedError} */
+function wrapOpenError (path: string, err: any): Error {
+  if (typeof err?.code === 'string' && err.code.startsWith('SQLITE_BUSY')) {
+    return new StoreLockedError(path, 'the database is open in another store (another process, or another connection of this one)', { cause: err })
+  }
+
+  return wrapCorruption(path, err)
 }
 
 /** The schema version recorded in the file, 0 for a new empty database */
@@ -124,6 +134,11 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
       throw new IncompatibleSchemaError(path, `the database text encoding is ${String(encoding)}, not UTF-8`, { found, supported: SCHEMA_VERSION })
     }
 
+    if (found === 0) {
+      // only takes effect while the file has no pages yet; an existing file keeps the page size it has
+      db.pragma(`page_size = ${NEW_DATABASE_PAGE_BYTES}`)
+    }
+
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${synchronous}`)
     db.pragma(`cache_size = -${CACHE_KIB}`)
@@ -143,9 +158,16 @@ export function openDatabase (path: string, synchronous: Synchronous): Database.
         migrate(db, current)
       }
     }).immediate()
+
+    // The store keeps its row count and its next position in memory, which is only right while no other
+    // connection writes the file. EXCLUSIVE holds the lock from the next write until close (that write is
+    // right here), and spares every transaction its shared-memory locks. Set after the first transaction,
+    // so the WAL index is in the -shm file as in NORMAL mode rather than in this process's heap.
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN IMMEDIATE; COMMIT')
   } catch (err: any) {
     db.close()
-    throw wrapCorruption(path, err)
+    throw wrapOpenError(path, err)
   }
 
   return db

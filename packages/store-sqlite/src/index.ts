@@ -25,6 +25,7 @@ import type { Clock, RegistrationStore } from '@rendezvous/store'
 
 export type { Synchronous } from './constants.ts'
 export { SCHEMA_VERSION } from './schema.ts'
+export { StoreLockedError } from './errors.ts'
 
 /** How to open a SQLite registration store */
 export interface SqliteStoreInit {
@@ -46,7 +47,8 @@ export interface SqliteStoreInit {
  *
  * It is async, like the other persistent stores, because opening reads and checks what is on disk: a file
  * that is not a SQLite database rejects with {@link CorruptStoreError}, one written by a newer schema with
- * {@link IncompatibleSchemaError}, and in both cases the file is left untouched.
+ * {@link IncompatibleSchemaError}, and in both cases the file is left untouched. A file another store has
+ * open (in this process or another) rejects with {@link StoreLockedError} after waiting up to 5 s for it.
  */
 export async function sqliteStore (init: SqliteStoreInit): Promise<RegistrationStore> {
   if (typeof init?.path !== 'string' || init.path === '') {

@@ -19,7 +19,9 @@ const GLOBAL_PAGE = `FROM registrations INDEXED BY registrations_by_position
   WHERE position > ? AND expires_at > ? ORDER BY position LIMIT ?`
 
 export const QUERIES = {
-  nextPosition: 'UPDATE position_counter SET last = last + 1 WHERE id = 0 RETURNING last',
+  // the mark every position handed out stays at or below; written once per block of positions
+  positionMark: 'SELECT last FROM position_counter WHERE id = 0',
+  reservePositions: 'UPDATE position_counter SET last = ? WHERE id = 0',
 
   insert: `INSERT INTO registrations (namespace, position, peer_id, signed_peer_record, ttl, registered_at, expires_at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -52,7 +54,6 @@ export const QUERIES = {
   expire: `DELETE FROM registrations INDEXED BY registrations_by_expiry
     WHERE expires_at <= ?`,
 
-  // rows stored (kept by triggers) minus rows expired but not yet deleted: costs what expire() would delete
-  count: `SELECT (SELECT n FROM registration_count WHERE id = 0)
-    - (SELECT count(*) FROM registrations INDEXED BY registrations_by_expiry WHERE expires_at <= ?)`
+  // count() is the rows stored (counted in memory) minus these: it costs what expire() would delete
+  countExpired: 'SELECT count(*) FROM registrations INDEXED BY registrations_by_expiry WHERE expires_at <= ?'
 } as const

@@ -57,6 +57,20 @@ export const MIGRATIONS: readonly Migration[] = [{
     CREATE TRIGGER registrations_count_delete AFTER DELETE ON registrations
     BEGIN UPDATE registration_count SET n = n - 1 WHERE id = 0; END;
   `
+}, {
+  version: 2,
+  sql: `
+    -- The row count moves into the store's memory (counted once at open; the file is locked to one
+    -- connection, so nothing else changes it): the count row was a page of its own written by every
+    -- upsert that added a registration, and by every removal.
+    DROP TRIGGER registrations_count_insert;
+    DROP TRIGGER registrations_count_delete;
+    DROP TABLE registration_count;
+
+    -- position_counter.last changes meaning, from "the last position handed out" to "a mark no position
+    -- handed out is above": the store reserves positions in blocks and writes the mark once per block.
+    -- A version 1 value satisfies the new meaning as it is.
+  `
 }]
 
 /** The schema version this code writes; a database at a higher version is refused */

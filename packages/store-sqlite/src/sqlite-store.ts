@@ -1,4 +1,5 @@
 import { StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
+import { POSITION_BLOCK } from './constants.ts'
 import { openDatabase, wrapCorruption } from './database.ts'
 import { QUERIES } from './queries.ts'
 import type { Synchronous } from './constants.ts'
@@ -61,8 +62,14 @@ export class SqliteRegistrationStore implements RegistrationStore {
   private readonly clock: Clock
   private db: Database.Database | undefined
   private readonly statements: Statements
-  private readonly upsertTransaction: (registration: NewRegistration) => number
-  private readonly removePeerTransaction: (peerId: string, now: number) => number
+  /** Rows in the table, expired or not: counted at open, then kept by every write once it has committed */
+  private rows: number
+  /** The position the next upsert takes */
+  private nextPosition: number
+  /** The high-water mark in position_counter: positions up to it may be handed out without writing it */
+  private reservedPosition: number
+  private readonly upsertTransaction: (registration: NewRegistration, position: number, reserve: boolean) => boolean
+  private readonly removePeerTransaction: (peerId: string) => number[]
   private readonly discoverTransaction: (namespace: string | undefined, after: number, now: number, limit: number) => Registration[]
 
   constructor (path: string, clock: Clock, synchronous: Synchronous) {
@@ -80,11 +87,28 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
     const s = this.statements
 
-    this.upsertTransaction = db.transaction((r: NewRegistration): number => {
-      s.removeKey.run(r.peerId, r.namespace)
-      const position = s.nextPosition.get() as number
+    try {
+      // a full count, once at open (SQLite reads the smallest index for it)
+      this.rows = db.prepare('SELECT count(*) FROM registrations').pluck().get() as number
+      // positions may have been handed out up to the mark, so a restart (a crash included) starts above it
+      this.reservedPosition = s.positionMark.get() as number
+      this.nextPosition = this.reservedPosition + 1
+    } catch (err) {
+      db.close()
+      throw wrapCorruption(path, err)
+    }
+
+    // returns whether it replaced a registration. The mark is written in the same transaction as the
+    // first position above it, so no committed position is ever above the committed mark
+    this.upsertTransaction = db.transaction((r: NewRegistration, position: number, reserve: boolean): boolean => {
+      const replaced = s.removeKey.get(r.peerId, r.namespace) !== undefined
+
+      if (reserve) {
+        s.reservePositions.run(position + POSITION_BLOCK - 1)
+      }
+
       s.insert.run(r.namespace, position, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt)
-      return position
+      return replaced
     })
 
     // one read transaction, so the rows and the envelopes come from the same snapshot even if another
@@ -105,10 +129,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
       return toRegistrations(rows, envelopes)
     })
 
-    this.removePeerTransaction = db.transaction((peerId: string, now: number): number => {
-      const expiries = s.removePeer.all(peerId) as number[]
-      return expiries.filter(expiresAt => expiresAt > now).length
-    })
+    this.removePeerTransaction = db.transaction((peerId: string): number[] => s.removePeer.all(peerId) as number[])
   }
 
   private open (): Database.Database {
@@ -133,7 +154,20 @@ export class SqliteRegistrationStore implements RegistrationStore {
   async upsert (registration: NewRegistration): Promise<Registration> {
     validateNewRegistration(registration)
 
-    const position = this.run(() => this.upsertTransaction(registration))
+    const position = this.nextPosition
+    const reserve = position > this.reservedPosition
+    const replaced = this.run(() => this.upsertTransaction(registration, position, reserve))
+
+    // only now that the transaction has committed: a failed one leaves memory as it was
+    this.nextPosition = position + 1
+
+    if (reserve) {
+      this.reservedPosition = position + POSITION_BLOCK - 1
+    }
+
+    if (!replaced) {
+      this.rows++
+    }
 
     return {
       namespace: registration.namespace,
@@ -152,12 +186,21 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
     const expiresAt = this.run(() => this.statements.removeKey.get(peerId, namespace)) as number | undefined
 
-    return expiresAt !== undefined && expiresAt > this.clock()
+    if (expiresAt === undefined) {
+      return false
+    }
+
+    this.rows--
+    return expiresAt > this.clock()
   }
 
   async removePeer (peerId: string): Promise<number> {
     validatePeerId(peerId)
-    return this.run(() => this.removePeerTransaction(peerId, this.clock()))
+    const expiries = this.run(() => this.removePeerTransaction(peerId))
+    this.rows -= expiries.length
+    const now = this.clock()
+
+    return expiries.filter(expiresAt => expiresAt > now).length
   }
 
   async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
@@ -194,11 +237,14 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 
   async expire (): Promise<number> {
-    return this.run(() => this.statements.expire.run(this.clock()).changes)
+    const deleted = this.run(() => this.statements.expire.run(this.clock()).changes)
+    this.rows -= deleted
+
+    return deleted
   }
 
   async count (): Promise<number> {
-    return this.run(() => this.statements.count.get(this.clock())) as number
+    return this.rows - (this.run(() => this.statements.countExpired.get(this.clock())) as number)
   }
 
   async close (): Promise<void> {
