@@ -38,6 +38,13 @@ export const DEFAULT_MAX_CONNECTIONS = 4096
  */
 export const DEFAULT_CONNECTION_RATE_PER_IP = 50
 
+/**
+ * Inbound connections still being upgraded (Noise handshake, muxer negotiation) at once. libp2p's default
+ * of 10 makes a burst of registering peers wait on each other; each pending upgrade is bounded by
+ * libp2p's own upgrade timeout.
+ */
+export const MAX_PENDING_INBOUND_CONNECTIONS = 100
+
 /** The identity key in the data directory: a protobuf-encoded libp2p private key, mode 0600 */
 export const IDENTITY_FILE = 'identity.key'
 

@@ -10,6 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { rendezvous, waku } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
+import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
 import { loadCookieSecret, persistCookieSecret } from './cookie-secret.ts'
 import { checkDataDir, createDataDir } from './data-dir.ts'
 import { AddressInUseError, DaemonError } from './errors.ts'
@@ -147,7 +148,8 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       streamMuxers: [yamux()],
       connectionManager: {
         maxConnections: config.maxConnections,
-        inboundConnectionThreshold: config.connectionRatePerIp
+        inboundConnectionThreshold: config.connectionRatePerIp,
+        maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS
       },
       ...(endpoint != null
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
