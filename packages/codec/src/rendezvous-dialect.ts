@@ -3,7 +3,7 @@ import { InvalidMessageError, MissingFieldError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/rendezvous.ts'
 import { Status, statusName } from './status.ts'
-import { field, validateMessage } from './wire-schema.ts'
+import { decodeValidated, field } from './wire-schema.ts'
 import type { Dialect } from './dialect.ts'
 import type { RendezvousMessage, Registration } from './messages.ts'
 import type { StatusCode } from './status.ts'
@@ -125,15 +125,7 @@ function encode (message: RendezvousMessage): Uint8Array {
 }
 
 function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
-  const buf = bytes instanceof Uint8Array ? bytes : bytes.subarray()
-  validateMessage(buf, schema)
-  let msg: Message
-  try {
-    msg = Message.decode(buf)
-  } catch (err: any) {
-    // unreachable after validation unless protons and the schema disagree; still never untyped
-    throw new InvalidMessageError(`undecodable message: ${err.message}`)
-  }
+  const msg = decodeValidated(bytes, schema, buf => Message.decode(buf))
 
   switch (msg.type) {
     case undefined:

@@ -3,7 +3,7 @@ import { InvalidMessageError, UnsupportedByDialectError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/waku-rendezvous.ts'
 import { Status, statusName } from './status.ts'
-import { field, validateMessage } from './wire-schema.ts'
+import { decodeValidated, field } from './wire-schema.ts'
 import type { Dialect } from './dialect.ts'
 import type { RendezvousMessage } from './messages.ts'
 import type { StatusCode } from './status.ts'
@@ -114,14 +114,7 @@ function encode (message: RendezvousMessage): Uint8Array {
 }
 
 function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
-  const buf = bytes instanceof Uint8Array ? bytes : bytes.subarray()
-  validateMessage(buf, schema)
-  let msg: Message
-  try {
-    msg = Message.decode(buf)
-  } catch (err: any) {
-    throw new InvalidMessageError(`undecodable message: ${err.message}`)
-  }
+  const msg = decodeValidated(bytes, schema, buf => Message.decode(buf))
 
   // proto3: an absent field is its zero value, so a missing body reads as an empty one, exactly as
   // the Go reference's generated getters read it

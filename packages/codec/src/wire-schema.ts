@@ -1,4 +1,5 @@
 import { InvalidMessageError, UnknownEnumValueError } from './errors.ts'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
  * protons' generated decoders trust the wire: they read a field by its number whatever its wire type
@@ -137,4 +138,19 @@ export const field = {
   string: (name: string): FieldSchema => ({ name, kind: 'string' }),
   bytes: (name: string): FieldSchema => ({ name, kind: 'bytes' }),
   message: (name: string, schema: MessageSchema): FieldSchema => ({ name, kind: 'message', schema })
+}
+
+/**
+ * Validate `bytes` against the schema, then decode them with the generated decoder. Whatever the
+ * generated code might still throw becomes an {@link InvalidMessageError}: after validation that is
+ * unreachable unless protons and the schema disagree, and a peer's bytes must never raise an untyped error.
+ */
+export function decodeValidated<T> (bytes: Uint8Array | Uint8ArrayList, schema: MessageSchema, decode: (buf: Uint8Array) => T): T {
+  const buf = bytes instanceof Uint8Array ? bytes : bytes.subarray()
+  validateMessage(buf, schema)
+  try {
+    return decode(buf)
+  } catch (err: any) {
+    throw new InvalidMessageError(`undecodable message: ${err.message}`)
+  }
 }
