@@ -49,6 +49,23 @@ type session struct {
 	server *peer.AddrInfo
 }
 
+// startSession parses a subcommand's flags and ops (only the `allowed` kinds) and connects to the
+// server. On failure the session is nil and the int is the exit code: 2 for usage, 1 for setup.
+func startSession(ctx context.Context, role string, args []string, allowed map[string]bool, out *emitter) (*sessionFlags, []op, *session, int) {
+	sf := newSessionFlags(role)
+	if err := sf.fs.Parse(args); err != nil {
+		out.errorf("%v", err)
+		return nil, nil, nil, 2
+	}
+	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, allowed)
+	if err != nil {
+		out.errorf("%v", err)
+		return nil, nil, nil, 2
+	}
+	sess, code := openSession(ctx, role, sf, out)
+	return sf, ops, sess, code
+}
+
 func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitter) (*session, int) {
 	if *sf.server == "" {
 		out.errorf("%s: --server is required", role)
@@ -91,17 +108,7 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitte
 // runClient drives the reference client (rendezvous.NewRendezvousPoint).
 func runClient(ctx context.Context, args []string, stdout io.Writer) int {
 	out := newEmitter(stdout)
-	sf := newSessionFlags("client")
-	if err := sf.fs.Parse(args); err != nil {
-		out.errorf("%v", err)
-		return 2
-	}
-	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true})
-	if err != nil {
-		out.errorf("%v", err)
-		return 2
-	}
-	sess, code := openSession(ctx, "client", sf, out)
+	sf, ops, sess, code := startSession(ctx, "client", args, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true}, out)
 	if sess == nil {
 		return code
 	}

@@ -23,17 +23,7 @@ import (
 // delimited writer.
 func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
 	out := newEmitter(stdout)
-	sf := newSessionFlags("raw")
-	if err := sf.fs.Parse(args); err != nil {
-		out.errorf("%v", err)
-		return 2
-	}
-	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true})
-	if err != nil {
-		out.errorf("%v", err)
-		return 2
-	}
-	sess, code := openSession(ctx, "raw", sf, out)
+	sf, ops, sess, code := startSession(ctx, "raw", args, map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true}, out)
 	if sess == nil {
 		return code
 	}
