@@ -79,24 +79,34 @@ func (ss *session) check(method string) checkResult {
 		return r
 	}
 
+	// one DISCOVER and its answer, counted; a failure or a non-OK status is recorded in r and ends the check
+	discover := func(proto string, d dialect, frame []byte) (discoverResponse, bool) {
+		msg, err := asker.request(proto, frame, ss.timeout)
+		r.Requests++
+		if err != nil {
+			r.Error = err.Error()
+			return discoverResponse{}, false
+		}
+		resp, err := d.parseDiscoverResponse(msg)
+		if err != nil {
+			r.Error = err.Error()
+			return discoverResponse{}, false
+		}
+		if resp.status != 0 {
+			r.Error = "bad DISCOVER_RESPONSE"
+			return discoverResponse{}, false
+		}
+		return resp, true
+	}
+
 	switch method {
 	case "rendezvous-cookies":
 		// page through /rendezvous/1.0.0 with cookies until a page comes back empty
 		var cookie []byte
 		maxPages := len(ss.peers)/1000*2 + 10
 		for r.Requests < maxPages && time.Now().Before(bound) {
-			msg, err := asker.request(protoRendezvous, rendezvous.discoverFrame(ss.s.Namespace, 1000, cookie), ss.timeout)
-			r.Requests++
-			if err != nil {
-				r.Error = err.Error()
-				break
-			}
-			resp, err := rendezvous.parseDiscoverResponse(msg)
-			if err != nil || resp.status != 0 {
-				r.Error = "bad DISCOVER_RESPONSE"
-				if err != nil {
-					r.Error = err.Error()
-				}
+			resp, ok := discover(protoRendezvous, rendezvous, rendezvous.discoverFrame(ss.s.Namespace, 1000, cookie))
+			if !ok {
 				break
 			}
 			note(resp.envelopes)
@@ -113,18 +123,8 @@ func (ss *session) check(method string) checkResult {
 		frame := waku.discoverFrame(ss.s.Namespace, 1000, nil)
 		maxRequests := 50 + 40*len(ss.peers)/1000
 		for r.Requests < maxRequests && time.Now().Before(bound) {
-			msg, err := asker.request(protoWaku, frame, ss.timeout)
-			r.Requests++
-			if err != nil {
-				r.Error = err.Error()
-				break
-			}
-			resp, err := waku.parseDiscoverResponse(msg)
-			if err != nil || resp.status != 0 {
-				r.Error = "bad DISCOVER_RESPONSE"
-				if err != nil {
-					r.Error = err.Error()
-				}
+			resp, ok := discover(protoWaku, waku, frame)
+			if !ok {
 				break
 			}
 			note(resp.envelopes)
