@@ -190,6 +190,7 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       namespace: namespaceNames[i % settings.namespaces],
       peerId: PEER_PREFIX + String(i >> 1).padStart(8, '0'),
       signedPeerRecord,
+      format: 'standard',
       ttl,
       registeredAt: DEFAULT_START,
       expiresAt: DEFAULT_START + ttl * 1000

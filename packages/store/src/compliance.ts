@@ -21,11 +21,13 @@
  * (it makes a temporary directory per test).
  */
 
+import { capTests } from './compliance/caps.ts'
 import { concurrencyTests } from './compliance/concurrency.ts'
 import { countTests } from './compliance/count.ts'
 import { discoverTests } from './compliance/discover.ts'
 import { durabilityTests } from './compliance/durability.ts'
 import { expiryTests } from './compliance/expiry.ts'
+import { formatTests } from './compliance/formats.ts'
 import { lifecycleTests } from './compliance/lifecycle.ts'
 import { namespaceTests } from './compliance/namespaces.ts'
 import { removeTests } from './compliance/remove.ts'
@@ -94,6 +96,8 @@ export function runStoreCompliance (options: StoreComplianceOptions): void {
     sampleTests(suite)
     namespaceTests(suite)
     concurrencyTests(suite)
+    formatTests(suite)
+    capTests(suite)
     validationTests(suite)
     lifecycleTests(suite)
     if (options.durability != null) {

@@ -10,3 +10,6 @@ export const MAX_PEER_ID_BYTES = 128
 
 /** The first position a fresh store assigns; positions are positive safe integers and `after: 0` means "from the start" */
 export const FIRST_POSITION = 1
+
+/** The longest record format name a store accepts, in bytes (`[a-z0-9-]`, so bytes and characters agree) */
+export const MAX_FORMAT_BYTES = 32

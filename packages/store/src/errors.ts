@@ -41,7 +41,8 @@ export class InvalidPeerIdError extends InvalidArgumentError {
 }
 
 /**
- * A registration handed to `upsert` whose other fields are out of range: an empty or missing envelope, a TTL
+ * A registration handed to `upsert` whose other fields are out of range: an empty or missing envelope, a
+ * record format that is not 1 to 32 bytes of `[a-z0-9-]`, a TTL
  * that is not a non-negative safe integer, times that are not non-negative safe integers, or an expiry
  * before the registration time. (A bad namespace or peer ID raises {@link InvalidNamespaceError} or
  * {@link InvalidPeerIdError}.)
@@ -49,6 +50,29 @@ export class InvalidPeerIdError extends InvalidArgumentError {
 export class InvalidRegistrationError extends InvalidArgumentError {
   static readonly name = 'InvalidRegistrationError'
   override readonly name = 'InvalidRegistrationError'
+}
+
+/** Which limit refused a registration: the peer's own, or the store's */
+export type RegistrationLimit = 'peer' | 'store'
+
+/**
+ * An upsert of a new registration was refused because its peer (`limit: 'peer'`), or the store
+ * (`limit: 'store'`), already holds as many live registrations as the upsert's options allow. Nothing was
+ * stored or changed.
+ */
+export class RegistrationLimitError extends RegistrationStoreError {
+  static readonly name = 'RegistrationLimitError'
+  override readonly name = 'RegistrationLimitError'
+
+  /** Which limit was reached */
+  readonly limit: RegistrationLimit
+
+  constructor (limit: RegistrationLimit, message?: string) {
+    super(message ?? (limit === 'peer'
+      ? 'The peer already holds as many registrations as allowed'
+      : 'The store already holds as many registrations as allowed'))
+    this.limit = limit
+  }
 }
 
 /** The store was closed; every method but `close` rejects with this afterwards */

@@ -4,10 +4,10 @@
  * The storage interface of rendezvous points. A rendezvous point keeps signed registrations with an
  * expiry; a {@link RegistrationStore} holds them and answers the questions both protocol dialects ask:
  *
- * - `upsert`, `remove`, `removePeer`: register, refresh (a refresh moves a registration to the end of the order) and unregister;
- * - `countByPeer`, `count`: per-peer and global limits;
- * - `discover`: live registrations of one namespace or all, after an opaque position, in the order of a per-store counter that never goes backwards (cookies of `/rendezvous/1.0.0`);
- * - `sample`: a uniform random subset of one namespace (`/vac/waku/rendezvous/0.0.1`);
+ * - `upsert`, `remove`, `removePeer`: register, refresh (a refresh moves a registration to the end of the order) and unregister; `upsert` enforces per-peer and global limits atomically when asked;
+ * - `countByPeer`, `count`: per-peer and global counts;
+ * - `discover`: live registrations of one namespace or all, after an opaque position, in the order of a per-store counter that never goes backwards (cookies of `/rendezvous/1.0.0`), optionally of some record formats only;
+ * - `sample`: a uniform random subset of one namespace (`/vac/waku/rendezvous/0.0.1`), optionally of some record formats only;
  * - `expire`: delete what has expired, at a cost that grows with what expired.
  *
  * Adapters: `@rendezvous/store-memory`, `@rendezvous/store-level`, `@rendezvous/store-sqlite`. Each passes the
@@ -28,11 +28,12 @@
  *   namespace: 'chat',
  *   peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
  *   signedPeerRecord: envelopeBytes,
+ *   format: 'standard',
  *   ttl: 7200,
  *   registeredAt: now,
  *   expiresAt: now + 7200 * 1000
  * })
- * const { registrations, position } = await store.discover({ namespace: 'chat', limit: 100 })
+ * const { registrations, position } = await store.discover({ namespace: 'chat', limit: 100, formats: ['standard'] })
  * ```
  */
 
@@ -43,8 +44,12 @@ export type {
   DiscoverResult,
   NewRegistration,
   Registration,
-  RegistrationStore
+  RegistrationStore,
+  SampleOptions,
+  UpsertOptions
 } from './store.ts'
+
+export type { RegistrationLimit } from './errors.ts'
 
 export {
   RegistrationStoreError,
@@ -54,6 +59,7 @@ export {
   InvalidPositionError,
   InvalidPeerIdError,
   InvalidRegistrationError,
+  RegistrationLimitError,
   StoreClosedError,
   StoreFileError,
   CorruptStoreError,
@@ -68,8 +74,12 @@ export {
   validateDiscoverOptions,
   validateCountByPeer,
   validateNewRegistration,
+  validateFormats,
+  validateSampleOptions,
+  validateUpsertOptions,
+  isFormat,
   utf8ByteLength,
   utf8Encode
 } from './validation.ts'
 
-export { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES, FIRST_POSITION } from './constants.ts'
+export { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES, MAX_FORMAT_BYTES, FIRST_POSITION } from './constants.ts'

@@ -12,6 +12,13 @@ export interface Registration {
   /** The signed envelope bytes exactly as received: they are served back byte for byte */
   signedPeerRecord: Uint8Array
 
+  /**
+   * The record format of `signedPeerRecord` (e.g. `'standard'`, `'rust-legacy'`, `'waku'`): 1 to 32 bytes of
+   * `[a-z0-9-]`. The store does not interpret it; it keeps it and filters on it, so a rendezvous point
+   * serves each requester only the formats it can read.
+   */
+  format: string
+
   /** The TTL granted to the peer, in seconds */
   ttl: number
 
@@ -45,6 +52,34 @@ export interface DiscoverOptions {
 
   /** At most this many registrations (0 is allowed and returns none) */
   limit: number
+
+  /**
+   * Only registrations whose `format` is one of these; `undefined` for every format. An empty list
+   * returns none. Paging with a filter is exact: `position` is still that of the last registration
+   * returned (or `after` when none was), so passing it back neither repeats nor skips a matching one.
+   */
+  formats?: readonly string[]
+}
+
+export interface SampleOptions {
+  /** Sample only among the registrations whose `format` is one of these; `undefined` for every format. An empty list returns none */
+  formats?: readonly string[]
+}
+
+export interface UpsertOptions {
+  /**
+   * Refuse a new registration (not a refresh of a live one) when the store already holds this many live
+   * registrations: the upsert rejects with `RegistrationLimitError` (`limit: 'store'`) and changes nothing.
+   * A non-negative integer or `Infinity` (the default).
+   */
+  maxRegistrations?: number
+
+  /**
+   * Refuse a new registration (not a refresh of a live one) when its peer already holds this many live
+   * registrations: the upsert rejects with `RegistrationLimitError` (`limit: 'peer'`) and changes nothing.
+   * Checked before `maxRegistrations`. A non-negative integer or `Infinity` (the default).
+   */
+  maxRegistrationsPerPeer?: number
 }
 
 export interface DiscoverResult {
@@ -68,7 +103,8 @@ export interface DiscoverResult {
  *
  * Every method reports failure by rejecting its promise, never by throwing synchronously: arguments out
  * of range reject with the typed errors of this package (`InvalidNamespaceError`, `InvalidLimitError`,
- * `InvalidPositionError`, `InvalidPeerIdError`, `InvalidRegistrationError`) and change nothing; after
+ * `InvalidPositionError`, `InvalidPeerIdError`, `InvalidRegistrationError`, `InvalidArgumentError`) and change
+ * nothing, as does an upsert refused with `RegistrationLimitError`; after
  * `close`, every method but `close` rejects with `StoreClosedError`.
  *
  * Positions are positive safe integers; the first one a fresh store gives out is 1 or more, so an `after`
@@ -80,8 +116,13 @@ export interface RegistrationStore {
   /**
    * Insert or replace the registration for (namespace, peerId). A replacement takes a new position at
    * the end of the order. Resolves once the write is durable (for persistent adapters).
+   *
+   * With `options`, a new registration (the (namespace, peerId) has no live one) is refused with
+   * `RegistrationLimitError` when its peer, or the store, already holds as many live registrations as
+   * allowed; a refresh of a live one is always accepted. The check and the write are atomic: concurrent
+   * upserts never take the store or a peer past a limit.
    */
-  upsert (registration: NewRegistration): Promise<Registration>
+  upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration>
 
   /** Remove the registration of one peer in one namespace; resolves `true` if one was there */
   remove (namespace: string, peerId: string): Promise<boolean>
@@ -92,11 +133,14 @@ export interface RegistrationStore {
   /** Count the live registrations of one peer */
   countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number>
 
-  /** Live registrations after a position, in position order */
+  /** Live registrations after a position, in position order, optionally of some formats only */
   discover (options: DiscoverOptions): Promise<DiscoverResult>
 
-  /** A uniform random sample of at most `limit` live registrations of one namespace, without repeats */
-  sample (namespace: string, limit: number): Promise<Registration[]>
+  /**
+   * A uniform random sample of at most `limit` live registrations of one namespace (of the listed formats,
+   * if `options.formats` is given), without repeats
+   */
+  sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]>
 
   /** Delete every registration whose expiry has passed; resolves how many were deleted */
   expire (): Promise<number>

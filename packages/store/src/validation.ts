@@ -1,8 +1,78 @@
-import { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES } from './constants.ts'
-import { InvalidLimitError, InvalidNamespaceError, InvalidPeerIdError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
-import type { CountByPeerOptions, DiscoverOptions, NewRegistration } from './store.ts'
+import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES } from './constants.ts'
+import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, InvalidPeerIdError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
+import type { CountByPeerOptions, DiscoverOptions, NewRegistration, SampleOptions, UpsertOptions } from './store.ts'
 
 const encoder = new TextEncoder()
+
+/** ASCII only, so its length in characters is its length in bytes */
+const FORMAT_PATTERN = new RegExp(`^[a-z0-9-]{1,${MAX_FORMAT_BYTES}}$`)
+
+/** Whether a value is a record format name: 1 to {@link MAX_FORMAT_BYTES} bytes of `[a-z0-9-]` */
+export function isFormat (value: unknown): value is string {
+  return typeof value === 'string' && FORMAT_PATTERN.test(value)
+}
+
+/**
+ * Check a list of record formats to filter on: `undefined` (no filter) or an array of format names (it may
+ * be empty, which matches nothing).
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateFormats (formats: unknown): asserts formats is readonly string[] | undefined {
+  if (formats === undefined) {
+    return
+  }
+
+  if (!Array.isArray(formats)) {
+    throw new InvalidArgumentError(`The formats must be an array of format names, got ${describe(formats)}`)
+  }
+
+  for (const format of formats) {
+    if (!isFormat(format)) {
+      throw new InvalidArgumentError(`A format must be 1 to ${MAX_FORMAT_BYTES} bytes of [a-z0-9-], got ${describe(format)}`)
+    }
+  }
+}
+
+/**
+ * Check the options of `sample`.
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateSampleOptions (options: SampleOptions | undefined): void {
+  if (options === undefined) {
+    return
+  }
+
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`The sample options must be an object, got ${describe(options)}`)
+  }
+
+  validateFormats(options.formats)
+}
+
+/**
+ * Check the options of `upsert`: each limit is `undefined`, a non-negative safe integer, or `Infinity`.
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateUpsertOptions (options: UpsertOptions | undefined): void {
+  if (options === undefined) {
+    return
+  }
+
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`The upsert options must be an object, got ${describe(options)}`)
+  }
+
+  for (const name of ['maxRegistrations', 'maxRegistrationsPerPeer'] as const) {
+    const value: unknown = options[name]
+
+    if (value !== undefined && value !== Number.POSITIVE_INFINITY && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
+      throw new InvalidArgumentError(`${name} must be a non-negative integer or Infinity, got ${describe(value)}`)
+    }
+  }
+}
 
 /**
  * The length of a string in bytes of UTF-8, without allocating. Callers check `isWellFormed()` first, so
@@ -111,7 +181,7 @@ export function validatePosition (after: unknown): asserts after is number | und
 /**
  * Check the options of `discover`.
  *
- * @throws {InvalidNamespaceError | InvalidLimitError | InvalidPositionError}
+ * @throws {InvalidNamespaceError | InvalidLimitError | InvalidPositionError | InvalidArgumentError}
  */
 export function validateDiscoverOptions (options: DiscoverOptions): void {
   if (options == null || typeof options !== 'object') {
@@ -124,6 +194,7 @@ export function validateDiscoverOptions (options: DiscoverOptions): void {
 
   validatePosition(options.after)
   validateLimit(options.limit)
+  validateFormats(options.formats)
 }
 
 /**
@@ -152,7 +223,7 @@ export function validateNewRegistration (registration: NewRegistration): void {
   validateNamespace(registration.namespace)
   validatePeerId(registration.peerId)
 
-  const { signedPeerRecord, ttl, registeredAt, expiresAt } = registration
+  const { signedPeerRecord, format, ttl, registeredAt, expiresAt } = registration
 
   if (!(signedPeerRecord instanceof Uint8Array)) {
     throw new InvalidRegistrationError(`The signed peer record must be a Uint8Array, got ${describe(signedPeerRecord)}`)
@@ -160,6 +231,10 @@ export function validateNewRegistration (registration: NewRegistration): void {
 
   if (signedPeerRecord.byteLength === 0) {
     throw new InvalidRegistrationError('The signed peer record must not be empty')
+  }
+
+  if (!isFormat(format)) {
+    throw new InvalidRegistrationError(`The record format must be 1 to ${MAX_FORMAT_BYTES} bytes of [a-z0-9-], got ${describe(format)}`)
   }
 
   if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl < 0) {

@@ -23,6 +23,15 @@ describe('errors', () => {
     expect(new errors.StoreClosedError()).to.not.be.an.instanceOf(errors.InvalidArgumentError)
   })
 
+  it('a registration limit error says which limit refused', () => {
+    const peer = new errors.RegistrationLimitError('peer')
+    expect(peer.limit).to.equal('peer')
+    expect(peer.name).to.equal('RegistrationLimitError')
+    expect(peer).to.not.be.an.instanceOf(errors.InvalidArgumentError)
+    expect(new errors.RegistrationLimitError('store', 'full').limit).to.equal('store')
+    expect(new errors.RegistrationLimitError('store', 'full').message).to.equal('full')
+  })
+
   it('file errors name the file and the problem', () => {
     const corrupt = new errors.CorruptStoreError('/var/lib/rendezvous/store.db', 'not a SQLite database')
     expect(corrupt.path).to.equal('/var/lib/rendezvous/store.db')

@@ -1,13 +1,14 @@
 import { expect } from 'aegir/chai'
-import { MAX_NAMESPACE_BYTES } from '../src/constants.ts'
+import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES } from '../src/constants.ts'
 import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, InvalidPeerIdError, InvalidPositionError, InvalidRegistrationError } from '../src/errors.ts'
-import { utf8ByteLength, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validatePosition } from '../src/validation.ts'
+import { isFormat, utf8ByteLength, validateDiscoverOptions, validateFormats, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validatePosition, validateSampleOptions, validateUpsertOptions } from '../src/validation.ts'
 import type { NewRegistration } from '../src/store.ts'
 
 const good: NewRegistration = {
   namespace: 'chat',
   peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
   signedPeerRecord: Uint8Array.of(1, 2, 3),
+  format: 'standard',
   ttl: 7200,
   registeredAt: 1_700_000_000_000,
   expiresAt: 1_700_007_200_000
@@ -81,6 +82,13 @@ describe('validation', () => {
     const bad: Array<Partial<Record<keyof NewRegistration, unknown>>> = [
       { signedPeerRecord: new Uint8Array() },
       { signedPeerRecord: [1, 2] },
+      { format: undefined },
+      { format: '' },
+      { format: 'Standard' },
+      { format: 'x'.repeat(33) },
+      { format: 'rust_legacy' },
+      { format: 'wakü' },
+      { format: 7 },
       { ttl: -1 },
       { ttl: 0.5 },
       { registeredAt: -1 },
@@ -94,6 +102,51 @@ describe('validation', () => {
     }
 
     expect(() => { validateNewRegistration(null as any) }).to.throw(InvalidRegistrationError)
+  })
+
+  it('accepts record formats of 1 to 32 bytes of [a-z0-9-] and nothing else', () => {
+    for (const ok of ['standard', 'rust-legacy', 'waku', 'a', '0', '-', 'x'.repeat(32)]) {
+      expect(isFormat(ok), ok).to.be.true()
+      expect(() => { validateNewRegistration({ ...good, format: ok }) }, ok).to.not.throw()
+    }
+
+    for (const bad of ['', 'x'.repeat(33), 'Waku', 'rust_legacy', 'a b', 'a.b', 'é', 'waku\u0000', ' waku', 'waku\n', 1, null, undefined]) {
+      expect(isFormat(bad), JSON.stringify(bad)).to.be.false()
+    }
+
+    expect(MAX_FORMAT_BYTES).to.equal(32)
+  })
+
+  it('accepts format filters that are arrays of formats, empty ones included', () => {
+    for (const ok of [undefined, [], ['standard'], ['standard', 'waku', 'rust-legacy']]) {
+      expect(() => { validateFormats(ok) }).to.not.throw()
+      expect(() => { validateSampleOptions({ formats: ok }) }).to.not.throw()
+      expect(() => { validateDiscoverOptions({ limit: 1, formats: ok }) }).to.not.throw()
+    }
+
+    for (const bad of ['standard', ['Standard'], [''], ['waku', 7], [null], {}, null]) {
+      expect(() => { validateFormats(bad) }, JSON.stringify(bad)).to.throw(InvalidArgumentError)
+      expect(() => { validateSampleOptions({ formats: bad as any }) }, JSON.stringify(bad)).to.throw(InvalidArgumentError)
+      expect(() => { validateDiscoverOptions({ limit: 1, formats: bad as any }) }, JSON.stringify(bad)).to.throw(InvalidArgumentError)
+    }
+
+    expect(() => { validateSampleOptions(undefined) }).to.not.throw()
+    expect(() => { validateSampleOptions(null as any) }).to.throw(InvalidArgumentError)
+  })
+
+  it('accepts registration limits that are non-negative integers or Infinity', () => {
+    for (const ok of [undefined, 0, 1, 500, Number.MAX_SAFE_INTEGER, Number.POSITIVE_INFINITY]) {
+      expect(() => { validateUpsertOptions({ maxRegistrations: ok, maxRegistrationsPerPeer: ok }) }, String(ok)).to.not.throw()
+    }
+
+    for (const bad of [-1, 0.5, Number.NaN, Number.NEGATIVE_INFINITY, 2 ** 53, '10', null]) {
+      expect(() => { validateUpsertOptions({ maxRegistrations: bad as any }) }, String(bad)).to.throw(InvalidArgumentError)
+      expect(() => { validateUpsertOptions({ maxRegistrationsPerPeer: bad as any }) }, String(bad)).to.throw(InvalidArgumentError)
+    }
+
+    expect(() => { validateUpsertOptions(undefined) }).to.not.throw()
+    expect(() => { validateUpsertOptions({}) }).to.not.throw()
+    expect(() => { validateUpsertOptions(5 as any) }).to.throw(InvalidArgumentError)
   })
 
   it('accepts a Buffer as the envelope', () => {

@@ -16,12 +16,16 @@ const DEADLINE_MS = 15_000
 const REGISTERED_AT = 1_600_000_000_000
 const EXPIRES_AT = 4_000_000_000_000
 
-/** Registration number `i` of the durability test: its own peer, one of 7 namespaces, a 170-byte envelope that encodes `i` */
+/** The record formats the durability test's registrations take in turn */
+const DURABILITY_FORMATS = ['standard', 'rust-legacy', 'waku']
+
+/** Registration number `i` of the durability test: its own peer, one of 7 namespaces, one of 3 formats, a 170-byte envelope that encodes `i` */
 export function durabilityRegistration (i: number): NewRegistration {
   return {
     namespace: `durability-${i % 7}`,
     peerId: `durability-peer-${i}`,
     signedPeerRecord: envelope(i),
+    format: DURABILITY_FORMATS[i % DURABILITY_FORMATS.length],
     ttl: 7200,
     registeredAt: REGISTERED_AT,
     expiresAt: EXPIRES_AT
@@ -100,6 +104,7 @@ export function durabilityTests (suite: Suite, opener: string | URL): void {
         const registration = found.get(expected.peerId)
         assert.ok(registration != null, `acknowledged upsert ${i} is missing after the kill`)
         assert.equal(registration.namespace, expected.namespace)
+        assert.equal(registration.format, expected.format, `upsert ${i} kept its record format`)
         assert.ok(bytesEqual(registration.signedPeerRecord, expected.signedPeerRecord), `upsert ${i} kept its envelope byte for byte`)
       }
 

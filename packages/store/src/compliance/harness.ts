@@ -117,8 +117,9 @@ export class Harness {
   }
 
   /**
-   * A registration made now, live for `ttl` seconds (7200 unless given), with a distinct envelope of
-   * `envelopeBytes` bytes (170 unless given) that starts and ends with 0x00 and 0xff bytes.
+   * A registration made now, live for `ttl` seconds (7200 unless given), in the record format `format`
+   * (`'standard'` unless given), with a distinct envelope of `envelopeBytes` bytes (170 unless given) that
+   * starts and ends with 0x00 and 0xff bytes.
    */
   registration (namespace: string, peerId: string, options: Partial<Omit<NewRegistration, 'namespace' | 'peerId'>> & { envelopeBytes?: number } = {}): NewRegistration {
     const ttl = options.ttl ?? 7200
@@ -129,6 +130,7 @@ export class Harness {
       namespace,
       peerId,
       signedPeerRecord: options.signedPeerRecord ?? envelope(++this.sequence, options.envelopeBytes),
+      format: options.format ?? 'standard',
       ttl,
       registeredAt,
       expiresAt
@@ -192,6 +194,7 @@ export function assertRegistration (actual: Registration | undefined, expected: 
   assert.ok(actual != null, `expected a registration of ${expected.peerId} in ${JSON.stringify(expected.namespace)}${where}`)
   assert.equal(actual.namespace, expected.namespace, `namespace${where}`)
   assert.equal(actual.peerId, expected.peerId, `peerId${where}`)
+  assert.equal(actual.format, expected.format, `format${where}`)
   assert.equal(actual.ttl, expected.ttl, `ttl${where}`)
   assert.equal(actual.registeredAt, expected.registeredAt, `registeredAt${where}`)
   assert.equal(actual.expiresAt, expected.expiresAt, `expiresAt${where}`)
