@@ -13,6 +13,9 @@ export interface Entry {
   readonly namespace: string
   readonly peerId: string
 
+  /** Its record format: a refresh may change it, which moves the entry to another format's indexes */
+  format: string
+
   /** Copies of the registration's fields the indexes compare */
   position: number
   expiresAt: number

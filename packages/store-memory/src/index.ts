@@ -5,9 +5,10 @@
  * that can afford to forget their registrations on restart (peers re-register within one TTL).
  *
  * Indexes:
- * - `discover` finds its start by binary search and then reads O(limit) entries: the registrations are kept in position order, globally and per namespace, in lists of short sorted chunks;
+ * - `discover` finds its start by binary search and then reads O(limit) entries: the registrations are kept in position order, globally and per namespace, and again per record format, in lists of short sorted chunks, so a format filter never visits registrations of other formats;
  * - `expire` costs O(expired × log n): a min-heap by expiry where every entry knows its slot, so refreshes and removals leave nothing stale behind;
- * - `sample` is uniform and O(limit): a partial Fisher-Yates shuffle over a per-namespace array (swap-remove keeps it dense);
+ * - `sample` is uniform and O(limit): a partial Fisher-Yates shuffle over per-(namespace, format) arrays (swap-remove keeps them dense);
+ * - `upsert` with limits checks and writes in one synchronous run, so concurrent upserts never exceed them;
  * - `countByPeer` looks only at that peer's registrations; `count` subtracts the expired-but-not-yet-deleted ones, found in O(expired) in the heap.
  *
  * @example
@@ -22,6 +23,7 @@
  *   namespace: 'chat',
  *   peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
  *   signedPeerRecord: new Uint8Array([0x0a, 0x24]), // the signed envelope as received
+ *   format: 'standard',
  *   ttl: 7200,
  *   registeredAt: now,
  *   expiresAt: now + 7200 * 1000

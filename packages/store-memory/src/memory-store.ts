@@ -1,4 +1,5 @@
 import {
+  RegistrationLimitError,
   StoreClosedError,
   validateCountByPeer,
   validateDiscoverOptions,
@@ -6,14 +7,25 @@ import {
   validateNamespace,
   validateNewRegistration,
   validatePeerId,
+  validateSampleOptions,
+  validateUpsertOptions,
   FIRST_POSITION
 } from '@rendezvous/store'
 import { EnvelopeArena } from './envelope-arena.ts'
 import { ExpiryHeap } from './expiry-heap.ts'
-import { Members } from './members.ts'
+import { Members, sampleMembers } from './members.ts'
 import { PositionLog } from './position-log.ts'
 import type { Entry } from './entry.ts'
-import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
+import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
+
+/** The registrations of one namespace in one record format */
+interface FormatIndex {
+  /** In position order, for discover in this namespace with a format filter */
+  readonly order: PositionLog
+
+  /** In no particular order, for uniform sampling */
+  readonly members: Members
+}
 
 /** The registrations of one namespace */
 interface NamespaceIndex {
@@ -23,8 +35,8 @@ interface NamespaceIndex {
   /** In position order, for discover in this namespace */
   readonly order: PositionLog
 
-  /** In no particular order, for uniform sampling */
-  readonly members: Members
+  /** By record format: a namespace holds a few formats at most */
+  readonly formats: Map<string, FormatIndex>
 }
 
 /** An entry's registration until its envelope is stored (the same shape as the real ones, so reads stay monomorphic) */
@@ -32,6 +44,7 @@ const PENDING: Readonly<Registration> = Object.freeze({
   namespace: '',
   peerId: '',
   signedPeerRecord: new Uint8Array(0),
+  format: '',
   ttl: 0,
   registeredAt: 0,
   expiresAt: 0,
@@ -55,10 +68,12 @@ export class MemoryRegistrationStore implements RegistrationStore {
   /** The registrations of each peer: an array, as a peer holds few (the server caps them) */
   private readonly peers = new Map<string, Entry[]>()
   private readonly order = new PositionLog()
+  /** Every registration of one record format in position order, for discover across namespaces with a format filter */
+  private readonly formatOrders = new Map<string, PositionLog>()
   private readonly expiries = new ExpiryHeap()
   private readonly envelopes = new EnvelopeArena(entry => {
     // compaction moved an envelope: the sampling array holds the entry's registration object too
-    this.namespaces.get(entry.namespace)?.members.updateRegistration(entry)
+    this.namespaces.get(entry.namespace)?.formats.get(entry.format)?.members.updateRegistration(entry)
   })
 
   private nextPosition = FIRST_POSITION
@@ -69,33 +84,58 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.random = init.random
   }
 
-  async upsert (registration: NewRegistration): Promise<Registration> {
+  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     this.assertOpen()
     validateNewRegistration(registration)
+    validateUpsertOptions(options)
 
-    const { namespace, peerId } = registration
-    const position = this.nextPosition++
+    const { namespace, peerId, format } = registration
     let index = this.namespaces.get(namespace)
     const existing = index?.byPeer.get(peerId)
 
+    // a refresh of a live registration takes no room; anything else is checked against the limits. The
+    // check and the write below happen in one synchronous run, so no other call sees the store between them
+    if (options !== undefined && (existing == null || existing.expiresAt <= this.clock())) {
+      this.checkLimits(peerId, options)
+    }
+
+    const position = this.nextPosition++
+
     if (index != null && existing != null) {
-      // a refresh: the same entry with the new registration, at a new place at the end of both orders
+      // a refresh: the same entry with the new registration, at a new place at the end of every order
       this.envelopes.release(existing)
       existing.registration = this.freeze(registration, this.envelopes.store(existing, registration.signedPeerRecord), position)
+      const previous = index.formats.get(existing.format) as FormatIndex
       this.order.delete(existing)
       index.order.delete(existing)
+      previous.order.delete(existing)
+      const previousOrder = this.formatOrders.get(existing.format) as PositionLog
+      previousOrder.delete(existing)
       existing.position = position
+      let current = previous
 
-      if (existing.expiresAt !== registration.expiresAt) {
+      if (existing.format !== format) {
+        previous.members.remove(existing)
+        this.dropIfEmpty(index, existing.format, previous, previousOrder)
+        existing.format = format
         existing.expiresAt = registration.expiresAt
         this.expiries.update(existing)
-        index.members.updateExpiry(existing)
-      }
+        current = this.formatIndex(index, format)
+        current.members.add(existing)
+      } else {
+        if (existing.expiresAt !== registration.expiresAt) {
+          existing.expiresAt = registration.expiresAt
+          this.expiries.update(existing)
+          current.members.updateExpiry(existing)
+        }
 
-      index.members.updateRegistration(existing)
+        current.members.updateRegistration(existing)
+      }
 
       this.order.append(existing)
       index.order.append(existing)
+      current.order.append(existing)
+      this.formatOrder(format).append(existing)
       return existing.registration
     }
 
@@ -103,6 +143,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
       registration: PENDING,
       namespace,
       peerId,
+      format,
       position,
       expiresAt: registration.expiresAt,
       heapIndex: -1,
@@ -114,13 +155,15 @@ export class MemoryRegistrationStore implements RegistrationStore {
     entry.registration = this.freeze(registration, this.envelopes.store(entry, registration.signedPeerRecord), position)
 
     if (index == null) {
-      index = { byPeer: new Map(), order: new PositionLog(), members: new Members() }
+      index = { byPeer: new Map(), order: new PositionLog(), formats: new Map() }
       this.namespaces.set(namespace, index)
     }
 
+    const formatIndex = this.formatIndex(index, format)
     index.byPeer.set(peerId, entry)
     index.order.append(entry)
-    index.members.add(entry)
+    formatIndex.order.append(entry)
+    formatIndex.members.add(entry)
 
     const ofPeer = this.peers.get(peerId)
 
@@ -131,9 +174,61 @@ export class MemoryRegistrationStore implements RegistrationStore {
     }
 
     this.order.append(entry)
+    this.formatOrder(format).append(entry)
     this.expiries.push(entry)
 
     return entry.registration
+  }
+
+  /** Throw a {@link RegistrationLimitError} if a new registration of the peer would exceed a limit: the peer's first */
+  private checkLimits (peerId: string, options: UpsertOptions): void {
+    const now = this.clock()
+    const perPeer = options.maxRegistrationsPerPeer ?? Number.POSITIVE_INFINITY
+
+    if (perPeer !== Number.POSITIVE_INFINITY && this.liveOfPeer(peerId, now, undefined) >= perPeer) {
+      throw new RegistrationLimitError('peer')
+    }
+
+    const total = options.maxRegistrations ?? Number.POSITIVE_INFINITY
+
+    if (total !== Number.POSITIVE_INFINITY && this.order.size - this.expiries.countDue(now) >= total) {
+      throw new RegistrationLimitError('store')
+    }
+  }
+
+  /** The namespace's index of a format, created if it has none yet */
+  private formatIndex (index: NamespaceIndex, format: string): FormatIndex {
+    let formatIndex = index.formats.get(format)
+
+    if (formatIndex == null) {
+      formatIndex = { order: new PositionLog(), members: new Members() }
+      index.formats.set(format, formatIndex)
+    }
+
+    return formatIndex
+  }
+
+  /** The store-wide order of a format, created if it has none yet */
+  private formatOrder (format: string): PositionLog {
+    let order = this.formatOrders.get(format)
+
+    if (order == null) {
+      order = new PositionLog()
+      this.formatOrders.set(format, order)
+    }
+
+    return order
+  }
+
+  /** Forget a format's indexes once nothing is left in them, so formats that come and go leave nothing behind */
+  private dropIfEmpty (index: NamespaceIndex, format: string, formatIndex: FormatIndex, formatOrder: PositionLog): void {
+    if (formatIndex.order.size === 0) {
+      index.formats.delete(format)
+    }
+
+    if (formatOrder.size === 0) {
+      this.formatOrders.delete(format)
+    }
   }
 
   /**
@@ -145,6 +240,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
       namespace: registration.namespace,
       peerId: registration.peerId,
       signedPeerRecord,
+      format: registration.format,
       ttl: registration.ttl,
       registeredAt: registration.registeredAt,
       expiresAt: registration.expiresAt,
@@ -190,14 +286,17 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.assertOpen()
     validateCountByPeer(peerId, options)
 
+    return this.liveOfPeer(peerId, this.clock(), options?.excludeNamespace)
+  }
+
+  /** The live registrations of a peer, leaving one namespace out if given */
+  private liveOfPeer (peerId: string, now: number, excluded: string | undefined): number {
     const ofPeer = this.peers.get(peerId)
 
     if (ofPeer == null) {
       return 0
     }
 
-    const now = this.clock()
-    const excluded = options?.excludeNamespace
     let count = 0
 
     // a peer holds few registrations (the server caps them), so this is O(that cap)
@@ -222,22 +321,31 @@ export class MemoryRegistrationStore implements RegistrationStore {
       return { registrations, position: after }
     }
 
-    const order = namespace === undefined ? this.order : this.namespaces.get(namespace)?.order
-
-    if (order == null) {
-      return { registrations, position: after }
-    }
-
     const now = this.clock()
+    const formats = options.formats
 
-    order.forEachAfter(after, entry => {
-      // expired entries not yet deleted by expire() are skipped, never returned
-      if (entry.expiresAt > now) {
-        registrations.push(entry.registration)
+    if (formats === undefined) {
+      const order = namespace === undefined ? this.order : this.namespaces.get(namespace)?.order
+
+      if (order != null) {
+        collectLive(order, after, limit, now, registrations)
       }
+    } else {
+      const orders = this.formatOrdersOf(namespace, formats)
 
-      return registrations.length < limit
-    })
+      if (orders.length === 1) {
+        collectLive(orders[0], after, limit, now, registrations)
+      } else if (orders.length > 1) {
+        // the first `limit` of each format, merged: the first `limit` of the merge are the first `limit`
+        // of all of them, so nothing is skipped, at a cost of O(formats × limit)
+        for (const order of orders) {
+          collectLive(order, after, limit, now, registrations)
+        }
+
+        registrations.sort((a, b) => a.position - b.position)
+        registrations.length = Math.min(registrations.length, limit)
+      }
+    }
 
     return {
       registrations,
@@ -245,21 +353,63 @@ export class MemoryRegistrationStore implements RegistrationStore {
     }
   }
 
-  async sample (namespace: string, limit: number): Promise<Registration[]> {
+  /** The position orders of the listed formats, in one namespace or across all; each format once */
+  private formatOrdersOf (namespace: string | undefined, formats: readonly string[]): PositionLog[] {
+    const orders: PositionLog[] = []
+    const index = namespace === undefined ? undefined : this.namespaces.get(namespace)
+
+    if (namespace !== undefined && index == null) {
+      return orders
+    }
+
+    for (let i = 0; i < formats.length; i++) {
+      if (formats.indexOf(formats[i]) !== i) {
+        continue
+      }
+
+      const order = index == null ? this.formatOrders.get(formats[i]) : index.formats.get(formats[i])?.order
+
+      if (order != null) {
+        orders.push(order)
+      }
+    }
+
+    return orders
+  }
+
+  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     this.assertOpen()
     validateNamespace(namespace)
     validateLimit(limit)
+    validateSampleOptions(options)
 
-    const members = this.namespaces.get(namespace)?.members
+    const index = this.namespaces.get(namespace)
 
-    if (members == null || limit === 0) {
+    if (index == null || limit === 0) {
       return []
+    }
+
+    const formats = options?.formats
+    const groups: Members[] = []
+
+    if (formats === undefined) {
+      for (const formatIndex of index.formats.values()) {
+        groups.push(formatIndex.members)
+      }
+    } else {
+      for (let i = 0; i < formats.length; i++) {
+        const members = index.formats.get(formats[i])?.members
+
+        if (members != null && formats.indexOf(formats[i]) === i) {
+          groups.push(members)
+        }
+      }
     }
 
     const now = this.clock()
     const soonest = this.expiries.peek()
 
-    return members.sample(limit, now, this.random, soonest == null || soonest.expiresAt > now)
+    return sampleMembers(groups, limit, now, this.random, soonest == null || soonest.expiresAt > now)
   }
 
   async expire (): Promise<number> {
@@ -292,6 +442,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.namespaces.clear()
     this.peers.clear()
     this.order.clear()
+    this.formatOrders.clear()
     this.expiries.clear()
   }
 
@@ -301,7 +452,12 @@ export class MemoryRegistrationStore implements RegistrationStore {
     index.byPeer.delete(entry.peerId)
     index.order.delete(entry)
 
-    index.members.remove(entry)
+    const formatIndex = index.formats.get(entry.format) as FormatIndex
+    const formatOrder = this.formatOrders.get(entry.format) as PositionLog
+    formatIndex.order.delete(entry)
+    formatIndex.members.remove(entry)
+    formatOrder.delete(entry)
+    this.dropIfEmpty(index, entry.format, formatIndex, formatOrder)
 
     if (index.byPeer.size === 0) {
       this.namespaces.delete(entry.namespace)
@@ -327,4 +483,18 @@ export class MemoryRegistrationStore implements RegistrationStore {
       throw new StoreClosedError()
     }
   }
+}
+
+/** Append the live entries of an order after a position to `registrations`, until it holds `limit` */
+function collectLive (order: PositionLog, after: number, limit: number, now: number, registrations: Registration[]): void {
+  const stop = registrations.length + limit
+
+  order.forEachAfter(after, entry => {
+    // expired entries not yet deleted by expire() are skipped, never returned
+    if (entry.expiresAt > now) {
+      registrations.push(entry.registration)
+    }
+
+    return registrations.length < stop
+  })
 }

@@ -1,11 +1,12 @@
 import type { Entry } from '../src/entry.ts'
 
 /** A bare entry for unit tests of one index */
-export function entry (position: number, expiresAt = 0, namespace = 'ns', peerId = `peer-${position}`): Entry {
+export function entry (position: number, expiresAt = 0, namespace = 'ns', peerId = `peer-${position}`, format = 'standard'): Entry {
   return {
-    registration: Object.freeze({ namespace, peerId, signedPeerRecord: new Uint8Array(1), ttl: 0, registeredAt: 0, expiresAt, position }),
+    registration: Object.freeze({ namespace, peerId, signedPeerRecord: new Uint8Array(1), format, ttl: 0, registeredAt: 0, expiresAt, position }),
     namespace,
     peerId,
+    format,
     position,
     expiresAt,
     heapIndex: -1,

@@ -23,6 +23,10 @@ describe('memory store against a model', function () {
       const model = new Map<string, Model>()
       const namespaces = ['a', 'b', 'c', 'ab', 'a\u0000']
       const peers = Array.from({ length: 40 }, (_, i) => `peer-${i}`)
+      const formats = ['standard', 'rust-legacy', 'waku']
+      // no filter, or a random subset of the formats (the empty one too)
+      const filter = (): string[] | undefined => random() < 0.4 ? undefined : formats.filter(() => random() < 0.5)
+      const matches = (m: Model, wanted: string[] | undefined): boolean => wanted === undefined || wanted.includes(m.registration.format)
       let position = 0
       let sequence = 0
 
@@ -34,6 +38,7 @@ describe('memory store against a model', function () {
         expect(actual.position).to.equal(expected.position)
         expect(actual.namespace).to.equal(expected.registration.namespace)
         expect(actual.peerId).to.equal(expected.registration.peerId)
+        expect(actual.format).to.equal(expected.registration.format)
         expect(actual.expiresAt).to.equal(expected.registration.expiresAt)
         expect(actual.signedPeerRecord).to.deep.equal(expected.registration.signedPeerRecord)
       }
@@ -52,6 +57,7 @@ describe('memory store against a model', function () {
             namespace,
             peerId,
             signedPeerRecord,
+            format: formats[Math.floor(random() * formats.length)],
             ttl,
             registeredAt: now,
             expiresAt: now + ttl * 1000
@@ -75,10 +81,12 @@ describe('memory store against a model', function () {
           expect(await store.expire()).to.equal(due.length)
           for (const [key] of due) { model.delete(key) }
         } else if (r < 0.8) {
-          const expected = live().filter(m => m.registration.namespace === namespace)
+          const wanted = filter()
+          const inNamespace = random() < 0.8
+          const expected = live().filter(m => (!inNamespace || m.registration.namespace === namespace) && matches(m, wanted))
           const after = expected.length > 0 && random() < 0.5 ? expected[Math.floor(random() * expected.length)].position : 0
           const limit = Math.floor(random() * 6)
-          const result = await store.discover({ namespace, after, limit })
+          const result = await store.discover({ namespace: inNamespace ? namespace : undefined, after, limit, formats: wanted })
           const want = expected.filter(m => m.position > after).slice(0, limit)
           expect(result.registrations).to.have.length(want.length)
           result.registrations.forEach((got, i) => { same(got, want[i]) })
@@ -89,11 +97,29 @@ describe('memory store against a model', function () {
           expect(all.registrations.map(x => x.position)).to.deep.equal(want.map(m => m.position))
         } else if (r < 0.93) {
           const limit = Math.floor(random() * 8)
-          const sample = await store.sample(namespace, limit)
-          const candidates = new Map(live().filter(m => m.registration.namespace === namespace).map(m => [m.position, m]))
+          const wanted = filter()
+          const sample = await store.sample(namespace, limit, { formats: wanted })
+          const candidates = new Map(live().filter(m => m.registration.namespace === namespace && matches(m, wanted)).map(m => [m.position, m]))
           expect(sample).to.have.length(Math.min(limit, candidates.size))
           expect(new Set(sample.map(x => x.position)).size).to.equal(sample.length)
           for (const got of sample) { same(got, candidates.get(got.position) as Model) }
+        } else if (r < 0.96) {
+          // a new registration (or a refresh) under limits, checked against the model's counts
+          const maxRegistrations = Math.floor(random() * (live().length + 3))
+          const maxRegistrationsPerPeer = Math.floor(random() * 4)
+          const key = `${namespace}/${peerId}`
+          const isRefresh = model.has(key) && (model.get(key) as Model).registration.expiresAt > now
+          const ofPeer = live().filter(m => m.registration.peerId === peerId).length
+          const refusal = isRefresh ? undefined : ofPeer >= maxRegistrationsPerPeer ? 'peer' : live().length >= maxRegistrations ? 'store' : undefined
+          const registration: NewRegistration = { namespace, peerId, signedPeerRecord: Uint8Array.of(sequence++ & 0xff), format: formats[Math.floor(random() * formats.length)], ttl: 5, registeredAt: now, expiresAt: now + 5000 }
+
+          if (refusal === undefined) {
+            const stored = await store.upsert(registration, { maxRegistrations, maxRegistrationsPerPeer })
+            position = stored.position
+            model.set(key, { registration, position })
+          } else {
+            await expect(store.upsert(registration, { maxRegistrations, maxRegistrationsPerPeer })).to.eventually.be.rejected.with.property('limit', refusal)
+          }
         } else {
           expect(await store.count()).to.equal(live().length)
           const exclude = random() < 0.5 ? namespace : undefined
@@ -110,7 +136,7 @@ describe('memory store', () => {
   it('returns frozen registrations: a caller cannot change what others read', async () => {
     const store = memoryStore()
     const now = Date.now()
-    const stored = await store.upsert({ namespace: 'chat', peerId: 'peer', signedPeerRecord: Uint8Array.of(1, 2), ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
+    const stored = await store.upsert({ namespace: 'chat', peerId: 'peer', signedPeerRecord: Uint8Array.of(1, 2), format: 'standard', ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
     expect(Object.isFrozen(stored)).to.be.true()
     expect(() => { (stored as any).position = 0 }).to.throw(TypeError)
 
@@ -121,15 +147,15 @@ describe('memory store', () => {
   it('uses Date.now when no clock is given', async () => {
     const store = memoryStore()
     const now = Date.now()
-    await store.upsert({ namespace: 'chat', peerId: 'a', signedPeerRecord: Uint8Array.of(1), ttl: 0, registeredAt: now - 10, expiresAt: now - 1 })
-    await store.upsert({ namespace: 'chat', peerId: 'b', signedPeerRecord: Uint8Array.of(1), ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
+    await store.upsert({ namespace: 'chat', peerId: 'a', signedPeerRecord: Uint8Array.of(1), format: 'standard', ttl: 0, registeredAt: now - 10, expiresAt: now - 1 })
+    await store.upsert({ namespace: 'chat', peerId: 'b', signedPeerRecord: Uint8Array.of(1), format: 'standard', ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
     expect(await store.count()).to.equal(1)
   })
 
   it('frees its indexes when closed', async () => {
     const store = memoryStore()
     const now = Date.now()
-    await store.upsert({ namespace: 'chat', peerId: 'a', signedPeerRecord: Uint8Array.of(1), ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
+    await store.upsert({ namespace: 'chat', peerId: 'a', signedPeerRecord: Uint8Array.of(1), format: 'standard', ttl: 60, registeredAt: now, expiresAt: now + 60_000 })
     await store.close()
     await expect(store.count()).to.eventually.be.rejected.with.property('name', 'StoreClosedError')
   })
