@@ -6,7 +6,7 @@
  * and decode cost linear in message size.
  */
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { GOLDEN_ENVELOPE_HEX, rendezvous, waku } from '../src/index.ts'
+import { GOLDEN_ENVELOPE_HEX, rendezvous, wakuV0 } from '../src/index.ts'
 import type { Dialect, RendezvousMessage } from '../src/index.ts'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1000)
@@ -49,7 +49,7 @@ function row (name: string, dialect: Dialect, message: RendezvousMessage): { dec
 }
 
 const registerDecodes: number[] = []
-for (const dialect of [waku, rendezvous]) {
+for (const dialect of [wakuV0, rendezvous]) {
   registerDecodes.push(row('REGISTER (178-byte envelope)', dialect, { type: 'REGISTER', ns: 'my-app/topic', signedPeerRecord: envelope, ttl: dialect.ttl.default }).decodesPerSecond)
   for (const n of [10, 100, 1000]) {
     row(`DISCOVER_RESPONSE, ${n} registrations`, dialect, discoverResponse(n))

@@ -1,5 +1,7 @@
 import { encodeFrame } from './framing.ts'
 import type { RendezvousMessage, RendezvousRequest, RendezvousResponse } from './messages.ts'
+import type { RecordFormat } from './record-format.ts'
+import type { StatusCode } from './status.ts'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** TTLs in seconds */
@@ -12,6 +14,14 @@ export interface TtlPolicy {
   max: number
 }
 
+/** How a dialect reads the TTL of a REGISTER, beyond its window */
+export interface DialectTtl extends TtlPolicy {
+  /** What an explicit TTL of 0 means: the default TTL, or a TTL outside the window (E_INVALID_TTL) */
+  zero: 'default' | 'invalid'
+  /** Whether a point's operator may set the window (`ttl` of the server's init, the daemon's `--ttl-*` flags) */
+  adjustable: boolean
+}
+
 export interface DialectLimits {
   /** Longest namespace, in UTF-8 bytes */
   maxNamespaceBytes: number
@@ -21,6 +31,8 @@ export interface DialectLimits {
   maxRegistrationsPerPeer: number
   /** Most bytes of binary multiaddrs one peer record may carry (`Infinity`: no limit in the protocol) */
   maxPeerAddressBytes: number
+  /** Largest request frame the dialect's reference points read (`Infinity`: the point's own limit) */
+  maxRequestBytes: number
 }
 
 /** What a dialect can express */
@@ -33,19 +45,66 @@ export interface DialectFeatures {
   discoverAllNamespaces: boolean
 }
 
+/** How a dialect answers DISCOVER */
+export interface DiscoverySemantics {
+  /** `paged`: in registration order, resumed with cookies; `sample`: a uniform random sample of the namespace */
+  mode: 'paged' | 'sample'
+  /** The TTL each registration carries in an answer: what is left of it, or what was granted */
+  ttl: 'remaining' | 'granted'
+  /** What a DISCOVER limit of 0 (or an absent one) asks for: as many as allowed, or none */
+  zeroLimit: 'max' | 'none'
+}
+
+/** Which peer-record formats a dialect carries */
+export interface DialectRecords {
+  /** The formats a point of this dialect accepts in a REGISTER (anything else: E_INVALID_SIGNED_PEER_RECORD) */
+  accepts: readonly RecordFormat[]
+  /** The format a client seals by default on this dialect */
+  seals: RecordFormat
+  /**
+   * The formats a requester that says nothing about itself is served: what the dialect's common clients
+   * read (docs/server-behaviour.md, "What each requester is served")
+   */
+  served: readonly RecordFormat[]
+}
+
+/** The status texts a point of the dialect answers with, in the words of its reference */
+export interface DialectTexts {
+  emptyNamespace: string
+  longNamespace (maxBytes: number): string
+  missingRecord: string
+  invalidRecord (reason: string): string
+  peerMismatch: string
+  noAddresses: string
+  longAddresses (maxBytes: number): string
+  badTtl (min: number, max: number): string
+  perPeerLimit: string
+  globalLimit: string
+  invalidCookie: string
+}
+
 /**
- * One rendezvous dialect as a value: its protocol ID, its message codec, and the TTL policy and
- * limits its reference implementations use. Servers and clients take dialects as arguments, so a
- * new dialect is a new value, not new control flow.
+ * One rendezvous dialect as a value: everything that differs between dialects. Servers, clients and the
+ * daemon take dialects as values from the registry (`DIALECTS`, `dialect()`), and never branch on which
+ * one it is, so a new dialect is one file and one line in the registry.
  */
 export interface Dialect {
-  /** A short stable name, e.g. `rendezvous/1.0.0` */
+  /** A short stable name: `rendezvous/1.0.0`, `waku/0.0.1`, `waku/1.0.0` */
   readonly name: string
   /** The libp2p protocol ID */
   readonly protocol: string
-  readonly ttl: Readonly<TtlPolicy>
+  readonly ttl: Readonly<DialectTtl>
   readonly limits: Readonly<DialectLimits>
   readonly features: Readonly<DialectFeatures>
+  readonly discovery: Readonly<DiscoverySemantics>
+  readonly records: Readonly<DialectRecords>
+  /** Whether a point serves several requests on one stream, or one request and then closes */
+  readonly requestsPerStream: 'many' | 'one'
+  /** What UNREGISTER with an empty namespace does: remove all of the peer's registrations, or nothing */
+  readonly unregisterEmptyNamespace: 'all' | 'ignore'
+  /** The status answered to a record of another peer than the connection's remote peer */
+  readonly peerMismatchStatus: StatusCode
+  readonly texts: Readonly<DialectTexts>
 
   /** The dialect's own name for a status code (`E_INVALID_PEER_INFO` for 101 in 0.0.1) */
   statusName (code: number): string

@@ -77,13 +77,13 @@ export class InvalidEnvelopeError extends PeerRecordError {
   override name = 'InvalidEnvelopeError'
 }
 
-/** The envelope's signature does not verify for the peer record domain */
+/** The envelope's signature does not verify for its record format's domain */
 export class InvalidSignatureError extends PeerRecordError {
   static name = 'InvalidSignatureError'
   override name = 'InvalidSignatureError'
 }
 
-/** The envelope carries another payload type than a peer record (0x03 0x01) */
+/** The envelope's payload type is not one of the record formats accepted here */
 export class WrongPayloadTypeError extends PeerRecordError {
   static name = 'WrongPayloadTypeError'
   override name = 'WrongPayloadTypeError'
@@ -111,4 +111,16 @@ export class UnexpectedPeerError extends PeerRecordError {
 export class NoAddressesError extends PeerRecordError {
   static name = 'NoAddressesError'
   override name = 'NoAddressesError'
+}
+
+/** A record format name that is not one of `RECORD_FORMATS` */
+export class UnknownRecordFormatError extends PeerRecordError {
+  static name = 'UnknownRecordFormatError'
+  override name = 'UnknownRecordFormatError'
+}
+
+/** A dialect name or protocol ID that is not in the registry of dialects */
+export class UnknownDialectError extends CodecError {
+  static name = 'UnknownDialectError'
+  override name = 'UnknownDialectError'
 }

@@ -7,7 +7,7 @@ import type { RendezvousMessage } from './messages.ts'
  */
 export interface GoldenVector {
   name: string
-  dialect: 'rendezvous/1.0.0' | 'waku/0.0.1'
+  dialect: 'rendezvous/1.0.0' | 'waku/0.0.1' | 'waku/1.0.0'
   /** Length-prefixed frame, hex */
   frame: string
   /** What the frame decodes to */
@@ -23,6 +23,24 @@ export interface GoldenVector {
 export const GOLDEN_ENVELOPE_HEX = '0a240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664120203011a440a2600240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966410011a0a0a08047f000001060fa11a0c0a0a047f000001060fa2dd032a40eb1c827839e4cd8398fd2292cc1a4b7ad1f75fc8f18817154e68ad82bc7e7466b156d8a8f7ff006678e53c191411f507729c3ea12367a5a5c54c50fce103980c'
 
 const ENVELOPE = uint8ArrayFromString(GOLDEN_ENVELOPE_HEX, 'base16')
+
+/**
+ * nwaku's `WakuPeerRecord` in its envelope (231 bytes), for the same key: seq 1, address /ip4/127.0.0.1/tcp/4001,
+ * mix key "0xa0a1…bf" (the 0x-prefixed hex of the 32 bytes 0xa0…0xbf). test/record-formats-are-byte-exact.spec.ts
+ * rebuilds it field by field from nwaku's encoder.
+ */
+export const GOLDEN_WAKU_ENVELOPE_HEX = '0a240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966412033000001a780a2600240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966410011a08047f000001060fa122423078613061316132613361346135613661376138613961616162616361646165616662306231623262336234623562366237623862396261626262636264626562662a40566526f6a901f3807055890b677ddd3109f4c9d9c439b9c96483cc3a899e21538f178c91e1737bbedaa3b9db96cb869c134fa546657f1615dd615c327eef010f'
+
+/**
+ * rust-libp2p's own record for the same key (seq 1, /ip4/127.0.0.1/tcp/4001): domain `libp2p-routing-state`,
+ * payload type `/libp2p/routing-state-record`, the standard payload
+ */
+export const GOLDEN_RUST_ENVELOPE_HEX = '0a240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664121c2f6c69627032702f726f7574696e672d73746174652d7265636f72641a360a2600240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966410011a0a0a08047f000001060fa12a40706284fe20cd1ae8d5812ebe3b464fa5ab9f0299160474455c01d2a6a423532fd1e6bcbf2b62b9b78beac2d09c00c68cb429f34dbb423706de6e2af4fb149808'
+
+const WAKU_ENVELOPE = uint8ArrayFromString(GOLDEN_WAKU_ENVELOPE_HEX, 'base16')
+
+// 08 00 (type REGISTER), 12 f6 01 (register, 246 bytes): 0a 08 "rs/1/mix", 12 e7 01 (the 231-byte envelope), 18 3c (ttl 60)
+const WAKU_REGISTER_FRAME = 'fb01' + '0800' + '12f601' + '0a0872732f312f6d6978' + '12e701' + GOLDEN_WAKU_ENVELOPE_HEX + '183c'
 
 /**
  * Frames of both dialects. The 0.0.1 frames are the Go reference's exact encoding (proto3 leaves
@@ -130,6 +148,37 @@ export const goldenVectors: readonly GoldenVector[] = [
     dialect: 'rendezvous/1.0.0',
     frame: '16080432121867220e696e76616c696420636f6f6b6965',
     message: { type: 'DISCOVER_RESPONSE', status: 103, statusText: 'invalid cookie', registrations: [], cookie: undefined }
+  },
+  // nwaku (nim-libp2p's rendezvous.nim, protobuf.nim): proto2, every present field written; a REGISTER from
+  // nwaku's `advertise` carries ns, the envelope and ttl; errors carry `text: Opt.some("")`
+  {
+    name: 'nwaku REGISTER ns "rs/1/mix" ttl 60 with a WakuPeerRecord envelope',
+    dialect: 'waku/1.0.0',
+    frame: WAKU_REGISTER_FRAME,
+    message: { type: 'REGISTER', ns: 'rs/1/mix', signedPeerRecord: WAKU_ENVELOPE, ttl: 60 }
+  },
+  {
+    name: 'nwaku REGISTER_RESPONSE OK ttl 60 (sendRegisterResponse: status and ttl, no text)',
+    dialect: 'waku/1.0.0',
+    frame: '0808011a040800183c',
+    message: { type: 'REGISTER_RESPONSE', status: 0, statusText: '', ttl: 60 }
+  },
+  {
+    name: 'nwaku REGISTER_RESPONSE E_INVALID_TTL with an empty text written (sendRegisterResponseError)',
+    dialect: 'waku/1.0.0',
+    frame: '0808011a0408661200',
+    message: { type: 'REGISTER_RESPONSE', status: 102, statusText: '', ttl: undefined }
+  },
+  {
+    name: 'nwaku REGISTER_RESPONSE E_INVALID_SIGNED_PEER_RECORD "Bad Peer ID" (checkWakuPeerRecord)',
+    dialect: 'waku/1.0.0',
+    frame: '1308011a0f0865120b4261642050656572204944',
+    message: { type: 'REGISTER_RESPONSE', status: 101, statusText: 'Bad Peer ID', ttl: undefined }
+  },
+  {
+    name: 'nwaku DISCOVER ns "rs/1/mix" limit 12 (PeersRequestedCount), no cookie yet',
+    dialect: 'waku/1.0.0',
+    frame: '1008032a0c0a0872732f312f6d6978100c',
+    message: { type: 'DISCOVER', ns: 'rs/1/mix', limit: 12, cookie: undefined }
   }
-
 ]

@@ -1,34 +1,44 @@
 /**
  * @packageDocumentation
  *
- * The wire codec of the two rendezvous dialects, byte-exact with the peers they must talk to:
+ * The wire codec of the three rendezvous dialects in use, byte-exact with the peers they must talk to:
  *
- * - `/rendezvous/1.0.0`, the libp2p specification ({@link rendezvous})
- * - `/vac/waku/rendezvous/0.0.1`, the go-waku-rendezvous protocol ({@link waku})
+ * - `/rendezvous/1.0.0`, the libp2p specification ({@link rendezvous}; name `rendezvous/1.0.0`)
+ * - `/vac/waku/rendezvous/1.0.0`, nwaku's rendezvous ({@link wakuV1}; name `waku/1.0.0`)
+ * - `/vac/waku/rendezvous/0.0.1`, the legacy go-waku-rendezvous protocol ({@link wakuV0}; name `waku/0.0.1`)
  *
- * Each dialect is a value ({@link Dialect}) carrying its protocol ID, its message codec, its TTL
- * policy and its limits. Messages of both dialects share one shape ({@link RendezvousMessage}).
- * Frames are unsigned-varint length-prefixed, with a size limit the caller sets per direction.
- * Signed peer records are sealed with {@link sealPeerRecord} and verified with {@link openPeerRecord}.
+ * Each dialect is a value ({@link Dialect}) carrying everything that differs between dialects: protocol
+ * ID, message codec, TTL policy, limits, discovery semantics, record formats and status texts.
+ * {@link DIALECTS} is the one list of them; {@link dialect} looks one up by name or protocol ID.
+ * Messages of every dialect share one shape ({@link RendezvousMessage}). Frames are unsigned-varint
+ * length-prefixed, with a size limit the caller sets per direction.
+ *
+ * Signed peer records come in three formats, each a value ({@link RecordFormat}): `standard` (RFC 0003),
+ * `rust-legacy` (rust-libp2p) and `waku` (nwaku's `WakuPeerRecord`), listed in {@link RECORD_FORMATS}.
+ * {@link sealPeerRecord} seals one, {@link openPeerRecord} verifies any accepted one.
  * All bad input raises a subclass of {@link CodecError}.
  *
  * @example
  *
  * ```TypeScript
- * import { waku, encodeMessageFrame, decodeFrame, DEFAULT_MAX_RESPONSE_BYTES } from '@rendezvous/codec'
+ * import { wakuV0, encodeMessageFrame, decodeFrame, DEFAULT_MAX_RESPONSE_BYTES } from '@rendezvous/codec'
  *
  * // DISCOVER "foo", limit 50, as go-waku-rendezvous writes it: 0b 08 02 22 07 0a 03 66 6f 6f 10 32
- * const frame = encodeMessageFrame(waku, { type: 'DISCOVER', ns: 'foo', limit: 50 })
+ * const frame = encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'foo', limit: 50 })
  *
  * const { message } = decodeFrame(frame, { maxFrameBytes: DEFAULT_MAX_RESPONSE_BYTES })
- * console.info(waku.decode(message)) // { type: 'DISCOVER', ns: 'foo', limit: 50 }
+ * console.info(wakuV0.decode(message)) // { type: 'DISCOVER', ns: 'foo', limit: 50 }
  * ```
  */
 
 export { rendezvous } from './rendezvous-dialect.ts'
-export { waku } from './waku-dialect.ts'
+export { wakuV0 } from './waku-v0-dialect.ts'
+export { wakuV1 } from './waku-v1-dialect.ts'
+export { DIALECTS, dialect } from './dialects.ts'
 export { encodeMessageFrame, isRequest, isResponse } from './dialect.ts'
-export type { Dialect, DialectFeatures, DialectLimits, TtlPolicy } from './dialect.ts'
+export type {
+  Dialect, DialectFeatures, DialectLimits, DialectRecords, DialectTexts, DialectTtl, DiscoverySemantics, TtlPolicy
+} from './dialect.ts'
 export type {
   RendezvousMessage, RendezvousRequest, RendezvousResponse, MessageType,
   RegisterMessage, RegisterResponseMessage, UnregisterMessage, DiscoverMessage, DiscoverResponseMessage, Registration
@@ -37,17 +47,24 @@ export { Status, isStatusCode, statusName } from './status.ts'
 export type { StatusCode } from './status.ts'
 export { encodeFrame, decodeFrame, decodeFrames, FrameDecoder } from './framing.ts'
 export type { FrameOptions } from './framing.ts'
+export { standardRecord } from './standard-record.ts'
+export { rustLegacyRecord } from './rust-legacy-record.ts'
+export { wakuRecord } from './waku-record.ts'
+export { RECORD_FORMATS, recordFormat, formatOfPayloadType } from './record-formats.ts'
+export type { RecordFormatName } from './record-formats.ts'
+export type { RecordFormat, PeerRecordContent } from './record-format.ts'
 export { sealPeerRecord, openPeerRecord } from './peer-record.ts'
 export type { VerifiedPeerRecord, OpenPeerRecordOptions, SealPeerRecordOptions } from './peer-record.ts'
-export { goldenVectors, GOLDEN_ENVELOPE_HEX } from './golden-vectors.ts'
+export { goldenVectors, GOLDEN_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX } from './golden-vectors.ts'
 export type { GoldenVector } from './golden-vectors.ts'
 export {
-  RENDEZVOUS_PROTOCOL, WAKU_RENDEZVOUS_PROTOCOL, PEER_RECORD_DOMAIN, PEER_RECORD_PAYLOAD_TYPE,
-  DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES
+  RENDEZVOUS_PROTOCOL, WAKU_V0_PROTOCOL, WAKU_V1_PROTOCOL,
+  STANDARD_RECORD_DOMAIN, STANDARD_RECORD_PAYLOAD_TYPE, RUST_LEGACY_RECORD_DOMAIN, RUST_LEGACY_RECORD_PAYLOAD_TYPE,
+  WAKU_RECORD_DOMAIN, WAKU_RECORD_PAYLOAD_TYPE, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 } from './constants.ts'
 export {
   CodecError, FrameTooLargeError, TruncatedFrameError, InvalidLengthPrefixError, InvalidMessageError,
-  UnknownEnumValueError, MissingFieldError, UnsupportedByDialectError, PeerRecordError, InvalidEnvelopeError,
-  InvalidSignatureError, WrongPayloadTypeError, InvalidPeerRecordError, KeyMismatchError, UnexpectedPeerError,
-  NoAddressesError
+  UnknownEnumValueError, MissingFieldError, UnsupportedByDialectError, UnknownDialectError, PeerRecordError,
+  InvalidEnvelopeError, InvalidSignatureError, WrongPayloadTypeError, InvalidPeerRecordError, KeyMismatchError,
+  UnexpectedPeerError, NoAddressesError, UnknownRecordFormatError
 } from './errors.ts'

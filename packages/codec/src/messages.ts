@@ -48,6 +48,11 @@ export interface DiscoverMessage {
   /** Maximum number of registrations; may be negative in 0.0.1 */
   limit?: number
   cookie?: Uint8Array
+  /**
+   * The record formats the requester reads, by name: this project's extension of `/rendezvous/1.0.0`
+   * (field 100 of Discover, skipped by other implementations); absent when not sent
+   */
+  acceptFormats?: string[]
 }
 
 export interface DiscoverResponseMessage {

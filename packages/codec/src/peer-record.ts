@@ -1,8 +1,10 @@
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
-import { PeerRecord, RecordEnvelope } from '@libp2p/peer-record'
+import { RecordEnvelope } from '@libp2p/peer-record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { PEER_RECORD_DOMAIN, PEER_RECORD_PAYLOAD_TYPE } from './constants.ts'
-import { InvalidEnvelopeError, InvalidPeerRecordError, InvalidSignatureError, KeyMismatchError, NoAddressesError, UnexpectedPeerError, WrongPayloadTypeError } from './errors.ts'
+import { InvalidEnvelopeError, InvalidSignatureError, KeyMismatchError, NoAddressesError, UnexpectedPeerError, WrongPayloadTypeError } from './errors.ts'
+import { formatOfPayloadType, RECORD_FORMATS, recordFormat } from './record-formats.ts'
+import { standardRecord } from './standard-record.ts'
+import type { PeerRecordContent, RecordFormat } from './record-format.ts'
 import type { AbortOptions, PeerId, PrivateKey, PublicKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -19,42 +21,79 @@ export interface VerifiedPeerRecord {
   addressBytes: number
   /** The envelope bytes that were verified */
   envelope: Uint8Array
+  /** The record format the envelope is in */
+  format: RecordFormat
+  /** nwaku's mix public key, in the `waku` format only */
+  mixKey?: string
 }
 
 export interface OpenPeerRecordOptions extends AbortOptions {
   /** Fail with {@link UnexpectedPeerError} unless the record belongs to this peer */
   expectedPeer?: PeerId
+  /**
+   * The formats accepted (values or names); default: every format in `RECORD_FORMATS`. An envelope of any
+   * other payload type fails with {@link WrongPayloadTypeError} before its signature is checked.
+   */
+  formats?: ReadonlyArray<RecordFormat | string>
 }
 
 export interface SealPeerRecordOptions extends AbortOptions {
-  /** Defaults to the current time in milliseconds, so later records of a node carry higher numbers */
+  /** The record format (value or name); default `standard` */
+  format?: RecordFormat | string
+  /** Defaults to the format's clock (milliseconds, or unix seconds for `waku`), so later records carry higher numbers */
   seq?: bigint
+  /** nwaku's mix public key for the `waku` format (written as the empty string when absent, as nwaku needs the field) */
+  mixKey?: string
+}
+
+/** A signed envelope's view of a record: domain, payload type and payload bytes */
+class EnvelopePayload {
+  readonly domain: string
+  readonly codec: Uint8Array
+  private readonly bytes: Uint8Array
+
+  constructor (format: RecordFormat, content: PeerRecordContent) {
+    this.domain = format.domain
+    this.codec = format.payloadType
+    this.bytes = format.encodePayload(content)
+  }
+
+  marshal (): Uint8Array {
+    return this.bytes
+  }
+
+  equals (other: unknown): boolean {
+    return other instanceof EnvelopePayload && uint8ArrayEquals(this.bytes, other.bytes)
+  }
 }
 
 /**
- * Seal a node's own peer record into a signed envelope (domain `libp2p-peer-record`, payload type
- * 0x03 0x01), as REGISTER carries it.
+ * Seal a node's own peer record into a signed envelope of the given format (default `standard`: domain
+ * `libp2p-peer-record`, payload type 0x03 0x01), as REGISTER carries it.
  *
  * @throws {NoAddressesError} when `multiaddrs` is empty: rendezvous points reject records without addresses
+ * @throws {UnknownRecordFormatError} for a format name that does not exist
  */
 export async function sealPeerRecord (privateKey: PrivateKey, multiaddrs: Multiaddr[], options: SealPeerRecordOptions = {}): Promise<Uint8Array> {
   if (multiaddrs.length === 0) {
     throw new NoAddressesError('a peer record needs at least one address')
   }
-  const record = new PeerRecord({
+  const format = recordFormat(options.format ?? standardRecord)
+  const payload = new EnvelopePayload(format, {
     peerId: peerIdFromPrivateKey(privateKey),
     multiaddrs,
-    seqNumber: options.seq
+    seq: options.seq ?? format.defaultSeq(),
+    mixKey: options.mixKey
   })
-  const envelope = await RecordEnvelope.seal(record, privateKey, options)
+  const envelope = await RecordEnvelope.seal(payload, privateKey, options)
   return envelope.marshal()
 }
 
 /**
- * Open a signed peer record and verify it: the signature is valid for the peer record domain, the
- * payload is a peer record, the envelope's key is the record's peer ID, and (when given) the record
- * belongs to `expectedPeer`. The structural checks run before the signature, so malformed input
- * costs no signature verification.
+ * Open a signed peer record of any accepted format and verify it: the payload type is one of the accepted
+ * formats, the payload is a record of that format, the envelope's key is the record's peer ID, (when given)
+ * the record belongs to `expectedPeer`, and the signature is valid for the format's domain. The structural
+ * checks run before the signature, so malformed input costs no signature verification.
  *
  * @throws {InvalidEnvelopeError | WrongPayloadTypeError | InvalidPeerRecordError | KeyMismatchError | UnexpectedPeerError | InvalidSignatureError}
  */
@@ -66,16 +105,13 @@ export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecord
     throw new InvalidEnvelopeError(`not a signed envelope: ${err.message}`)
   }
 
-  if (!uint8ArrayEquals(envelope.payloadType, PEER_RECORD_PAYLOAD_TYPE)) {
-    throw new WrongPayloadTypeError('the envelope does not carry a peer record (payload type is not 0x03 0x01)')
+  const accepted = options.formats == null ? RECORD_FORMATS : options.formats.map(recordFormat)
+  const format = formatOfPayloadType(envelope.payloadType, accepted)
+  if (format == null) {
+    throw new WrongPayloadTypeError(`the envelope's payload type is not one of the accepted record formats (${accepted.map(f => f.name).join(', ')})`)
   }
 
-  let record: PeerRecord
-  try {
-    record = PeerRecord.createFromProtobuf(envelope.payload)
-  } catch (err: any) {
-    throw new InvalidPeerRecordError(`the payload is not a peer record: ${err.message}`)
-  }
+  const record = format.decodePayload(envelope.payload)
 
   const signer = peerIdFromPublicKey(envelope.publicKey)
   if (!signer.equals(record.peerId)) {
@@ -88,7 +124,7 @@ export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecord
 
   let valid: boolean
   try {
-    valid = await envelope.validate(PEER_RECORD_DOMAIN, options)
+    valid = await envelope.validate(format.domain, options)
   } catch (err: any) {
     if (options.signal?.aborted === true) {
       throw err
@@ -96,15 +132,17 @@ export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecord
     throw new InvalidSignatureError(`the signature cannot be verified: ${err.message}`)
   }
   if (!valid) {
-    throw new InvalidSignatureError('the signature is not valid for the peer record domain')
+    throw new InvalidSignatureError(`the signature is not valid for the domain ${format.domain}`)
   }
 
   return {
     peerId: record.peerId,
     publicKey: envelope.publicKey,
     multiaddrs: record.multiaddrs,
-    seq: record.seqNumber,
+    seq: record.seq,
     addressBytes: record.multiaddrs.reduce((sum, ma) => sum + ma.bytes.byteLength, 0),
-    envelope: bytes
+    envelope: bytes,
+    format,
+    mixKey: record.mixKey
   }
 }

@@ -2,10 +2,12 @@ import { RENDEZVOUS_PROTOCOL } from './constants.ts'
 import { InvalidMessageError, MissingFieldError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/rendezvous.ts'
+import { rustLegacyRecord } from './rust-legacy-record.ts'
+import { standardRecord } from './standard-record.ts'
 import { Status, statusName } from './status.ts'
 import { decodeValidated, field } from './wire-schema.ts'
 import type { Dialect } from './dialect.ts'
-import type { RendezvousMessage, Registration } from './messages.ts'
+import type { DiscoverMessage, RendezvousMessage, Registration } from './messages.ts'
 import type { StatusCode } from './status.ts'
 import type { MessageSchema } from './wire-schema.ts'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -33,7 +35,8 @@ const schema: MessageSchema = new Map([
   [5, field.message('discover', new Map([
     [1, field.string('ns')],
     [2, field.varint('limit')],
-    [3, field.bytes('cookie')]
+    [3, field.bytes('cookie')],
+    [100, field.string('acceptFormats')]
   ]))],
   [6, field.message('discoverResponse', new Map([
     [1, field.message('registrations', register)],
@@ -71,7 +74,20 @@ function toRegistration (r: Message.Register): Registration {
   }
 }
 
-function encode (message: RendezvousMessage): Uint8Array {
+/** The messages of `/rendezvous/1.0.0`, which `/vac/waku/rendezvous/1.0.0` shares */
+/** How the encoder writes what the dialects sharing these messages write differently */
+export interface RendezvousEncoding {
+  /** Write an empty status text of an error response (nim-libp2p writes `Opt.some("")`); otherwise it is left off */
+  emptyErrorText: boolean
+}
+
+function statusTextField (status: StatusCode, text: string, encoding: RendezvousEncoding): string | undefined {
+  return text !== '' || (encoding.emptyErrorText && status !== Status.OK) ? text : undefined
+}
+
+const SPEC_ENCODING: RendezvousEncoding = { emptyErrorText: false }
+
+export function encodeRendezvousMessage (message: RendezvousMessage, encoding: RendezvousEncoding = SPEC_ENCODING): Uint8Array {
   switch (message.type) {
     case 'REGISTER':
       return Message.encode({
@@ -87,7 +103,7 @@ function encode (message: RendezvousMessage): Uint8Array {
         type: Message.MessageType.REGISTER_RESPONSE,
         registerResponse: {
           status: fromStatus(message.status),
-          statusText: message.statusText === '' ? undefined : message.statusText,
+          statusText: statusTextField(message.status, message.statusText, encoding),
           ttl: optionalWireInteger(message.ttl, 'ttl')
         }
       })
@@ -102,7 +118,8 @@ function encode (message: RendezvousMessage): Uint8Array {
         discover: {
           ns: message.ns === '' ? undefined : message.ns,
           limit: optionalWireInteger(message.limit, 'limit'),
-          cookie: message.cookie as Uint8Array<ArrayBuffer> | undefined
+          cookie: message.cookie as Uint8Array<ArrayBuffer> | undefined,
+          acceptFormats: message.acceptFormats ?? []
         }
       })
     case 'DISCOVER_RESPONSE':
@@ -116,7 +133,7 @@ function encode (message: RendezvousMessage): Uint8Array {
           })),
           cookie: message.cookie as Uint8Array<ArrayBuffer> | undefined,
           status: fromStatus(message.status),
-          statusText: message.statusText === '' ? undefined : message.statusText
+          statusText: statusTextField(message.status, message.statusText, encoding)
         }
       })
     default:
@@ -124,7 +141,8 @@ function encode (message: RendezvousMessage): Uint8Array {
   }
 }
 
-function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
+/** Read a message of `/rendezvous/1.0.0`, which `/vac/waku/rendezvous/1.0.0` shares */
+export function decodeRendezvousMessage (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
   const msg = decodeValidated(bytes, schema, buf => Message.decode(buf))
 
   switch (msg.type) {
@@ -146,13 +164,18 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
       }
     case Message.MessageType.UNREGISTER:
       return { type: 'UNREGISTER', ns: msg.unregister?.ns ?? '' }
-    case Message.MessageType.DISCOVER:
-      return {
+    case Message.MessageType.DISCOVER: {
+      const discover: DiscoverMessage = {
         type: 'DISCOVER',
         ns: msg.discover?.ns ?? '',
         limit: optionalInteger(msg.discover?.limit),
         cookie: msg.discover?.cookie
       }
+      if (msg.discover != null && msg.discover.acceptFormats.length > 0) {
+        discover.acceptFormats = msg.discover.acceptFormats
+      }
+      return discover
+    }
     case Message.MessageType.DISCOVER_RESPONSE:
       return {
         type: 'DISCOVER_RESPONSE',
@@ -170,16 +193,41 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
 /**
  * `/rendezvous/1.0.0`, the libp2p rendezvous specification: proto2 semantics, so `type` and `status`
  * are always written even when zero; UNREGISTER, cookies, discovery across all namespaces; TTL
- * default 2 h within [2 h, 72 h]; namespaces up to 255 bytes; 1000 registrations per peer; 1000 per
- * DISCOVER.
+ * default 2 h within [2 h, 72 h] (an explicit 0 means the default, as go-libp2p-rendezvous reads it);
+ * namespaces up to 255 bytes; 1000 registrations per peer; 1000 per DISCOVER; `standard` records, and
+ * `rust-legacy` ones from rust-libp2p peers.
  */
 export const rendezvous: Dialect = Object.freeze({
   name: 'rendezvous/1.0.0',
   protocol: RENDEZVOUS_PROTOCOL,
-  ttl: Object.freeze({ default: 7200, min: 7200, max: 72 * 3600 }),
-  limits: Object.freeze({ maxNamespaceBytes: 255, maxDiscoverLimit: 1000, maxRegistrationsPerPeer: 1000, maxPeerAddressBytes: Infinity }),
+  ttl: Object.freeze({ default: 7200, min: 7200, max: 72 * 3600, zero: 'default', adjustable: true }),
+  limits: Object.freeze({ maxNamespaceBytes: 255, maxDiscoverLimit: 1000, maxRegistrationsPerPeer: 1000, maxPeerAddressBytes: Infinity, maxRequestBytes: Infinity }),
   features: Object.freeze({ unregister: true, cookies: true, discoverAllNamespaces: true }),
+  discovery: Object.freeze({ mode: 'paged', ttl: 'remaining', zeroLimit: 'max' }),
+  records: Object.freeze({
+    accepts: Object.freeze([standardRecord, rustLegacyRecord]),
+    seals: standardRecord,
+    served: Object.freeze([standardRecord])
+  }),
+  requestsPerStream: 'many',
+  // go-libp2p-rendezvous removes every registration of the peer; only the peer's own can go
+  unregisterEmptyNamespace: 'all',
+  // the spec: "It is not allowed to register arbitrary peers"; rust-libp2p answers E_NOT_AUTHORIZED
+  peerMismatchStatus: Status.E_NOT_AUTHORIZED,
+  texts: Object.freeze({
+    emptyNamespace: 'namespace is empty',
+    longNamespace: (max: number) => `namespace is longer than ${max} bytes`,
+    missingRecord: 'missing signed peer record',
+    invalidRecord: () => 'invalid signed peer record',
+    peerMismatch: 'peer id mismatch',
+    noAddresses: 'missing peer addresses',
+    longAddresses: (max: number) => `peer addresses are longer than ${max} bytes`,
+    badTtl: (min: number, max: number) => `ttl must be between ${min} and ${max} seconds`,
+    perPeerLimit: 'too many registrations for this peer',
+    globalLimit: 'registration limit reached',
+    invalidCookie: 'invalid cookie'
+  }),
   statusName,
-  encode,
-  decode
+  encode: (message: RendezvousMessage) => encodeRendezvousMessage(message),
+  decode: decodeRendezvousMessage
 })

@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { rendezvous, waku } from '../src/index.ts'
+import { rendezvous, wakuV0 } from '../src/index.ts'
 
 const u8 = (...b: number[]): Uint8Array => Uint8Array.from(b)
 
@@ -9,9 +9,9 @@ const u8 = (...b: number[]): Uint8Array => Uint8Array.from(b)
 describe('an absent signed peer record and an empty one decode differently', () => {
   it('0.0.1: absent is undefined, `12 00` is an empty array', () => {
     // REGISTER { ns "a" }
-    expect(waku.decode(u8(0x12, 0x03, 0x0a, 0x01, 0x61))).to.have.property('signedPeerRecord', undefined)
+    expect(wakuV0.decode(u8(0x12, 0x03, 0x0a, 0x01, 0x61))).to.have.property('signedPeerRecord', undefined)
     // REGISTER { ns "a", signedPeerRecord "" }
-    const present = waku.decode(u8(0x12, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00))
+    const present = wakuV0.decode(u8(0x12, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00))
     expect(present).to.have.property('signedPeerRecord').that.is.instanceOf(Uint8Array).with.lengthOf(0)
   })
 
@@ -22,8 +22,8 @@ describe('an absent signed peer record and an empty one decode differently', () 
   })
 
   it('0.0.1: never writes an empty record, as Go does not', () => {
-    const withEmpty = waku.encode({ type: 'REGISTER', ns: 'a', signedPeerRecord: new Uint8Array(0), ttl: 0 })
-    const without = waku.encode({ type: 'REGISTER', ns: 'a', ttl: 0 })
+    const withEmpty = wakuV0.encode({ type: 'REGISTER', ns: 'a', signedPeerRecord: new Uint8Array(0), ttl: 0 })
+    const without = wakuV0.encode({ type: 'REGISTER', ns: 'a', ttl: 0 })
     expect(uint8ArrayToString(withEmpty, 'base16')).to.equal('12030a0161')
     expect(withEmpty).to.deep.equal(without)
   })

@@ -2,7 +2,7 @@ import { expect } from 'aegir/chai'
 import {
   CodecError, FrameDecoder, FrameTooLargeError, InvalidLengthPrefixError, InvalidMessageError, MissingFieldError,
   TruncatedFrameError, UnknownEnumValueError, UnsupportedByDialectError, decodeFrame, decodeFrames, encodeFrame,
-  rendezvous, waku
+  rendezvous, wakuV0
 } from '../src/index.ts'
 
 const u8 = (...b: number[]): Uint8Array => Uint8Array.from(b)
@@ -68,7 +68,7 @@ describe('framing rejects bad input with typed errors', () => {
 })
 
 describe('message decoding rejects bad input with typed errors', () => {
-  for (const dialect of [waku, rendezvous]) {
+  for (const dialect of [wakuV0, rendezvous]) {
     describe(dialect.name, () => {
       it('names a wrong wire type', () => {
         // field 1 (type) sent as a length-delimited field
@@ -117,17 +117,17 @@ describe('message decoding rejects bad input with typed errors', () => {
   })
 
   it('reads absent fields as zero in 0.0.1: an empty message is a REGISTER with nothing in it', () => {
-    expect(waku.decode(new Uint8Array(0))).to.deep.equal({ type: 'REGISTER', ns: '', signedPeerRecord: undefined, ttl: 0 })
+    expect(wakuV0.decode(new Uint8Array(0))).to.deep.equal({ type: 'REGISTER', ns: '', signedPeerRecord: undefined, ttl: 0 })
   })
 
   it('refuses to express in 0.0.1 what only 1.0.0 has', () => {
-    expect(() => waku.encode({ type: 'UNREGISTER', ns: 'a' })).to.throw(UnsupportedByDialectError)
-    expect(() => waku.encode({ type: 'DISCOVER', ns: 'a', cookie: u8(1) })).to.throw(UnsupportedByDialectError)
-    expect(() => waku.encode({ type: 'DISCOVER_RESPONSE', status: 103, statusText: '', registrations: [] })).to.throw(UnsupportedByDialectError)
+    expect(() => wakuV0.encode({ type: 'UNREGISTER', ns: 'a' })).to.throw(UnsupportedByDialectError)
+    expect(() => wakuV0.encode({ type: 'DISCOVER', ns: 'a', cookie: u8(1) })).to.throw(UnsupportedByDialectError)
+    expect(() => wakuV0.encode({ type: 'DISCOVER_RESPONSE', status: 103, statusText: '', registrations: [] })).to.throw(UnsupportedByDialectError)
   })
 
   it('refuses values the wire type cannot carry', () => {
     expect(() => rendezvous.encode({ type: 'REGISTER', ns: 'a', ttl: -1 })).to.throw(InvalidMessageError)
-    expect(() => waku.encode({ type: 'REGISTER', ns: 'a', ttl: 1.5 })).to.throw(InvalidMessageError)
+    expect(() => wakuV0.encode({ type: 'REGISTER', ns: 'a', ttl: 1.5 })).to.throw(InvalidMessageError)
   })
 })

@@ -1,25 +1,25 @@
 import { expect } from 'aegir/chai'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame, goldenVectors, GOLDEN_ENVELOPE_HEX, rendezvous, waku } from '../src/index.ts'
+import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame, goldenVectors, GOLDEN_ENVELOPE_HEX, rendezvous, wakuV0, wakuV1 } from '../src/index.ts'
 import type { Dialect } from '../src/index.ts'
 
-const dialects: Record<string, Dialect> = { 'waku/0.0.1': waku, 'rendezvous/1.0.0': rendezvous }
+const dialects: Record<string, Dialect> = { 'waku/0.0.1': wakuV0, 'rendezvous/1.0.0': rendezvous, 'waku/1.0.0': wakuV1 }
 const hex = (bytes: Uint8Array): string => uint8ArrayToString(bytes, 'base16')
 const bytes = (h: string): Uint8Array => uint8ArrayFromString(h.replaceAll(' ', ''), 'base16')
 
 describe('golden vectors', () => {
   // these literals come from the Go reference's generated encoder (research §1.3), not from our encoder
   it('matches the go-waku-rendezvous bytes quoted in the reference', () => {
-    expect(hex(encodeMessageFrame(waku, { type: 'DISCOVER', ns: 'foo', limit: 50 }))).to.equal('0b080222070a03666f6f1032')
-    expect(hex(encodeMessageFrame(waku, { type: 'REGISTER_RESPONSE', status: 0, statusText: '', ttl: 20 }))).to.equal('0608011a021814')
-    expect(hex(encodeMessageFrame(waku, { type: 'DISCOVER_RESPONSE', status: 0, statusText: '', registrations: [] }))).to.equal('0408032a00')
-    expect(hex(encodeMessageFrame(waku, { type: 'REGISTER_RESPONSE', status: 102, statusText: 'bad ttl' }))).to.equal('0f' + '08011a0b086612076261642074746c')
+    expect(hex(encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'foo', limit: 50 }))).to.equal('0b080222070a03666f6f1032')
+    expect(hex(encodeMessageFrame(wakuV0, { type: 'REGISTER_RESPONSE', status: 0, statusText: '', ttl: 20 }))).to.equal('0608011a021814')
+    expect(hex(encodeMessageFrame(wakuV0, { type: 'DISCOVER_RESPONSE', status: 0, statusText: '', registrations: [] }))).to.equal('0408032a00')
+    expect(hex(encodeMessageFrame(wakuV0, { type: 'REGISTER_RESPONSE', status: 102, statusText: 'bad ttl' }))).to.equal('0f' + '08011a0b086612076261642074746c')
   })
 
   it('writes a 0.0.1 REGISTER as 12 <len> [0a 03 "foo" 12 <len> envelope 18 14], with no type field', () => {
     const envelope = bytes(GOLDEN_ENVELOPE_HEX)
-    const frame = encodeMessageFrame(waku, { type: 'REGISTER', ns: 'foo', signedPeerRecord: envelope, ttl: 20 })
+    const frame = encodeMessageFrame(wakuV0, { type: 'REGISTER', ns: 'foo', signedPeerRecord: envelope, ttl: 20 })
     const inner = '0a03666f6f' + '12b201' + GOLDEN_ENVELOPE_HEX + '1814'
     expect(envelope.byteLength).to.equal(178)
     expect(hex(frame)).to.equal('bf01' + '12bc01' + inner)

@@ -1,6 +1,10 @@
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
-import { CodecError, FrameDecoder, Status, encodeFrame, rendezvous, waku } from '../src/index.ts'
+import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
+import {
+  CodecError, FrameDecoder, GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX, PeerRecordError, Status,
+  encodeFrame, openPeerRecord, rendezvous, wakuV0, wakuV1
+} from '../src/index.ts'
 import type { Dialect, RendezvousMessage, StatusCode } from '../src/index.ts'
 
 const RUNS = 2000
@@ -54,13 +58,13 @@ const specMessage: fc.Arbitrary<RendezvousMessage> = fc.oneof(
 )
 
 describe('random input never escapes as an untyped error', () => {
-  for (const dialect of [waku, rendezvous]) {
+  for (const dialect of [wakuV0, rendezvous, wakuV1]) {
     it(`${dialect.name}: random bytes decode or raise a CodecError`, () => {
       fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), bytes => { decodesOrThrowsCodecError(dialect, bytes) }), { numRuns: RUNS })
     })
 
     it(`${dialect.name}: a valid message with random bytes flipped decodes or raises a CodecError`, () => {
-      const arbitrary = dialect === waku ? wakuMessage : specMessage
+      const arbitrary = dialect === wakuV0 ? wakuMessage : specMessage
       fc.assert(fc.property(arbitrary, fc.nat(), fc.integer({ min: 0, max: 255 }), (message, at, value) => {
         const encoded = dialect.encode(message)
         if (encoded.byteLength === 0) {
@@ -93,13 +97,19 @@ describe('random input never escapes as an untyped error', () => {
 describe('encode then decode gives the message back', () => {
   it('waku/0.0.1, every message type', () => {
     fc.assert(fc.property(wakuMessage, message => {
-      expect(waku.decode(waku.encode(message))).to.deep.equal(message)
+      expect(wakuV0.decode(wakuV0.encode(message))).to.deep.equal(message)
     }), { numRuns: RUNS })
   })
 
   it('rendezvous/1.0.0, every message type', () => {
     fc.assert(fc.property(specMessage, message => {
       expect(rendezvous.decode(rendezvous.encode(message))).to.deep.equal(message)
+    }), { numRuns: RUNS })
+  })
+
+  it('waku/1.0.0, every message type (the 1.0.0 messages)', () => {
+    fc.assert(fc.property(specMessage, message => {
+      expect(wakuV1.decode(wakuV1.encode(message))).to.deep.equal(message)
     }), { numRuns: RUNS })
   })
 
@@ -125,4 +135,21 @@ describe('encode then decode gives the message back', () => {
       expect(out).to.deep.equal(messages)
     }), { numRuns: 300 })
   })
+})
+
+describe('signed peer records of every format under random damage', () => {
+  for (const [name, envelopeHex] of [['standard', GOLDEN_ENVELOPE_HEX], ['rust-legacy', GOLDEN_RUST_ENVELOPE_HEX], ['waku', GOLDEN_WAKU_ENVELOPE_HEX]]) {
+    it(`${name}: a flipped byte opens or raises a PeerRecordError, never anything else`, async () => {
+      const envelope = uint8ArrayFromString(envelopeHex, 'base16')
+      await fc.assert(fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 255 }), async (at, value) => {
+        const damaged = envelope.slice()
+        damaged[at % damaged.byteLength] = value
+        try {
+          await openPeerRecord(damaged)
+        } catch (err) {
+          expect(err).to.be.instanceOf(PeerRecordError)
+        }
+      }), { numRuns: 300 })
+    })
+  }
 })

@@ -415,6 +415,7 @@ export namespace Message {
     ns?: string
     limit?: bigint
     cookie?: Uint8Array<ArrayBuffer>
+    acceptFormats: string[]
   }
 
   export namespace Discover {
@@ -442,11 +443,20 @@ export namespace Message {
             w.bytes(obj.cookie)
           }
 
+          if (obj.acceptFormats != null && obj.acceptFormats.length > 0) {
+            for (const value of obj.acceptFormats) {
+              w.uint32(802)
+              w.string(value)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
         }, (reader, length, opts = {}) => {
-          const obj: any = {}
+          const obj: any = {
+            acceptFormats: []
+          }
 
           const end = length == null ? reader.len : reader.pos + length
 
@@ -466,6 +476,14 @@ export namespace Message {
                 obj.cookie = reader.bytes()
                 break
               }
+              case 100: {
+                if (opts.limits?.acceptFormats != null && obj.acceptFormats.length === opts.limits.acceptFormats) {
+                  throw new MaxLengthError('Decode error - repeated field "acceptFormats" had too many elements')
+                }
+
+                obj.acceptFormats.push(reader.string())
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -475,6 +493,10 @@ export namespace Message {
 
           return obj
         }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            acceptFormats: 0
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -500,6 +522,21 @@ export namespace Message {
                   field: `${prefix}.cookie`,
                   value: reader.bytes()
                 }
+                break
+              }
+              case 100: {
+                if (opts.limits?.acceptFormats != null && obj.acceptFormats === opts.limits.acceptFormats) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "acceptFormats" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.acceptFormats[]`,
+                  index: obj.acceptFormats,
+                  value: reader.string()
+                }
+
+                obj.acceptFormats++
+
                 break
               }
               default: {
@@ -529,6 +566,12 @@ export namespace Message {
       value: Uint8Array<ArrayBuffer>
     }
 
+    export interface DiscoverAcceptFormatsFieldEvent {
+      field: '$.acceptFormats[]'
+      index: number
+      value: string
+    }
+
     export function encode (obj: Partial<Discover>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Discover.codec())
     }
@@ -537,7 +580,7 @@ export namespace Message {
       return decodeMessage(buf, Discover.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Discover>): Generator<DiscoverNsFieldEvent | DiscoverLimitFieldEvent | DiscoverCookieFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Discover>): Generator<DiscoverNsFieldEvent | DiscoverLimitFieldEvent | DiscoverCookieFieldEvent | DiscoverAcceptFormatsFieldEvent> {
       return streamMessage(buf, Discover.codec(), opts)
     }
   }
@@ -942,6 +985,12 @@ export namespace Message {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MessageDiscoverAcceptFormatsFieldEvent {
+    field: '$.discover.acceptFormats[]'
+    index: number
+    value: string
+  }
+
   export interface MessageDiscoverResponseRegistrationsNsFieldEvent {
     field: '$.discoverResponse.registrations[].ns'
     value: string
@@ -983,7 +1032,7 @@ export namespace Message {
     return decodeMessage(buf, Message.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageTypeFieldEvent | MessageRegisterNsFieldEvent | MessageRegisterSignedPeerRecordFieldEvent | MessageRegisterTtlFieldEvent | MessageRegisterResponseStatusFieldEvent | MessageRegisterResponseStatusTextFieldEvent | MessageRegisterResponseTtlFieldEvent | MessageUnregisterNsFieldEvent | MessageDiscoverNsFieldEvent | MessageDiscoverLimitFieldEvent | MessageDiscoverCookieFieldEvent | MessageDiscoverResponseRegistrationsNsFieldEvent | MessageDiscoverResponseRegistrationsSignedPeerRecordFieldEvent | MessageDiscoverResponseRegistrationsTtlFieldEvent | MessageDiscoverResponseCookieFieldEvent | MessageDiscoverResponseStatusFieldEvent | MessageDiscoverResponseStatusTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageTypeFieldEvent | MessageRegisterNsFieldEvent | MessageRegisterSignedPeerRecordFieldEvent | MessageRegisterTtlFieldEvent | MessageRegisterResponseStatusFieldEvent | MessageRegisterResponseStatusTextFieldEvent | MessageRegisterResponseTtlFieldEvent | MessageUnregisterNsFieldEvent | MessageDiscoverNsFieldEvent | MessageDiscoverLimitFieldEvent | MessageDiscoverCookieFieldEvent | MessageDiscoverAcceptFormatsFieldEvent | MessageDiscoverResponseRegistrationsNsFieldEvent | MessageDiscoverResponseRegistrationsSignedPeerRecordFieldEvent | MessageDiscoverResponseRegistrationsTtlFieldEvent | MessageDiscoverResponseCookieFieldEvent | MessageDiscoverResponseStatusFieldEvent | MessageDiscoverResponseStatusTextFieldEvent> {
     return streamMessage(buf, Message.codec(), opts)
   }
 }

@@ -1,7 +1,8 @@
-import { WAKU_RENDEZVOUS_PROTOCOL } from './constants.ts'
+import { WAKU_V0_PROTOCOL } from './constants.ts'
 import { InvalidMessageError, UnsupportedByDialectError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/waku-rendezvous.ts'
+import { standardRecord } from './standard-record.ts'
 import { Status, statusName } from './status.ts'
 import { decodeValidated, field } from './wire-schema.ts'
 import type { Dialect } from './dialect.ts'
@@ -159,15 +160,39 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
 
 /**
  * `/vac/waku/rendezvous/0.0.1`, the go-waku-rendezvous protocol: proto3 with zero values left off the
- * wire; no UNREGISTER, no cookies; TTL default and maximum 20 s; namespaces up to 256 bytes; at most
- * 2048 bytes of addresses per record; DISCOVER returns a random sample of at most 1000.
+ * wire; no UNREGISTER, no cookies; TTL default and maximum 20 s (absent and 0 are one on the wire, and
+ * mean the default); namespaces up to 256 bytes; at most 2048 bytes of addresses per record; DISCOVER
+ * returns a random sample of at most 1000 with the TTLs as granted; `standard` records only; the
+ * reference's status texts, in its words (go-waku-rendezvous svc.go).
  */
-export const waku: Dialect = Object.freeze({
+export const wakuV0: Dialect = Object.freeze({
   name: 'waku/0.0.1',
-  protocol: WAKU_RENDEZVOUS_PROTOCOL,
-  ttl: Object.freeze({ default: 20, min: 0, max: 20 }),
-  limits: Object.freeze({ maxNamespaceBytes: 256, maxDiscoverLimit: 1000, maxRegistrationsPerPeer: Infinity, maxPeerAddressBytes: 2048 }),
+  protocol: WAKU_V0_PROTOCOL,
+  ttl: Object.freeze({ default: 20, min: 0, max: 20, zero: 'default', adjustable: false }),
+  limits: Object.freeze({ maxNamespaceBytes: 256, maxDiscoverLimit: 1000, maxRegistrationsPerPeer: Infinity, maxPeerAddressBytes: 2048, maxRequestBytes: Infinity }),
   features: Object.freeze({ unregister: false, cookies: false, discoverAllNamespaces: false }),
+  discovery: Object.freeze({ mode: 'sample', ttl: 'granted', zeroLimit: 'max' }),
+  records: Object.freeze({
+    accepts: Object.freeze([standardRecord]),
+    seals: standardRecord,
+    served: Object.freeze([standardRecord])
+  }),
+  requestsPerStream: 'many',
+  unregisterEmptyNamespace: 'ignore',
+  peerMismatchStatus: Status.E_INVALID_SIGNED_PEER_RECORD,
+  texts: Object.freeze({
+    emptyNamespace: 'unspecified namespace',
+    longNamespace: () => 'namespace too long',
+    missingRecord: 'missing signed peer record',
+    invalidRecord: () => 'invalid peer record',
+    peerMismatch: 'peer id mismatch',
+    noAddresses: 'missing peer addresses',
+    longAddresses: () => 'peer info too long',
+    badTtl: () => 'bad ttl',
+    perPeerLimit: 'too many registrations for this peer',
+    globalLimit: 'registration limit reached',
+    invalidCookie: 'invalid cookie'
+  }),
   statusName: (code: number): string => STATUS_NAMES.get(code) ?? statusName(code),
   encode,
   decode
