@@ -1,0 +1,33 @@
+/** The PostgreSQL schema the store keeps its tables in unless told otherwise */
+export const DEFAULT_SCHEMA = 'rendezvous'
+
+/** Names of schemas this code accepts: plain lower-case identifiers, so they never need quoting rules */
+export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * Connections in each store's pool. Every write takes the store's lock (see schema.ts), so more
+ * connections only add readers: `discover`, `sample` and the counts run beside the one write in progress.
+ */
+export const DEFAULT_POOL_SIZE = 10
+
+/** How long an operation waits for a connection before it rejects with `StoreUnavailableError` */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+
+/**
+ * The first key of the two-key advisory locks this store takes (`pg_advisory_xact_lock(int4, int4)`); the
+ * second is a hash of the schema name, so stores in different schemas do not wait for each other. Spells
+ * "RDVZ" in ASCII; other software using two-key advisory locks in the same database would have to pick
+ * the same first key by chance to collide.
+ */
+export const LOCK_CLASS = 0x5244565a
+
+/** The second lock key of the migration lock, for every schema: migrations of any schema are serialised */
+export const MIGRATION_LOCK = 0
+
+/**
+ * Below this many slots (live and expired registrations plus holes) in a namespace, `sample` reads the
+ * whole namespace instead of drawing slots: the `limit` times this factor, plus a constant, keeps the
+ * rejection loop for large namespaces only.
+ */
+export const SAMPLE_SCAN_FACTOR = 4
+export const SAMPLE_SCAN_EXTRA = 64

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto'
+import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
+import { wrapDatabaseError } from './database.ts'
+import { SecretLengthError } from './errors.ts'
+import { decodeKey, encodeKey } from './keys.ts'
+import { queries } from './queries.ts'
+import type { Query, QueryName } from './queries.ts'
+import type { SchemaContext } from './schema.ts'
+import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
+import type pg from 'pg'
+
+/** A row as the reads return it: position, namespace, peer_id, format, signed_peer_record, ttl, registered_at, expires_at */
+type Row = [number, string, string, string, Buffer, number, number, number]
+
+/** The longest secret name `getOrCreateSecret` takes, in characters */
+const MAX_SECRET_NAME = 64
+
+/** Bounds of a secret's length in bytes */
+const MIN_SECRET_BYTES = 16
+const MAX_SECRET_BYTES = 1024
+
+function toRegistration (row: Row): Registration {
+  const record = row[4]
+
+  return {
+    namespace: decodeKey(row[1]),
+    peerId: decodeKey(row[2]),
+    // a view of the Buffer node-postgres decoded: the plain Uint8Array callers stored
+    signedPeerRecord: new Uint8Array(record.buffer, record.byteOffset, record.byteLength),
+    format: row[3],
+    ttl: row[5],
+    registeredAt: row[6],
+    expiresAt: row[7],
+    position: row[0]
+  }
+}
+
+/** A limit as the database takes it: NULL for none */
+function limitParameter (limit: number | undefined): number | null {
+  return limit === undefined || limit === Number.POSITIVE_INFINITY ? null : limit
+}
+
+/**
+ * The store's own operations beyond {@link RegistrationStore}, for the daemon of a fleet: a secret shared by
+ * every point, and a health check.
+ */
+export interface PostgresRegistrationStoreExtras {
+  /**
+   * The secret of this name, `bytes` long, the same for every point on the database: the first caller
+   * creates it from `crypto.randomBytes`, every later one (in any process) reads it. For the cookie key of
+   * `/rendezvous/1.0.0`, so a cookie one point hands out is good at another. Rejects with
+   * {@link SecretLengthError} if the stored secret has another length.
+   */
+  getOrCreateSecret(name: string, bytes: number): Promise<Uint8Array>
+
+  /** Resolves once the database has answered a trivial query; rejects with `StoreUnavailableError` if it cannot */
+  ping(): Promise<void>
+}
+
+/** A {@link RegistrationStore} on PostgreSQL, with the fleet helpers of {@link PostgresRegistrationStoreExtras} */
+export type PostgresRegistrationStore = RegistrationStore & PostgresRegistrationStoreExtras
+
+/**
+ * A {@link RegistrationStore} in one schema of a PostgreSQL database, through a connection pool. It keeps
+ * nothing in memory that another point on the same database could change: positions come from a sequence,
+ * counts from the database, and every write is one call of a function of the schema (schema.ts) that
+ * takes the store's advisory lock until it commits.
+ */
+export class PostgresStore implements PostgresRegistrationStore {
+  private readonly pool: pg.Pool
+  private readonly clock: Clock
+  private readonly statements: Record<QueryName, Query>
+  private closed = false
+
+  constructor (pool: pg.Pool, context: SchemaContext, clock: Clock) {
+    this.pool = pool
+    this.clock = clock
+    this.statements = queries(context)
+  }
+
+  /** Runs a prepared statement, rows as arrays; database outages reject with StoreUnavailableError */
+  private async run (name: QueryName, values: unknown[]): Promise<unknown[][]> {
+    if (this.closed) {
+      throw new StoreClosedError()
+    }
+
+    const { name: statement, text } = this.statements[name]
+
+    try {
+      const result = await this.pool.query({ name: statement, text, values, rowMode: 'array' })
+      return result.rows
+    } catch (err) {
+      throw wrapDatabaseError(err)
+    }
+  }
+
+  /** The single value of a one-row, one-column result */
+  private async value (name: QueryName, values: unknown[]): Promise<unknown> {
+    const rows = await this.run(name, values)
+    return rows[0]?.[0]
+  }
+
+  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
+    validateNewRegistration(registration)
+    validateUpsertOptions(options)
+
+    // the caller may change its array once this resolves; node-postgres has sent it by then
+    const { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt } = registration
+    const position = await this.value('upsert', [
+      encodeKey(namespace), encodeKey(peerId), format, signedPeerRecord, ttl, registeredAt, expiresAt, this.clock(),
+      limitParameter(options?.maxRegistrationsPerPeer), limitParameter(options?.maxRegistrations)
+    ]) as number
+
+    if (position === -1) {
+      throw new RegistrationLimitError('peer')
+    }
+
+    if (position === -2) {
+      throw new RegistrationLimitError('store')
+    }
+
+    return { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt, position }
+  }
+
+  async remove (namespace: string, peerId: string): Promise<boolean> {
+    validateNamespace(namespace)
+    validatePeerId(peerId)
+
+    return await this.value('remove', [encodeKey(namespace), encodeKey(peerId), this.clock()]) === true
+  }
+
+  async removePeer (peerId: string): Promise<number> {
+    validatePeerId(peerId)
+
+    return await this.value('removePeer', [encodeKey(peerId), this.clock()]) as number
+  }
+
+  async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
+    validateCountByPeer(peerId, options)
+    const exclude = options?.excludeNamespace
+
+    return await this.value('countByPeer', [encodeKey(peerId), exclude === undefined ? null : encodeKey(exclude), this.clock()]) as number
+  }
+
+  async discover (options: DiscoverOptions): Promise<DiscoverResult> {
+    validateDiscoverOptions(options)
+    const { namespace, limit, formats } = options
+    const after = options.after ?? 0
+
+    if (limit === 0) {
+      if (this.closed) {
+        throw new StoreClosedError()
+      }
+
+      return { registrations: [], position: after }
+    }
+
+    const filter = formats === undefined ? null : [...formats]
+    const rows = namespace === undefined
+      ? await this.run('discoverAll', [after, this.clock(), limit, filter])
+      : await this.run('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
+    const registrations = (rows as Row[]).map(toRegistration)
+
+    return {
+      registrations,
+      position: registrations.length > 0 ? registrations[registrations.length - 1].position : after
+    }
+  }
+
+  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
+    validateNamespace(namespace)
+    validateLimit(limit)
+    validateSampleOptions(options)
+
+    if (limit === 0) {
+      if (this.closed) {
+        throw new StoreClosedError()
+      }
+
+      return []
+    }
+
+    const formats = options?.formats === undefined ? null : [...options.formats]
+    // the database's limit is an int4: a larger one means "all of them" just the same
+    const rows = await this.run('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
+
+    return (rows as Row[]).map(toRegistration)
+  }
+
+  async expire (): Promise<number> {
+    return await this.value('expire', [this.clock()]) as number
+  }
+
+  async count (): Promise<number> {
+    return await this.value('count', [this.clock()]) as number
+  }
+
+  async getOrCreateSecret (name: string, bytes: number): Promise<Uint8Array> {
+    if (typeof name !== 'string' || name === '' || name.length > MAX_SECRET_NAME || name.includes('\u0000')) {
+      throw new InvalidArgumentError(`A secret's name must be a string of 1 to ${MAX_SECRET_NAME} characters without NUL`)
+    }
+
+    if (!Number.isSafeInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES) {
+      throw new InvalidArgumentError(`A secret must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes long, got ${String(bytes)}`)
+    }
+
+    const stored = await this.value('secret', [name, randomBytes(bytes)]) as Buffer
+
+    if (stored.byteLength !== bytes) {
+      throw new SecretLengthError(`The secret ${JSON.stringify(name)} in the database is ${stored.byteLength} bytes long, not ${bytes}`)
+    }
+
+    return new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength)
+  }
+
+  async ping (): Promise<void> {
+    await this.run('ping', [])
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) {
+      return
+    }
+
+    this.closed = true
+    await this.pool.end()
+  }
+}

@@ -1,0 +1,297 @@
+import { LOCK_CLASS, SAMPLE_SCAN_EXTRA, SAMPLE_SCAN_FACTOR } from './constants.ts'
+
+/** What a migration's SQL is made for: the (unquoted, checked) schema name and the key of the store's write lock */
+export interface SchemaContext {
+  schema: string
+  lockKey: number
+}
+
+/**
+ * One migration: the SQL that takes a schema from `version - 1` to `version`. Migrations only ever append to
+ * this list; a released one is never edited. They run in one transaction, under an advisory lock, at open.
+ */
+export interface Migration {
+  version: number
+  sql(context: SchemaContext): string
+}
+
+export const MIGRATIONS: readonly Migration[] = [{
+  version: 1,
+  sql: ({ schema: s, lockKey }) => {
+    // Every write of the store runs in one function call (one statement, one round trip, one transaction)
+    // that first takes this lock, held until its commit: writes of every point of a fleet are serialised, so
+    // positions are handed out and made visible in one order (a discover never sees position n+1 committed
+    // while n is still to come, which would make a cookie skip n), and the limits are checked and the row
+    // written with nothing in between.
+    const lock = `PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${lockKey});`
+
+    return `
+    CREATE TABLE ${s}.schema_version (version integer NOT NULL);
+    INSERT INTO ${s}.schema_version (version) VALUES (0);
+
+    -- Namespaces and peer IDs are kept as text with NUL and backslash escaped (keys.ts): PostgreSQL text
+    -- cannot hold NUL, and every string the interface accepts must be a key of its own. The "C" collation
+    -- compares bytes, which is all the store needs and the cheapest.
+    CREATE TABLE ${s}.registrations (
+      namespace text COLLATE "C" NOT NULL,
+      peer_id text COLLATE "C" NOT NULL,
+      format text COLLATE "C" NOT NULL,
+      position bigint NOT NULL,
+      -- the registration's place in its namespace's sampling slots (see sample below)
+      slot integer NOT NULL,
+      signed_peer_record bytea NOT NULL,
+      ttl bigint NOT NULL,
+      registered_at bigint NOT NULL,
+      expires_at bigint NOT NULL,
+      -- peer first: the same index answers the key lookups, countByPeer and removePeer
+      PRIMARY KEY (peer_id, namespace)
+    );
+
+    -- discover in a namespace, and across namespaces; the included columns let a scan judge liveness and
+    -- format from the index
+    CREATE INDEX registrations_by_namespace ON ${s}.registrations (namespace, position) INCLUDE (expires_at, format);
+    CREATE INDEX registrations_by_position ON ${s}.registrations (position) INCLUDE (expires_at, format);
+    -- sample: the registrations at given slots of a namespace
+    CREATE INDEX registrations_by_slot ON ${s}.registrations (namespace, slot);
+    -- expire, and the expired-but-not-deleted part of count
+    CREATE INDEX registrations_by_expiry ON ${s}.registrations (expires_at);
+
+    -- Positions for every point of a fleet. CACHE 1 (the default): a session that cached a block of values
+    -- would hand out positions out of order with the other sessions.
+    CREATE SEQUENCE ${s}.positions AS bigint MINVALUE 1 NO CYCLE;
+
+    -- Per namespace: the next sampling slot and the rows stored (live or expired). Slots are dense
+    -- but for the holes removals leave; when fewer than half the slots hold a row, the namespace is
+    -- renumbered (forget below), so a random slot finds a row at least half the time.
+    CREATE TABLE ${s}.namespaces (
+      namespace text COLLATE "C" PRIMARY KEY,
+      next_slot integer NOT NULL,
+      stored integer NOT NULL
+    );
+
+    -- the rows stored (live or expired), so count() and the store limit need no scan
+    CREATE TABLE ${s}.totals (
+      id integer PRIMARY KEY CHECK (id = 0),
+      stored bigint NOT NULL
+    );
+    INSERT INTO ${s}.totals (id, stored) VALUES (0, 0);
+
+    -- secrets the points of a fleet share (the cookie key), created once by whichever point asks first
+    CREATE TABLE ${s}.secrets (
+      name text PRIMARY KEY,
+      value bytea NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+
+    -- A namespace lost p_count rows: keep its counts, and renumber its slots when they have thinned out.
+    -- Called with the write lock held.
+    CREATE FUNCTION ${s}.forget (p_namespace text, p_count integer) RETURNS void LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_stored integer;
+      v_next integer;
+    BEGIN
+      UPDATE ${s}.namespaces SET stored = stored - p_count WHERE namespace = p_namespace
+        RETURNING stored, next_slot INTO v_stored, v_next;
+
+      IF v_stored = 0 THEN
+        DELETE FROM ${s}.namespaces WHERE namespace = p_namespace;
+      ELSIF v_stored * 2 < v_next AND v_next > 64 THEN
+        UPDATE ${s}.registrations AS r SET slot = c.new_slot
+          FROM (SELECT peer_id, (row_number() OVER (ORDER BY slot) - 1)::integer AS new_slot
+                FROM ${s}.registrations WHERE namespace = p_namespace) AS c
+          WHERE r.namespace = p_namespace AND r.peer_id = c.peer_id AND r.slot <> c.new_slot;
+        UPDATE ${s}.namespaces SET next_slot = v_stored WHERE namespace = p_namespace;
+      END IF;
+    END
+    $fn$;
+
+    -- Insert or refresh; returns the position, or -1 (the peer's limit) or -2 (the store's) when a new
+    -- registration is refused. A NULL limit is no limit.
+    CREATE FUNCTION ${s}.upsert (
+      p_namespace text, p_peer_id text, p_format text, p_record bytea, p_ttl bigint,
+      p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint
+    ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_expires bigint;
+      v_position bigint;
+      v_slot integer;
+    BEGIN
+      ${lock}
+
+      SELECT expires_at INTO v_expires FROM ${s}.registrations WHERE peer_id = p_peer_id AND namespace = p_namespace;
+
+      -- new: no registration, or only an expired one (a refresh of a live one always passes)
+      IF v_expires IS NULL OR v_expires <= p_now THEN
+        IF p_max_per_peer IS NOT NULL AND (
+          SELECT count(*) FROM ${s}.registrations
+          WHERE peer_id = p_peer_id AND namespace <> p_namespace AND expires_at > p_now
+        ) >= p_max_per_peer THEN
+          RETURN -1;
+        END IF;
+
+        IF p_max IS NOT NULL AND (SELECT stored FROM ${s}.totals WHERE id = 0)
+          - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= p_now) >= p_max THEN
+          RETURN -2;
+        END IF;
+      END IF;
+
+      v_position := nextval('${s}.positions');
+
+      IF v_expires IS NOT NULL THEN
+        UPDATE ${s}.registrations SET format = p_format, position = v_position, signed_peer_record = p_record,
+          ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+          WHERE peer_id = p_peer_id AND namespace = p_namespace;
+        RETURN v_position;
+      END IF;
+
+      INSERT INTO ${s}.namespaces AS n (namespace, next_slot, stored) VALUES (p_namespace, 1, 1)
+        ON CONFLICT (namespace) DO UPDATE SET next_slot = n.next_slot + 1, stored = n.stored + 1
+        RETURNING n.next_slot - 1 INTO v_slot;
+      UPDATE ${s}.totals SET stored = stored + 1 WHERE id = 0;
+      INSERT INTO ${s}.registrations (namespace, peer_id, format, position, slot, signed_peer_record, ttl, registered_at, expires_at)
+        VALUES (p_namespace, p_peer_id, p_format, v_position, v_slot, p_record, p_ttl, p_registered_at, p_expires_at);
+      RETURN v_position;
+    END
+    $fn$;
+
+    -- Remove one; returns whether a live one was there (NULL: none at all)
+    CREATE FUNCTION ${s}.remove (p_namespace text, p_peer_id text, p_now bigint) RETURNS boolean LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_expires bigint;
+    BEGIN
+      ${lock}
+      DELETE FROM ${s}.registrations WHERE peer_id = p_peer_id AND namespace = p_namespace RETURNING expires_at INTO v_expires;
+
+      IF v_expires IS NULL THEN
+        RETURN NULL;
+      END IF;
+
+      UPDATE ${s}.totals SET stored = stored - 1 WHERE id = 0;
+      PERFORM ${s}.forget(p_namespace, 1);
+      RETURN v_expires > p_now;
+    END
+    $fn$;
+
+    -- Remove every registration of a peer; returns how many of them were live
+    CREATE FUNCTION ${s}.remove_peer (p_peer_id text, p_now bigint) RETURNS integer LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_namespaces text[];
+      v_counts integer[];
+      v_total integer;
+      v_live integer;
+    BEGIN
+      ${lock}
+      WITH gone AS (DELETE FROM ${s}.registrations WHERE peer_id = p_peer_id RETURNING namespace, expires_at),
+        per_namespace AS (
+          SELECT namespace, count(*)::integer AS n, count(*) FILTER (WHERE expires_at > p_now)::integer AS live
+          FROM gone GROUP BY namespace)
+      SELECT array_agg(namespace), array_agg(n), coalesce(sum(n), 0), coalesce(sum(live), 0)
+        INTO v_namespaces, v_counts, v_total, v_live FROM per_namespace;
+
+      IF v_total > 0 THEN
+        UPDATE ${s}.totals SET stored = stored - v_total WHERE id = 0;
+        FOR i IN 1 .. cardinality(v_namespaces) LOOP
+          PERFORM ${s}.forget(v_namespaces[i], v_counts[i]);
+        END LOOP;
+      END IF;
+
+      RETURN v_live;
+    END
+    $fn$;
+
+    -- Delete what has expired; returns how many. Its cost grows with what expired (the expiry index), plus
+    -- the renumbering of namespaces that thinned out, which each row pays for once at most.
+    CREATE FUNCTION ${s}.expire (p_now bigint) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_namespaces text[];
+      v_counts integer[];
+      v_total bigint;
+    BEGIN
+      ${lock}
+      WITH gone AS (DELETE FROM ${s}.registrations WHERE expires_at <= p_now RETURNING namespace),
+        per_namespace AS (SELECT namespace, count(*)::integer AS n FROM gone GROUP BY namespace)
+      SELECT array_agg(namespace), array_agg(n), coalesce(sum(n), 0)
+        INTO v_namespaces, v_counts, v_total FROM per_namespace;
+
+      IF v_total > 0 THEN
+        UPDATE ${s}.totals SET stored = stored - v_total WHERE id = 0;
+        FOR i IN 1 .. cardinality(v_namespaces) LOOP
+          PERFORM ${s}.forget(v_namespaces[i], v_counts[i]);
+        END LOOP;
+      END IF;
+
+      RETURN v_total;
+    END
+    $fn$;
+
+    -- A uniform sample of at most p_limit live registrations of a namespace (of the given formats, when
+    -- p_formats is not NULL). A small namespace is read whole and shuffled. In a large one, random slots are
+    -- drawn (distinct, never drawn before) and the live rows found at them collected, doubling the draws
+    -- each round, until p_limit are found; then p_limit of those are taken at random. Nothing in it depends
+    -- on which registration sits at which slot, so every live registration is equally likely; and as at
+    -- least half the slots hold a row, a round of 2 * p_limit + 16 draws usually suffices. When most rows
+    -- are expired (expire() has not run) or of other formats, the draws would approach the namespace's size,
+    -- and it is read whole instead. STABLE: every query in it sees the snapshot of the call.
+    CREATE FUNCTION ${s}.sample (p_namespace text, p_limit integer, p_now bigint, p_formats text[])
+      RETURNS SETOF ${s}.registrations LANGUAGE plpgsql STABLE AS $fn$
+    DECLARE
+      v_slots integer;
+      v_draws integer;
+      v_seen integer[] := '{}';
+      v_candidates integer[];
+      v_hits bigint[] := '{}';
+    BEGIN
+      SELECT next_slot INTO v_slots FROM ${s}.namespaces WHERE namespace = p_namespace;
+
+      IF v_slots IS NULL OR p_limit <= 0 THEN
+        RETURN;
+      END IF;
+
+      IF v_slots > p_limit * ${SAMPLE_SCAN_FACTOR} + ${SAMPLE_SCAN_EXTRA} THEN
+        v_draws := p_limit * 2 + 16;
+
+        LOOP
+          v_candidates := ARRAY(
+            SELECT DISTINCT d.slot FROM (
+              SELECT floor(random() * v_slots)::integer AS slot FROM generate_series(1, v_draws)
+            ) AS d WHERE d.slot <> ALL (v_seen));
+          v_seen := v_seen || v_candidates;
+          v_hits := v_hits || ARRAY(
+            SELECT r.position FROM ${s}.registrations AS r
+            WHERE r.namespace = p_namespace AND r.slot = ANY (v_candidates) AND r.expires_at > p_now
+              AND (p_formats IS NULL OR r.format = ANY (p_formats)));
+
+          IF cardinality(v_hits) >= p_limit THEN
+            RETURN QUERY SELECT r.* FROM ${s}.registrations AS r
+              WHERE r.namespace = p_namespace
+                AND r.position = ANY (ARRAY(SELECT h FROM unnest(v_hits) AS h ORDER BY random() LIMIT p_limit));
+            RETURN;
+          END IF;
+
+          v_draws := v_draws * 2;
+          EXIT WHEN v_draws * 4 > v_slots;
+        END LOOP;
+      END IF;
+
+      RETURN QUERY SELECT r.* FROM ${s}.registrations AS r
+        WHERE r.namespace = p_namespace AND r.expires_at > p_now AND (p_formats IS NULL OR r.format = ANY (p_formats))
+        ORDER BY random() LIMIT p_limit;
+    END
+    $fn$;
+
+    -- Shared secrets: the first caller's value wins, every caller gets the stored one
+    CREATE FUNCTION ${s}.secret (p_name text, p_value bytea) RETURNS bytea LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_value bytea;
+    BEGIN
+      INSERT INTO ${s}.secrets (name, value) VALUES (p_name, p_value) ON CONFLICT (name) DO NOTHING;
+      SELECT value INTO v_value FROM ${s}.secrets WHERE name = p_name;
+      RETURN v_value;
+    END
+    $fn$;
+  `
+  }
+}]
+
+/** The schema version this code writes; a schema at a higher version is refused */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version
