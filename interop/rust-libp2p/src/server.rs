@@ -1,0 +1,83 @@
+//! `rust-rdv server`: rust-libp2p's rendezvous server with its default configuration
+//! (TTL 2 h to 72 h, 32 registrations per peer), in memory as the crate keeps them.
+
+use std::{collections::HashMap, time::Duration};
+
+use futures::StreamExt;
+use libp2p::{
+    Multiaddr, identify, noise, ping, rendezvous,
+    swarm::{NetworkBehaviour, SwarmEvent},
+    tcp, yamux,
+};
+use serde_json::json;
+use tokio::io::AsyncReadExt;
+
+use crate::output;
+
+/// identify (its agent version, `rust-libp2p/<version>`, is the crate's default), ping and
+/// the rendezvous server
+#[derive(NetworkBehaviour)]
+struct ServerPeer {
+    identify: identify::Behaviour,
+    ping: ping::Behaviour,
+    rendezvous: rendezvous::server::Behaviour,
+}
+
+pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
+    let listen: Multiaddr = flags
+        .get("listen")
+        .map(String::as_str)
+        .unwrap_or("/ip4/127.0.0.1/tcp/0")
+        .parse()
+        .map_err(|e| format!("--listen: {e}"))?;
+    let keypair = crate::load_key(flags.get("key"))?;
+    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
+        .with_tokio()
+        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .map_err(|e| format!("tcp: {e}"))?
+        .with_behaviour(|key| ServerPeer {
+            identify: identify::Behaviour::new(identify::Config::new("/ipfs/id/1.0.0".into(), key.public())),
+            ping: ping::Behaviour::new(ping::Config::new()),
+            rendezvous: rendezvous::server::Behaviour::new(rendezvous::server::Config::default()),
+        })
+        .map_err(|e| format!("behaviour: {e}"))?
+        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
+        .build();
+    swarm.listen_on(listen).map_err(|e| format!("listen: {e}"))?;
+    let peer_id = *swarm.local_peer_id();
+
+    // the harness ends a server by closing its stdin
+    let (closed_tx, mut closed) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut stdin = tokio::io::stdin();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = stdin.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+        let _ = closed_tx.send(());
+    });
+
+    loop {
+        tokio::select! {
+            _ = &mut closed => break,
+            event = swarm.select_next_some() => match event {
+                SwarmEvent::NewListenAddr { address, .. } => {
+                    output::emit(json!({
+                        "event": "ready",
+                        "role": "server",
+                        "peerId": peer_id.to_string(),
+                        "multiaddrs": [format!("{address}/p2p/{peer_id}")],
+                    }));
+                }
+                SwarmEvent::Behaviour(ServerPeerEvent::Rendezvous(event)) => {
+                    eprintln!("rust-rdv server: {event:?}");
+                }
+                _ => {}
+            }
+        }
+    }
+    output::emit(json!({ "event": "stopped" }));
+    Ok(())
+}
