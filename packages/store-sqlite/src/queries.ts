@@ -10,7 +10,7 @@
  * reinterprets the bytes, it does not transcode them), which the store checks at open.
  */
 
-const PAGE_COLUMNS = 'position, namespace, peer_id, ttl, registered_at, expires_at, length(signed_peer_record)'
+const PAGE_COLUMNS = 'position, namespace, peer_id, ttl, registered_at, expires_at, length(signed_peer_record), format'
 
 const NAMESPACE_PAGE = `FROM registrations
   WHERE namespace = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
@@ -18,13 +18,23 @@ const NAMESPACE_PAGE = `FROM registrations
 const GLOBAL_PAGE = `FROM registrations INDEXED BY registrations_by_position
   WHERE position > ? AND expires_at > ? ORDER BY position LIMIT ?`
 
+// one format's page: the store merges the pages of the formats it was asked for (see sqlite-store.ts)
+const NAMESPACE_FORMAT_PAGE = `FROM registrations INDEXED BY registrations_by_namespace_format
+  WHERE namespace = ? AND format = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
+
+const FORMAT_PAGE = `FROM registrations INDEXED BY registrations_by_format
+  WHERE format = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
+
+/** The sampled rows, read by primary key once chosen */
+const SAMPLED = 'SELECT r.position, r.namespace, r.peer_id, r.ttl, r.registered_at, r.expires_at, r.signed_peer_record, r.format'
+
 export const QUERIES = {
   // the mark every position handed out stays at or below; written once per block of positions
   positionMark: 'SELECT last FROM position_counter WHERE id = 0',
   reservePositions: 'UPDATE position_counter SET last = ? WHERE id = 0',
 
-  insert: `INSERT INTO registrations (namespace, position, peer_id, signed_peer_record, ttl, registered_at, expires_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  insert: `INSERT INTO registrations (namespace, position, peer_id, signed_peer_record, ttl, registered_at, expires_at, format)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 
   removeKey: `DELETE FROM registrations INDEXED BY registrations_by_peer
     WHERE peer_id = ? AND namespace = ? RETURNING expires_at`,
@@ -45,10 +55,26 @@ export const QUERIES = {
   discoverAllEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${GLOBAL_PAGE})`,
 
-  // the random order is drawn over an index of the namespace alone; only the chosen rows are read
-  sample: `SELECT r.position, r.namespace, r.peer_id, r.ttl, r.registered_at, r.expires_at, r.signed_peer_record FROM (
-      SELECT position FROM registrations INDEXED BY registrations_by_namespace_expiry
+  discoverNamespaceFormat: `SELECT ${PAGE_COLUMNS} ${NAMESPACE_FORMAT_PAGE}`,
+  discoverNamespaceFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
+    SELECT position, signed_peer_record ${NAMESPACE_FORMAT_PAGE})`,
+
+  discoverFormat: `SELECT ${PAGE_COLUMNS} ${FORMAT_PAGE}`,
+  discoverFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
+    SELECT position, signed_peer_record ${FORMAT_PAGE})`,
+
+  // the random order is drawn over an index of the namespace alone (its positions and expiries are in
+  // it); only the chosen rows are read
+  sample: `${SAMPLED} FROM (
+      SELECT position FROM registrations INDEXED BY registrations_by_namespace_format
       WHERE namespace = @namespace AND expires_at > @now ORDER BY random() LIMIT @limit
+    ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.position = chosen.position`,
+
+  // the same over the listed formats (a JSON array): one range of the index per format
+  sampleFormats: `${SAMPLED} FROM (
+      SELECT position FROM registrations INDEXED BY registrations_by_namespace_format
+      WHERE namespace = @namespace AND format IN (SELECT value FROM json_each(@formats)) AND expires_at > @now
+      ORDER BY random() LIMIT @limit
     ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.position = chosen.position`,
 
   expire: `DELETE FROM registrations INDEXED BY registrations_by_expiry

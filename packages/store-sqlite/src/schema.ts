@@ -71,6 +71,22 @@ export const MIGRATIONS: readonly Migration[] = [{
     -- handed out is above": the store reserves positions in blocks and writes the mark once per block.
     -- A version 1 value satisfies the new meaning as it is.
   `
+}, {
+  version: 3,
+  sql: `
+    -- The record format of each envelope. Every registration stored before formats existed was a
+    -- standard libp2p signed peer record; adding a column with a constant default rewrites no row.
+    ALTER TABLE registrations ADD COLUMN format TEXT NOT NULL DEFAULT 'standard';
+
+    -- discover in a namespace with a format filter: one range per format, in position order, so rows of
+    -- other formats are never read. It also serves sample, with or without a filter (a covering scan of the
+    -- namespace's live positions), so it replaces the (namespace, expires_at) index sample used.
+    DROP INDEX registrations_by_namespace_expiry;
+    CREATE INDEX registrations_by_namespace_format ON registrations (namespace, format, position, expires_at);
+
+    -- discover across namespaces with a format filter: one range per format, in position order
+    CREATE INDEX registrations_by_format ON registrations (format, position, expires_at);
+  `
 }]
 
 /** The schema version this code writes; a database at a higher version is refused */

@@ -1,16 +1,27 @@
-import { StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
+import { RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
 import { POSITION_BLOCK } from './constants.ts'
 import { openDatabase, wrapCorruption } from './database.ts'
 import { QUERIES } from './queries.ts'
 import type { Synchronous } from './constants.ts'
-import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
+import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
 import type Database from 'better-sqlite3'
 
-/** A discover row: position, namespace, peer_id, ttl, registered_at, expires_at, envelope length */
-type PageRow = [number, string, string, number, number, number, number]
+/** A discover row: position, namespace, peer_id, ttl, registered_at, expires_at, envelope length, format */
+type PageRow = [number, string, string, number, number, number, number, string]
 
-/** A sample row: the same columns, with the envelope itself last */
-type SampleRow = [number, string, string, number, number, number, Buffer]
+/** A sample row: the same columns, with the envelope itself in place of its length */
+type SampleRow = [number, string, string, number, number, number, Buffer, string]
+
+/** The limits of one upsert, `Infinity` where there is none */
+interface Limits {
+  perPeer: number
+  total: number
+}
+
+/** Each format once, in the order given */
+function distinct (formats: readonly string[]): readonly string[] {
+  return formats.length < 2 ? formats : [...new Set(formats)]
+}
 
 /**
  * Joins a page of rows with their envelopes, which arrive concatenated in one buffer (see queries.ts).
@@ -26,6 +37,7 @@ function toRegistrations (rows: PageRow[], envelopes: Buffer): Registration[] {
       namespace: row[1],
       peerId: row[2],
       signedPeerRecord: new Uint8Array(envelopes.buffer, envelopes.byteOffset + offset, row[6]),
+      format: row[7],
       ttl: row[3],
       registeredAt: row[4],
       expiresAt: row[5],
@@ -45,6 +57,7 @@ function sampled (row: SampleRow): Registration {
     peerId: row[2],
     // better-sqlite3 copies each BLOB into its own Buffer; a view of it is the plain Uint8Array callers stored
     signedPeerRecord: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    format: row[7],
     ttl: row[3],
     registeredAt: row[4],
     expiresAt: row[5],
@@ -68,9 +81,9 @@ export class SqliteRegistrationStore implements RegistrationStore {
   private nextPosition: number
   /** The high-water mark in position_counter: positions up to it may be handed out without writing it */
   private reservedPosition: number
-  private readonly upsertTransaction: (registration: NewRegistration, position: number, reserve: boolean) => boolean
+  private readonly upsertTransaction: (registration: NewRegistration, position: number, reserve: boolean, now: number, limits: Limits | undefined) => boolean
   private readonly removePeerTransaction: (peerId: string) => number[]
-  private readonly discoverTransaction: (namespace: string | undefined, after: number, now: number, limit: number) => Registration[]
+  private readonly discoverTransaction: (namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[] | undefined) => Registration[]
 
   constructor (path: string, clock: Clock, synchronous: Synchronous) {
     this.path = path
@@ -99,21 +112,43 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
 
     // returns whether it replaced a registration. The mark is written in the same transaction as the
-    // first position above it, so no committed position is ever above the committed mark
-    this.upsertTransaction = db.transaction((r: NewRegistration, position: number, reserve: boolean): boolean => {
-      const replaced = s.removeKey.get(r.peerId, r.namespace) !== undefined
+    // first position above it, so no committed position is ever above the committed mark.
+    //
+    // The limits are counted inside the same transaction as the write, so the check and the write are one
+    // atomic step: the file is locked to this connection and better-sqlite3 runs the transaction
+    // synchronously, so nothing else runs between them. A refusal throws, which rolls the transaction
+    // back (the removal of an expired registration of the same key included).
+    this.upsertTransaction = db.transaction((r: NewRegistration, position: number, reserve: boolean, now: number, limits: Limits | undefined): boolean => {
+      const previousExpiry = s.removeKey.get(r.peerId, r.namespace) as number | undefined
+      const replaced = previousExpiry !== undefined
+
+      // a refresh of a live registration takes no room; anything else is checked
+      if (limits !== undefined && (previousExpiry === undefined || previousExpiry <= now)) {
+        if (limits.perPeer !== Number.POSITIVE_INFINITY && (s.countByPeer.get(r.peerId, null, now) as number) >= limits.perPeer) {
+          throw new RegistrationLimitError('peer')
+        }
+
+        // the rows before this transaction, less the expired one it removed, less the expired ones left
+        if (limits.total !== Number.POSITIVE_INFINITY && this.rows - (replaced ? 1 : 0) - (s.countExpired.get(now) as number) >= limits.total) {
+          throw new RegistrationLimitError('store')
+        }
+      }
 
       if (reserve) {
         s.reservePositions.run(position + POSITION_BLOCK - 1)
       }
 
-      s.insert.run(r.namespace, position, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt)
+      s.insert.run(r.namespace, position, r.peerId, r.signedPeerRecord, r.ttl, r.registeredAt, r.expiresAt, r.format)
       return replaced
     })
 
     // one read transaction, so the rows and the envelopes come from the same snapshot even if another
     // connection writes in between
-    this.discoverTransaction = db.transaction((namespace: string | undefined, after: number, now: number, limit: number): Registration[] => {
+    this.discoverTransaction = db.transaction((namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[] | undefined): Registration[] => {
+      if (formats !== undefined) {
+        return discoverFormats(s, namespace, after, now, limit, formats)
+      }
+
       const rows = (namespace === undefined
         ? s.discoverAll.all(after, now, limit)
         : s.discoverNamespace.all(namespace, after, now, limit)) as PageRow[]
@@ -151,12 +186,16 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
-  async upsert (registration: NewRegistration): Promise<Registration> {
+  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     validateNewRegistration(registration)
+    validateUpsertOptions(options)
 
+    const perPeer = options?.maxRegistrationsPerPeer ?? Number.POSITIVE_INFINITY
+    const total = options?.maxRegistrations ?? Number.POSITIVE_INFINITY
+    const limits = perPeer === Number.POSITIVE_INFINITY && total === Number.POSITIVE_INFINITY ? undefined : { perPeer, total }
     const position = this.nextPosition
     const reserve = position > this.reservedPosition
-    const replaced = this.run(() => this.upsertTransaction(registration, position, reserve))
+    const replaced = this.run(() => this.upsertTransaction(registration, position, reserve, this.clock(), limits))
 
     // only now that the transaction has committed: a failed one leaves memory as it was
     this.nextPosition = position + 1
@@ -173,6 +212,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
       namespace: registration.namespace,
       peerId: registration.peerId,
       signedPeerRecord: registration.signedPeerRecord,
+      format: registration.format,
       ttl: registration.ttl,
       registeredAt: registration.registeredAt,
       expiresAt: registration.expiresAt,
@@ -212,10 +252,10 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
   async discover (options: DiscoverOptions): Promise<DiscoverResult> {
     validateDiscoverOptions(options)
-    const { namespace, after, limit } = options
+    const { namespace, after, limit, formats } = options
 
     const from = after ?? 0
-    const registrations = limit === 0 ? [] : this.run(() => this.discoverTransaction(namespace, from, this.clock(), limit))
+    const registrations = limit === 0 || formats?.length === 0 ? [] : this.run(() => this.discoverTransaction(namespace, from, this.clock(), limit, formats))
 
     return {
       registrations,
@@ -223,15 +263,19 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
-  async sample (namespace: string, limit: number): Promise<Registration[]> {
+  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     validateNamespace(namespace)
     validateLimit(limit)
+    validateSampleOptions(options)
+    const formats = options?.formats
 
-    if (limit === 0) {
+    if (limit === 0 || formats?.length === 0) {
       return []
     }
 
-    const rows = this.run(() => this.statements.sample.all({ namespace, now: this.clock(), limit })) as SampleRow[]
+    const rows = this.run(() => formats === undefined
+      ? this.statements.sample.all({ namespace, now: this.clock(), limit })
+      : this.statements.sampleFormats.all({ namespace, formats: JSON.stringify(distinct(formats)), now: this.clock(), limit })) as SampleRow[]
 
     return rows.map(sampled)
   }
@@ -255,6 +299,39 @@ export class SqliteRegistrationStore implements RegistrationStore {
 }
 
 type Statements = Record<keyof typeof QUERIES, Database.Statement>
+
+/**
+ * A page of the listed formats: the first `limit` of each format, each read along its own index range in
+ * position order, merged. The first `limit` of the merge are the first `limit` of all of them, so nothing
+ * is skipped, and rows of other formats are never read: O(formats × limit) however they interleave.
+ */
+function discoverFormats (s: Statements, namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[]): Registration[] {
+  const wanted = distinct(formats)
+  const registrations: Registration[] = []
+
+  for (const format of wanted) {
+    const rows = (namespace === undefined
+      ? s.discoverFormat.all(format, after, now, limit)
+      : s.discoverNamespaceFormat.all(namespace, format, after, now, limit)) as PageRow[]
+
+    if (rows.length === 0) {
+      continue
+    }
+
+    const envelopes = (namespace === undefined
+      ? s.discoverFormatEnvelopes.get(format, after, now, limit)
+      : s.discoverNamespaceFormatEnvelopes.get(namespace, format, after, now, limit)) as Buffer
+
+    registrations.push(...toRegistrations(rows, envelopes))
+  }
+
+  if (wanted.length > 1) {
+    registrations.sort((a, b) => a.position - b.position)
+    registrations.length = Math.min(registrations.length, limit)
+  }
+
+  return registrations
+}
 
 function prepare (db: Database.Database): Statements {
   const statements: Partial<Statements> = {}

@@ -44,10 +44,10 @@ describe('a database written at schema version 1', () => {
       expect(page.registrations.map(r => r.position)).to.deep.equal(Array.from({ length: 44 }, (_, i) => i + 1))
       expect(page.registrations[9].signedPeerRecord).to.deep.equal(new Uint8Array(170).fill(10))
 
-      const next = await store.upsert({ namespace: 'ns-1', peerId: 'peer-1', signedPeerRecord: new Uint8Array(3), ttl: 60, registeredAt: 1000, expiresAt: FAR_FUTURE })
+      const next = await store.upsert({ namespace: 'ns-1', peerId: 'peer-1', signedPeerRecord: new Uint8Array(3), format: 'standard', ttl: 60, registeredAt: 1000, expiresAt: FAR_FUTURE })
       expect(next.position, 'above the counter of version 1, not only above the highest row').to.be.greaterThan(50)
       expect(await store.count(), 'a refresh').to.equal(44)
-      await store.upsert({ namespace: 'ns-1', peerId: 'peer-99', signedPeerRecord: new Uint8Array(3), ttl: 60, registeredAt: 1000, expiresAt: FAR_FUTURE })
+      await store.upsert({ namespace: 'ns-1', peerId: 'peer-99', signedPeerRecord: new Uint8Array(3), format: 'standard', ttl: 60, registeredAt: 1000, expiresAt: FAR_FUTURE })
       expect(await store.count()).to.equal(45)
     } finally {
       await store.close()

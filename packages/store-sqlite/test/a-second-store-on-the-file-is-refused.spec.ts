@@ -12,7 +12,7 @@ describe('one store per file', () => {
 
     try {
       const store = await sqliteStore({ path })
-      await store.upsert({ namespace: 'chat', peerId: 'peer-1', signedPeerRecord: new Uint8Array(3), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
+      await store.upsert({ namespace: 'chat', peerId: 'peer-1', signedPeerRecord: new Uint8Array(3), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
 
       const err = await sqliteStore({ path }).then(async second => {
         await second.close()
@@ -23,7 +23,7 @@ describe('one store per file', () => {
       expect(err.path).to.equal(path)
       expect(err.message).to.include(path)
 
-      await store.upsert({ namespace: 'chat', peerId: 'peer-2', signedPeerRecord: new Uint8Array(3), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
+      await store.upsert({ namespace: 'chat', peerId: 'peer-2', signedPeerRecord: new Uint8Array(3), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
       expect(await store.count()).to.equal(2)
       await store.close()
 

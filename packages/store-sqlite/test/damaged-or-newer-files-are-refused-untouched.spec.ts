@@ -22,7 +22,7 @@ async function storeWithData (path: string): Promise<void> {
   const store = await sqliteStore({ path })
 
   for (let i = 0; i < 50; i++) {
-    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
+    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
   }
 
   await store.close()

@@ -7,7 +7,7 @@ import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 import type { NewRegistration } from '@rendezvous/store'
 
 function registration (i: number): NewRegistration {
-  return { namespace: `ns-${i % 5}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(8).fill(i & 0xff), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 }
+  return { namespace: `ns-${i % 5}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(8).fill(i & 0xff), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 }
 }
 
 describe('positions reserved in blocks', () => {

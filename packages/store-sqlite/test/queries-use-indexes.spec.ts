@@ -9,7 +9,7 @@ import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 const ARGUMENTS: Record<keyof typeof QUERIES, unknown[]> = {
   positionMark: [],
   reservePositions: [1],
-  insert: ['ns', 1, 'peer', new Uint8Array(1), 1, 1, 2],
+  insert: ['ns', 1, 'peer', new Uint8Array(1), 1, 1, 2, 'standard'],
   removeKey: ['peer', 'ns'],
   removePeer: ['peer'],
   countByPeer: ['peer', null, 1],
@@ -17,7 +17,12 @@ const ARGUMENTS: Record<keyof typeof QUERIES, unknown[]> = {
   discoverAllEnvelopes: [0, 1, 100],
   discoverNamespace: ['ns', 0, 1, 100],
   discoverNamespaceEnvelopes: ['ns', 0, 1, 100],
+  discoverNamespaceFormat: ['ns', 'waku', 0, 1, 100],
+  discoverNamespaceFormatEnvelopes: ['ns', 'waku', 0, 1, 100],
+  discoverFormat: ['waku', 0, 1, 100],
+  discoverFormatEnvelopes: ['waku', 0, 1, 100],
   sample: [{ namespace: 'ns', now: 1, limit: 20 }],
+  sampleFormats: [{ namespace: 'ns', formats: '["waku","standard"]', now: 1, limit: 20 }],
   expire: [1],
   countExpired: [1]
 }
@@ -37,8 +42,23 @@ describe('query plans', () => {
           const details = plan.map(step => step.detail)
 
           for (const detail of details.filter(detail => detail.startsWith('SCAN '))) {
-            // the only scans allowed are of subquery results (a page, a sample)
-            expect(['SCAN chosen', 'SCAN (subquery-1)'], `${name}: ${details.join(' | ')}`).to.include(detail)
+            // the only scans allowed are of subquery results (a page, a sample) and of the list of formats
+            // a filtered sample was given
+            expect(['SCAN chosen', 'SCAN (subquery-1)', 'SCAN json_each VIRTUAL TABLE INDEX 1:'], `${name}: ${details.join(' | ')}`).to.include(detail)
+          }
+
+          if (/^discover[A-Za-z]*$/.test(name) && !name.endsWith('Envelopes')) {
+            // a page is read along an index in position order and stops at the limit: no sorting of everything after `after`
+            expect(details.some(detail => detail.includes('TEMP B-TREE')), `${name}: ${details.join(' | ')}`).to.be.false()
+          }
+
+          if (name.startsWith('discover') && name.includes('Format')) {
+            // a filtered page reads one format's range, never rows of other formats
+            expect(details.some(detail => /^SEARCH registrations USING (COVERING )?INDEX registrations_by(_namespace)?_format \((namespace=\? AND )?format=\? AND position>\?\)/.test(detail)), `${name}: ${details.join(' | ')}`).to.be.true()
+          }
+
+          if (name === 'sampleFormats') {
+            expect(details.some(detail => detail.startsWith('SEARCH registrations USING COVERING INDEX registrations_by_namespace_format (namespace=? AND format=?)')), `${name}: ${details.join(' | ')}`).to.be.true()
           }
 
           if (name !== 'insert') {
