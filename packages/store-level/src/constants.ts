@@ -1,5 +1,8 @@
-/** The layout version this code writes; a database at a higher version is refused */
-export const SCHEMA_VERSION = 1
+/**
+ * The layout version this code writes; a database at a higher version is refused, one at version 1 (before
+ * record formats) is migrated at open
+ */
+export const SCHEMA_VERSION = 2
 
 /**
  * A file beside LevelDB's own that repeats the schema version. It is read before LevelDB opens the

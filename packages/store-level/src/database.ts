@@ -5,6 +5,7 @@ import { ClassicLevel } from 'classic-level'
 import { SCHEMA_FILE, SCHEMA_VERSION } from './constants.ts'
 import { TABLE_FOOTER_BYTES, logProblem, tableFooterProblem } from './file-check.ts'
 import { KEY_SCHEMA_VERSION, KEY_STATE } from './keys.ts'
+import { migrateToVersion2 } from './migration.ts'
 
 export type Level = ClassicLevel<Buffer, Buffer>
 
@@ -21,7 +22,7 @@ export function encodeState (state: StoreState): Buffer {
   return value
 }
 
-function encodeVersion (version: number): Buffer {
+export function encodeVersion (version: number): Buffer {
   const value = Buffer.allocUnsafe(4)
   value.writeUInt32BE(version, 0)
   return value
@@ -142,7 +143,7 @@ async function openLevel (path: string): Promise<Level> {
 }
 
 /** Reads the schema version and state, or writes them into a new empty database */
-async function readState (path: string, db: Level): Promise<StoreState> {
+async function readState (path: string, db: Level): Promise<{ state: StoreState, version: number }> {
   const version = await db.get(KEY_SCHEMA_VERSION)
 
   if (version === undefined) {
@@ -157,7 +158,7 @@ async function readState (path: string, db: Level): Promise<StoreState> {
       { type: 'put', key: KEY_SCHEMA_VERSION, value: encodeVersion(SCHEMA_VERSION) },
       { type: 'put', key: KEY_STATE, value: encodeState(state) }
     ], { sync: true })
-    return state
+    return { state, version: SCHEMA_VERSION }
   }
 
   if (version.byteLength !== 4) {
@@ -168,6 +169,10 @@ async function readState (path: string, db: Level): Promise<StoreState> {
 
   if (found > SCHEMA_VERSION) {
     throw new IncompatibleSchemaError(path, `the database is at schema version ${found}, newer than version ${SCHEMA_VERSION} that this version of @rendezvous/store-level knows`, { found, supported: SCHEMA_VERSION })
+  }
+
+  if (found < 1) {
+    throw new CorruptStoreError(path, `the schema version key holds ${found}, which no version of @rendezvous/store-level wrote`)
   }
 
   const state = await db.get(KEY_STATE)
@@ -183,7 +188,7 @@ async function readState (path: string, db: Level): Promise<StoreState> {
     throw new CorruptStoreError(path, `the state key holds an impossible counter ${counter} or count ${stored}`)
   }
 
-  return { counter, stored }
+  return { state: { counter, stored }, version: found }
 }
 
 /**
@@ -195,7 +200,15 @@ export async function openDatabase (path: string): Promise<{ db: Level, state: S
   const db = await openLevel(path)
 
   try {
-    const state = await readState(path, db)
+    const { state, version } = await readState(path, db)
+
+    if (version < SCHEMA_VERSION) {
+      // the schema file says the new version before the first record changes, so an older release of this
+      // package refuses a database whose migration was interrupted rather than misreading its records
+      await writeSchemaFile(path)
+      await migrateToVersion2(db, path, encodeVersion(SCHEMA_VERSION))
+    }
+
     await writeSchemaFile(path)
     return { db, state }
   } catch (err) {

@@ -11,9 +11,13 @@ export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, pee
 export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → the record
 export const PREFIX_EXPIRY = 0x65 // 'e': (expiresAt, position) → (namespace, peer)
 export const PREFIX_PEER = 0x70 // 'p': (peer, namespace) → expiresAt
+export const PREFIX_NAMESPACE_FORMAT_ORDER = 0x66 // 'f': (namespace, format, position) → expiresAt
+export const PREFIX_FORMAT_ORDER = 0x67 // 'g': (format, position) → (expiresAt, namespace, peer)
 
 export const KEY_SCHEMA_VERSION = Buffer.from([PREFIX_META, ...Buffer.from('schema-version')])
 export const KEY_STATE = Buffer.from([PREFIX_META, ...Buffer.from('state')])
+/** While a migration runs: the last record key it has migrated, written in the batch that migrated it */
+export const KEY_MIGRATION = Buffer.from([PREFIX_META, ...Buffer.from('migration')])
 
 const POSITION_BYTES = 8
 const TWO_32 = 2 ** 32
@@ -112,6 +116,44 @@ export function namespaceOrderPrefix (namespace: Buffer): Buffer {
   return prefix
 }
 
+/** `f`, namespace length, namespace, format length, format: the order keys of one format in one namespace start with it */
+export function namespaceFormatPrefix (namespace: Buffer, format: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(3 + namespace.byteLength + format.byteLength)
+  prefix[0] = PREFIX_NAMESPACE_FORMAT_ORDER
+  prefix[1] = namespace.byteLength
+  namespace.copy(prefix, 2)
+  prefix[2 + namespace.byteLength] = format.byteLength
+  format.copy(prefix, 3 + namespace.byteLength)
+  return prefix
+}
+
+/** `g`, format length, format: the order keys of one format across namespaces start with it */
+export function formatPrefix (format: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(2 + format.byteLength)
+  prefix[0] = PREFIX_FORMAT_ORDER
+  prefix[1] = format.byteLength
+  format.copy(prefix, 2)
+  return prefix
+}
+
+/**
+ * The value of an expiry key: format length, format, then the registration key body (namespace, peer),
+ * so that `expire` finds every key to delete without reading anything else.
+ */
+export function expiryValue (format: Buffer, body: Buffer): Buffer {
+  const value = Buffer.allocUnsafe(1 + format.byteLength + body.byteLength)
+  value[0] = format.byteLength
+  format.copy(value, 1)
+  body.copy(value, 1 + format.byteLength)
+  return value
+}
+
+export function splitExpiryValue (value: Buffer): { format: Buffer, body: Buffer } {
+  const length = value[0]
+  return { format: value.subarray(1, 1 + length), body: value.subarray(1 + length) }
+}
+
+/** A prefix followed by a position: the keys of `n`, `f` and `g` */
 export function namespaceOrderKey (namespacePrefix: Buffer, position: number): Buffer {
   const key = Buffer.allocUnsafe(namespacePrefix.byteLength + POSITION_BYTES)
   namespacePrefix.copy(key, 0)

@@ -1,17 +1,17 @@
-import { CorruptStoreError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId } from '@rendezvous/store'
+import { CorruptStoreError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
 import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
-  KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, PREFIX_ORDER, expiryKey, expiryUpperBound, namespaceKeyPrefix, namespaceOrderKey,
-  namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition, registrationKey,
-  registrationKeyBody, splitRegistrationKeyBody, utf8
+  KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, PREFIX_ORDER, expiryKey, expiryUpperBound, expiryValue, formatPrefix, namespaceFormatPrefix,
+  namespaceKeyPrefix, namespaceOrderKey, namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition,
+  readSortableNumber, registrationKey, registrationKeyBody, splitExpiryValue, splitRegistrationKeyBody, utf8
 } from './keys.ts'
 import {
-  decodeRecord, encodeLocation, encodeRecord, expiryOf, isLocation, isRecord, locationExpiresAt, locationPosition,
+  decodeRecord, encodeLocation, encodeRecord, expiryOf, isLocation, isRecord, locationExpiresAt, locationFormat, locationPosition,
   withExpiry
 } from './record.ts'
 import type { Level, StoreState } from './database.ts'
-import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore } from '@rendezvous/store'
+import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
 
 type BatchOperation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', key: Buffer }
 
@@ -19,15 +19,36 @@ const EXPIRY_START = Buffer.of(PREFIX_EXPIRY)
 const ORDER_END = Buffer.of(PREFIX_ORDER + 1)
 const NO_BYTES = new Uint8Array(0)
 
-/** Deletes one registration: its key, record and every index entry, all derivable from (namespace, peer, position, expiry) */
-function deleteOperations (namespace: Buffer, peer: Buffer, position: number, expiresAt: number): BatchOperation[] {
+/** Deletes one registration: its key, record and every index entry, all derivable from (namespace, peer, position, expiry, format) */
+function deleteOperations (namespace: Buffer, peer: Buffer, position: number, expiresAt: number, format: Buffer): BatchOperation[] {
   return [
     { type: 'del', key: registrationKey(registrationKeyBody(namespace, peer)) },
+    ...indexDeletions(namespace, position, expiresAt, format),
+    { type: 'del', key: peerKey(peerPrefix(peer), namespace) }
+  ]
+}
+
+/** Deletes the entries a registration has at its position: its record and its places in the order, expiry and format indexes */
+function indexDeletions (namespace: Buffer, position: number, expiresAt: number, format: Buffer): BatchOperation[] {
+  return [
     { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), position) },
     { type: 'del', key: orderKey(position) },
     { type: 'del', key: expiryKey(expiresAt, position) },
-    { type: 'del', key: peerKey(peerPrefix(peer), namespace) }
+    { type: 'del', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position) },
+    { type: 'del', key: namespaceOrderKey(formatPrefix(format), position) }
   ]
+}
+
+/** Where a registration is: its position, its expiry and its format */
+interface Location {
+  position: number
+  expiresAt: number
+  format: Buffer
+}
+
+/** Each format once, as the bytes keys use */
+function formatKeys (formats: readonly string[]): Buffer[] {
+  return [...new Set(formats)].map(format => Buffer.from(format, 'latin1'))
 }
 
 /** A record to read: where it is, and the names it was found under */
@@ -75,8 +96,8 @@ export class LevelRegistrationStore implements RegistrationStore {
     return new CorruptStoreError(this.path, `key ${Buffer.from(key).toString('hex')}: ${problem}`)
   }
 
-  /** The (position, expiry) stored under a registration key, if any */
-  private location (key: Buffer): { position: number, expiresAt: number } | undefined {
+  /** The (position, expiry, format) stored under a registration key, if any */
+  private location (key: Buffer): Location | undefined {
     let value: Buffer | undefined
 
     try {
@@ -90,10 +111,10 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
 
     if (!isLocation(value)) {
-      throw this.corrupt(key, `a registration key should hold 16 bytes, it holds ${value.byteLength}`)
+      throw this.corrupt(key, `a registration key should hold 17 to 48 bytes, it holds ${value.byteLength}`)
     }
 
-    return { position: locationPosition(value), expiresAt: locationExpiresAt(value) }
+    return { position: locationPosition(value), expiresAt: locationExpiresAt(value), format: locationFormat(value) }
   }
 
   private async commit (operations: BatchOperation[], stored: number): Promise<void> {
@@ -108,34 +129,41 @@ export class LevelRegistrationStore implements RegistrationStore {
     this.state.stored = stored
   }
 
-  async upsert (registration: NewRegistration): Promise<Registration> {
+  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     validateNewRegistration(registration)
+    validateUpsertOptions(options)
+    const perPeer = options?.maxRegistrationsPerPeer ?? Number.POSITIVE_INFINITY
+    const total = options?.maxRegistrations ?? Number.POSITIVE_INFINITY
 
+    // the limits are counted inside the write queue, so no other write of this store runs between the
+    // count and the batch: the check and the write are one step. One LevelDB directory is open in one
+    // store of one process at a time (LevelDB's LOCK file), so nothing else writes it either
     return this.exclusive(async () => {
       const namespace = utf8(registration.namespace)
       const peer = utf8(registration.peerId)
+      const format = Buffer.from(registration.format, 'latin1')
       const body = registrationKeyBody(namespace, peer)
       const key = registrationKey(body)
       const nsPrefix = namespaceOrderPrefix(namespace)
       const previous = this.location(key)
       const { expiresAt } = registration
-      const operations: BatchOperation[] = []
 
-      if (previous !== undefined) {
-        operations.push(
-          { type: 'del', key: namespaceOrderKey(nsPrefix, previous.position) },
-          { type: 'del', key: orderKey(previous.position) },
-          { type: 'del', key: expiryKey(previous.expiresAt, previous.position) }
-        )
+      // a refresh of a live registration takes no room; anything else is checked
+      if ((perPeer !== Number.POSITIVE_INFINITY || total !== Number.POSITIVE_INFINITY) && (previous === undefined || previous.expiresAt <= this.clock())) {
+        await this.checkLimits(peer, perPeer, total)
       }
+
+      const operations: BatchOperation[] = previous === undefined ? [] : indexDeletions(namespace, previous.position, previous.expiresAt, previous.format)
 
       // the counter moves before the write is confirmed: a failed batch leaves a gap, never a reused position
       const position = ++this.state.counter
       operations.push(
-        { type: 'put', key, value: encodeLocation(position, expiresAt) },
-        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, position, peer) },
+        { type: 'put', key, value: encodeLocation(position, expiresAt, format) },
+        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, position, peer, format) },
         { type: 'put', key: orderKey(position), value: withExpiry(expiresAt, body) },
-        { type: 'put', key: expiryKey(expiresAt, position), value: body },
+        { type: 'put', key: expiryKey(expiresAt, position), value: expiryValue(format, body) },
+        { type: 'put', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position), value: withExpiry(expiresAt, NO_BYTES) },
+        { type: 'put', key: namespaceOrderKey(formatPrefix(format), position), value: withExpiry(expiresAt, body) },
         { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(expiresAt, NO_BYTES) }
       )
       await this.commit(operations, previous === undefined ? this.state.stored + 1 : this.state.stored)
@@ -144,12 +172,38 @@ export class LevelRegistrationStore implements RegistrationStore {
         namespace: registration.namespace,
         peerId: registration.peerId,
         signedPeerRecord: registration.signedPeerRecord,
+        format: registration.format,
         ttl: registration.ttl,
         registeredAt: registration.registeredAt,
         expiresAt,
         position
       }
     })
+  }
+
+  /** Rejects with {@link RegistrationLimitError} if a new registration of the peer would exceed a limit: the peer's first */
+  private async checkLimits (peer: Buffer, perPeer: number, total: number): Promise<void> {
+    const now = this.clock()
+
+    if (perPeer !== Number.POSITIVE_INFINITY) {
+      const prefix = peerPrefix(peer)
+      let live = 0
+
+      await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (_, value) => {
+        if (expiryOf(value) > now) {
+          live++
+        }
+        return live < perPeer
+      })
+
+      if (live >= perPeer) {
+        throw new RegistrationLimitError('peer')
+      }
+    }
+
+    if (total !== Number.POSITIVE_INFINITY && this.state.stored - await this.countExpired(now) >= total) {
+      throw new RegistrationLimitError('store')
+    }
   }
 
   async remove (namespace: string, peerId: string): Promise<boolean> {
@@ -165,7 +219,7 @@ export class LevelRegistrationStore implements RegistrationStore {
         return false
       }
 
-      await this.commit(deleteOperations(ns, peer, previous.position, previous.expiresAt), this.state.stored - 1)
+      await this.commit(deleteOperations(ns, peer, previous.position, previous.expiresAt, previous.format), this.state.stored - 1)
 
       return previous.expiresAt > this.clock()
     })
@@ -192,7 +246,7 @@ export class LevelRegistrationStore implements RegistrationStore {
           continue
         }
 
-        operations.push(...deleteOperations(namespace, peer, previous.position, previous.expiresAt))
+        operations.push(...deleteOperations(namespace, peer, previous.position, previous.expiresAt, previous.format))
         removed++
 
         if (previous.expiresAt > now) {
@@ -230,19 +284,21 @@ export class LevelRegistrationStore implements RegistrationStore {
 
   async discover (options: DiscoverOptions): Promise<DiscoverResult> {
     validateDiscoverOptions(options)
-    const { namespace, after, limit } = options
+    const { namespace, after, limit, formats } = options
     this.checkOpen()
 
     const from = after ?? 0
 
-    if (limit === 0) {
+    if (limit === 0 || formats?.length === 0) {
       return { registrations: [], position: from }
     }
 
     const now = this.clock()
     let registrations: Registration[]
 
-    if (namespace === undefined) {
+    if (formats !== undefined) {
+      registrations = await this.discoverFormats(namespace, from, limit, now, formatKeys(formats))
+    } else if (namespace === undefined) {
       // the global order index points into the per-namespace one, where the records are
       const pointers: Pointer[] = []
       await this.scan({ gt: orderKey(from), lt: ORDER_END }, limit, (key, value) => {
@@ -273,19 +329,99 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
   }
 
-  async sample (namespace: string, limit: number): Promise<Registration[]> {
+  /**
+   * A page of the listed formats: the first `limit` live entries of each format's order index (`f` in a
+   * namespace, `g` across namespaces), merged by position, then their records. The first `limit` of the
+   * merge are the first `limit` of all of them, so nothing is skipped, and entries of other formats are
+   * never read: O(formats × limit) however the formats interleave.
+   */
+  private async discoverFormats (namespace: string | undefined, from: number, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
+    const ns = namespace === undefined ? undefined : utf8(namespace)
+    const pointers: Pointer[] = []
+
+    for (const format of formats) {
+      const prefix = ns === undefined ? formatPrefix(format) : namespaceFormatPrefix(ns, format)
+      const orderPrefix = ns === undefined ? undefined : namespaceOrderPrefix(ns)
+      let found = 0
+
+      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (key, value) => {
+        if (expiryOf(value) > now) {
+          const position = readPosition(key, prefix.byteLength)
+
+          if (orderPrefix !== undefined) {
+            pointers.push({ namespace: namespace as string, position, key: namespaceOrderKey(orderPrefix, position) })
+          } else {
+            const { namespace: entryNamespace } = splitRegistrationKeyBody(value, 8)
+            pointers.push({ namespace: entryNamespace.toString('utf8'), position, key: namespaceOrderKey(namespaceOrderPrefix(entryNamespace), position) })
+          }
+
+          found++
+        }
+        return found < limit
+      })
+    }
+
+    if (formats.length > 1) {
+      pointers.sort((a, b) => a.position - b.position)
+      pointers.length = Math.min(pointers.length, limit)
+    }
+
+    return this.records(pointers)
+  }
+
+  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     validateNamespace(namespace)
     validateLimit(limit)
+    validateSampleOptions(options)
     this.checkOpen()
+    const formats = options?.formats
 
-    if (limit === 0) {
+    if (limit === 0 || formats?.length === 0) {
       return []
     }
 
     const now = this.clock()
     const ns = utf8(namespace)
 
+    if (formats !== undefined) {
+      return this.sampleFormats(namespace, ns, limit, now, formatKeys(formats))
+    }
+
     return (await this.sampleStored(namespace, ns, limit, now)) ?? this.sampleLive(namespace, ns, limit, now)
+  }
+
+  /**
+   * {@link sample} with a format filter: one reservoir over the live entries of the listed formats' `f`
+   * ranges of the namespace, so each live registration of those formats is equally likely, then their
+   * records. It reads the entries of those formats only.
+   */
+  private async sampleFormats (namespace: string, ns: Buffer, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
+    const orderPrefix = namespaceOrderPrefix(ns)
+    const chosen: Pointer[] = []
+    // one count across the formats: the reservoir runs over their concatenation
+    const seen = { live: 0 }
+
+    for (const format of formats) {
+      const prefix = namespaceFormatPrefix(ns, format)
+
+      await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (key, value) => {
+        if (expiryOf(value) <= now) {
+          return true
+        }
+
+        seen.live++
+        const slot = chosen.length < limit ? chosen.length : Math.floor(Math.random() * seen.live)
+
+        if (slot < limit) {
+          const position = readPosition(key, prefix.byteLength)
+          chosen[slot] = { namespace, position, key: namespaceOrderKey(orderPrefix, position) }
+        }
+
+        return true
+      })
+    }
+
+    return this.records(chosen)
   }
 
   /**
@@ -365,7 +501,7 @@ export class LevelRegistrationStore implements RegistrationStore {
 
     await this.scan({ gt: keyPrefix, lt: prefixUpperBound(keyPrefix) }, SCAN_CHUNK, (key, value) => {
       if (!isLocation(value)) {
-        throw this.corrupt(key, `a registration key should hold 16 bytes, it holds ${value.byteLength}`)
+        throw this.corrupt(key, `a registration key should hold 17 to 48 bytes, it holds ${value.byteLength}`)
       }
 
       if (locationExpiresAt(value) <= now) {
@@ -401,15 +537,10 @@ export class LevelRegistrationStore implements RegistrationStore {
 
         const operations: BatchOperation[] = []
 
-        for (const [key, body] of entries) {
+        for (const [key, value] of entries) {
+          const { format, body } = splitExpiryValue(value)
           const { namespace, peer } = splitRegistrationKeyBody(body, 0)
-          operations.push(
-            { type: 'del', key: registrationKey(body) },
-            { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), readPosition(key, 9)) },
-            { type: 'del', key: orderKey(readPosition(key, 9)) },
-            { type: 'del', key },
-            { type: 'del', key: peerKey(peerPrefix(peer), namespace) }
-          )
+          operations.push(...deleteOperations(namespace, peer, readPosition(key, 9), readSortableNumber(key, 1), format))
         }
 
         await this.commit(operations, this.state.stored - entries.length)
@@ -420,14 +551,20 @@ export class LevelRegistrationStore implements RegistrationStore {
 
   async count (): Promise<number> {
     this.checkOpen()
-    // the expired records still stored are exactly the expiry-index entries up to now: counting them
-    // costs what expire() would delete, not the size of the store
+    return this.state.stored - await this.countExpired(this.clock())
+  }
+
+  /**
+   * The expired records still stored: exactly the expiry-index entries up to now, so counting them costs
+   * what expire() would delete, not the size of the store
+   */
+  private async countExpired (now: number): Promise<number> {
     let expired = 0
-    await this.scan({ gte: EXPIRY_START, lte: expiryUpperBound(this.clock()) }, SCAN_CHUNK, () => {
+    await this.scan({ gte: EXPIRY_START, lte: expiryUpperBound(now) }, SCAN_CHUNK, () => {
       expired++
       return true
     }, 'keys')
-    return this.state.stored - expired
+    return expired
   }
 
   async close (): Promise<void> {

@@ -33,7 +33,7 @@ async function storeWithData (path: string): Promise<void> {
   const store = await levelStore({ path })
 
   for (let i = 0; i < 50; i++) {
-    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
+    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
   }
 
   await store.close()
@@ -116,7 +116,7 @@ describe('damaged, foreign and newer database directories', () => {
 
     const store = await levelStore({ path })
     expect(await store.count()).to.equal(49)
-    expect((await store.upsert({ namespace: 'ns-0', peerId: 'peer-49', signedPeerRecord: new Uint8Array(170), ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })).position).to.be.greaterThan(49)
+    expect((await store.upsert({ namespace: 'ns-0', peerId: 'peer-49', signedPeerRecord: new Uint8Array(170), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })).position).to.be.greaterThan(49)
     await store.close()
   })
 

@@ -32,7 +32,7 @@ describe('sample', () => {
         for (let i = 0; i < 15; i++) {
           // peers 0-4 expired a second ago, 5-14 are live
           const expiresAt = i < 5 ? NOW - 1000 : NOW + 60_000
-          await store.upsert({ namespace, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array([i]), ttl: 60, registeredAt: NOW - 60_000, expiresAt })
+          await store.upsert({ namespace, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array([i]), format: 'standard', ttl: 60, registeredAt: NOW - 60_000, expiresAt })
         }
 
         expect((await store.sample(namespace, 100)).map(r => r.peerId).sort()).to.deep.equal(Array.from({ length: 10 }, (_, i) => `peer-${i + 5}`).sort())
