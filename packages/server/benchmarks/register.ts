@@ -9,9 +9,10 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { DEFAULT_MAX_REQUEST_BYTES, decodeFrame, encodeMessageFrame, rendezvous, sealPeerRecord, waku } from '@rendezvous/codec'
+import { DEFAULT_MAX_REQUEST_BYTES, decodeFrame, encodeMessageFrame, rendezvous, sealPeerRecord, wakuV0 } from '@rendezvous/codec'
 import { memoryStore } from '@rendezvous/store-memory'
 import { EnvelopeVerifier, RequestHandler, resolveConfig } from '../src/index.ts'
+import { RequesterFormats } from '../src/requester-formats.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
 import type { Dialect, RendezvousRequest } from '@rendezvous/codec'
 
@@ -62,17 +63,17 @@ const peers = await makePeers(PEERS)
 const store = memoryStore()
 const config = resolveConfig({ store })
 const verifier = new EnvelopeVerifier(config.verificationCacheSize)
-const handler = new RequestHandler(config, verifier, silent)
+const handler = new RequestHandler(config, verifier, new RequesterFormats(async () => undefined), silent)
 
 const registerFrames = (dialect: Dialect, ns: string): Uint8Array[] =>
-  peers.map(p => encodeMessageFrame(dialect, { type: 'REGISTER', ns, signedPeerRecord: p.envelope, ttl: dialect === waku ? 20 : 7200 }))
+  peers.map(p => encodeMessageFrame(dialect, { type: 'REGISTER', ns, signedPeerRecord: p.envelope, ttl: dialect === wakuV0 ? 20 : 7200 }))
 
 const results: Result[] = []
 const rdvFrames = registerFrames(rendezvous, 'bench')
 results.push(await measure('REGISTER 1.0.0, cold (signature verified)', PEERS, async i => roundTrip(handler, rendezvous, rdvFrames[i], peers[i].id)))
 results.push(await measure('REGISTER 1.0.0, refresh (cached envelope)', PEERS * 5, async i => roundTrip(handler, rendezvous, rdvFrames[i % PEERS], peers[i % PEERS].id)))
-const wakuFrames = registerFrames(waku, 'bench-waku')
-results.push(await measure('REGISTER 0.0.1, refresh (cached envelope)', PEERS * 5, async i => roundTrip(handler, waku, wakuFrames[i % PEERS], peers[i % PEERS].id)))
+const wakuFrames = registerFrames(wakuV0, 'bench-waku')
+results.push(await measure('REGISTER 0.0.1, refresh (cached envelope)', PEERS * 5, async i => roundTrip(handler, wakuV0, wakuFrames[i % PEERS], peers[i % PEERS].id)))
 
 const discoverAll = encodeMessageFrame(rendezvous, { type: 'DISCOVER', ns: 'bench', limit: 100 })
 results.push(await measure('DISCOVER 1.0.0, limit 100, first page', 2000, async () => roundTrip(handler, rendezvous, discoverAll, peers[0].id)))
@@ -87,8 +88,8 @@ results.push(await measure('DISCOVER 1.0.0, limit 100, paging with cookies', 200
   encodeMessageFrame(rendezvous, response)
   cookie = response.registrations.length === 0 ? undefined : response.cookie
 }))
-const discoverWaku = encodeMessageFrame(waku, { type: 'DISCOVER', ns: 'bench-waku', limit: 50 })
-results.push(await measure('DISCOVER 0.0.1, limit 50, random sample', 2000, async () => roundTrip(handler, waku, discoverWaku, peers[0].id)))
+const discoverWaku = encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'bench-waku', limit: 50 })
+results.push(await measure('DISCOVER 0.0.1, limit 50, random sample', 2000, async () => roundTrip(handler, wakuV0, discoverWaku, peers[0].id)))
 
 console.info(`Node ${process.version}, ${PEERS} peers (Ed25519), memory store with ${await store.count()} registrations\n`)
 // on a shared machine wall time depends on the neighbours; CPU time of this process much less

@@ -1,8 +1,8 @@
-import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, rendezvous, waku } from '@rendezvous/codec'
+import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DIALECTS, dialect as lookUpDialect } from '@rendezvous/codec'
 import {
   DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
-  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL
+  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL, DEFAULT_MAX_RECORD_BYTES
 } from './constants.ts'
 import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import { InvalidServerConfigError } from './errors.ts'
@@ -15,16 +15,17 @@ export interface RendezvousServerInit {
   store: RegistrationStore
 
   /**
-   * The dialects to serve, each on its own protocol ID, all on the one store.
+   * The dialects to serve, each on its own protocol ID, all on the one store: `Dialect` values, or their
+   * names or protocol IDs (`rendezvous/1.0.0`, `/vac/waku/rendezvous/1.0.0`, …).
    *
-   * @default [rendezvous, waku]
+   * @default DIALECTS (every dialect of `@rendezvous/codec`)
    */
-  dialects?: Dialect[]
+  dialects?: Array<Dialect | string>
 
   /**
-   * The TTL window of `/rendezvous/1.0.0`, in seconds: a REGISTER without a ttl gets `default`; one outside
-   * `[min, max]` gets E_INVALID_TTL. (`/vac/waku/rendezvous/0.0.1` keeps the reference's fixed window
-   * `[0, 20]`, 0 meaning 20.)
+   * The TTL window, in seconds, of the dialects whose window is the operator's (`ttl.adjustable`:
+   * `/rendezvous/1.0.0`): a REGISTER without a ttl gets `default`; one outside `[min, max]` gets
+   * E_INVALID_TTL. The Waku dialects keep their references' fixed windows.
    *
    * @default { default: 7200, min: 7200, max: 259200 }
    */
@@ -80,6 +81,15 @@ export interface RendezvousServerInit {
    * @default 16384
    */
   maxRequestBytes?: number
+
+  /**
+   * The largest signed peer record accepted in a REGISTER, in bytes (E_INVALID_SIGNED_PEER_RECORD above):
+   * it bounds what one registration makes every DISCOVER answer carry. Realistic records (a few addresses,
+   * an RSA key at most) stay under 1.5 KiB.
+   *
+   * @default 4096
+   */
+  maxRecordBytes?: number
 
   /**
    * The largest response frame sent, in bytes; a DISCOVER_RESPONSE is cut to fit (with a cookie that
@@ -147,6 +157,7 @@ export interface ServerConfig {
   maxInboundStreams: number
   runOnLimitedConnection: boolean
   maxRequestBytes: number
+  maxRecordBytes: number
   maxResponseBytes: number
   streamTimeout: number
   idleTimeout: number
@@ -167,10 +178,15 @@ function integer (name: string, value: number | undefined, fallback: number, min
   return v
 }
 
-function resolveDialects (given: Dialect[] | undefined): Dialect[] {
-  const dialects = given ?? [rendezvous, waku]
-  if (!Array.isArray(dialects) || dialects.length === 0) {
+function resolveDialects (given: Array<Dialect | string> | undefined): Dialect[] {
+  if (given != null && (!Array.isArray(given) || given.length === 0)) {
     throw new InvalidServerConfigError('init.dialects must list at least one dialect')
+  }
+  let dialects: Dialect[]
+  try {
+    dialects = (given ?? DIALECTS).map(d => lookUpDialect(d))
+  } catch (err: any) {
+    throw new InvalidServerConfigError(err.message)
   }
   const protocols = new Set<string>()
   for (const dialect of dialects) {
@@ -238,6 +254,7 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     maxInboundStreams: integer('maxInboundStreams', init.maxInboundStreams, DEFAULT_MAX_INBOUND_STREAMS, 1),
     runOnLimitedConnection: init.runOnLimitedConnection ?? false,
     maxRequestBytes: integer('maxRequestBytes', init.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 64),
+    maxRecordBytes: integer('maxRecordBytes', init.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES, 64),
     maxResponseBytes: integer('maxResponseBytes', init.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1024),
     streamTimeout: integer('streamTimeout', init.streamTimeout, DEFAULT_STREAM_TIMEOUT, 1),
     idleTimeout: integer('idleTimeout', init.idleTimeout, DEFAULT_IDLE_TIMEOUT, 1),

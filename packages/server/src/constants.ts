@@ -63,3 +63,15 @@ export const DISCOVER_RESPONSE_OVERHEAD = 128
 
 /** Bytes one registration adds to a DISCOVER_RESPONSE besides its envelope and namespace (tags, lengths, ttl) */
 export const REGISTRATION_OVERHEAD = 32
+
+/**
+ * Agent-version prefixes whose peers read only some record formats: rust-libp2p's default agent version
+ * is `rust-libp2p/<version>`, and its rendezvous codec reads only its legacy record format
+ */
+export const AGENT_RECORD_FORMATS: ReadonlyArray<readonly [string, readonly string[]]> = [['rust-libp2p/', ['rust-legacy']]]
+
+/** Peers whose registered record formats the point remembers for serving their DISCOVERs (about 100 bytes each) */
+export const REQUESTER_FORMATS_MEMORY = 100_000
+
+/** Signed peer records longer than this are refused (see `maxRecordBytes`) */
+export const DEFAULT_MAX_RECORD_BYTES = 4096

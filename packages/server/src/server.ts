@@ -1,13 +1,14 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { resolveConfig } from './config.ts'
 import { RequestHandler } from './request-handler.ts'
+import { RequesterFormats } from './requester-formats.ts'
 import { StatsRecorder } from './stats.ts'
 import { StreamSession } from './stream-session.ts'
 import { EnvelopeVerifier } from './verification-cache.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { RendezvousServerStats } from './stats.ts'
 import type { OpenPeerRecord } from './verification-cache.ts'
-import type { ComponentLogger, Connection, Logger, Metrics, Startable, Stream } from '@libp2p/interface'
+import type { ComponentLogger, Connection, Logger, Metrics, PeerId, PeerStore, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Dialect } from '@rendezvous/codec'
 
@@ -16,6 +17,8 @@ export interface RendezvousServerComponents {
   registrar: Registrar
   logger: ComponentLogger
   metrics?: Metrics
+  /** Where identify's agent versions are found, to serve rust-libp2p peers the records they read */
+  peerStore?: PeerStore
 }
 
 /** Test and benchmark seams; not part of the stable init */
@@ -45,8 +48,18 @@ export class RendezvousServer implements Startable {
     this.config = resolveConfig(init)
     this.log = components.logger.forComponent('rendezvous:server')
     this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize, hooks.openPeerRecord)
-    this.handler = new RequestHandler(this.config, this.verifier, this.log)
+    this.handler = new RequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
     this.recorder = new StatsRecorder(components.metrics, this.config.store)
+  }
+
+  private async agentVersionOf (peer: PeerId): Promise<string | undefined> {
+    try {
+      const agent = (await this.components.peerStore?.get(peer))?.metadata.get('AgentVersion')
+      return agent == null ? undefined : new TextDecoder().decode(agent)
+    } catch {
+      // a peer the store does not know (identify has not run, or is off)
+      return undefined
+    }
   }
 
   /** The dialects served, in the order given */

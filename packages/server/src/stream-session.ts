@@ -12,7 +12,8 @@ const REMOTE_GONE = new Set(['StreamResetError', 'StreamAbortedError', 'StreamCl
 
 /**
  * One inbound stream: reads frames as they arrive, answers each request as soon as it is decoded (several
- * per stream), and cuts the stream off when a request does not arrive in time. Never rejects.
+ * per stream, or one and then closes, as the dialect says), and cuts the stream off when a request does not
+ * arrive in time. Never rejects.
  */
 export class StreamSession {
   private readonly dialect: Dialect
@@ -69,11 +70,12 @@ export class StreamSession {
 
   async run (): Promise<void> {
     const { stream, config } = this
-    const decoder = new FrameDecoder({ maxFrameBytes: config.maxRequestBytes })
+    const maxRequestBytes = Math.min(config.maxRequestBytes, this.dialect.limits.maxRequestBytes)
+    const decoder = new FrameDecoder({ maxFrameBytes: maxRequestBytes })
     // bytes delivered by the muxer but not yet taken by the loop below: a peer pipelining requests faster than
     // they are answered would otherwise make the iterator's queue grow without bound
     let unread = 0
-    const maxUnread = config.maxRequestBytes * PIPELINE_FRAMES
+    const maxUnread = maxRequestBytes * PIPELINE_FRAMES
     const onMessage = (evt: StreamMessageEvent): void => {
       unread += evt.data.byteLength
       if (unread > maxUnread) {
@@ -97,7 +99,7 @@ export class StreamSession {
         for (let frame = decoder.next(); frame != null; frame = decoder.next()) {
           this.clearTimer()
           await this.answer(frame)
-          if (this.stopping) {
+          if (this.stopping || this.dialect.requestsPerStream === 'one') {
             await this.closeGracefully()
             return
           }

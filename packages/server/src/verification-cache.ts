@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { openPeerRecord } from '@rendezvous/codec'
 import type { PeerId } from '@libp2p/interface'
-import type { VerifiedPeerRecord } from '@rendezvous/codec'
+import type { RecordFormat, VerifiedPeerRecord } from '@rendezvous/codec'
 
 /** What the server needs to remember of a verified envelope */
 export interface VerifiedEnvelope {
@@ -11,6 +11,8 @@ export interface VerifiedEnvelope {
   addressCount: number
   /** Total bytes of its binary multiaddrs */
   addressBytes: number
+  /** The record format the envelope is in */
+  format: RecordFormat
 }
 
 /** Opens and verifies a signed peer record; `openPeerRecord` from `@rendezvous/codec` unless replaced (tests, benchmarks) */
@@ -108,7 +110,8 @@ export class EnvelopeVerifier {
     const entry: VerifiedEnvelope = {
       peerId: record.peerId,
       addressCount: record.multiaddrs.length,
-      addressBytes: record.addressBytes
+      addressBytes: record.addressBytes,
+      format: record.format
     }
     this.cache.set(key, entry)
     return entry

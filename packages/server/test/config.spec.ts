@@ -1,4 +1,4 @@
-import { rendezvous, waku } from '@rendezvous/codec'
+import { DIALECTS, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { InvalidServerConfigError, resolveConfig } from '../src/index.ts'
 import { TestStore } from './fixtures/test-store.ts'
@@ -9,7 +9,7 @@ describe('options', () => {
 
   it('applies the documented defaults', () => {
     const config = resolveConfig({ store })
-    expect(config.dialects).to.deep.equal([rendezvous, waku])
+    expect(config.dialects).to.deep.equal([...DIALECTS])
     expect(config.ttl).to.deep.equal({ default: 7200, min: 7200, max: 259200 })
     expect(config).to.deep.include({
       maxRegistrationsPerPeer: 1000,
@@ -46,8 +46,9 @@ describe('options', () => {
     ['no store', { store: undefined }],
     ['a store that is not one', { store: {} as any }],
     ['no dialects', { dialects: [] }],
-    ['a dialect twice', { dialects: [waku, waku] }],
+    ['a dialect twice', { dialects: [wakuV0, wakuV0] }],
     ['a dialect that is not one', { dialects: [{} as any] }],
+    ['an unknown dialect name', { dialects: ['rendezvous/9.9.9'] }],
     ['min above default', { ttl: { min: 100, default: 50 } }],
     ['max below min', { ttl: { min: 100, max: 50 } }],
     ['ttl 0', { ttl: { min: 0 } }],

@@ -1,4 +1,4 @@
-import { openPeerRecord, rendezvous, Status, waku } from '@rendezvous/codec'
+import { openPeerRecord, rendezvous, Status, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
@@ -27,15 +27,15 @@ describe('both dialects on one store', () => {
     await stopAll(a?.node, b?.node, server)
   })
 
-  it('serves both protocol IDs by default', async () => {
-    expect(server.services.rendezvous.dialects.map(d => d.protocol)).to.deep.equal(['/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
-    expect(server.getProtocols()).to.include.members(['/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
+  it('serves every dialect\'s protocol ID by default', async () => {
+    expect(server.services.rendezvous.dialects.map(d => d.protocol)).to.deep.equal(['/rendezvous/1.0.0', '/vac/waku/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
+    expect(server.getProtocols()).to.include.members(['/rendezvous/1.0.0', '/vac/waku/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
   })
 
   it('a 0.0.1 registration is discovered over 1.0.0 with its remaining ttl, and the reverse with the granted ttl', async () => {
     const sprA = await a.record()
     const sprB = await b.record()
-    const wakuA = await RawStream.open(a.node, addr, waku)
+    const wakuA = await RawStream.open(a.node, addr, wakuV0)
     expect(await wakuA.register({ ns: 'shared', signedPeerRecord: sprA })).to.deep.include({ status: Status.OK, ttl: 20 })
     const rdvB = await RawStream.open(b.node, addr, rendezvous)
     expect(await rdvB.register({ ns: 'shared', signedPeerRecord: sprB, ttl: 7200 })).to.deep.include({ status: Status.OK, ttl: 7200 })
@@ -57,7 +57,7 @@ describe('both dialects on one store', () => {
   })
 
   it('a 1.0.0 UNREGISTER removes a registration made over 0.0.1', async () => {
-    const w = await RawStream.open(a.node, addr, waku)
+    const w = await RawStream.open(a.node, addr, wakuV0)
     await w.register({ ns: 'x', signedPeerRecord: await a.record() })
     const r = await RawStream.open(a.node, addr, rendezvous)
     r.send({ type: 'UNREGISTER', ns: 'x' })
@@ -66,7 +66,7 @@ describe('both dialects on one store', () => {
   })
 
   it('a refresh over the other dialect replaces the registration (one per peer and namespace)', async () => {
-    const w = await RawStream.open(a.node, addr, waku)
+    const w = await RawStream.open(a.node, addr, wakuV0)
     await w.register({ ns: 'x', signedPeerRecord: await a.record() })
     const r = await RawStream.open(a.node, addr, rendezvous)
     await r.register({ ns: 'x', signedPeerRecord: await a.record() })
@@ -76,7 +76,7 @@ describe('both dialects on one store', () => {
   })
 
   it('serves only the dialects asked for', async () => {
-    const only = await startServer({ store, dialects: [waku] })
+    const only = await startServer({ store, dialects: [wakuV0] })
     try {
       expect(only.getProtocols()).to.include('/vac/waku/rendezvous/0.0.1').and.not.include('/rendezvous/1.0.0')
       let refused = false

@@ -1,4 +1,4 @@
-import { rendezvous, waku, Status } from '@rendezvous/codec'
+import { rendezvous, wakuV0, Status } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
@@ -27,7 +27,7 @@ describe('expiry', () => {
   it('a registration is live until exactly its TTL has passed, in both dialects', async () => {
     server = await startServer({ store, clock: clock.read, expiryInterval: 0, ttl: { min: 60 } })
     const addr = server.getMultiaddrs()[0]
-    const w = await RawStream.open(client.node, addr, waku)
+    const w = await RawStream.open(client.node, addr, wakuV0)
     const r = await RawStream.open(client.node, addr, rendezvous)
     expect(await w.register({ ns: 'w', signedPeerRecord: await client.record(), ttl: 20 })).to.deep.include({ status: Status.OK })
     expect(await r.register({ ns: 'r', signedPeerRecord: await client.record(), ttl: 60 })).to.deep.include({ status: Status.OK })
@@ -44,7 +44,7 @@ describe('expiry', () => {
 
   it('expireNow deletes what has expired and counts it', async () => {
     server = await startServer({ store, clock: clock.read, expiryInterval: 0 })
-    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
     await w.register({ ns: 'b', signedPeerRecord: await client.record(), ttl: 20 })
     clock.advance(10_000)
@@ -56,7 +56,7 @@ describe('expiry', () => {
 
   it('runs an expiry pass every expiryInterval, and stops with the service', async () => {
     server = await startServer({ store, clock: clock.read, expiryInterval: 20 })
-    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
     clock.advance(6000)
     // bounded wait for the timer: at most 2 s

@@ -1,4 +1,4 @@
-import { rendezvous, Status, waku } from '@rendezvous/codec'
+import { rendezvous, Status, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
@@ -23,7 +23,7 @@ describe('lifecycle', () => {
   it('stop() answers the request in flight, aborts idle streams, and takes no new streams', async () => {
     server = await startServer({ store })
     const addr = server.getMultiaddrs()[0]
-    const idle = await RawStream.open(client.node, addr, waku)
+    const idle = await RawStream.open(client.node, addr, wakuV0)
     const busy = await RawStream.open(client.node, addr, rendezvous)
     // let the idle stream reach the server before stopping
     expect(await idle.discover({ ns: 'x' })).to.deep.include({ status: Status.OK })
@@ -60,13 +60,13 @@ describe('lifecycle', () => {
     await service.stop()
     await service.stop()
     await service.start()
-    const s = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    const s = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     expect(await s.discover({ ns: 'x' })).to.deep.include({ status: Status.OK })
   })
 
   it('a 256-byte namespace is valid in 0.0.1 but no store keeps it: E_INVALID_NAMESPACE, nothing stored', async () => {
     server = await startServer({ store })
-    const s = await RawStream.open(client.node, server.getMultiaddrs()[0], waku)
+    const s = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     expect(await s.register({ ns: 'x'.repeat(256), signedPeerRecord: await client.record() })).to.deep.include({
       status: Status.E_INVALID_NAMESPACE, statusText: 'namespace too long'
     })

@@ -1,5 +1,5 @@
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
-import { rendezvous, Status, waku } from '@rendezvous/codec'
+import { rendezvous, Status, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { Registry } from 'prom-client'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
@@ -24,7 +24,7 @@ describe('metrics', () => {
       metricsFactory: prometheusMetrics({ registry, collectDefaultMetrics: false })
     })
     const addr = server.getMultiaddrs()[0]
-    const w = await RawStream.open(client.node, addr, waku)
+    const w = await RawStream.open(client.node, addr, wakuV0)
     expect(await w.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
     expect(await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 99 })).to.deep.include({ status: Status.E_INVALID_TTL })
     const r = await RawStream.open(client.node, addr, rendezvous)

@@ -66,12 +66,17 @@ describe('/rendezvous/1.0.0', () => {
     it('E_INVALID_TTL outside [7200, 259200], storing nothing', async () => {
       const s = await open()
       const spr = await client.record()
-      for (const ttl of [0, 60, 7199, 259201]) {
+      for (const ttl of [1, 60, 7199, 259201]) {
         expect(await s.register({ ns: 'a', signedPeerRecord: spr, ttl })).to.deep.include({
           status: Status.E_INVALID_TTL, statusText: 'ttl must be between 7200 and 259200 seconds'
         })
       }
       expect((await store.snapshot())).to.be.empty()
+    })
+
+    it('grants the default TTL to an explicit TTL of 0, as go-libp2p-rendezvous reads it', async () => {
+      const s = await open()
+      expect(await s.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 0 })).to.deep.include({ status: Status.OK, ttl: 7200 })
     })
 
     it('E_INVALID_NAMESPACE for an empty namespace or one over 255 bytes; 255 bytes are fine', async () => {

@@ -1,4 +1,4 @@
-import { encodeMessageFrame, openPeerRecord, rendezvous, Status, waku } from '@rendezvous/codec'
+import { encodeMessageFrame, openPeerRecord, rendezvous, Status, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { INTERNAL_ERROR_TEXT } from '../src/index.ts'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
@@ -47,8 +47,8 @@ describe('safety', () => {
 
     it('cuts off a stream that drips a request one byte at a time', async () => {
       const node = await serve({ streamTimeout: 300 })
-      const s = await RawStream.open(client.node, addr, waku)
-      const frame = encodeMessageFrame(waku, { type: 'REGISTER', ns: 'drip', signedPeerRecord: await client.record() })
+      const s = await RawStream.open(client.node, addr, wakuV0)
+      const frame = encodeMessageFrame(wakuV0, { type: 'REGISTER', ns: 'drip', signedPeerRecord: await client.record() })
       // bounded: at most one byte per 25 ms for the frame's length, stops as soon as the stream is cut
       for (let i = 0; i < frame.byteLength && s.stream.status === 'open'; i++) {
         try {
@@ -66,7 +66,7 @@ describe('safety', () => {
 
     it('lets a stream wait between requests up to idleTimeout, then cuts it off', async () => {
       const node = await serve({ streamTimeout: 1000, idleTimeout: 300 })
-      const s = await RawStream.open(client.node, addr, waku)
+      const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
       await delay(150)
       expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
@@ -93,20 +93,20 @@ describe('safety', () => {
       const inputs = [
         Uint8Array.from([0x04, 0xff, 0xff, 0xff, 0xff]), // a frame that is not protobuf
         Uint8Array.from([0x02, 0x08, 0x09]), // an unknown message type
-        encodeMessageFrame(waku, { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 20 }),
+        encodeMessageFrame(wakuV0, { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 20 }),
         Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) // an endless varint
       ]
       for (const bytes of inputs) {
-        const s = await RawStream.open(client.node, addr, waku)
+        const s = await RawStream.open(client.node, addr, wakuV0)
         s.sendBytes(bytes)
         expect((await s.end()).closed).to.be.false()
       }
-      const truncated = await RawStream.open(client.node, addr, waku)
+      const truncated = await RawStream.open(client.node, addr, wakuV0)
       truncated.sendBytes(Uint8Array.from([0x10, 0x08]))
       await truncated.close()
       expect((await truncated.end()).closed).to.be.false()
 
-      const t = await RawStream.open(client.node, addr, waku)
+      const t = await RawStream.open(client.node, addr, wakuV0)
       expect(await t.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
       expect(node.services.rendezvous.stats().streams.malformed).to.equal(inputs.length + 1)
     })
@@ -114,7 +114,7 @@ describe('safety', () => {
     it('answers requests pipelined while the store is slow, then the client\'s close, in order', async () => {
       await serve()
       store.delayMs = 50
-      const s = await RawStream.open(client.node, addr, waku)
+      const s = await RawStream.open(client.node, addr, wakuV0)
       s.send({ type: 'REGISTER', ns: 'p', signedPeerRecord: await client.record() })
       s.send({ type: 'DISCOVER', ns: 'p' })
       s.send({ type: 'DISCOVER', ns: 'q' })
@@ -128,8 +128,8 @@ describe('safety', () => {
     it('aborts a stream that sends more than 4 request frames\' worth ahead of the answers', async () => {
       const node = await serve({ maxRequestBytes: 1024 })
       store.delayMs = 200
-      const s = await RawStream.open(client.node, addr, waku)
-      const frame = encodeMessageFrame(waku, { type: 'DISCOVER', ns: 'x'.repeat(250), limit: 1 })
+      const s = await RawStream.open(client.node, addr, wakuV0)
+      const frame = encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'x'.repeat(250), limit: 1 })
       // 30 frames of about 260 bytes: over 4 x 1024 while the first is still being answered
       for (let i = 0; i < 30; i++) {
         s.sendBytes(frame)
@@ -140,11 +140,11 @@ describe('safety', () => {
 
     it('limits streams per connection with maxInboundStreams', async () => {
       await serve({ maxInboundStreams: 2 })
-      const a = await RawStream.open(client.node, addr, waku)
-      const b = await RawStream.open(client.node, addr, waku)
+      const a = await RawStream.open(client.node, addr, wakuV0)
+      const b = await RawStream.open(client.node, addr, wakuV0)
       let refused = false
       try {
-        const c = await RawStream.open(client.node, addr, waku)
+        const c = await RawStream.open(client.node, addr, wakuV0)
         await c.discover({ ns: 'x' })
       } catch {
         refused = true
@@ -193,14 +193,14 @@ describe('safety', () => {
         openPeerRecord: async (bytes) => { opened++; return openPeerRecord(bytes) }
       })
       const spr = await client.record()
-      const s = await RawStream.open(client.node, addr, waku)
+      const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
       expect(await s.register({ ns: 'b', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
       expect(opened).to.equal(1)
 
       // another peer replaying the cached bytes: no new verification, and still refused
-      const t = await RawStream.open(other.node, addr, waku)
+      const t = await RawStream.open(other.node, addr, wakuV0)
       expect(await t.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer id mismatch' })
       const u = await RawStream.open(other.node, addr, rendezvous)
       expect(await u.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_NOT_AUTHORIZED })
@@ -228,10 +228,10 @@ describe('safety', () => {
       const node = await serve()
       const spr = await client.record()
       store.failWith = new Error('SQLITE_CORRUPT: database disk image is malformed at /secret/path')
-      for (const dialect of [waku, rendezvous]) {
+      for (const dialect of [wakuV0, rendezvous]) {
         const s = await RawStream.open(client.node, addr, dialect)
         expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.equal({
-          type: 'REGISTER_RESPONSE', status: Status.E_INTERNAL_ERROR, statusText: INTERNAL_ERROR_TEXT, ttl: dialect === waku ? 0 : undefined
+          type: 'REGISTER_RESPONSE', status: Status.E_INTERNAL_ERROR, statusText: INTERNAL_ERROR_TEXT, ttl: dialect === wakuV0 ? 0 : undefined
         })
         const res = await s.discover({ ns: 'a' })
         expect(res).to.deep.include({ status: Status.E_INTERNAL_ERROR, statusText: INTERNAL_ERROR_TEXT, registrations: [] })
@@ -241,7 +241,7 @@ describe('safety', () => {
       }
       expect(node.services.rendezvous.stats().internalErrors).to.equal(6)
       store.failWith = undefined
-      const s = await RawStream.open(client.node, addr, waku)
+      const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
     })
   })

@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
-import { InvalidSignatureError, openPeerRecord, sealPeerRecord } from '@rendezvous/codec'
+import { InvalidSignatureError, openPeerRecord, sealPeerRecord, standardRecord } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { EnvelopeVerifier, VerificationCache } from '../src/index.ts'
 import { corruptSignature } from './fixtures/records.ts'
@@ -8,7 +8,7 @@ import type { VerifiedEnvelope } from '../src/index.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const entries = Array.from({ length: 6 }, (_, n): VerifiedEnvelope => ({
-  peerId: { toString: () => `peer-${n}` } as unknown as PeerId, addressCount: n, addressBytes: n * 8
+  peerId: { toString: () => `peer-${n}` } as unknown as PeerId, addressCount: n, addressBytes: n * 8, format: standardRecord
 }))
 const entry = (n: number): VerifiedEnvelope => entries[n]
 

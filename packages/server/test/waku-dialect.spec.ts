@@ -1,4 +1,4 @@
-import { Status, waku } from '@rendezvous/codec'
+import { Status, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
@@ -18,7 +18,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   beforeEach(async () => {
     clock = new TestClock()
     store = new TestStore(clock.read)
-    server = await startServer({ store, clock: clock.read, dialects: [waku] })
+    server = await startServer({ store, clock: clock.read, dialects: [wakuV0] })
     client = await startClient()
     other = await startClient()
     addr = server.getMultiaddrs()[0]
@@ -29,7 +29,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   })
 
   async function open (who = client): Promise<RawStream> {
-    return RawStream.open(who.node, addr, waku)
+    return RawStream.open(who.node, addr, wakuV0)
   }
 
   describe('REGISTER checks, in the reference\'s order, first failure decides', () => {
@@ -142,7 +142,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   describe('caps (not in the reference)', () => {
     it('per-peer cap: E_NOT_AUTHORIZED; global cap: E_UNAVAILABLE; refreshes pass both', async () => {
       await server.stop()
-      server = await startServer({ store, clock: clock.read, dialects: [waku], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
+      server = await startServer({ store, clock: clock.read, dialects: [wakuV0], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
       addr = server.getMultiaddrs()[0]
       const s = await open()
       const spr = await client.record()
