@@ -92,13 +92,14 @@ export async function postgresStore (init: PostgresStoreInit): Promise<PostgresR
 
   const context = { schema, lockKey: lockKey(schema) }
   const pool = createPool({ url: init.url, max: poolSize, connectTimeoutMs })
+  const location = describeLocation(init.url, schema)
 
   try {
-    await migrate(pool, context, describeLocation(init.url, schema))
+    await migrate(pool, context, location)
   } catch (err) {
     await pool.end().catch(() => {})
     throw err
   }
 
-  return new PostgresStore(pool, context, init.clock ?? Date.now)
+  return new PostgresStore(pool, context, init.clock ?? Date.now, location)
 }

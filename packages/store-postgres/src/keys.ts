@@ -4,7 +4,9 @@
  * backslash comes only `0` or a backslash), so two strings are the same key exactly when their encodings
  * are; strings without either character, which is nearly all of them, are stored as they are.
  */
+// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\\\u0000]/
+// eslint-disable-next-line no-control-regex
 const ESCAPABLE = /[\\\u0000]/g
 const ESCAPED = /\\([\\0])/g
 

@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
 import { wrapDatabaseError } from './database.ts'
 import { SecretLengthError } from './errors.ts'
-import { decodeKey, encodeKey } from './keys.ts'
+import { encodeKey } from './keys.ts'
+import { unpack } from './page.ts'
 import { queries } from './queries.ts'
 import type { Query, QueryName } from './queries.ts'
 import type { SchemaContext } from './schema.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
 import type pg from 'pg'
-
-/** A row as the reads return it: position, namespace, peer_id, format, signed_peer_record, ttl, registered_at, expires_at */
-type Row = [number, string, string, string, Buffer, number, number, number]
 
 /** The longest secret name `getOrCreateSecret` takes, in characters */
 const MAX_SECRET_NAME = 64
@@ -18,22 +16,6 @@ const MAX_SECRET_NAME = 64
 /** Bounds of a secret's length in bytes */
 const MIN_SECRET_BYTES = 16
 const MAX_SECRET_BYTES = 1024
-
-function toRegistration (row: Row): Registration {
-  const record = row[4]
-
-  return {
-    namespace: decodeKey(row[1]),
-    peerId: decodeKey(row[2]),
-    // a view of the Buffer node-postgres decoded: the plain Uint8Array callers stored
-    signedPeerRecord: new Uint8Array(record.buffer, record.byteOffset, record.byteLength),
-    format: row[3],
-    ttl: row[5],
-    registeredAt: row[6],
-    expiresAt: row[7],
-    position: row[0]
-  }
-}
 
 /** A limit as the database takes it: NULL for none */
 function limitParameter (limit: number | undefined): number | null {
@@ -70,10 +52,12 @@ export class PostgresStore implements PostgresRegistrationStore {
   private readonly pool: pg.Pool
   private readonly clock: Clock
   private readonly statements: Record<QueryName, Query>
+  private readonly location: string
   private closed = false
 
-  constructor (pool: pg.Pool, context: SchemaContext, clock: Clock) {
+  constructor (pool: pg.Pool, context: SchemaContext, clock: Clock, location: string) {
     this.pool = pool
+    this.location = location
     this.clock = clock
     this.statements = queries(context)
   }
@@ -156,10 +140,10 @@ export class PostgresStore implements PostgresRegistrationStore {
     }
 
     const filter = formats === undefined ? null : [...formats]
-    const rows = namespace === undefined
-      ? await this.run('discoverAll', [after, this.clock(), limit, filter])
-      : await this.run('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
-    const registrations = (rows as Row[]).map(toRegistration)
+    const packed = namespace === undefined
+      ? await this.value('discoverAll', [after, this.clock(), limit, filter])
+      : await this.value('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
+    const registrations = unpack(packed as string | null, this.location)
 
     return {
       registrations,
@@ -182,9 +166,9 @@ export class PostgresStore implements PostgresRegistrationStore {
 
     const formats = options?.formats === undefined ? null : [...options.formats]
     // the database's limit is an int4: a larger one means "all of them" just the same
-    const rows = await this.run('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
+    const packed = await this.value('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
 
-    return (rows as Row[]).map(toRegistration)
+    return unpack(packed as string | null, this.location)
   }
 
   async expire (): Promise<number> {

@@ -196,7 +196,11 @@ export async function startPostgres (options: StartPostgresOptions = {}): Promis
     await start()
   } catch (err: any) {
     let log = ''
-    try { log = readFileSync(logFile, 'utf8') } catch {}
+    try {
+      log = readFileSync(logFile, 'utf8')
+    } catch {
+      // no log: the server never got as far as writing one
+    }
     await rm(directory, { recursive: true, force: true })
     throw new PostgresCommandError(`${err.message}\nserver log:\n${log}`, { cause: err })
   }
