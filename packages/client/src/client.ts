@@ -1,9 +1,9 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
-import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, sealPeerRecord, Status } from '@rendezvous/codec'
+import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, RECORD_FORMATS, sealPeerRecord, Status } from '@rendezvous/codec'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES } from './constants.ts'
-import { InvalidNamespaceError, NoAddressesToRegisterError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
+import { InvalidNamespaceError, NoAddressesToRegisterError, NoAnswerError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
 import { readFrame, wrapCodecError, writeBytes } from './exchange.ts'
 import { DEFAULT_DIALECTS, parsePoint, resolveDialect } from './point.ts'
 import { RefreshSchedule } from './timing.ts'
@@ -14,7 +14,7 @@ import type { DiscoveredRegistration } from './verify.ts'
 import type { AbortOptions, ComponentLogger, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Dialect, RendezvousRequest, RendezvousResponse } from '@rendezvous/codec'
+import type { Dialect, RecordFormat, RendezvousRequest, RendezvousResponse } from '@rendezvous/codec'
 
 /** What the client needs from libp2p */
 export interface RendezvousClientComponents {
@@ -200,6 +200,7 @@ function sameBytes (a: Uint8Array, b?: Uint8Array): boolean {
 }
 
 const textEncoder = new TextEncoder()
+const ACCEPTED_FORMATS = RECORD_FORMATS.map(f => f.name)
 
 /**
  * The rendezvous client service: registers this node at rendezvous points and keeps the
@@ -221,7 +222,9 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
   private readonly registrations = new Map<string, NamespaceRegistration>()
   private readonly cookies = new Map<string, Map<string, Uint8Array>>()
   private readonly counters: RendezvousClientStats = { requests: 0, failedRequests: 0, droppedResponses: 0, droppedRecords: 0, droppedRecordsByReason: {} }
-  private sealed?: SealedRecord
+  /** This node's record per format, sealed again only when its addresses change */
+  private readonly sealed = new Map<RecordFormat, SealedRecord>()
+  private addressesKey?: string
   private addressTimer?: ReturnType<typeof setTimeout>
   private started = false
 
@@ -422,7 +425,8 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
   private async discoverAt (point: Point, namespace: string, options: { limit?: number, cookie?: Uint8Array } & AbortOptions): Promise<PageResult> {
     const { response, dialect } = await this.request(point, d => {
       this.checkNamespace(namespace, d)
-      return { type: 'DISCOVER', ns: namespace, limit: options.limit, cookie: d.features.cookies ? options.cookie : undefined }
+      // every format the client reads, so the point serves them all (a field other points skip)
+      return { type: 'DISCOVER', ns: namespace, limit: options.limit, cookie: d.features.cookies ? options.cookie : undefined, acceptFormats: ACCEPTED_FORMATS }
     }, 'DISCOVER_RESPONSE', options)
     if (response?.type !== 'DISCOVER_RESPONSE') {
       throw new RendezvousProtocolError('no DISCOVER_RESPONSE')
@@ -460,11 +464,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     let protocol: string | undefined
 
     try {
-      const record = await this.ownRecord(options)
-      const { response, dialect } = await this.request(point, d => {
-        this.checkNamespace(namespace, d)
-        return { type: 'REGISTER', ns: namespace, signedPeerRecord: record, ttl: registration.ttl }
-      }, 'REGISTER_RESPONSE', options)
+      const { response, dialect } = await this.registerOnce(point, namespace, registration.ttl, options)
       protocol = dialect.protocol
       if (response?.type !== 'REGISTER_RESPONSE') {
         throw new RendezvousProtocolError('no REGISTER_RESPONSE')
@@ -498,6 +498,37 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     }
   }
 
+  /**
+   * One REGISTER, in the format the point takes. With `auto`, a point that resets the stream without a word
+   * (a rust-libp2p point cannot read a standard record) is asked once more in the dialect's next format,
+   * and that format is kept for the point when it answers.
+   */
+  private async registerOnce (point: Point, namespace: string, ttl: number | undefined, options: AbortOptions): Promise<{ response?: RendezvousResponse, dialect: Dialect }> {
+    let format: RecordFormat | undefined
+    const build = async (d: Dialect): Promise<RendezvousRequest> => {
+      this.checkNamespace(namespace, d)
+      format = point.formatFor(d)
+      return { type: 'REGISTER', ns: namespace, signedPeerRecord: await this.ownRecord(format, options), ttl }
+    }
+    try {
+      return await this.request(point, build, 'REGISTER_RESPONSE', options)
+    } catch (err: any) {
+      const dialect = point.knownDialect
+      const next = dialect?.records.accepts.find(f => f !== format)
+      if (!(err instanceof NoAnswerError) || point.recordFormat !== 'auto' || point.learnedFormat != null || dialect == null || next == null) {
+        throw err
+      }
+      this.log('%s reset a REGISTER in the %s format; trying %s', point, format?.name, next.name)
+      point.learnedFormat = next
+      try {
+        return await this.request(point, build, 'REGISTER_RESPONSE', options)
+      } catch (retryErr: any) {
+        point.learnedFormat = undefined
+        throw retryErr
+      }
+    }
+  }
+
   private scheduleAttempt (registration: NamespaceRegistration, entry: PointRegistration, delay: number): void {
     if (!this.started) {
       return
@@ -518,7 +549,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     }
     clearTimeout(this.addressTimer)
     this.addressTimer = setTimeout(() => {
-      if (!this.started || this.addressKey(this.recordAddresses()) === this.sealed?.key) {
+      if (!this.started || this.addressKey(this.recordAddresses()) === this.addressesKey) {
         return
       }
       this.log('own addresses changed, registering again')
@@ -554,17 +585,20 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     return addresses.map(a => a.toString()).sort().join(' ')
   }
 
-  /** This node's signed peer record, sealed again only when its addresses changed */
-  private async ownRecord (options: AbortOptions): Promise<Uint8Array> {
+  /** This node's signed peer record in one format, sealed again only when its addresses changed */
+  private async ownRecord (format: RecordFormat, options: AbortOptions): Promise<Uint8Array> {
     const addresses = this.recordAddresses()
     if (addresses.length === 0) {
       throw new NoAddressesToRegisterError('this node has no address to register yet (listen on one, or reserve a relay slot)')
     }
     const key = this.addressKey(addresses)
-    if (this.sealed?.key !== key) {
-      this.sealed = { key, bytes: await sealPeerRecord(this.components.privateKey, addresses, options) }
+    this.addressesKey = key
+    let sealed = this.sealed.get(format)
+    if (sealed?.key !== key) {
+      sealed = { key, bytes: await sealPeerRecord(this.components.privateKey, addresses, { ...options, format }) }
+      this.sealed.set(format, sealed)
     }
-    return this.sealed.bytes
+    return sealed.bytes
   }
 
   private checkNamespace (namespace: string, dialect: Dialect): void {
@@ -613,7 +647,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
    * One request on a new stream. The write side stays open until the response has been read, and
    * whatever the point does with the stream after answering is ignored.
    */
-  private async request (point: Point, build: (dialect: Dialect) => RendezvousRequest | undefined, expect: RendezvousResponse['type'] | undefined, options: AbortOptions): Promise<{ response?: RendezvousResponse, dialect: Dialect, sent: boolean }> {
+  private async request (point: Point, build: (dialect: Dialect) => RendezvousRequest | undefined | Promise<RendezvousRequest | undefined>, expect: RendezvousResponse['type'] | undefined, options: AbortOptions): Promise<{ response?: RendezvousResponse, dialect: Dialect, sent: boolean }> {
     const timeout = AbortSignal.timeout(this.timeout)
     const signal = options.signal == null ? timeout : AbortSignal.any([timeout, options.signal])
     setMaxListeners(Infinity, signal)
@@ -635,7 +669,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       const dialect = dialects.find(d => d.protocol === stream?.protocol) ?? dialects[0]
       point.negotiated = dialect
 
-      const request = build(dialect)
+      const request = await build(dialect)
       if (request == null) {
         stream.abort(new Error('nothing to send'))
         return { dialect, sent: false }

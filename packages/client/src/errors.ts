@@ -49,6 +49,15 @@ export class RendezvousProtocolError extends RendezvousClientError {
   override name = 'RendezvousProtocolError'
 }
 
+/**
+ * The point ended the stream (closed or reset it) without a byte of an answer: what a rust-libp2p point
+ * does with a request it cannot read
+ */
+export class NoAnswerError extends RendezvousProtocolError {
+  static name = 'NoAnswerError'
+  override name = 'NoAnswerError'
+}
+
 /** The point could not be reached, or supports none of the dialects the client speaks */
 export class PointUnreachableError extends RendezvousClientError {
   static name = 'PointUnreachableError'

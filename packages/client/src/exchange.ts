@@ -1,5 +1,5 @@
 import { FrameDecoder } from '@rendezvous/codec'
-import { RendezvousProtocolError } from './errors.ts'
+import { NoAnswerError, RendezvousProtocolError } from './errors.ts'
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
 /** Write bytes and wait until the stream accepted them */
@@ -51,7 +51,7 @@ export async function readFrame (stream: Stream, maxFrameBytes: number, signal: 
       } catch (err: any) {
         return wrapCodecError(err, `the point ${how} in the middle of its response`)
       }
-      return new RendezvousProtocolError(`the point ${how} without answering`, { cause })
+      return new NoAnswerError(`the point ${how} without answering`, { cause })
     }
     const onClose = (evt: StreamCloseEvent): void => {
       fail(endedEarly(evt.error == null ? 'closed the stream' : 'reset the stream', evt.error))

@@ -49,12 +49,12 @@ export type { DiscoveredRegistration, VerifyOptions } from './verify.ts'
 export { RendezvousDiscovery } from './discovery.ts'
 export type { RendezvousDiscoveryInit } from './discovery.ts'
 export { parsePoint, resolveDialect, Point, DEFAULT_DIALECTS } from './point.ts'
-export type { PointInput, PointConfig } from './point.ts'
+export type { PointInput, PointConfig, RecordFormatChoice } from './point.ts'
 export { RefreshSchedule } from './timing.ts'
 export type { RefreshOptions } from './timing.ts'
 export {
   RendezvousClientError, RendezvousStatusError, RendezvousTimeoutError, RendezvousProtocolError, PointUnreachableError,
-  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError
+  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError
 } from './errors.ts'
 export {
   DEFAULT_REQUEST_TIMEOUT, DEFAULT_DISCOVER_LIMIT, DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS,

@@ -1,14 +1,21 @@
 import { isPeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CODE_P2P, isMultiaddr, multiaddr } from '@multiformats/multiaddr'
-import { rendezvous, waku } from '@rendezvous/codec'
+import { DIALECTS, dialect as lookUpDialect, recordFormat as lookUpRecordFormat } from '@rendezvous/codec'
 import { InvalidPointError } from './errors.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Dialect } from '@rendezvous/codec'
+import type { Dialect, RecordFormat, RecordFormatName } from '@rendezvous/codec'
 
-/** The dialects the client speaks, in the order it prefers them when a point supports several */
-export const DEFAULT_DIALECTS: readonly Dialect[] = [rendezvous, waku]
+/** The dialects the client speaks, in the order it prefers them when a point supports several: the codec's registry */
+export const DEFAULT_DIALECTS: readonly Dialect[] = DIALECTS
+
+/**
+ * The record format to register with at a point: one by name, or `auto`: the dialect's own format, and
+ * when a point resets a REGISTER stream without answering (what a rust-libp2p point does with a record it
+ * cannot read), once more in the dialect's next accepted format, remembered for the point
+ */
+export type RecordFormatChoice = 'auto' | RecordFormatName
 
 /**
  * A rendezvous point: a multiaddr that ends in `/p2p/<peer id>` (string or object), a bare peer ID
@@ -25,18 +32,45 @@ export interface PointConfig {
    * or its protocol ID. Without it the client negotiates the first of its dialects the point supports.
    */
   dialect?: Dialect | string
+  /**
+   * The record format to register with there. A point keeps one registration per (peer, namespace), so a
+   * peer registered in `rust-legacy` is found by rust-libp2p peers and by this project's clients, not by
+   * Go ones (docs/client.md, "Record formats").
+   *
+   * @default 'auto'
+   */
+  recordFormat?: RecordFormatChoice
 }
 
-/** Look a dialect up by value, name or protocol ID */
+/**
+ * Look a dialect up by value, name or protocol ID
+ *
+ * @throws {InvalidPointError}
+ */
 export function resolveDialect (dialect: Dialect | string, known: readonly Dialect[] = DEFAULT_DIALECTS): Dialect {
   if (typeof dialect !== 'string') {
     return dialect
   }
-  const found = [...known, ...DEFAULT_DIALECTS].find(d => d.name === dialect || d.protocol === dialect)
-  if (found == null) {
-    throw new InvalidPointError(`unknown rendezvous dialect "${dialect}"`)
+  const found = known.find(d => d.name === dialect || d.protocol === dialect)
+  if (found != null) {
+    return found
   }
-  return found
+  try {
+    return lookUpDialect(dialect)
+  } catch (err: any) {
+    throw new InvalidPointError(err.message)
+  }
+}
+
+function resolveRecordFormat (choice: RecordFormatChoice | undefined): 'auto' | RecordFormat {
+  if (choice == null || choice === 'auto') {
+    return 'auto'
+  }
+  try {
+    return lookUpRecordFormat(choice)
+  } catch (err: any) {
+    throw new InvalidPointError(err.message)
+  }
 }
 
 /** A configured point, as the client tracks it */
@@ -48,11 +82,21 @@ export class Point {
   readonly dialect?: Dialect
   /** The dialect the point chose last time we negotiated, so later requests skip the fallback round trip */
   negotiated?: Dialect
+  /** The record format fixed by configuration, or `auto` */
+  readonly recordFormat: 'auto' | RecordFormat
+  /** With `auto`: the format the point took after it reset a REGISTER in the dialect's own format */
+  learnedFormat?: RecordFormat
 
-  constructor (peerId: PeerId, address?: Multiaddr, dialect?: Dialect) {
+  constructor (peerId: PeerId, address?: Multiaddr, dialect?: Dialect, recordFormat: 'auto' | RecordFormat = 'auto') {
     this.peerId = peerId
     this.multiaddr = address
     this.dialect = dialect
+    this.recordFormat = recordFormat
+  }
+
+  /** The format to seal a REGISTER in, over `dialect` */
+  formatFor (dialect: Dialect): RecordFormat {
+    return this.recordFormat === 'auto' ? this.learnedFormat ?? dialect.records.seals : this.recordFormat
   }
 
   get key (): string {
@@ -85,24 +129,26 @@ function peerOf (address: Multiaddr): PeerId {
 export function parsePoint (input: PointInput, dialects: readonly Dialect[] = DEFAULT_DIALECTS): Point {
   let address: string | Multiaddr | PeerId
   let dialect: Dialect | undefined
+  let format: 'auto' | RecordFormat = 'auto'
   if (typeof input === 'string' || isMultiaddr(input) || isPeerId(input)) {
     address = input
   } else if (input != null && typeof input === 'object' && 'address' in input) {
     address = input.address
     dialect = input.dialect == null ? undefined : resolveDialect(input.dialect, dialects)
+    format = resolveRecordFormat(input.recordFormat)
   } else {
-    throw new InvalidPointError('a point is a multiaddr with /p2p/, a peer ID, or { address, dialect? }')
+    throw new InvalidPointError('a point is a multiaddr with /p2p/, a peer ID, or { address, dialect?, recordFormat? }')
   }
 
   if (isPeerId(address)) {
-    return new Point(address, undefined, dialect)
+    return new Point(address, undefined, dialect, format)
   }
   try {
     if (typeof address === 'string' && !address.startsWith('/')) {
-      return new Point(peerIdFromString(address), undefined, dialect)
+      return new Point(peerIdFromString(address), undefined, dialect, format)
     }
     const ma = typeof address === 'string' ? multiaddr(address) : address
-    return new Point(peerOf(ma), ma, dialect)
+    return new Point(peerOf(ma), ma, dialect, format)
   } catch (err: any) {
     if (err instanceof InvalidPointError) {
       throw err

@@ -17,6 +17,8 @@ export interface DiscoveredRegistration {
   signedPeerRecord: Uint8Array
   /** The record's sequence number */
   seq: bigint
+  /** The record's format: `standard`, `rust-legacy` or `waku` */
+  format: string
   /** The point that returned it */
   point: PeerId
 }
@@ -45,6 +47,7 @@ export async function verifyRegistrations (registrations: Registration[], namesp
         namespace: registration.ns === '' ? namespace : registration.ns,
         signedPeerRecord: registration.signedPeerRecord,
         seq: record.seq,
+        format: record.format.name,
         point
       }
     } catch (err: any) {

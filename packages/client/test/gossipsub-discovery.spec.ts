@@ -1,5 +1,5 @@
 import { gossipsub } from '@libp2p/gossipsub'
-import { rendezvous, waku } from '@rendezvous/codec'
+import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
@@ -74,7 +74,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
     await stopAll()
   })
 
-  for (const dialect of [rendezvous, waku]) {
+  for (const dialect of [rendezvous, wakuV0]) {
     it(`${NODES} nodes that know only a ${dialect.protocol} point form one mesh and deliver a message to all`, async () => {
       const point = await startPoint(dialect)
       const nodes = await Promise.all(Array.from({ length: NODES }, async () => startPeer([point])))

@@ -1,4 +1,4 @@
-import { Status, rendezvous, waku } from '@rendezvous/codec'
+import { Status, rendezvous, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, rendezvousClient } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
@@ -208,14 +208,14 @@ describe('a client facing a hostile rendezvous point', function () {
     expect(point.requests).to.have.lengthOf(2)
   })
 
-  it('negotiates the waku dialect with a point that speaks only /vac/waku/rendezvous/0.0.1, and sends no cookie there', async () => {
+  it('negotiates the wakuV0 dialect with a point that speaks only /vac/waku/rendezvous/0.0.1, and sends no cookie there', async () => {
     const good = await validRecord()
     point = await createScriptedPoint(() => ({
       message: { type: 'DISCOVER_RESPONSE', status: Status.OK, statusText: '', registrations: [{ ns: '', signedPeerRecord: good.bytes }] }
-    }), [waku])
+    }), [wakuV0])
     const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
     const result = await node.services.rendezvous.discover(ns, { cookie: Uint8Array.from([9]) })
-    expect(result.protocol).to.equal(waku.protocol)
+    expect(result.protocol).to.equal(wakuV0.protocol)
     expect(result.registrations).to.have.lengthOf(1)
     expect(point.requests).to.deep.equal([{ type: 'DISCOVER', ns, limit: 0 }])
   })

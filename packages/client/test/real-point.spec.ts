@@ -1,4 +1,4 @@
-import { rendezvous, waku } from '@rendezvous/codec'
+import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
@@ -10,7 +10,7 @@ import type { Dialect } from '@rendezvous/codec'
 
 type ClientNode = Libp2p<{ rendezvous: RendezvousClient, identify: unknown }>
 
-async function startPoint (dialects: Dialect[] = [rendezvous, waku], ttl?: { min: number, default: number, max: number }): Promise<string> {
+async function startPoint (dialects: Dialect[] = [rendezvous, wakuV0], ttl?: { min: number, default: number, max: number }): Promise<string> {
   const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects, ttl }) }, pointOptions)
   return point.getMultiaddrs()[0].toString()
 }
@@ -71,18 +71,18 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('falls back to /vac/waku/rendezvous/0.0.1 with a point that speaks only that, and gets its 20 s TTL', async () => {
-    const point = await startPoint([waku])
+    const point = await startPoint([wakuV0])
     const [a, b] = await startClients(2, [point])
     const [outcome] = await a.services.rendezvous.register('chat')
-    expect(outcome).to.include({ ttl: 20, protocol: waku.protocol })
+    expect(outcome).to.include({ ttl: 20, protocol: wakuV0.protocol })
     const result = await b.services.rendezvous.discover('chat')
-    expect(result.protocol).to.equal(waku.protocol)
+    expect(result.protocol).to.equal(wakuV0.protocol)
     expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([a.peerId.toString()])
     expect(result.cookie).to.equal(undefined)
   })
 
   it('prefers /rendezvous/1.0.0 when a point speaks both', async () => {
-    const point = await startPoint([rendezvous, waku])
+    const point = await startPoint([rendezvous, wakuV0])
     const [a] = await startClients(1, [point])
     const [outcome] = await a.services.rendezvous.register('chat')
     expect(outcome.protocol).to.equal(rendezvous.protocol)
@@ -176,7 +176,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('discovery through a 0.0.1 point (no cookies) reports each peer once', async () => {
-    const point = await startPoint([waku])
+    const point = await startPoint([wakuV0])
     const [a] = await startClients(1, [point])
     await a.services.rendezvous.register('found')
     const watcher = await createNode({}, {

@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { Status, openPeerRecord, waku } from '@rendezvous/codec'
+import { Status, openPeerRecord, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { NoAddressesToRegisterError, RendezvousStatusError, rendezvousClient } from '../src/index.ts'
 import { createNode, stopAll, waitFor } from './fixtures/nodes.ts'
@@ -150,10 +150,10 @@ describe('registrations kept alive', function () {
   })
 
   it('only stops refreshing on /vac/waku/rendezvous/0.0.1, which has no UNREGISTER', async () => {
-    const point = await createScriptedPoint(() => ok(20), [waku])
+    const point = await createScriptedPoint(() => ok(20), [wakuV0])
     const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
     const [registered] = await node.services.rendezvous.register(ns)
-    expect(registered).to.include({ ttl: 20, protocol: waku.protocol })
+    expect(registered).to.include({ ttl: 20, protocol: wakuV0.protocol })
     const [outcome] = await node.services.rendezvous.unregister(ns)
     expect(outcome.sent).to.equal(false)
     expect(point.requests.map(r => r.type)).to.deep.equal(['REGISTER'])
