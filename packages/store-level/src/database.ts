@@ -4,7 +4,7 @@ import { CorruptStoreError, IncompatibleSchemaError } from '@rendezvous/store'
 import { ClassicLevel } from 'classic-level'
 import { SCHEMA_FILE, SCHEMA_VERSION } from './constants.ts'
 import { TABLE_FOOTER_BYTES, logProblem, tableFooterProblem } from './file-check.ts'
-import { KEY_SCHEMA_VERSION, KEY_STATE } from './keys.ts'
+import { KEY_SCHEMA_VERSION, KEY_STATE, PREFIX_FORMAT_ORDER, formatPrefix, prefixUpperBound } from './keys.ts'
 import { migrateToVersion2 } from './migration.ts'
 
 export type Level = ClassicLevel<Buffer, Buffer>
@@ -191,11 +191,32 @@ async function readState (path: string, db: Level): Promise<{ state: StoreState,
   return { state: { counter, stored }, version: found }
 }
 
+const FORMATS_START = Buffer.of(PREFIX_FORMAT_ORDER)
+const FORMATS_END = Buffer.of(PREFIX_FORMAT_ORDER + 1)
+
+/** The formats of the `g` index: one seek per format, past all of its keys to the next format's first */
+async function readFormats (db: Level): Promise<Set<string>> {
+  const formats = new Set<string>()
+  let from: Buffer = FORMATS_START
+
+  for (;;) {
+    const [key] = await db.keys({ gt: from, lt: FORMATS_END, limit: 1 }).all()
+
+    if (key === undefined) {
+      return formats
+    }
+
+    const format = key.subarray(2, 2 + key[1])
+    formats.add(format.toString('latin1'))
+    from = prefixUpperBound(formatPrefix(format))
+  }
+}
+
 /**
  * Opens (or creates) the LevelDB registration database at `path`. A damaged or foreign directory, or one
  * from a newer schema, is refused with a typed error; nothing is written until those checks have passed.
  */
-export async function openDatabase (path: string): Promise<{ db: Level, state: StoreState }> {
+export async function openDatabase (path: string): Promise<{ db: Level, state: StoreState, formats: Set<string> }> {
   await preflight(path)
   const db = await openLevel(path)
 
@@ -210,7 +231,7 @@ export async function openDatabase (path: string): Promise<{ db: Level, state: S
     }
 
     await writeSchemaFile(path)
-    return { db, state }
+    return { db, state, formats: await readFormats(db) }
   } catch (err) {
     await db.close()
     throw asCorruption(path, err)

@@ -50,6 +50,6 @@ export async function levelStore (init: LevelStoreInit): Promise<RegistrationSto
     throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
   }
 
-  const { db, state } = await openDatabase(init.path)
-  return new LevelRegistrationStore(init.path, db, state, init.clock ?? Date.now)
+  const { db, state, formats } = await openDatabase(init.path)
+  return new LevelRegistrationStore(init.path, db, state, formats, init.clock ?? Date.now)
 }

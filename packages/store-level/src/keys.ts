@@ -7,7 +7,7 @@
 
 export const PREFIX_META = 0x6d // 'm'
 export const PREFIX_KEY = 0x6b // 'k': (namespace, peer) → (position, expiresAt)
-export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, peer)
+export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, peer); schema version 1 only, deleted by the migration
 export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → the record
 export const PREFIX_EXPIRY = 0x65 // 'e': (expiresAt, position) → (namespace, peer)
 export const PREFIX_PEER = 0x70 // 'p': (peer, namespace) → expiresAt

@@ -2,8 +2,8 @@ import { CorruptStoreError, RegistrationLimitError, StoreClosedError, validateCo
 import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
-  KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, PREFIX_ORDER, expiryKey, expiryUpperBound, expiryValue, formatPrefix, namespaceFormatPrefix,
-  namespaceKeyPrefix, namespaceOrderKey, namespaceOrderPrefix, orderKey, peerKey, peerPrefix, prefixUpperBound, readPosition,
+  KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, expiryKey, expiryUpperBound, expiryValue, formatPrefix, namespaceFormatPrefix,
+  namespaceKeyPrefix, namespaceOrderKey, namespaceOrderPrefix, peerKey, peerPrefix, prefixUpperBound, readPosition,
   readSortableNumber, registrationKey, registrationKeyBody, splitExpiryValue, splitRegistrationKeyBody, utf8
 } from './keys.ts'
 import {
@@ -16,7 +16,6 @@ import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewReg
 type BatchOperation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', key: Buffer }
 
 const EXPIRY_START = Buffer.of(PREFIX_EXPIRY)
-const ORDER_END = Buffer.of(PREFIX_ORDER + 1)
 const NO_BYTES = new Uint8Array(0)
 
 /** Deletes one registration: its key, record and every index entry, all derivable from (namespace, peer, position, expiry, format) */
@@ -28,11 +27,10 @@ function deleteOperations (namespace: Buffer, peer: Buffer, position: number, ex
   ]
 }
 
-/** Deletes the entries a registration has at its position: its record and its places in the order, expiry and format indexes */
+/** Deletes the entries a registration has at its position: its record and its places in the expiry and format indexes */
 function indexDeletions (namespace: Buffer, position: number, expiresAt: number, format: Buffer): BatchOperation[] {
   return [
     { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), position) },
-    { type: 'del', key: orderKey(position) },
     { type: 'del', key: expiryKey(expiresAt, position) },
     { type: 'del', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position) },
     { type: 'del', key: namespaceOrderKey(formatPrefix(format), position) }
@@ -68,13 +66,20 @@ export class LevelRegistrationStore implements RegistrationStore {
   private readonly db: Level
   private readonly clock: Clock
   private readonly state: StoreState
+  /**
+   * Every format a registration may have: read at open, added to by every upsert, never removed (a format
+   * no registration has any more costs an empty range read). A discover across namespaces without a filter
+   * merges the `g` ranges of these formats.
+   */
+  private readonly formats: Set<string>
   private writes: Promise<unknown> = Promise.resolve()
   private closed = false
 
-  constructor (path: string, db: Level, state: StoreState, clock: Clock) {
+  constructor (path: string, db: Level, state: StoreState, formats: Set<string>, clock: Clock) {
     this.path = path
     this.db = db
     this.state = state
+    this.formats = formats
     this.clock = clock
   }
 
@@ -160,13 +165,13 @@ export class LevelRegistrationStore implements RegistrationStore {
       operations.push(
         { type: 'put', key, value: encodeLocation(position, expiresAt, format) },
         { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, position, peer, format) },
-        { type: 'put', key: orderKey(position), value: withExpiry(expiresAt, body) },
         { type: 'put', key: expiryKey(expiresAt, position), value: expiryValue(format, body) },
         { type: 'put', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position), value: withExpiry(expiresAt, NO_BYTES) },
         { type: 'put', key: namespaceOrderKey(formatPrefix(format), position), value: withExpiry(expiresAt, body) },
         { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(expiresAt, NO_BYTES) }
       )
       await this.commit(operations, previous === undefined ? this.state.stored + 1 : this.state.stored)
+      this.formats.add(registration.format)
 
       return {
         namespace: registration.namespace,
@@ -296,20 +301,9 @@ export class LevelRegistrationStore implements RegistrationStore {
     const now = this.clock()
     let registrations: Registration[]
 
-    if (formats !== undefined) {
-      registrations = await this.discoverFormats(namespace, from, limit, now, formatKeys(formats))
-    } else if (namespace === undefined) {
-      // the global order index points into the per-namespace one, where the records are
-      const pointers: Pointer[] = []
-      await this.scan({ gt: orderKey(from), lt: ORDER_END }, limit, (key, value) => {
-        if (expiryOf(value) > now) {
-          const { namespace: ns } = splitRegistrationKeyBody(value, 8)
-          const position = readPosition(key, 1)
-          pointers.push({ namespace: ns.toString('utf8'), position, key: namespaceOrderKey(namespaceOrderPrefix(ns), position) })
-        }
-        return pointers.length < limit
-      })
-      registrations = await this.records(pointers)
+    if (formats !== undefined || namespace === undefined) {
+      // across namespaces, the global order is the merge of the orders of every format present
+      registrations = await this.discoverFormats(namespace, from, limit, now, formatKeys(formats ?? [...this.formats]))
     } else {
       // records sit in (namespace, position) order: one range read of values answers the query
       const prefix = namespaceOrderPrefix(utf8(namespace))

@@ -2,7 +2,7 @@ import { CorruptStoreError } from '@rendezvous/store'
 import { SCAN_CHUNK } from './constants.ts'
 import {
   KEY_MIGRATION, KEY_SCHEMA_VERSION, PREFIX_NAMESPACE_ORDER, expiryKey, expiryValue, formatPrefix, namespaceFormatPrefix, namespaceOrderKey,
-  readPosition, registrationKey, registrationKeyBody
+  orderKey, readPosition, registrationKey, registrationKeyBody
 } from './keys.ts'
 import { VERSION_1_HEADER_BYTES, encodeLocation, encodeRecordFields, withExpiry } from './record.ts'
 import type { Level } from './database.ts'
@@ -21,8 +21,9 @@ type Operation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', ke
  * first when `undefined`), in one atomic batch that also records the last key migrated (`m·migration`), so
  * a migration interrupted by a crash resumes where its last batch ended and never migrates a record twice.
  * Each record gets the format `'standard'`: its record is rewritten with the format, its registration key
- * and expiry entry carry it, and its entries in the two format indexes are added. Positions, the counter
- * and the other indexes are unchanged. Resolves the last key migrated, or `undefined` when none was left.
+ * and expiry entry carry it, its entries in the two format indexes are added, and its entry in the
+ * version 1 global order index (`o`, which version 2 does without) is deleted. Positions, the counter and
+ * the other indexes are unchanged. Resolves the last key migrated, or `undefined` when none was left.
  */
 export async function migrateRecords (db: Level, path: string, after: Buffer | undefined, chunk: number = SCAN_CHUNK): Promise<Buffer | undefined> {
   const entries = await db.iterator({ ...(after === undefined ? { gte: RECORDS_START } : { gt: after }), lt: RECORDS_END, limit: chunk }).all()
@@ -51,7 +52,9 @@ export async function migrateRecords (db: Level, path: string, after: Buffer | u
       { type: 'put', key: registrationKey(body), value: encodeLocation(position, expiresAt, LEGACY_FORMAT) },
       { type: 'put', key: expiryKey(expiresAt, position), value: expiryValue(LEGACY_FORMAT, body) },
       { type: 'put', key: namespaceOrderKey(namespaceFormatPrefix(namespace, LEGACY_FORMAT), position), value: withExpiry(expiresAt, NO_BYTES) },
-      { type: 'put', key: namespaceOrderKey(formatPrefix(LEGACY_FORMAT), position), value: withExpiry(expiresAt, body) }
+      { type: 'put', key: namespaceOrderKey(formatPrefix(LEGACY_FORMAT), position), value: withExpiry(expiresAt, body) },
+      // version 2 reads the global order from the format orders: the version 1 global order goes
+      { type: 'del', key: orderKey(position) }
     )
   }
 

@@ -15,10 +15,8 @@ const PAGE_COLUMNS = 'position, namespace, peer_id, ttl, registered_at, expires_
 const NAMESPACE_PAGE = `FROM registrations
   WHERE namespace = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
 
-const GLOBAL_PAGE = `FROM registrations INDEXED BY registrations_by_position
-  WHERE position > ? AND expires_at > ? ORDER BY position LIMIT ?`
-
-// one format's page: the store merges the pages of the formats it was asked for (see sqlite-store.ts)
+// one format's page: the store merges the pages of the formats it was asked for, or of every format
+// present when it was asked for all (see sqlite-store.ts)
 const NAMESPACE_FORMAT_PAGE = `FROM registrations INDEXED BY registrations_by_namespace_format
   WHERE namespace = ? AND format = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
 
@@ -51,14 +49,11 @@ export const QUERIES = {
   discoverNamespaceEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${NAMESPACE_PAGE})`,
 
-  discoverAll: `SELECT ${PAGE_COLUMNS} ${GLOBAL_PAGE}`,
-  discoverAllEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
-    SELECT position, signed_peer_record ${GLOBAL_PAGE})`,
-
   discoverNamespaceFormat: `SELECT ${PAGE_COLUMNS} ${NAMESPACE_FORMAT_PAGE}`,
   discoverNamespaceFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${NAMESPACE_FORMAT_PAGE})`,
 
+  // discover across namespaces, with or without a filter: one format's range, merged by the store
   discoverFormat: `SELECT ${PAGE_COLUMNS} ${FORMAT_PAGE}`,
   discoverFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${FORMAT_PAGE})`,
@@ -76,6 +71,14 @@ export const QUERIES = {
       WHERE namespace = @namespace AND format IN (SELECT value FROM json_each(@formats)) AND expires_at > @now
       ORDER BY random() LIMIT @limit
     ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.position = chosen.position`,
+
+  // the formats present, at open: one seek per format in registrations_by_format (a loose index scan)
+  formatsPresent: `WITH RECURSIVE present(format) AS (
+      SELECT (SELECT min(format) FROM registrations INDEXED BY registrations_by_format)
+      UNION ALL
+      SELECT (SELECT min(format) FROM registrations INDEXED BY registrations_by_format WHERE format > present.format)
+      FROM present WHERE present.format IS NOT NULL
+    ) SELECT format FROM present WHERE format IS NOT NULL`,
 
   expire: `DELETE FROM registrations INDEXED BY registrations_by_expiry
     WHERE expires_at <= ?`,

@@ -84,8 +84,11 @@ export const MIGRATIONS: readonly Migration[] = [{
     DROP INDEX registrations_by_namespace_expiry;
     CREATE INDEX registrations_by_namespace_format ON registrations (namespace, format, position, expires_at);
 
-    -- discover across namespaces with a format filter: one range per format, in position order
+    -- discover across namespaces: one range per format, in position order. Without a filter, the store
+    -- merges the ranges of every format present (a few), so the global order index is no longer needed:
+    -- a refresh moves an entry in one index fewer
     CREATE INDEX registrations_by_format ON registrations (format, position, expires_at);
+    DROP INDEX registrations_by_position;
   `
 }]
 

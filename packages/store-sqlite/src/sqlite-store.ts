@@ -77,6 +77,12 @@ export class SqliteRegistrationStore implements RegistrationStore {
   private readonly statements: Statements
   /** Rows in the table, expired or not: counted at open, then kept by every write once it has committed */
   private rows: number
+  /**
+   * Every format a row of the table may have: read at open, added to by every upsert, never removed (a
+   * format no row has any more costs an empty range read). A discover across namespaces without a filter
+   * merges the ranges of these formats.
+   */
+  private readonly formats: Set<string>
   /** The position the next upsert takes */
   private nextPosition: number
   /** The high-water mark in position_counter: positions up to it may be handed out without writing it */
@@ -106,6 +112,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
       // positions may have been handed out up to the mark, so a restart (a crash included) starts above it
       this.reservedPosition = s.positionMark.get() as number
       this.nextPosition = this.reservedPosition + 1
+      this.formats = new Set(s.formatsPresent.all() as string[])
     } catch (err) {
       db.close()
       throw wrapCorruption(path, err)
@@ -145,21 +152,17 @@ export class SqliteRegistrationStore implements RegistrationStore {
     // one read transaction, so the rows and the envelopes come from the same snapshot even if another
     // connection writes in between
     this.discoverTransaction = db.transaction((namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[] | undefined): Registration[] => {
-      if (formats !== undefined) {
-        return discoverFormats(s, namespace, after, now, limit, formats)
+      if (formats !== undefined || namespace === undefined) {
+        return discoverFormats(s, namespace, after, now, limit, formats ?? [...this.formats])
       }
 
-      const rows = (namespace === undefined
-        ? s.discoverAll.all(after, now, limit)
-        : s.discoverNamespace.all(namespace, after, now, limit)) as PageRow[]
+      const rows = s.discoverNamespace.all(namespace, after, now, limit) as PageRow[]
 
       if (rows.length === 0) {
         return []
       }
 
-      const envelopes = (namespace === undefined
-        ? s.discoverAllEnvelopes.get(after, now, limit)
-        : s.discoverNamespaceEnvelopes.get(namespace, after, now, limit)) as Buffer
+      const envelopes = s.discoverNamespaceEnvelopes.get(namespace, after, now, limit) as Buffer
 
       return toRegistrations(rows, envelopes)
     })
@@ -199,6 +202,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
     // only now that the transaction has committed: a failed one leaves memory as it was
     this.nextPosition = position + 1
+    this.formats.add(registration.format)
 
     if (reserve) {
       this.reservedPosition = position + POSITION_BLOCK - 1
@@ -303,7 +307,8 @@ type Statements = Record<keyof typeof QUERIES, Database.Statement>
 /**
  * A page of the listed formats: the first `limit` of each format, each read along its own index range in
  * position order, merged. The first `limit` of the merge are the first `limit` of all of them, so nothing
- * is skipped, and rows of other formats are never read: O(formats × limit) however they interleave.
+ * is skipped, and rows of other formats are never read: O(formats × limit) however they interleave. Across
+ * namespaces without a filter, the formats are every one present, which is how the global order is read.
  */
 function discoverFormats (s: Statements, namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[]): Registration[] {
   const wanted = distinct(formats)
