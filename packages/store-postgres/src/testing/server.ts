@@ -32,6 +32,12 @@ export interface PostgresServer {
 
 export interface StartPostgresOptions {
   /**
+   * The directory holding `initdb` and `pg_ctl`. Default: `RENDEZVOUS_PG_BINDIR`, then `pg_config --bindir`,
+   * then the newest `/usr/lib/postgresql/<version>/bin`.
+   */
+  bindir?: string
+
+  /**
    * Extra server settings, as `name=value` pairs passed with `-c` (e.g. `{ max_connections: '300' }`).
    * The defaults keep fsync and synchronous_commit on: the tests and benchmarks measure a durable store.
    */
@@ -40,13 +46,36 @@ export interface StartPostgresOptions {
 
 const INSTALL_HINT = 'Run .ci/postgres.sh (as root) to install it, or point RENDEZVOUS_PG_BINDIR at the directory holding initdb and pg_ctl.'
 
-/** The directory holding `initdb` and `pg_ctl` */
-export function findPostgresBinaries (): string {
+/**
+ * The directory holding `initdb` and `pg_ctl`: `bindir` if given, else the first of `RENDEZVOUS_PG_BINDIR`,
+ * `pg_config --bindir` and the newest `/usr/lib/postgresql/<version>/bin` that has them. Throws
+ * {@link PostgresNotFoundError}, naming `.ci/postgres.sh`, when there is none.
+ */
+export function findPostgresBinaries (bindir?: string): string {
   const candidates: string[] = []
 
-  if (process.env.RENDEZVOUS_PG_BINDIR != null && process.env.RENDEZVOUS_PG_BINDIR !== '') {
+  if (bindir !== undefined) {
+    candidates.push(bindir)
+  } else if (process.env.RENDEZVOUS_PG_BINDIR != null && process.env.RENDEZVOUS_PG_BINDIR !== '') {
     candidates.push(process.env.RENDEZVOUS_PG_BINDIR)
   }
+
+  if (bindir === undefined) {
+    candidates.push(...installedBinaries())
+  }
+
+  const found = candidates.find(directory => existsSync(join(directory, 'initdb')) && existsSync(join(directory, 'pg_ctl')))
+
+  if (found == null) {
+    throw new PostgresNotFoundError(`No PostgreSQL server installation found (looked for initdb and pg_ctl in ${candidates.length === 0 ? 'no candidate directory' : candidates.join(', ')}). ${INSTALL_HINT}`)
+  }
+
+  return found
+}
+
+/** Where an installed PostgreSQL keeps its server programs: what pg_config says, and Debian's layout */
+function installedBinaries (): string[] {
+  const candidates: string[] = []
 
   try {
     candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim())
@@ -63,13 +92,7 @@ export function findPostgresBinaries (): string {
     // no Debian-style installation
   }
 
-  const found = candidates.find(directory => existsSync(join(directory, 'initdb')) && existsSync(join(directory, 'pg_ctl')))
-
-  if (found == null) {
-    throw new PostgresNotFoundError(`No PostgreSQL server installation found (looked for initdb and pg_ctl in ${candidates.length === 0 ? 'no candidate directory' : candidates.join(', ')}). ${INSTALL_HINT}`)
-  }
-
-  return found
+  return candidates
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago */
@@ -148,7 +171,7 @@ function installExitHook (): void {
  * with {@link PostgresNotFoundError}, naming `.ci/postgres.sh`.
  */
 export async function startPostgres (options: StartPostgresOptions = {}): Promise<PostgresServer> {
-  const bin = findPostgresBinaries()
+  const bin = findPostgresBinaries(options.bindir)
   const asPostgres = process.getuid?.() === 0
   const directory = await mkdtemp(join(tmpdir(), 'rendezvous-postgres-'))
   const dataDirectory = join(directory, 'data')
