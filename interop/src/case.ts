@@ -1,4 +1,4 @@
-import type { ClientPeer, Implementation, ServerHandle } from './implementation.ts'
+import type { ClientOptions, ClientPeer, Implementation, ServerHandle } from './implementation.ts'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
@@ -17,6 +17,10 @@ export interface CaseContext {
   server: ServerHandle
   /** A fresh client of `pair.client` with a new identity, connected to `server` */
   newClient(): Promise<ClientPeer>
+  /** A fresh client of any implementation of the run (see `implementations`), connected to `server` */
+  newClientOf(implementation: Implementation, options?: ClientOptions): Promise<ClientPeer>
+  /** Every implementation of the run, for rows that bring in clients of several families */
+  implementations: readonly Implementation[]
   /** A new Ed25519 identity that is not a client's */
   newKey(): Promise<PrivateKey>
   /** Milliseconds one request may take */
@@ -48,6 +52,11 @@ export interface Case {
    * texts); pairs of other dialects get no cell in this row. Default: every dialect.
    */
   dialects?: readonly string[]
+  /**
+   * Whether the row has a cell for this pair (default: yes). A row that makes no sense for a pair (it needs
+   * raw frames the client cannot write, or it is about this repository's server) has none, shown as —.
+   */
+  applies?(pair: Pair, implementations: readonly Implementation[]): boolean
   run(ctx: CaseContext): Promise<CaseOutcome>
 }
 

@@ -17,10 +17,14 @@ export interface Implementation {
    * (an "expected deviation" cell) and the protocol's behaviour otherwise.
    */
   readonly serverDeviations: ReadonlySet<DeviationId>
+  /** What its client can do */
+  readonly client: ClientTraits
+  /** The peer-record formats (`@rendezvous/codec` names) its server accepts in a REGISTER */
+  readonly serverReads: readonly string[]
   /** Start a fresh server on 127.0.0.1 with an empty store */
   startServer(): Promise<ServerHandle>
   /** Start a client with the given identity, connected to `server` */
-  startClient(server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer>
+  startClient(server: ServerHandle, privateKey: PrivateKey, options?: ClientOptions): Promise<ClientPeer>
   /** The frames this implementation writes for well-known messages (for the golden-vector case) */
   frames?(): Promise<FrameSample[]>
   /**
@@ -29,6 +33,22 @@ export interface Implementation {
    * implementation writes the same bytes.
    */
   referenceEnvelope?(): Promise<string>
+}
+
+/** What an implementation's client reads, writes and can be asked to do */
+export interface ClientTraits {
+  /** The peer-record formats (`@rendezvous/codec` names) its client can read in a DISCOVER answer */
+  reads: readonly string[]
+  /** The format its client seals its own record in (by default, for a client that can choose) */
+  seals: string
+  /** Whether it can write arbitrary frames on one stream ({@link ClientPeer.raw}); rows that need it have no cell otherwise */
+  raw: boolean
+}
+
+/** Per-client choices, for implementations whose client has them */
+export interface ClientOptions {
+  /** The record format to register with (this repository's client: `recordFormat` of the point) */
+  recordFormat?: string
 }
 
 /** A running server */
@@ -51,7 +71,9 @@ export interface FrameSample {
 /** What a client can be asked to do through its ordinary (high-level) API */
 export type ClientOp =
   | { op: 'register', ns: string, ttl?: number }
-  | { op: 'discover', ns: string, limit?: number }
+  /** `ns` absent: every namespace (1.0.0); `cookie` hex, or `last` for the cookie of the previous discover of the run */
+  | { op: 'discover', ns?: string, limit?: number, cookie?: string }
+  | { op: 'unregister', ns: string }
   | { op: 'sleep', ms: number }
   | { op: 'record' }
 
@@ -77,6 +99,10 @@ export interface ClientOpResult {
   envelope?: string
   /** discover: what came back */
   registrations?: DiscoveredPeer[]
+  /** discover: the cookie of the answer, hex */
+  cookie?: string
+  /** discover: registrations of the answer the client dropped because it cannot read their records */
+  skipped?: number
   /** The response frame as received (hex), when the implementation can report it */
   frame?: string
   /** A failure that is not a protocol status (timeout, reset…) */
@@ -86,7 +112,7 @@ export interface ClientOpResult {
 /** A request written verbatim (already framed) or built by the client on one raw stream */
 export type RawOp =
   | { op: 'register', ns: string, ttl?: number }
-  | { op: 'discover', ns: string, limit?: number }
+  | { op: 'discover', ns: string, limit?: number, cookie?: string }
   | { op: 'frame', hex: string }
 
 /** What came back for one {@link RawOp} */

@@ -31,13 +31,24 @@ export type { Case, CaseContext, CaseOutcome, Pair, Verdict } from './case.ts'
 export { DEVIATIONS } from './deviations.ts'
 export type { Deviation, DeviationId } from './deviations.ts'
 export type {
-  Implementation, ServerHandle, ClientPeer, ClientOp, ClientOpResult, DiscoveredPeer, RawOp, RawResult, RunOptions, FrameSample
+  Implementation, ServerHandle, ClientPeer, ClientOp, ClientOpResult, ClientOptions, ClientTraits, DiscoveredPeer, RawOp, RawResult, RunOptions, FrameSample
 } from './implementation.ts'
 export { GoWakuImplementation, goWakuImplementation } from './go-peer.ts'
 export type { GoWakuOptions } from './go-peer.ts'
+export { GoLibp2pImplementation, goLibp2pImplementation } from './go-libp2p-peer.ts'
+export type { GoLibp2pOptions } from './go-libp2p-peer.ts'
+export { RustImplementation, rustImplementation } from './rust-peer.ts'
+export type { RustOptions } from './rust-peer.ts'
+export { PeerProgram } from './peer-program.ts'
+export type { PeerProgramOptions, ServerProcess } from './peer-program.ts'
+export { LIBP2P_CASES } from './cases/libp2p/index.ts'
 export { TsImplementation, tsImplementation, GOLDEN_KEY_SEED } from './ts-peer.ts'
 export type { TsImplementationOptions } from './ts-peer.ts'
-export { findGo, buildGoPeer, GoToolchainMissingError, GoBuildError, GO_INSTALL_HINT, MIN_GO_MINOR } from './go-toolchain.ts'
+export {
+  findGo, findCargo, buildGoPeer, buildRustPeer, rustPeerBinary, rustPeerBuilt, GO_INSTALL_HINT, CARGO_INSTALL_HINT, MIN_GO_MINOR, MIN_RUST_MINOR
+} from './toolchain.ts'
+export type { Toolchain, RustBuildOptions } from './toolchain.ts'
+export { ToolchainMissingError, PeerBuildError, NoRawModeError } from './errors.ts'
 export { JsonLinesProcess, livingChildren, splitLines } from './json-lines-process.ts'
 export type { JsonEvent, JsonLinesProcessOptions, ProcessExit } from './json-lines-process.ts'
 export { RawStreamSession } from './raw-stream.ts'
@@ -45,6 +56,6 @@ export { runMatrix, runCell, pairLabel } from './matrix.ts'
 export type { Cell, CellVerdict, MatrixOptions } from './matrix.ts'
 export {
   renderReport, renderMatrixTable, renderDetails, renderStatusComparison, replaceBetweenMarkers, writeReport,
-  MissingMarkersError, MATRIX_START, MATRIX_END
+  MissingMarkersError, matrixMarkers
 } from './report.ts'
 export type { ReportInfo } from './report.ts'

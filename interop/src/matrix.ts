@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Case, CaseContext, CaseOutcome, Pair } from './case.ts'
-import type { ClientPeer, ServerHandle } from './implementation.ts'
+import type { ClientOptions, ClientPeer, Implementation, ServerHandle } from './implementation.ts'
 
 /** A cell's verdict: the protocol's behaviour, a documented deviation observed as documented, or neither */
 export type CellVerdict = 'pass' | 'deviation' | 'FAIL'
@@ -24,6 +24,8 @@ export interface Cell {
 export interface MatrixOptions {
   pairs: readonly Pair[]
   cases: readonly Case[]
+  /** Every implementation rows may bring in besides the pair's (default: the pairs' own) */
+  implementations?: readonly Implementation[]
   /** Milliseconds one request may take (default 10 000) */
   opTimeout?: number
   /** Milliseconds one cell may take in all before it FAILs (default 60 000) */
@@ -50,7 +52,7 @@ async function bounded<T> (work: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Run one case for one pair on a fresh server, stopping everything it started whatever happens */
-export async function runCell (testCase: Case, pair: Pair, options: { opTimeout: number, caseTimeout: number }): Promise<Cell> {
+export async function runCell (testCase: Case, pair: Pair, options: { opTimeout: number, caseTimeout: number, implementations?: readonly Implementation[] }): Promise<Cell> {
   const started = Date.now()
   const clients: ClientPeer[] = []
   let server: ServerHandle | undefined
@@ -68,8 +70,10 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
       server: running,
       opTimeout: options.opTimeout,
       newKey: async () => generateKeyPair('Ed25519'),
-      newClient: async () => {
-        const client = await pair.client.startClient(running, await generateKeyPair('Ed25519'))
+      implementations: options.implementations ?? [...new Set([pair.client, pair.server])],
+      newClient: async () => ctx.newClientOf(pair.client),
+      newClientOf: async (implementation: Implementation, clientOptions?: ClientOptions) => {
+        const client = await implementation.startClient(running, await generateKeyPair('Ed25519'), clientOptions)
         if (finished) {
           await client.stop()
           throw new Error('the cell is over')
@@ -105,7 +109,8 @@ export async function runCell (testCase: Case, pair: Pair, options: { opTimeout:
 /** Every case for every pair, one cell at a time (the machine is small and the Go server's timing is tight) */
 export async function runMatrix (options: MatrixOptions): Promise<Cell[]> {
   const cells: Cell[] = []
-  const cellOptions = { opTimeout: options.opTimeout ?? 10_000, caseTimeout: options.caseTimeout ?? 60_000 }
+  const implementations = options.implementations ?? [...new Set(options.pairs.flatMap(p => [p.client, p.server]))]
+  const cellOptions = { opTimeout: options.opTimeout ?? 10_000, caseTimeout: options.caseTimeout ?? 60_000, implementations }
   for (const pair of options.pairs) {
     if (pair.client.dialect.name !== pair.server.dialect.name) {
       throw new Error(`${pairLabel(pair)}: the client speaks ${pair.client.dialect.name}, the server ${pair.server.dialect.name}`)
@@ -114,6 +119,9 @@ export async function runMatrix (options: MatrixOptions): Promise<Cell[]> {
   for (const testCase of options.cases) {
     for (const pair of options.pairs) {
       if (testCase.dialects != null && !testCase.dialects.includes(pair.server.dialect.name)) {
+        continue
+      }
+      if (testCase.applies != null && !testCase.applies(pair, implementations)) {
         continue
       }
       const cell = await runCell(testCase, pair, cellOptions)

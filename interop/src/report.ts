@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import type { Cell, CellVerdict } from './matrix.ts'
 
-export const MATRIX_START = '<!-- interop-matrix:start -->'
-export const MATRIX_END = '<!-- interop-matrix:end -->'
+/** The markers around the published matrix of one implementation in docs/interop.md */
+export function matrixMarkers (implementation: string): { start: string, end: string } {
+  return { start: `<!-- interop-matrix:${implementation}:start -->`, end: `<!-- interop-matrix:${implementation}:end -->` }
+}
 
 /** The section markers are missing or out of order */
 export class MissingMarkersError extends Error {
@@ -88,15 +90,15 @@ export interface ReportInfo {
   date: Date
   /** Seconds the matrix took (the Go build excluded) */
   seconds: number
-  /** e.g. `go1.26.8` */
-  goVersion?: string
+  /** The toolchain that built the foreign peer, e.g. `go1.26.8` or `cargo 1.95.0` */
+  toolchain?: string
   nodeVersion?: string
 }
 
 /** The whole published block: summary, matrix, REGISTER status comparison, per-cell observations */
 export function renderReport (cells: readonly Cell[], info: ReportInfo): string {
   const count = (verdict: CellVerdict): number => cells.filter(c => c.verdict === verdict).length
-  const runtime = [info.goVersion, info.nodeVersion == null ? undefined : `node ${info.nodeVersion}`].filter(v => v != null).join(', ')
+  const runtime = [info.toolchain, info.nodeVersion == null ? undefined : `node ${info.nodeVersion}`].filter(v => v != null).join(', ')
   return [
     `Last run: ${info.date.toISOString()}, ${info.seconds.toFixed(1)} s${runtime === '' ? '' : ` (${runtime})`}. ` +
       `${cells.length} cells: ${count('pass')} pass, ${count('deviation')} expected deviation, ${count('FAIL')} FAIL.`,
@@ -118,7 +120,7 @@ export function renderReport (cells: readonly Cell[], info: ReportInfo): string 
  *
  * @throws {MissingMarkersError}
  */
-export function replaceBetweenMarkers (text: string, content: string, start = MATRIX_START, end = MATRIX_END): string {
+export function replaceBetweenMarkers (text: string, content: string, start: string, end: string): string {
   const from = text.indexOf(start)
   const to = text.indexOf(end)
   if (from < 0 || to < from) {
@@ -127,8 +129,9 @@ export function replaceBetweenMarkers (text: string, content: string, start = MA
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
-/** Publish `content` between the markers of the document at `path` */
-export async function writeReport (path: string, content: string): Promise<void> {
+/** Publish `content` between the markers of `implementation`'s matrix in the document at `path` */
+export async function writeReport (path: string, implementation: string, content: string): Promise<void> {
+  const { start, end } = matrixMarkers(implementation)
   const text = await readFile(path, 'utf8')
-  await writeFile(path, replaceBetweenMarkers(text, content))
+  await writeFile(path, replaceBetweenMarkers(text, content, start, end))
 }

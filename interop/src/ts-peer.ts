@@ -5,7 +5,7 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { CODE_P2P, multiaddr } from '@multiformats/multiaddr'
 import { RendezvousStatusError, rendezvousClient } from '@rendezvous/client'
-import { encodeMessageFrame, goldenVectors, sealPeerRecord, waku } from '@rendezvous/codec'
+import { encodeMessageFrame, goldenVectors, sealPeerRecord, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { createLibp2p } from 'libp2p'
@@ -13,7 +13,7 @@ import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { RawStreamSession } from './raw-stream.ts'
 import type { DeviationId } from './deviations.ts'
-import type { ClientOp, ClientOpResult, ClientPeer, FrameSample, Implementation, RawOp, RawResult, ServerHandle } from './implementation.ts'
+import type { ClientOp, ClientOpResult, ClientOptions, ClientPeer, FrameSample, Implementation, RawOp, RawResult, ServerHandle } from './implementation.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { RendezvousClient } from '@rendezvous/client'
@@ -54,9 +54,15 @@ export class TsImplementation implements Implementation {
   // see deviations.ts: the stores' 255-byte namespace limit
   readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>(['namespace-256-refused'])
   readonly dialect: Dialect
+  // the client opens every format; it seals `standard` unless told otherwise (and retries a point that
+  // resets a REGISTER in rust-legacy)
+  readonly client = { reads: ['standard', 'rust-legacy', 'waku'], seals: 'standard', raw: true }
+
+  readonly serverReads: readonly string[]
 
   constructor (options: TsImplementationOptions = {}) {
-    this.dialect = options.dialect ?? waku
+    this.dialect = options.dialect ?? wakuV0
+    this.serverReads = this.dialect.records.accepts.map(format => format.name)
   }
 
   async startServer (): Promise<ServerHandle> {
@@ -82,19 +88,22 @@ export class TsImplementation implements Implementation {
     }
   }
 
-  async startClient (server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer> {
+  async startClient (server: ServerHandle, privateKey: PrivateKey, options: ClientOptions = {}): Promise<ClientPeer> {
+    // `recordFormat` is the point option of @rendezvous/client for the format the client registers with
+    const point = Object.assign({ address: server.multiaddr, dialect: this.dialect }, options.recordFormat == null ? {} : { recordFormat: options.recordFormat })
     const node = await createLibp2p({
       ...nodeOptions(privateKey),
       services: {
         identify: identify(),
-        rendezvous: rendezvousClient({ points: [{ address: server.multiaddr, dialect: this.dialect }], streamLinger: 1_000 })
+        rendezvous: rendezvousClient({ points: [point], streamLinger: 1_000 })
       }
     })
-    const point = multiaddr(server.multiaddr)
+    const address = multiaddr(server.multiaddr)
     // connect now, so that the timed parts of a case (the Go server forgets within 0.5 s) do not dial
-    await node.dial(point, { signal: AbortSignal.timeout(10_000) })
+    await node.dial(address, { signal: AbortSignal.timeout(10_000) })
     const client = node.services.rendezvous
     const dialect = this.dialect
+    const state: ClientState = { keepsRegistrations: dialect.features.unregister }
 
     return {
       peerId: node.peerId.toString(),
@@ -102,12 +111,12 @@ export class TsImplementation implements Implementation {
       run: async (ops, options) => {
         const results: ClientOpResult[] = []
         for (const op of ops) {
-          results.push(await runOp(node, privateKey, client, op, options.opTimeout))
+          results.push(await runOp(node, privateKey, client, state, op, options.opTimeout))
         }
         return results
       },
       raw: async (ops, options) => {
-        const connection = await node.dial(point, { signal: AbortSignal.timeout(options.opTimeout) })
+        const connection = await node.dial(address, { signal: AbortSignal.timeout(options.opTimeout) })
         const stream = await connection.newStream(dialect.protocol, { signal: AbortSignal.timeout(options.opTimeout) })
         const session = new RawStreamSession(stream)
         const results: RawResult[] = []
@@ -143,7 +152,14 @@ export function tsImplementation (options?: TsImplementationOptions): TsImplemen
   return new TsImplementation(options)
 }
 
-async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousClient, op: ClientOp, timeout: number): Promise<ClientOpResult> {
+/** What a client remembers across ops */
+interface ClientState {
+  cookie?: Uint8Array
+  /** Whether registrations stay known after a REGISTER, for a later `unregister` op (dialects with UNREGISTER) */
+  keepsRegistrations: boolean
+}
+
+async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousClient, state: ClientState, op: ClientOp, timeout: number): Promise<ClientOpResult> {
   const signal = AbortSignal.timeout(timeout)
   try {
     switch (op.op) {
@@ -154,28 +170,50 @@ async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousCl
         // what the client seals for REGISTER: the node's key and its addresses
         return { op: op.op, ok: true, envelope: hex(await sealPeerRecord(privateKey, recordAddresses(node))) }
       case 'register': {
-        const [outcome] = await client.register(op.ns, { ttl: op.ttl, signal })
-        // one REGISTER, not a kept-alive registration: stop the refreshes and retries at once
+        // a fresh REGISTER even when the namespace was registered before in this run
         await client.unregister(op.ns, { notify: false })
+        const [outcome] = await client.register(op.ns, { ttl: op.ttl, signal })
+        // one REGISTER, not a kept-alive registration: no refresh or retry afterwards. Where UNREGISTER exists
+        // the registration stays known (a granted TTL is hours, far beyond a cell), for an `unregister` op
+        if (outcome?.error != null || !state.keepsRegistrations) {
+          await client.unregister(op.ns, { notify: false })
+        }
         if (outcome?.error != null) {
           return { op: op.op, ok: false, ...statusOf(outcome.error) }
         }
         return { op: op.op, ok: true, ttl: outcome?.ttl }
       }
-      default: {
-        const dropped = client.stats.droppedRecords
-        const result = await client.discover(op.ns, { limit: op.limit, signal })
-        const refused = client.stats.droppedRecords - dropped
-        return {
-          op: op.op,
-          ok: true,
-          registrations: result.registrations.map(r => ({ peerId: r.peerId.toString(), ns: r.namespace, ttl: r.ttl, envelope: hex(r.signedPeerRecord) })),
-          error: refused > 0 ? `the client refused ${refused} registration(s) that did not verify` : undefined
+      case 'unregister': {
+        const [outcome] = await client.unregister(op.ns, { signal })
+        if (outcome?.sent !== true) {
+          return { op: op.op, ok: false, error: outcome?.error?.message ?? 'UNREGISTER was not sent (no registration of this namespace in this run)' }
         }
+        return { op: op.op, ok: true }
       }
+      default:
+        return await discover(client, state, op, signal)
     }
   } catch (err: any) {
     return { op: op.op, ok: false, ...statusOf(err) }
+  }
+}
+
+async function discover (client: RendezvousClient, state: ClientState, op: Extract<ClientOp, { op: 'discover' }>, signal: AbortSignal): Promise<ClientOpResult> {
+  const dropped = client.stats.droppedRecords
+  let cookie = op.cookie == null ? undefined : uint8ArrayFromString(op.cookie, 'base16')
+  if (op.cookie === 'last') {
+    cookie = state.cookie
+  }
+  // the empty namespace asks for every namespace (1.0.0)
+  const result = await client.discover(op.ns ?? '', { limit: op.limit, cookie, signal })
+  state.cookie = result.cookie
+  const refused = client.stats.droppedRecords - dropped
+  return {
+    op: op.op,
+    ok: true,
+    registrations: result.registrations.map(r => ({ peerId: r.peerId.toString(), ns: r.namespace, ttl: r.ttl, envelope: hex(r.signedPeerRecord) })),
+    cookie: result.cookie == null ? undefined : hex(result.cookie),
+    error: refused > 0 ? `the client refused ${refused} registration(s) that did not verify` : undefined
   }
 }
 
@@ -191,7 +229,7 @@ async function rawRequest (node: Libp2p, privateKey: PrivateKey, dialect: Dialec
     case 'frame':
       return { frame: uint8ArrayFromString(op.hex, 'base16') }
     case 'discover':
-      return { frame: encodeMessageFrame(dialect, { type: 'DISCOVER', ns: op.ns, limit: op.limit }) }
+      return { frame: encodeMessageFrame(dialect, { type: 'DISCOVER', ns: op.ns, limit: op.limit, cookie: op.cookie == null ? undefined : uint8ArrayFromString(op.cookie, 'base16') }) }
     default: {
       const envelope = await sealPeerRecord(privateKey, recordAddresses(node))
       return { frame: encodeMessageFrame(dialect, { type: 'REGISTER', ns: op.ns, signedPeerRecord: envelope, ttl: op.ttl }), envelope: hex(envelope) }

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { MATRIX_END, MATRIX_START, MissingMarkersError, renderDetails, renderMatrixTable, renderReport, renderStatusComparison, replaceBetweenMarkers } from '../src/report.ts'
+import { MissingMarkersError, matrixMarkers, renderDetails, renderMatrixTable, renderReport, renderStatusComparison, replaceBetweenMarkers } from '../src/report.ts'
 import type { Cell } from '../src/matrix.ts'
 
 function cell (caseId: string, pair: string, verdict: Cell['verdict'], data?: Record<string, unknown>): Cell {
@@ -42,19 +42,21 @@ describe('report', () => {
   })
 
   it('summarises the counts', () => {
-    const report = renderReport(cells, { date: new Date(0), seconds: 1.25, goVersion: 'go1.26.8' })
+    const report = renderReport(cells, { date: new Date(0), seconds: 1.25, toolchain: 'go1.26.8' })
     expect(report).to.match(/^Last run: 1970-01-01T00:00:00.000Z, 1.3 s \(go1.26.8\). 7 cells: 5 pass, 1 expected deviation, 1 FAIL./)
   })
 
   it('replaces only what lies between the markers', () => {
+    const { start: MATRIX_START, end: MATRIX_END } = matrixMarkers('go-waku-rendezvous')
     const doc = `# Title\n\nbefore\n${MATRIX_START}\nold\ntable\n${MATRIX_END}\nafter\n`
-    const updated = replaceBetweenMarkers(doc, 'new')
+    const updated = replaceBetweenMarkers(doc, 'new', MATRIX_START, MATRIX_END)
     expect(updated).to.equal(`# Title\n\nbefore\n${MATRIX_START}\nnew\n${MATRIX_END}\nafter\n`)
-    expect(replaceBetweenMarkers(updated, 'new')).to.equal(updated)
+    expect(replaceBetweenMarkers(updated, 'new', MATRIX_START, MATRIX_END)).to.equal(updated)
   })
 
   it('refuses a document without markers or with them out of order', () => {
-    expect(() => replaceBetweenMarkers('no markers', 'x')).to.throw(MissingMarkersError)
-    expect(() => replaceBetweenMarkers(`${MATRIX_END}\n${MATRIX_START}`, 'x')).to.throw(MissingMarkersError)
+    const { start, end } = matrixMarkers('rust-libp2p')
+    expect(() => replaceBetweenMarkers('no markers', 'x', start, end)).to.throw(MissingMarkersError)
+    expect(() => replaceBetweenMarkers(`${end}\n${start}`, 'x', start, end)).to.throw(MissingMarkersError)
   })
 })

@@ -1,4 +1,4 @@
-import { waku } from '@rendezvous/codec'
+import { wakuV0 } from '@rendezvous/codec'
 import { discoverEmptyNamespace, discoverLongNamespace } from './discover-namespaces.ts'
 import { registrationLifetime } from './expiry.ts'
 import { goldenFrames } from './golden-frames.ts'
@@ -40,4 +40,4 @@ export const CASES: readonly Case[] = ([
   liveResponseFrames,
   registrationLifetime,
   discoverSample
-] satisfies Case[]).map(c => ({ ...c, dialects: [waku.name] }))
+] satisfies Case[]).map(c => ({ ...c, dialects: [wakuV0.name] }))

@@ -1,5 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { openPeerRecord, waku } from '@rendezvous/codec'
+import { openPeerRecord, wakuV0 } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
 import type { Case } from '../case.ts'
@@ -14,8 +14,8 @@ function expectCodecFrame (result: ClientOpResult, what: string): void {
   if (result.frame == null) {
     return
   }
-  const message = decodeFrameHex(waku, result.frame, what)
-  check(encodeFrameHex(waku, message) === result.frame, `${what}: the answer ${result.frame.slice(0, 64)}… is not what the codec encodes for ${message.type}`)
+  const message = decodeFrameHex(wakuV0, result.frame, what)
+  check(encodeFrameHex(wakuV0, message) === result.frame, `${what}: the answer ${result.frame.slice(0, 64)}… is not what the codec encodes for ${message.type}`)
 }
 
 /** The shape every successful REGISTER must have */

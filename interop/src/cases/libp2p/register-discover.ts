@@ -1,0 +1,26 @@
+import { check } from '../../case.ts'
+import { expectDiscovered, expectRegistered, recordFormatOf } from './attempt.ts'
+import type { Case } from '../../case.ts'
+
+/** A registers (the dialect's default TTL, 2 h), B discovers the namespace and finds A with a record that verifies */
+export const registerThenDiscover: Case = {
+  id: 'v1-register-discover',
+  title: 'register then discover',
+  async run (ctx) {
+    const [a, b] = await Promise.all([ctx.newClient(), ctx.newClient()])
+    const [registered] = await a.run([{ op: 'register', ns: 'v1-basic', ttl: 7200 }], ctx)
+    const ttl = expectRegistered(registered, 'A')
+    check(ttl === 7200, `A was granted ttl ${ttl}, expected 7200`)
+    const [discovered] = await b.run([{ op: 'discover', ns: 'v1-basic', limit: 10 }], ctx)
+    const found = expectDiscovered(discovered, 'B').filter(r => r.peerId === a.peerId)
+    check(found.length === 1, `B found A ${found.length} times`)
+    const format = await recordFormatOf(found[0], 'B')
+    const detail = `B found A (ttl ${found[0].ttl}, ${format} record verified)`
+    if (ctx.server.implementation.serverDeviations.has('discover-ns-left-empty')) {
+      check(found[0].ns === '', `the registration carries ns "${found[0].ns}": the documented empty ns was not observed`)
+      return { verdict: 'deviation', detail: `${detail}; ns left empty` }
+    }
+    check(found[0].ns === 'v1-basic', `the registration carries ns "${found[0].ns}", expected "v1-basic"`)
+    return { verdict: 'pass', detail }
+  }
+}

@@ -1,0 +1,65 @@
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { rendezvous } from '@rendezvous/codec'
+import { PeerProgram, toClientResult, toProgramOp, toRawResult } from './peer-program.ts'
+import type { DeviationId } from './deviations.ts'
+import type { ClientPeer, Implementation, RunOptions, ServerHandle } from './implementation.ts'
+import type { PeerProgramOptions } from './peer-program.ts'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
+
+/** Options of {@link goLibp2pImplementation}: the built go-lrdv binary and how to drive it */
+export type GoLibp2pOptions = PeerProgramOptions
+
+/**
+ * go-libp2p-rendezvous as go-waku ships it (github.com/waku-org/go-libp2p-rendezvous, `/rendezvous/1.0.0`),
+ * driven through go-lrdv: its `RendezvousService` over its SQLite DB, its `RendezvousPoint` client.
+ */
+export class GoLibp2pImplementation implements Implementation {
+  readonly name = 'go-libp2p-rendezvous'
+  readonly dialect: Dialect = rendezvous
+  readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>([
+    'ttl-below-minimum-granted', 'namespace-256-accepted', 'discover-ns-left-empty', 'discover-all-ns-aliased', 'peer-mismatch-101'
+  ])
+
+  // go-libp2p opens only `standard` records (peer.PeerRecordEnvelopeDomain)
+  readonly client = { reads: ['standard'], seals: 'standard', raw: true }
+  readonly serverReads = ['standard']
+  private readonly program: PeerProgram
+
+  constructor (options: GoLibp2pOptions) {
+    this.program = new PeerProgram(options)
+  }
+
+  async startServer (): Promise<ServerHandle> {
+    const server = await this.program.startServer(['server', '--listen', '/ip4/127.0.0.1/tcp/0', '--db', this.program.scratchFile('registrations.db')])
+    return { implementation: this, ...server }
+  }
+
+  async startClient (server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer> {
+    const keyFile = this.program.writeKey(privateKey)
+    const common = (options: RunOptions): string[] => ['--key', keyFile, '--server', server.multiaddr, '--timeout', `${options.opTimeout}ms`]
+    return {
+      peerId: peerIdFromPrivateKey(privateKey).toString(),
+      privateKey,
+      run: async (ops, options) => {
+        const events = await this.program.runToEnd(['client', ...common(options), '--ops-json', JSON.stringify(ops.map(toProgramOp))], this.program.lifetime(ops, options), ops.length)
+        return events.map((event, i) => toClientResult(ops[i], event))
+      },
+      raw: async (ops, options) => {
+        const events = await this.program.runToEnd(['raw', ...common(options), '--ops-json', JSON.stringify(ops.map(toProgramOp))], this.program.lifetime(ops, options), ops.length)
+        return events.map(toRawResult)
+      },
+      stop: async () => {}
+    }
+  }
+
+  /** Remove the key files and databases written */
+  cleanup (): void {
+    this.program.cleanup()
+  }
+}
+
+/** The go-libp2p-rendezvous implementation, driven through the go-lrdv binary */
+export function goLibp2pImplementation (options: GoLibp2pOptions): GoLibp2pImplementation {
+  return new GoLibp2pImplementation(options)
+}

@@ -1,0 +1,65 @@
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { rendezvous } from '@rendezvous/codec'
+import { NoRawModeError } from './errors.ts'
+import { PeerProgram, toClientResult, toProgramOp } from './peer-program.ts'
+import type { DeviationId } from './deviations.ts'
+import type { ClientPeer, Implementation, ServerHandle } from './implementation.ts'
+import type { PeerProgramOptions } from './peer-program.ts'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
+
+/** Options of {@link rustImplementation}: the built rust-rdv binary and how to drive it */
+export type RustOptions = PeerProgramOptions
+
+/**
+ * rust-libp2p's rendezvous (`libp2p` 0.57, crate `libp2p-rendezvous` 0.18), driven through rust-rdv: its
+ * server behaviour with the default configuration, its client behaviour.
+ */
+export class RustImplementation implements Implementation {
+  readonly name = 'rust-libp2p'
+  readonly dialect: Dialect = rendezvous
+  readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>([
+    'rust-legacy-records-only', 'empty-namespace-accepted', 'bad-request-unanswered', 'discover-ttl-granted'
+  ])
+
+  // rust-libp2p seals and opens its PeerRecord in the legacy routing-state format only
+  readonly client = { reads: ['rust-legacy'], seals: 'rust-legacy', raw: false }
+  readonly serverReads = ['rust-legacy']
+  private readonly program: PeerProgram
+
+  constructor (options: RustOptions) {
+    this.program = new PeerProgram(options)
+  }
+
+  async startServer (): Promise<ServerHandle> {
+    const server = await this.program.startServer(['server', '--listen', '/ip4/127.0.0.1/tcp/0'])
+    return { implementation: this, ...server }
+  }
+
+  async startClient (server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer> {
+    const keyFile = this.program.writeKey(privateKey)
+    return {
+      peerId: peerIdFromPrivateKey(privateKey).toString(),
+      privateKey,
+      run: async (ops, options) => {
+        const args = ['client', '--key', keyFile, '--server', server.multiaddr, '--timeout-ms', String(options.opTimeout), '--ops-json', JSON.stringify(ops.map(toProgramOp))]
+        const events = await this.program.runToEnd(args, this.program.lifetime(ops, options), ops.length)
+        return events.map((event, i) => toClientResult(ops[i], event))
+      },
+      raw: async () => {
+        throw new NoRawModeError('rust-rdv has no raw mode: the crate\'s client writes only well-formed requests')
+      },
+      stop: async () => {}
+    }
+  }
+
+  /** Remove the key files written */
+  cleanup (): void {
+    this.program.cleanup()
+  }
+}
+
+/** The rust-libp2p implementation, driven through the rust-rdv binary */
+export function rustImplementation (options: RustOptions): RustImplementation {
+  return new RustImplementation(options)
+}
