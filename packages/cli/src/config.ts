@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
+import { DIALECTS, dialect as lookUpDialect } from '@rendezvous/codec'
 import {
   DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
@@ -10,8 +11,8 @@ import { InvalidFlagError } from './errors.ts'
 /** The registration stores the daemon can embed */
 export type StoreKind = 'memory' | 'level' | 'sqlite'
 
-/** The protocols the daemon can serve: `/rendezvous/1.0.0` and `/vac/waku/rendezvous/0.0.1` */
-export type DialectName = 'rendezvous' | 'waku'
+/** A dialect's name in the codec's registry: `rendezvous/1.0.0`, `waku/1.0.0`, `waku/0.0.1` */
+export type DialectName = string
 
 /** A `host:port` the Prometheus endpoint binds to */
 export interface MetricsAddress {
@@ -60,6 +61,19 @@ export type Environment = Record<string, string | undefined>
 
 type OptionKind = 'string' | 'boolean'
 
+/** The dialects whose TTL window the --*-ttl flags set (the others keep their references' windows) */
+const ADJUSTABLE_TTL = DIALECTS.filter(d => d.ttl.adjustable).map(d => d.protocol).join(' or ')
+
+/** Seconds as the help text shows them: 7200 as 2h, 90 as 90s */
+function formatDuration (seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds % size === 0 && seconds >= size) {
+      return `${seconds / size}${unit}`
+    }
+  }
+  return `${seconds}s`
+}
+
 /** One flag of `rendezvous serve`, with its environment variable and help text */
 export interface FlagSpec {
   /** The long flag, without its dashes */
@@ -82,10 +96,10 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'listen', env: 'RENDEZVOUS_LISTEN', type: 'string', multiple: true, value: '<multiaddr>', description: 'listen address, repeatable or comma separated: /ip4|ip6/<host>/tcp/<port>[/ws]', defaultText: DEFAULT_LISTEN.join(',') },
   { name: 'store', env: 'RENDEZVOUS_STORE', type: 'string', value: 'memory|level|sqlite', description: 'where registrations are kept', defaultText: DEFAULT_STORE },
   { name: 'data-dir', env: 'RENDEZVOUS_DATA_DIR', type: 'string', value: '<dir>', description: 'directory of the identity key, cookie secret and store', defaultText: DEFAULT_DATA_DIR },
-  { name: 'dialect', env: 'RENDEZVOUS_DIALECT', type: 'string', multiple: true, value: 'rendezvous|waku', description: 'protocols to serve, repeatable or comma separated', defaultText: 'rendezvous,waku' },
-  { name: 'min-ttl', env: 'RENDEZVOUS_MIN_TTL', type: 'string', value: '<duration>', description: 'shortest TTL a /rendezvous/1.0.0 peer may ask for (seconds, or 60s, 30m, 2h, 3d)', defaultText: '2h' },
-  { name: 'max-ttl', env: 'RENDEZVOUS_MAX_TTL', type: 'string', value: '<duration>', description: 'longest TTL a /rendezvous/1.0.0 peer may ask for', defaultText: '72h' },
-  { name: 'default-ttl', env: 'RENDEZVOUS_DEFAULT_TTL', type: 'string', value: '<duration>', description: 'TTL of a /rendezvous/1.0.0 REGISTER that names none', defaultText: '2h' },
+  { name: 'dialect', env: 'RENDEZVOUS_DIALECT', type: 'string', multiple: true, value: '<name|protocol>', description: `protocols to serve by name or protocol ID (${DIALECTS.map(d => `${d.name} = ${d.protocol}`).join(', ')}), repeatable or comma separated`, defaultText: DIALECTS.map(d => d.name).join(',') },
+  { name: 'min-ttl', env: 'RENDEZVOUS_MIN_TTL', type: 'string', value: '<duration>', description: `shortest TTL a ${ADJUSTABLE_TTL} peer may ask for (seconds, or 60s, 30m, 2h, 3d)`, defaultText: formatDuration(DEFAULT_MIN_TTL) },
+  { name: 'max-ttl', env: 'RENDEZVOUS_MAX_TTL', type: 'string', value: '<duration>', description: `longest TTL a ${ADJUSTABLE_TTL} peer may ask for`, defaultText: formatDuration(DEFAULT_MAX_TTL) },
+  { name: 'default-ttl', env: 'RENDEZVOUS_DEFAULT_TTL', type: 'string', value: '<duration>', description: `TTL of a ${ADJUSTABLE_TTL} REGISTER that names none`, defaultText: formatDuration(DEFAULT_DEFAULT_TTL) },
   { name: 'max-registrations-per-peer', env: 'RENDEZVOUS_MAX_REGISTRATIONS_PER_PEER', type: 'string', value: '<n>', description: 'registrations one peer may hold at once', defaultText: String(DEFAULT_MAX_REGISTRATIONS_PER_PEER) },
   { name: 'max-registrations', env: 'RENDEZVOUS_MAX_REGISTRATIONS', type: 'string', value: '<n>', description: 'live registrations across all peers', defaultText: String(DEFAULT_MAX_REGISTRATIONS) },
   { name: 'max-discover-limit', env: 'RENDEZVOUS_MAX_DISCOVER_LIMIT', type: 'string', value: '<n>', description: 'most registrations one DISCOVER answer carries', defaultText: String(DEFAULT_MAX_DISCOVER_LIMIT) },
@@ -98,13 +112,6 @@ export const FLAGS: readonly FlagSpec[] = [
 ]
 
 const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
-
-const DIALECT_ALIASES: Record<string, DialectName> = {
-  rendezvous: 'rendezvous',
-  '/rendezvous/1.0.0': 'rendezvous',
-  waku: 'waku',
-  '/vac/waku/rendezvous/0.0.1': 'waku'
-}
 
 const STORES: readonly StoreKind[] = ['memory', 'level', 'sqlite']
 
@@ -368,10 +375,12 @@ function readDialects (reader: FlagReader): DialectName[] {
   const given = reader.list('dialect')
   const where = given?.where ?? '--dialect'
   const dialects: DialectName[] = []
-  for (const name of given?.value ?? ['rendezvous', 'waku']) {
-    const dialect = DIALECT_ALIASES[name]
-    if (dialect == null) {
-      throw new InvalidFlagError(`${where}: unknown dialect '${name}'; use rendezvous (/rendezvous/1.0.0) or waku (/vac/waku/rendezvous/0.0.1)`)
+  for (const name of given?.value ?? DIALECTS.map(d => d.name)) {
+    let dialect: DialectName
+    try {
+      dialect = lookUpDialect(name).name
+    } catch {
+      throw new InvalidFlagError(`${where}: unknown dialect '${name}'; use one of ${DIALECTS.map(d => `${d.name} (${d.protocol})`).join(', ')}`)
     }
     if (!dialects.includes(dialect)) {
       dialects.push(dialect)

@@ -7,7 +7,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
-import { rendezvous, waku } from '@rendezvous/codec'
+import { dialect } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
 import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
@@ -19,13 +19,12 @@ import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { openStore } from './store.ts'
 import { packageVersion } from './version.ts'
-import type { DaemonConfig, DialectName } from './config.ts'
+import type { DaemonConfig } from './config.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
-import type { Dialect } from '@rendezvous/codec'
 import type { RendezvousServer } from '@rendezvous/server'
 import type { RegistrationStore } from '@rendezvous/store'
 
@@ -67,8 +66,6 @@ export interface DaemonHooks {
    */
   beforeWrite?(): void | Promise<void>
 }
-
-const DIALECTS: Record<DialectName, Dialect> = { rendezvous, waku }
 
 /** Everything a start made on disk, to take back if the start fails */
 interface Footprint {
@@ -159,7 +156,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         ping: ping(),
         rendezvous: rendezvousServer({
           store: opened.store,
-          dialects: config.dialects.map(d => DIALECTS[d]),
+          dialects: config.dialects.map(d => dialect(d)),
           ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
           maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
           maxRegistrations: config.maxRegistrations,
@@ -194,7 +191,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     store,
     peerId,
     multiaddrs: running.getMultiaddrs().map(ma => withPeerId(ma.toString(), peerId)),
-    protocols: config.dialects.map(d => DIALECTS[d].protocol),
+    protocols: config.dialects.map(d => dialect(d).protocol),
     ...(opened.path != null ? { storePath: opened.path } : {}),
     ...(endpoint != null ? { metricsUrl: endpoint.url } : {}),
     stop: async () => {

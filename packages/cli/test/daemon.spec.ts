@@ -58,7 +58,7 @@ describe('startDaemon', function () {
   })
 
   it('serves only the dialects asked for', async () => {
-    daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir, '--dialect', 'waku']))
+    daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir, '--dialect', 'waku/0.0.1']))
     expect(daemon.protocols).to.deep.equal(['/vac/waku/rendezvous/0.0.1'])
     expect(daemon.node.getProtocols()).to.include('/vac/waku/rendezvous/0.0.1')
     expect(daemon.node.getProtocols()).to.not.include('/rendezvous/1.0.0')

@@ -25,7 +25,7 @@ describe('rendezvous output', function () {
     expect(Object.keys(first).slice(0, 3)).to.deep.equal(['event', 'peerId', 'multiaddrs'])
     expect(first).to.include({ event: 'listening', store: 'memory', dataDir: join(dir, 'rendezvous-data') })
     expect(first.peerId).to.match(/^12D3KooW/)
-    expect(first.protocols).to.deep.equal(['/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
+    expect(first.protocols).to.deep.equal(['/rendezvous/1.0.0', '/vac/waku/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
     expect(first.multiaddrs).to.have.lengthOf(2)
     for (const ma of first.multiaddrs) {
       expect(ma).to.match(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+(/ws)?/p2p/${first.peerId}$`))

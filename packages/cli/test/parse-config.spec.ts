@@ -31,7 +31,7 @@ describe('flags and environment', () => {
       listen: ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/ws'],
       store: 'sqlite',
       dataDir: '/srv/rendezvous/rendezvous-data',
-      dialects: ['rendezvous', 'waku'],
+      dialects: ['rendezvous/1.0.0', 'waku/1.0.0', 'waku/0.0.1'],
       minTtl: 7200,
       maxTtl: 259200,
       defaultTtl: 7200,
@@ -64,7 +64,7 @@ describe('flags and environment', () => {
       listen: ['/ip4/127.0.0.1/tcp/9000', '/ip6/::1/tcp/9001/ws', '/ip4/127.0.0.1/tcp/0'],
       store: 'level',
       dataDir: '/srv/rendezvous/state',
-      dialects: ['waku'],
+      dialects: ['waku/0.0.1'],
       minTtl: 60,
       maxTtl: 86400,
       defaultTtl: 1800,
@@ -83,7 +83,7 @@ describe('flags and environment', () => {
       RENDEZVOUS_LISTEN: '/ip4/127.0.0.1/tcp/7000, /ip4/127.0.0.1/tcp/7001/ws',
       RENDEZVOUS_STORE: 'memory',
       RENDEZVOUS_DATA_DIR: '/var/lib/rendezvous',
-      RENDEZVOUS_DIALECT: 'rendezvous',
+      RENDEZVOUS_DIALECT: 'rendezvous/1.0.0',
       RENDEZVOUS_MIN_TTL: '60',
       RENDEZVOUS_MAX_TTL: '3600',
       RENDEZVOUS_DEFAULT_TTL: '120',
@@ -99,7 +99,7 @@ describe('flags and environment', () => {
       listen: ['/ip4/127.0.0.1/tcp/7000', '/ip4/127.0.0.1/tcp/7001/ws'],
       store: 'memory',
       dataDir: '/var/lib/rendezvous',
-      dialects: ['rendezvous'],
+      dialects: ['rendezvous/1.0.0'],
       minTtl: 60,
       maxTtl: 3600,
       defaultTtl: 120,
@@ -140,7 +140,12 @@ describe('flags and environment', () => {
   })
 
   it('accepts protocol IDs as dialect names and drops repeats', () => {
-    expect(parseConfig(['--dialect', '/rendezvous/1.0.0,waku', '--dialect', 'rendezvous'], {}, CWD).dialects).to.deep.equal(['rendezvous', 'waku'])
+    expect(parseConfig(['--dialect', '/rendezvous/1.0.0,waku/0.0.1', '--dialect', 'rendezvous/1.0.0'], {}, CWD).dialects).to.deep.equal(['rendezvous/1.0.0', 'waku/0.0.1'])
+    expect(parseConfig(['--dialect', '/vac/waku/rendezvous/1.0.0'], {}, CWD).dialects).to.deep.equal(['waku/1.0.0'])
+  })
+
+  it('refuses the bare name `waku`, which two dialects could claim', () => {
+    expect(() => parseConfig(['--dialect', 'waku'], {}, CWD)).to.throw(/unknown dialect 'waku'; use one of rendezvous\/1.0.0/)
   })
 
   it('parses help, version and serve commands', () => {
