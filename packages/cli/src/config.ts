@@ -443,7 +443,7 @@ export function helpText (): string {
   const lines = [
     'Usage: rendezvous serve [options]',
     '',
-    'Runs a rendezvous point for libp2p (/rendezvous/1.0.0) and Waku (/vac/waku/rendezvous/0.0.1) peers',
+    `Runs a rendezvous point for libp2p and Waku peers (${DIALECTS.map(d => d.protocol).join(', ')})`,
     'over TCP and WebSocket. Every option can also be set by the environment variable shown.',
     '',
     'Options:'

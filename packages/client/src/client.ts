@@ -33,7 +33,7 @@ export interface RendezvousClientInit {
   points?: PointInput[]
   /**
    * Dialects to negotiate with points that have none configured, most preferred first: values, names or
-   * protocol IDs (default: `/rendezvous/1.0.0`, then `/vac/waku/rendezvous/0.0.1`)
+   * protocol IDs (default: every dialect of the codec's registry `DIALECTS`, in its order)
    */
   dialects?: Array<Dialect | string>
   /** Milliseconds one request (dial, negotiation, request and response) may take (default 10 000) */

@@ -2,7 +2,8 @@
  * @packageDocumentation
  *
  * A rendezvous client for js-libp2p v3 that talks to `/rendezvous/1.0.0` points (Go, Rust, Nim and
- * this repository's server) and to legacy `/vac/waku/rendezvous/0.0.1` points, and a peer discovery
+ * this repository's server), to nwaku's `/vac/waku/rendezvous/1.0.0` and to legacy
+ * `/vac/waku/rendezvous/0.0.1` points, reading every peer-record format they carry, and a peer discovery
  * built on it that lets gossipsub find its mesh through rendezvous points.
  *
  * {@link rendezvousClient} is a service with `register`, `unregister`, `discover` and `discoverAll`.

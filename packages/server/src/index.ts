@@ -1,17 +1,19 @@
 /**
  * @packageDocumentation
  *
- * A rendezvous point as a js-libp2p v3 service. It serves `/rendezvous/1.0.0` (the libp2p
- * specification) and `/vac/waku/rendezvous/0.0.1` (compatible with go-waku-rendezvous) from one
- * {@link RegistrationStore}, so a peer registered over one dialect is discovered over the other.
+ * A rendezvous point as a js-libp2p v3 service. It serves every dialect of `@rendezvous/codec`'s registry
+ * (`/rendezvous/1.0.0`, nwaku's `/vac/waku/rendezvous/1.0.0` and go-waku-rendezvous's
+ * `/vac/waku/rendezvous/0.0.1`) from one {@link RegistrationStore}; everything that differs between them is
+ * read from the dialect value. Each dialect accepts its own record formats (`standard` and `rust-legacy`
+ * on 1.0.0, `waku` on nwaku's), and each requester is served only the formats it reads.
  *
  * REGISTER: only a peer can register itself (the envelope's key, the record's peer ID and the connection's
  * remote peer are one peer); each distinct envelope's signature is verified once; per-peer and global caps;
  * a rejected REGISTER changes nothing.
  *
- * DISCOVER: 0.0.1 returns a uniform random sample with the granted TTL; 1.0.0 pages in store order with
- * stateless HMAC cookies (valid across restarts with the same secret and a persistent store) and the
- * remaining TTL.
+ * DISCOVER: a `sample` dialect (0.0.1) returns a uniform random sample with the granted TTL; a `paged` one
+ * pages in store order with stateless HMAC cookies (valid across restarts with the same secret and a
+ * persistent store) and the remaining TTL.
  *
  * Limits on frame size per direction, streams per connection, and time (idle and dripping streams are cut
  * off); E_INTERNAL_ERROR never carries internal detail; periodic expiry; libp2p metrics.
