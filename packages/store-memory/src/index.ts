@@ -5,7 +5,7 @@
  * that can afford to forget their registrations on restart (peers re-register within one TTL).
  *
  * Indexes:
- * - `discover` finds its start by binary search and then reads O(limit) entries: the registrations are kept in position order, globally and per namespace, and again per record format, in lists of short sorted chunks, so a format filter never visits registrations of other formats;
+ * - `discover` finds its start by binary search and then reads O(limit) entries: the registrations are kept in position order per (namespace, record format) and per format across namespaces, in lists of short sorted chunks, and the logs of the formats asked for (or of every format held) are merged, so a format filter never visits registrations of other formats;
  * - `expire` costs O(expired × log n): a min-heap by expiry where every entry knows its slot, so refreshes and removals leave nothing stale behind;
  * - `sample` is uniform and O(limit): a partial Fisher-Yates shuffle over per-(namespace, format) arrays (swap-remove keeps them dense);
  * - `upsert` with limits checks and writes in one synchronous run, so concurrent upserts never exceed them;

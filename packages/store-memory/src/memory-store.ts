@@ -20,7 +20,10 @@ import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewReg
 
 /** The registrations of one namespace in one record format */
 interface FormatIndex {
-  /** In position order, for discover in this namespace with a format filter */
+  /**
+   * In position order, for discover in this namespace; without a format filter, discover merges the
+   * orders of the namespace's formats (a few at most)
+   */
   readonly order: PositionLog
 
   /** In no particular order, for uniform sampling */
@@ -32,10 +35,7 @@ interface NamespaceIndex {
   /** By peer ID */
   readonly byPeer: Map<string, Entry>
 
-  /** In position order, for discover in this namespace */
-  readonly order: PositionLog
-
-  /** By record format: a namespace holds a few formats at most */
+  /** By record format, only those it holds: a namespace holds a few formats at most */
   readonly formats: Map<string, FormatIndex>
 }
 
@@ -67,9 +67,13 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private readonly namespaces = new Map<string, NamespaceIndex>()
   /** The registrations of each peer: an array, as a peer holds few (the server caps them) */
   private readonly peers = new Map<string, Entry[]>()
-  private readonly order = new PositionLog()
-  /** Every registration of one record format in position order, for discover across namespaces with a format filter */
+  /**
+   * Every registration of one record format in position order, only formats some registration has, for
+   * discover across namespaces: without a format filter, it merges them all
+   */
   private readonly formatOrders = new Map<string, PositionLog>()
+  /** The registrations stored, expired or not */
+  private size = 0
   private readonly expiries = new ExpiryHeap()
   private readonly envelopes = new EnvelopeArena(entry => {
     // compaction moved an envelope: the sampling array holds the entry's registration object too
@@ -106,8 +110,6 @@ export class MemoryRegistrationStore implements RegistrationStore {
       this.envelopes.release(existing)
       existing.registration = this.freeze(registration, this.envelopes.store(existing, registration.signedPeerRecord), position)
       const previous = index.formats.get(existing.format) as FormatIndex
-      this.order.delete(existing)
-      index.order.delete(existing)
       previous.order.delete(existing)
       const previousOrder = this.formatOrders.get(existing.format) as PositionLog
       previousOrder.delete(existing)
@@ -132,8 +134,6 @@ export class MemoryRegistrationStore implements RegistrationStore {
         current.members.updateRegistration(existing)
       }
 
-      this.order.append(existing)
-      index.order.append(existing)
       current.order.append(existing)
       this.formatOrder(format).append(existing)
       return existing.registration
@@ -155,13 +155,12 @@ export class MemoryRegistrationStore implements RegistrationStore {
     entry.registration = this.freeze(registration, this.envelopes.store(entry, registration.signedPeerRecord), position)
 
     if (index == null) {
-      index = { byPeer: new Map(), order: new PositionLog(), formats: new Map() }
+      index = { byPeer: new Map(), formats: new Map() }
       this.namespaces.set(namespace, index)
     }
 
     const formatIndex = this.formatIndex(index, format)
     index.byPeer.set(peerId, entry)
-    index.order.append(entry)
     formatIndex.order.append(entry)
     formatIndex.members.add(entry)
 
@@ -173,9 +172,9 @@ export class MemoryRegistrationStore implements RegistrationStore {
       ofPeer.push(entry)
     }
 
-    this.order.append(entry)
     this.formatOrder(format).append(entry)
     this.expiries.push(entry)
+    this.size++
 
     return entry.registration
   }
@@ -191,7 +190,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
     const total = options.maxRegistrations ?? Number.POSITIVE_INFINITY
 
-    if (total !== Number.POSITIVE_INFINITY && this.order.size - this.expiries.countDue(now) >= total) {
+    if (total !== Number.POSITIVE_INFINITY && this.size - this.expiries.countDue(now) >= total) {
       throw new RegistrationLimitError('store')
     }
   }
@@ -322,29 +321,19 @@ export class MemoryRegistrationStore implements RegistrationStore {
     }
 
     const now = this.clock()
-    const formats = options.formats
+    const orders = this.formatOrdersOf(namespace, options.formats)
 
-    if (formats === undefined) {
-      const order = namespace === undefined ? this.order : this.namespaces.get(namespace)?.order
-
-      if (order != null) {
+    if (orders.length === 1) {
+      collectLive(orders[0], after, limit, now, registrations)
+    } else if (orders.length > 1) {
+      // the first `limit` of each format, merged: the first `limit` of the merge are the first `limit`
+      // of all of them, so nothing is skipped, at a cost of O(formats × limit)
+      for (const order of orders) {
         collectLive(order, after, limit, now, registrations)
       }
-    } else {
-      const orders = this.formatOrdersOf(namespace, formats)
 
-      if (orders.length === 1) {
-        collectLive(orders[0], after, limit, now, registrations)
-      } else if (orders.length > 1) {
-        // the first `limit` of each format, merged: the first `limit` of the merge are the first `limit`
-        // of all of them, so nothing is skipped, at a cost of O(formats × limit)
-        for (const order of orders) {
-          collectLive(order, after, limit, now, registrations)
-        }
-
-        registrations.sort((a, b) => a.position - b.position)
-        registrations.length = Math.min(registrations.length, limit)
-      }
+      registrations.sort((a, b) => a.position - b.position)
+      registrations.length = Math.min(registrations.length, limit)
     }
 
     return {
@@ -353,12 +342,27 @@ export class MemoryRegistrationStore implements RegistrationStore {
     }
   }
 
-  /** The position orders of the listed formats, in one namespace or across all; each format once */
-  private formatOrdersOf (namespace: string | undefined, formats: readonly string[]): PositionLog[] {
+  /**
+   * The position orders of the listed formats (every format held, when `formats` is undefined), in one
+   * namespace or across all; each format once
+   */
+  private formatOrdersOf (namespace: string | undefined, formats: readonly string[] | undefined): PositionLog[] {
     const orders: PositionLog[] = []
     const index = namespace === undefined ? undefined : this.namespaces.get(namespace)
 
     if (namespace !== undefined && index == null) {
+      return orders
+    }
+
+    if (formats === undefined) {
+      if (index == null) {
+        orders.push(...this.formatOrders.values())
+      } else {
+        for (const formatIndex of index.formats.values()) {
+          orders.push(formatIndex.order)
+        }
+      }
+
       return orders
     }
 
@@ -430,7 +434,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
   async count (): Promise<number> {
     this.assertOpen()
 
-    return this.order.size - this.expiries.countDue(this.clock())
+    return this.size - this.expiries.countDue(this.clock())
   }
 
   async close (): Promise<void> {
@@ -441,8 +445,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.closed = true
     this.namespaces.clear()
     this.peers.clear()
-    this.order.clear()
     this.formatOrders.clear()
+    this.size = 0
     this.expiries.clear()
   }
 
@@ -450,7 +454,6 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private delete (entry: Entry): void {
     const index = this.namespaces.get(entry.namespace) as NamespaceIndex
     index.byPeer.delete(entry.peerId)
-    index.order.delete(entry)
 
     const formatIndex = index.formats.get(entry.format) as FormatIndex
     const formatOrder = this.formatOrders.get(entry.format) as PositionLog
@@ -473,8 +476,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
       ofPeer.pop()
     }
 
-    this.order.delete(entry)
     this.expiries.delete(entry)
+    this.size--
     this.envelopes.release(entry)
   }
 
