@@ -31,3 +31,9 @@ export const MIGRATION_LOCK = 0
  */
 export const SAMPLE_SCAN_FACTOR = 4
 export const SAMPLE_SCAN_EXTRA = 64
+
+/**
+ * Upserts sent in one transaction at most. While one write is in flight, the upserts that arrive wait and
+ * then go together: one lock, one commit, one flush of the WAL for all of them.
+ */
+export const MAX_UPSERT_BATCH = 256

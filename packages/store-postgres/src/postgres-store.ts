@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
+import { MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
 import { SecretLengthError } from './errors.ts'
 import { encodeKey } from './keys.ts'
@@ -16,6 +17,21 @@ const MAX_SECRET_NAME = 64
 /** Bounds of a secret's length in bytes */
 const MIN_SECRET_BYTES = 16
 const MAX_SECRET_BYTES = 1024
+
+/** An upsert waiting for the write in flight to finish, with the arguments of the database's upsert */
+interface PendingUpsert {
+  namespace: string
+  peerId: string
+  format: string
+  record: Uint8Array
+  ttl: number
+  registeredAt: number
+  expiresAt: number
+  maxPerPeer: number | null
+  max: number | null
+  resolve(result: number): void
+  reject(err: unknown): void
+}
 
 /** A limit as the database takes it: NULL for none */
 function limitParameter (limit: number | undefined): number | null {
@@ -54,6 +70,9 @@ export class PostgresStore implements PostgresRegistrationStore {
   private readonly statements: Record<QueryName, Query>
   private readonly location: string
   private closed = false
+  /** Upserts that arrived while a write was in flight, sent together when it is done */
+  private pending: PendingUpsert[] = []
+  private writing = false
 
   constructor (pool: pg.Pool, context: SchemaContext, clock: Clock, location: string) {
     this.pool = pool
@@ -90,10 +109,25 @@ export class PostgresStore implements PostgresRegistrationStore {
 
     // the caller may change its array once this resolves; node-postgres has sent it by then
     const { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt } = registration
-    const position = await this.value('upsert', [
-      encodeKey(namespace), encodeKey(peerId), format, signedPeerRecord, ttl, registeredAt, expiresAt, this.clock(),
-      limitParameter(options?.maxRegistrationsPerPeer), limitParameter(options?.maxRegistrations)
-    ]) as number
+    const position = await new Promise<number>((resolve, reject) => {
+      this.pending.push({
+        namespace: encodeKey(namespace),
+        peerId: encodeKey(peerId),
+        format,
+        record: signedPeerRecord,
+        ttl,
+        registeredAt,
+        expiresAt,
+        maxPerPeer: limitParameter(options?.maxRegistrationsPerPeer),
+        max: limitParameter(options?.maxRegistrations),
+        resolve,
+        reject
+      })
+
+      if (!this.writing) {
+        void this.writePending()
+      }
+    })
 
     if (position === -1) {
       throw new RegistrationLimitError('peer')
@@ -104,6 +138,47 @@ export class PostgresStore implements PostgresRegistrationStore {
     }
 
     return { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt, position }
+  }
+
+  /**
+   * Sends the waiting upserts, one write at a time: alone as soon as it arrives when nothing is in flight
+   * (no added latency), or together with the others that arrived meanwhile, in one transaction. The writes
+   * of every point are serialised by the store's lock anyway; sending them together means one commit, and
+   * one flush of the WAL, for all of them. A database error rejects every upsert of the batch (none of
+   * them committed); a refused limit is a result, not an error, and refuses only its own upsert.
+   */
+  private async writePending (): Promise<void> {
+    this.writing = true
+
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_UPSERT_BATCH)
+
+        try {
+          const now = this.clock()
+          let results: number[]
+
+          if (batch.length === 1) {
+            const u = batch[0]
+            results = [await this.value('upsert', [u.namespace, u.peerId, u.format, u.record, u.ttl, u.registeredAt, u.expiresAt, now, u.maxPerPeer, u.max]) as number]
+          } else {
+            const returned = await this.value('upsertMany', [
+              batch.map(u => u.namespace), batch.map(u => u.peerId), batch.map(u => u.format), batch.map(u => u.record),
+              batch.map(u => u.ttl), batch.map(u => u.registeredAt), batch.map(u => u.expiresAt), now,
+              batch.map(u => u.maxPerPeer), batch.map(u => u.max)
+            ]) as Array<string | number>
+            // node-postgres reads a bigint[] as strings
+            results = returned.map(Number)
+          }
+
+          batch.forEach((u, i) => { u.resolve(results[i]) })
+        } catch (err) {
+          batch.forEach(u => { u.reject(err) })
+        }
+      }
+    } finally {
+      this.writing = false
+    }
   }
 
   async remove (namespace: string, peerId: string): Promise<boolean> {

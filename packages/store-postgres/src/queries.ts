@@ -30,6 +30,7 @@ const COLUMNS = 'position, namespace, peer_id, format, signed_peer_record, ttl, 
 export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query> {
   const texts: Record<QueryName, string> = {
     upsert: `SELECT ${s}.upsert($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    upsertMany: `SELECT ${s}.upsert_many($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8, $9::bigint[], $10::bigint[])`,
     remove: `SELECT ${s}.remove($1, $2, $3)`,
     removePeer: `SELECT ${s}.remove_peer($1, $2)`,
     expire: `SELECT ${s}.expire($1)`,
@@ -52,5 +53,5 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
   return Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, { name: `rendezvous-${s}-${name}`, text }])) as Record<QueryName, Query>
 }
 
-export type QueryName = 'upsert' | 'remove' | 'removePeer' | 'expire' | 'countByPeer' | 'count' |
+export type QueryName = 'upsert' | 'upsertMany' | 'remove' | 'removePeer' | 'expire' | 'countByPeer' | 'count' |
 'discoverNamespace' | 'discoverAll' | 'sample' | 'secret' | 'ping'

@@ -154,6 +154,24 @@ export const MIGRATIONS: readonly Migration[] = [{
     END
     $fn$;
 
+    -- Several upserts in one transaction, in order: what the store sends when upserts arrive while another
+    -- write is in flight (postgres-store.ts), so they share one commit. Returns upsert's result for each.
+    CREATE FUNCTION ${s}.upsert_many (
+      p_namespaces text[], p_peer_ids text[], p_formats text[], p_records bytea[], p_ttls bigint[],
+      p_registered_ats bigint[], p_expires_ats bigint[], p_now bigint, p_max_per_peer bigint[], p_max bigint[]
+    ) RETURNS bigint[] LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_results bigint[] := '{}';
+    BEGIN
+      FOR i IN 1 .. cardinality(p_namespaces) LOOP
+        v_results := v_results || ${s}.upsert(p_namespaces[i], p_peer_ids[i], p_formats[i], p_records[i], p_ttls[i],
+          p_registered_ats[i], p_expires_ats[i], p_now, p_max_per_peer[i], p_max[i]);
+      END LOOP;
+
+      RETURN v_results;
+    END
+    $fn$;
+
     -- Remove one; returns whether a live one was there (NULL: none at all)
     CREATE FUNCTION ${s}.remove (p_namespace text, p_peer_id text, p_now bigint) RETURNS boolean LANGUAGE plpgsql AS $fn$
     DECLARE

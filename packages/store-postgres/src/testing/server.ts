@@ -143,25 +143,35 @@ async function run (command: string, args: string[], asPostgres: boolean): Promi
 const running = new Map<string, () => number | undefined>()
 let exitHookInstalled = false
 
+function stopAll (): void {
+  for (const postmasterPid of running.values()) {
+    const pid = postmasterPid()
+    if (pid !== undefined) {
+      try {
+        // SIGQUIT is PostgreSQL's immediate shutdown
+        process.kill(pid, 'SIGQUIT')
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 function installExitHook (): void {
   if (exitHookInstalled) {
     return
   }
 
   exitHookInstalled = true
-  process.once('exit', () => {
-    for (const postmasterPid of running.values()) {
-      const pid = postmasterPid()
-      if (pid !== undefined) {
-        try {
-          // SIGQUIT is PostgreSQL's immediate shutdown
-          process.kill(pid, 'SIGQUIT')
-        } catch {
-          // already gone
-        }
-      }
-    }
-  })
+  process.once('exit', stopAll)
+
+  // Node does not run 'exit' handlers when a signal ends it: stop the servers, then end as the signal would
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopAll()
+      process.kill(process.pid, signal)
+    })
+  }
 }
 
 /**
