@@ -16,8 +16,8 @@ import type { DeviationId } from './deviations.ts'
 import type { ClientOp, ClientOpResult, ClientOptions, ClientPeer, FrameSample, Implementation, RawOp, RawResult, ServerHandle } from './implementation.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { RendezvousClient } from '@rendezvous/client'
-import type { Dialect } from '@rendezvous/codec'
+import type { PointConfig, RendezvousClient } from '@rendezvous/client'
+import type { Dialect, RecordFormatName } from '@rendezvous/codec'
 import type { Libp2pOptions } from 'libp2p'
 
 /** Options of {@link tsImplementation} */
@@ -90,7 +90,7 @@ export class TsImplementation implements Implementation {
 
   async startClient (server: ServerHandle, privateKey: PrivateKey, options: ClientOptions = {}): Promise<ClientPeer> {
     // `recordFormat` is the point option of @rendezvous/client for the format the client registers with
-    const point = Object.assign({ address: server.multiaddr, dialect: this.dialect }, options.recordFormat == null ? {} : { recordFormat: options.recordFormat })
+    const point: PointConfig = { address: server.multiaddr, dialect: this.dialect, recordFormat: options.recordFormat as RecordFormatName | undefined }
     const node = await createLibp2p({
       ...nodeOptions(privateKey),
       services: {
@@ -200,9 +200,9 @@ async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousCl
 
 async function discover (client: RendezvousClient, state: ClientState, op: Extract<ClientOp, { op: 'discover' }>, signal: AbortSignal): Promise<ClientOpResult> {
   const dropped = client.stats.droppedRecords
-  let cookie = op.cookie == null ? undefined : uint8ArrayFromString(op.cookie, 'base16')
-  if (op.cookie === 'last') {
-    cookie = state.cookie
+  let cookie = state.cookie
+  if (op.cookie !== 'last') {
+    cookie = op.cookie == null ? undefined : uint8ArrayFromString(op.cookie, 'base16')
   }
   // the empty namespace asks for every namespace (1.0.0)
   const result = await client.discover(op.ns ?? '', { limit: op.limit, cookie, signal })

@@ -1,4 +1,5 @@
 import { check } from '../../case.ts'
+import { decodeFrameHex } from '../../responses.ts'
 import { expectDiscovered, expectRegistered, recordFormatOf } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
@@ -17,8 +18,17 @@ export const registerThenDiscover: Case = {
     const format = await recordFormatOf(found[0], 'B')
     const detail = `B found A (ttl ${found[0].ttl}, ${format} record verified)`
     if (ctx.server.implementation.serverDeviations.has('discover-ns-left-empty')) {
-      check(found[0].ns === '', `the registration carries ns "${found[0].ns}": the documented empty ns was not observed`)
-      return { verdict: 'deviation', detail: `${detail}; ns left empty` }
+      if (found[0].ns === '') {
+        return { verdict: 'deviation', detail: `${detail}; ns left empty` }
+      }
+      // this repository's client fills in the namespace it asked for: the wire shows what the point sent
+      check(found[0].ns === 'v1-basic', `the registration carries ns "${found[0].ns}"`)
+      check(ctx.pair.client.client.raw, 'the documented empty ns was not observed')
+      const [raw] = await b.raw([{ op: 'discover', ns: 'v1-basic', limit: 10 }], ctx)
+      const answer = decodeFrameHex(ctx.dialect, raw?.frame, 'the raw DISCOVER answer')
+      check(answer.type === 'DISCOVER_RESPONSE' && answer.registrations.length === 1, 'the raw DISCOVER did not find A')
+      check(answer.registrations[0].ns === '', `on the wire the registration carries ns "${answer.registrations[0].ns}": the documented empty ns was not observed`)
+      return { verdict: 'deviation', detail: `${detail}; ns left empty on the wire (the client fills in the namespace it asked for)` }
     }
     check(found[0].ns === 'v1-basic', `the registration carries ns "${found[0].ns}", expected "v1-basic"`)
     return { verdict: 'pass', detail }
