@@ -1,5 +1,5 @@
-import { expect } from 'aegir/chai'
 import { rendezvous } from '@rendezvous/codec'
+import { expect } from 'aegir/chai'
 import { CASES } from '../src/cases/index.ts'
 import { LIBP2P_CASES } from '../src/cases/libp2p/index.ts'
 import { livingChildren } from '../src/json-lines-process.ts'
