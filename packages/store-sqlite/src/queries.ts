@@ -12,12 +12,9 @@
 
 const PAGE_COLUMNS = 'position, namespace, peer_id, ttl, registered_at, expires_at, length(signed_peer_record), format'
 
-const NAMESPACE_PAGE = `FROM registrations
-  WHERE namespace = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
-
 // one format's page: the store merges the pages of the formats it was asked for, or of every format
-// present when it was asked for all (see sqlite-store.ts)
-const NAMESPACE_FORMAT_PAGE = `FROM registrations INDEXED BY registrations_by_namespace_format
+// present when it was asked for all (see sqlite-store.ts). In a namespace, one range of the primary key
+const NAMESPACE_FORMAT_PAGE = `FROM registrations
   WHERE namespace = ? AND format = ? AND position > ? AND expires_at > ? ORDER BY position LIMIT ?`
 
 const FORMAT_PAGE = `FROM registrations INDEXED BY registrations_by_format
@@ -44,11 +41,6 @@ export const QUERIES = {
   countByPeer: `SELECT count(*) FROM registrations INDEXED BY registrations_by_peer
     WHERE peer_id = ? AND namespace IS NOT ? AND expires_at > ?`,
 
-  // the primary key is (namespace, position): one range of it answers the query
-  discoverNamespace: `SELECT ${PAGE_COLUMNS} ${NAMESPACE_PAGE}`,
-  discoverNamespaceEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
-    SELECT position, signed_peer_record ${NAMESPACE_PAGE})`,
-
   discoverNamespaceFormat: `SELECT ${PAGE_COLUMNS} ${NAMESPACE_FORMAT_PAGE}`,
   discoverNamespaceFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${NAMESPACE_FORMAT_PAGE})`,
@@ -58,19 +50,19 @@ export const QUERIES = {
   discoverFormatEnvelopes: `SELECT CAST(group_concat(signed_peer_record, '' ORDER BY position) AS BLOB) FROM (
     SELECT position, signed_peer_record ${FORMAT_PAGE})`,
 
-  // the random order is drawn over an index of the namespace alone (its positions and expiries are in
-  // it); only the chosen rows are read
+  // the random order is drawn over an index of the namespace alone (its formats, expiries and positions
+  // are in it); only the chosen rows are read
   sample: `${SAMPLED} FROM (
-      SELECT position FROM registrations INDEXED BY registrations_by_namespace_format
+      SELECT format, position FROM registrations INDEXED BY registrations_by_namespace_format_expiry
       WHERE namespace = @namespace AND expires_at > @now ORDER BY random() LIMIT @limit
-    ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.position = chosen.position`,
+    ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.format = chosen.format AND r.position = chosen.position`,
 
   // the same over the listed formats (a JSON array): one range of the index per format
   sampleFormats: `${SAMPLED} FROM (
-      SELECT position FROM registrations INDEXED BY registrations_by_namespace_format
+      SELECT format, position FROM registrations INDEXED BY registrations_by_namespace_format_expiry
       WHERE namespace = @namespace AND format IN (SELECT value FROM json_each(@formats)) AND expires_at > @now
       ORDER BY random() LIMIT @limit
-    ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.position = chosen.position`,
+    ) AS chosen JOIN registrations AS r ON r.namespace = @namespace AND r.format = chosen.format AND r.position = chosen.position`,
 
   // the formats present, at open: one seek per format in registrations_by_format (a loose index scan)
   formatsPresent: `WITH RECURSIVE present(format) AS (

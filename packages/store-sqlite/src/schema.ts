@@ -74,21 +74,41 @@ export const MIGRATIONS: readonly Migration[] = [{
 }, {
   version: 3,
   sql: `
-    -- The record format of each envelope. Every registration stored before formats existed was a
-    -- standard libp2p signed peer record; adding a column with a constant default rewrites no row.
-    ALTER TABLE registrations ADD COLUMN format TEXT NOT NULL DEFAULT 'standard';
+    -- Record formats. A rendezvous point serves each requester the formats it reads, so nearly every
+    -- discover names its formats: the table is rebuilt clustered by (namespace, format, position), and a
+    -- discover of one format in a namespace reads a few adjacent pages as discover in a namespace did.
+    -- Without a filter, the store merges the ranges of the formats present. Every registration stored
+    -- before formats existed was a standard libp2p signed peer record.
+    CREATE TABLE registrations_v3 (
+      namespace TEXT NOT NULL,
+      format TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      peer_id TEXT NOT NULL,
+      signed_peer_record BLOB NOT NULL,
+      ttl INTEGER NOT NULL,
+      registered_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (namespace, format, position)
+    ) WITHOUT ROWID;
 
-    -- discover in a namespace with a format filter: one range per format, in position order, so rows of
-    -- other formats are never read. It also serves sample, with or without a filter (a covering scan of the
-    -- namespace's live positions), so it replaces the (namespace, expires_at) index sample used.
-    DROP INDEX registrations_by_namespace_expiry;
-    CREATE INDEX registrations_by_namespace_format ON registrations (namespace, format, position, expires_at);
+    INSERT INTO registrations_v3 (namespace, format, position, peer_id, signed_peer_record, ttl, registered_at, expires_at)
+      SELECT namespace, 'standard', position, peer_id, signed_peer_record, ttl, registered_at, expires_at FROM registrations;
 
-    -- discover across namespaces: one range per format, in position order. Without a filter, the store
-    -- merges the ranges of every format present (a few), so the global order index is no longer needed:
-    -- a refresh moves an entry in one index fewer
+    -- its indexes go with it
+    DROP TABLE registrations;
+    ALTER TABLE registrations_v3 RENAME TO registrations;
+
+    CREATE UNIQUE INDEX registrations_by_peer ON registrations (peer_id, namespace);
+
+    -- discover across namespaces: one range per format in position order, merged by the store (with a
+    -- filter, of the listed formats; without, of every format present), then the rows by primary key
     CREATE INDEX registrations_by_format ON registrations (format, position, expires_at);
-    DROP INDEX registrations_by_position;
+
+    -- sample: the live positions of one namespace (of some formats) without reading the rows
+    CREATE INDEX registrations_by_namespace_format_expiry ON registrations (namespace, format, expires_at);
+
+    -- expire and count
+    CREATE INDEX registrations_by_expiry ON registrations (expires_at);
   `
 }]
 

@@ -149,22 +149,10 @@ export class SqliteRegistrationStore implements RegistrationStore {
       return replaced
     })
 
-    // one read transaction, so the rows and the envelopes come from the same snapshot even if another
-    // connection writes in between
+    // one read transaction, so the rows and the envelopes of every format's page come from the same
+    // snapshot even if another connection writes in between. Without a filter, the formats present
     this.discoverTransaction = db.transaction((namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[] | undefined): Registration[] => {
-      if (formats !== undefined || namespace === undefined) {
-        return discoverFormats(s, namespace, after, now, limit, formats ?? [...this.formats])
-      }
-
-      const rows = s.discoverNamespace.all(namespace, after, now, limit) as PageRow[]
-
-      if (rows.length === 0) {
-        return []
-      }
-
-      const envelopes = s.discoverNamespaceEnvelopes.get(namespace, after, now, limit) as Buffer
-
-      return toRegistrations(rows, envelopes)
+      return discoverFormats(s, namespace, after, now, limit, formats ?? [...this.formats])
     })
 
     this.removePeerTransaction = db.transaction((peerId: string): number[] => s.removePeer.all(peerId) as number[])
@@ -307,8 +295,9 @@ type Statements = Record<keyof typeof QUERIES, Database.Statement>
 /**
  * A page of the listed formats: the first `limit` of each format, each read along its own index range in
  * position order, merged. The first `limit` of the merge are the first `limit` of all of them, so nothing
- * is skipped, and rows of other formats are never read: O(formats × limit) however they interleave. Across
- * namespaces without a filter, the formats are every one present, which is how the global order is read.
+ * is skipped, and rows of other formats are never read: O(formats × limit) however they interleave. In a
+ * namespace each format's page is one range of the primary key (namespace, format, position). Without a
+ * filter, the formats are every one present, which is how the order of a namespace, or of all, is read.
  */
 function discoverFormats (s: Statements, namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[]): Registration[] {
   const wanted = distinct(formats)

@@ -69,7 +69,7 @@ describe('a file written by schema version 2 (before record formats)', () => {
     try {
       expect(db.prepare('SELECT version FROM schema_version').pluck().get()).to.equal(SCHEMA_VERSION)
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()).to.deep.equal([
-        'registrations_by_expiry', 'registrations_by_format', 'registrations_by_namespace_format', 'registrations_by_peer'
+        'registrations_by_expiry', 'registrations_by_format', 'registrations_by_namespace_format_expiry', 'registrations_by_peer'
       ])
     } finally {
       db.close()
