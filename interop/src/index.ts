@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
  *
- * The interop harness: this repository's rendezvous server and client against other implementations,
- * starting with the Go reference of `/vac/waku/rendezvous/0.0.1` (go-waku-rendezvous), in both directions.
+ * The interop harness: this repository's rendezvous server and client against other implementations, in
+ * both directions: go-waku-rendezvous (`/vac/waku/rendezvous/0.0.1`), go-libp2p-rendezvous and rust-libp2p
+ * (`/rendezvous/1.0.0`), one matrix each.
  *
  * An {@link Implementation} is an adapter that can start a server and clients (high-level ops and raw
  * frames on one stream). A {@link Case} is a row of the matrix, written once against that interface; a
