@@ -8,10 +8,10 @@
 export const PREFIX_META = 0x6d // 'm'
 export const PREFIX_KEY = 0x6b // 'k': (namespace, peer) → (position, expiresAt)
 export const PREFIX_ORDER = 0x6f // 'o': position → (expiresAt, namespace, peer); schema version 1 only, deleted by the migration
-export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → the record
+export const PREFIX_NAMESPACE_ORDER = 0x6e // 'n': (namespace, position) → the record; schema version 1 only, moved to 'f' by the migration
 export const PREFIX_EXPIRY = 0x65 // 'e': (expiresAt, position) → (namespace, peer)
 export const PREFIX_PEER = 0x70 // 'p': (peer, namespace) → expiresAt
-export const PREFIX_NAMESPACE_FORMAT_ORDER = 0x66 // 'f': (namespace, format, position) → expiresAt
+export const PREFIX_NAMESPACE_FORMAT_ORDER = 0x66 // 'f': (namespace, format, position) → the record
 export const PREFIX_FORMAT_ORDER = 0x67 // 'g': (format, position) → (expiresAt, namespace, peer)
 
 export const KEY_SCHEMA_VERSION = Buffer.from([PREFIX_META, ...Buffer.from('schema-version')])
@@ -116,7 +116,7 @@ export function namespaceOrderPrefix (namespace: Buffer): Buffer {
   return prefix
 }
 
-/** `f`, namespace length, namespace, format length, format: the order keys of one format in one namespace start with it */
+/** `f`, namespace length, namespace, format length, format: the records of one format in one namespace start with it */
 export function namespaceFormatPrefix (namespace: Buffer, format: Buffer): Buffer {
   const prefix = Buffer.allocUnsafe(3 + namespace.byteLength + format.byteLength)
   prefix[0] = PREFIX_NAMESPACE_FORMAT_ORDER
@@ -125,6 +125,11 @@ export function namespaceFormatPrefix (namespace: Buffer, format: Buffer): Buffe
   prefix[2 + namespace.byteLength] = format.byteLength
   format.copy(prefix, 3 + namespace.byteLength)
   return prefix
+}
+
+/** The key of a record: `f`, namespace length, namespace, format length, format, position */
+export function recordKey (namespace: Buffer, format: Buffer, position: number): Buffer {
+  return namespaceOrderKey(namespaceFormatPrefix(namespace, format), position)
 }
 
 /** `g`, format length, format: the order keys of one format across namespaces start with it */

@@ -3,8 +3,8 @@ import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
   KEY_STATE, PREFIX_EXPIRY, PREFIX_KEY, expiryKey, expiryUpperBound, expiryValue, formatPrefix, namespaceFormatPrefix,
-  namespaceKeyPrefix, namespaceOrderKey, namespaceOrderPrefix, peerKey, peerPrefix, prefixUpperBound, readPosition,
-  readSortableNumber, registrationKey, registrationKeyBody, splitExpiryValue, splitRegistrationKeyBody, utf8
+  namespaceKeyPrefix, namespaceOrderKey, peerKey, peerPrefix, prefixUpperBound, readPosition, readSortableNumber,
+  recordKey, registrationKey, registrationKeyBody, splitExpiryValue, splitRegistrationKeyBody, utf8
 } from './keys.ts'
 import {
   decodeRecord, encodeLocation, encodeRecord, expiryOf, isLocation, isRecord, locationExpiresAt, locationFormat, locationPosition,
@@ -27,12 +27,11 @@ function deleteOperations (namespace: Buffer, peer: Buffer, position: number, ex
   ]
 }
 
-/** Deletes the entries a registration has at its position: its record and its places in the expiry and format indexes */
+/** Deletes the entries a registration has at its position: its record and its places in the expiry and global format indexes */
 function indexDeletions (namespace: Buffer, position: number, expiresAt: number, format: Buffer): BatchOperation[] {
   return [
-    { type: 'del', key: namespaceOrderKey(namespaceOrderPrefix(namespace), position) },
+    { type: 'del', key: recordKey(namespace, format, position) },
     { type: 'del', key: expiryKey(expiresAt, position) },
-    { type: 'del', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position) },
     { type: 'del', key: namespaceOrderKey(formatPrefix(format), position) }
   ]
 }
@@ -149,7 +148,6 @@ export class LevelRegistrationStore implements RegistrationStore {
       const format = Buffer.from(registration.format, 'latin1')
       const body = registrationKeyBody(namespace, peer)
       const key = registrationKey(body)
-      const nsPrefix = namespaceOrderPrefix(namespace)
       const previous = this.location(key)
       const { expiresAt } = registration
 
@@ -164,9 +162,8 @@ export class LevelRegistrationStore implements RegistrationStore {
       const position = ++this.state.counter
       operations.push(
         { type: 'put', key, value: encodeLocation(position, expiresAt, format) },
-        { type: 'put', key: namespaceOrderKey(nsPrefix, position), value: encodeRecord(registration, position, peer, format) },
+        { type: 'put', key: recordKey(namespace, format, position), value: encodeRecord(registration, position, peer, format) },
         { type: 'put', key: expiryKey(expiresAt, position), value: expiryValue(format, body) },
-        { type: 'put', key: namespaceOrderKey(namespaceFormatPrefix(namespace, format), position), value: withExpiry(expiresAt, NO_BYTES) },
         { type: 'put', key: namespaceOrderKey(formatPrefix(format), position), value: withExpiry(expiresAt, body) },
         { type: 'put', key: peerKey(peerPrefix(peer), namespace), value: withExpiry(expiresAt, NO_BYTES) }
       )
@@ -301,20 +298,13 @@ export class LevelRegistrationStore implements RegistrationStore {
     const now = this.clock()
     let registrations: Registration[]
 
-    if (formats !== undefined || namespace === undefined) {
-      // across namespaces, the global order is the merge of the orders of every format present
-      registrations = await this.discoverFormats(namespace, from, limit, now, formatKeys(formats ?? [...this.formats]))
+    // without a filter, the order of a namespace (or of all) is the merge of the orders of every format present
+    const wanted = formatKeys(formats ?? [...this.formats])
+
+    if (namespace === undefined) {
+      registrations = await this.discoverAcross(from, limit, now, wanted)
     } else {
-      // records sit in (namespace, position) order: one range read of values answers the query
-      const prefix = namespaceOrderPrefix(utf8(namespace))
-      const found: Registration[] = []
-      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (_, value) => {
-        if (expiryOf(value) > now) {
-          found.push(this.decode(namespace, prefix, value))
-        }
-        return found.length < limit
-      }, 'values')
-      registrations = found
+      registrations = await this.discoverIn(namespace, from, limit, now, wanted)
     }
 
     return {
@@ -324,43 +314,52 @@ export class LevelRegistrationStore implements RegistrationStore {
   }
 
   /**
-   * A page of the listed formats: the first `limit` live entries of each format's order index (`f` in a
-   * namespace, `g` across namespaces), merged by position, then their records. The first `limit` of the
-   * merge are the first `limit` of all of them, so nothing is skipped, and entries of other formats are
-   * never read: O(formats × limit) however the formats interleave.
+   * A page of one namespace in the given formats: records sit in (namespace, format, position) order, so
+   * each format's page is one range read of values, at most `limit` live ones; with several formats the
+   * pages are merged by position and cut at `limit`. The first `limit` of the merge are the first `limit`
+   * of all of them, so nothing is skipped, and records of other formats are never read.
    */
-  private async discoverFormats (namespace: string | undefined, from: number, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
-    const ns = namespace === undefined ? undefined : utf8(namespace)
+  private async discoverIn (namespace: string, from: number, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
+    const ns = utf8(namespace)
+    const registrations: Registration[] = []
+
+    for (const format of formats) {
+      const prefix = namespaceFormatPrefix(ns, format)
+      const stop = registrations.length + limit
+
+      await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (_, value) => {
+        if (expiryOf(value) > now) {
+          registrations.push(this.decode(namespace, prefix, value))
+        }
+        return registrations.length < stop
+      }, 'values')
+    }
+
+    return mergeByPosition(registrations, formats.length, limit)
+  }
+
+  /**
+   * A page across namespaces in the given formats: the first `limit` live entries of each format's `g`
+   * range, merged by position and cut at `limit`, then their records with one `getMany`
+   */
+  private async discoverAcross (from: number, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
     const pointers: Pointer[] = []
 
     for (const format of formats) {
-      const prefix = ns === undefined ? formatPrefix(format) : namespaceFormatPrefix(ns, format)
-      const orderPrefix = ns === undefined ? undefined : namespaceOrderPrefix(ns)
-      let found = 0
+      const prefix = formatPrefix(format)
+      const stop = pointers.length + limit
 
       await this.scan({ gt: namespaceOrderKey(prefix, from), lt: prefixUpperBound(prefix) }, limit, (key, value) => {
         if (expiryOf(value) > now) {
           const position = readPosition(key, prefix.byteLength)
-
-          if (orderPrefix !== undefined) {
-            pointers.push({ namespace: namespace as string, position, key: namespaceOrderKey(orderPrefix, position) })
-          } else {
-            const { namespace: entryNamespace } = splitRegistrationKeyBody(value, 8)
-            pointers.push({ namespace: entryNamespace.toString('utf8'), position, key: namespaceOrderKey(namespaceOrderPrefix(entryNamespace), position) })
-          }
-
-          found++
+          const { namespace } = splitRegistrationKeyBody(value, 8)
+          pointers.push({ namespace: namespace.toString('utf8'), position, key: recordKey(namespace, format, position) })
         }
-        return found < limit
+        return pointers.length < stop
       })
     }
 
-    if (formats.length > 1) {
-      pointers.sort((a, b) => a.position - b.position)
-      pointers.length = Math.min(pointers.length, limit)
-    }
-
-    return this.records(pointers)
+    return this.records(mergeByPosition(pointers, formats.length, limit))
   }
 
   async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
@@ -385,37 +384,59 @@ export class LevelRegistrationStore implements RegistrationStore {
   }
 
   /**
-   * {@link sample} with a format filter: one reservoir over the live entries of the listed formats' `f`
-   * ranges of the namespace, so each live registration of those formats is equally likely, then their
-   * records. It reads the entries of those formats only.
+   * {@link sample} with a format filter. As {@link sampleStored}: one reservoir over the keys alone of the
+   * listed formats' record ranges in the namespace (a uniform sample of those stored, expired or not), then
+   * the chosen records; if one of them has expired or gone, an exact reservoir over the live records of
+   * those ranges instead. Either way each live registration of those formats is equally likely, and
+   * records of other formats are never read.
    */
   private async sampleFormats (namespace: string, ns: Buffer, limit: number, now: number, formats: Buffer[]): Promise<Registration[]> {
-    const orderPrefix = namespaceOrderPrefix(ns)
     const chosen: Pointer[] = []
     // one count across the formats: the reservoir runs over their concatenation
-    const seen = { live: 0 }
+    const seen = { stored: 0 }
 
     for (const format of formats) {
       const prefix = namespaceFormatPrefix(ns, format)
 
-      await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (key, value) => {
-        if (expiryOf(value) <= now) {
-          return true
-        }
-
-        seen.live++
-        const slot = chosen.length < limit ? chosen.length : Math.floor(Math.random() * seen.live)
+      await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (key) => {
+        seen.stored++
+        const slot = chosen.length < limit ? chosen.length : Math.floor(Math.random() * seen.stored)
 
         if (slot < limit) {
-          const position = readPosition(key, prefix.byteLength)
-          chosen[slot] = { namespace, position, key: namespaceOrderKey(orderPrefix, position) }
+          chosen[slot] = { namespace, position: readPosition(key, prefix.byteLength), key }
         }
 
         return true
-      })
+      }, 'keys')
     }
 
-    return this.records(chosen)
+    const registrations = await this.records(chosen)
+
+    if (registrations.length === chosen.length && registrations.every(r => r.expiresAt > now)) {
+      return registrations
+    }
+
+    const live: Array<{ prefix: Buffer, value: Buffer }> = []
+    const counted = { live: 0 }
+
+    for (const format of formats) {
+      const prefix = namespaceFormatPrefix(ns, format)
+
+      await this.scan({ gt: prefix, lt: prefixUpperBound(prefix) }, SCAN_CHUNK, (_, value) => {
+        if (expiryOf(value) > now) {
+          counted.live++
+          const slot = live.length < limit ? live.length : Math.floor(Math.random() * counted.live)
+
+          if (slot < limit) {
+            live[slot] = { prefix, value }
+          }
+        }
+
+        return true
+      }, 'values')
+    }
+
+    return live.map(({ prefix, value }) => this.decode(namespace, prefix, value))
   }
 
   /**
@@ -468,7 +489,6 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
 
     const locations = chosen.map(peerId => this.location(registrationKey(registrationKeyBody(ns, utf8(peerId)))))
-    const orderPrefix = namespaceOrderPrefix(ns)
     const pointers: Pointer[] = []
 
     for (const location of locations) {
@@ -476,7 +496,7 @@ export class LevelRegistrationStore implements RegistrationStore {
         return undefined
       }
 
-      pointers.push({ namespace, position: location.position, key: namespaceOrderKey(orderPrefix, location.position) })
+      pointers.push({ namespace, position: location.position, key: recordKey(ns, location.format, location.position) })
     }
 
     const registrations = await this.records(pointers)
@@ -488,7 +508,6 @@ export class LevelRegistrationStore implements RegistrationStore {
   /** The exact path of {@link sample}: reservoir sampling over the live registrations only */
   private async sampleLive (namespace: string, ns: Buffer, limit: number, now: number): Promise<Registration[]> {
     const keyPrefix = namespaceKeyPrefix(ns)
-    const orderPrefix = namespaceOrderPrefix(ns)
     // each live registration ends up chosen with probability limit / live
     const chosen: Pointer[] = []
     let live = 0
@@ -507,7 +526,7 @@ export class LevelRegistrationStore implements RegistrationStore {
 
       if (slot < limit) {
         const position = locationPosition(value)
-        chosen[slot] = { namespace, position, key: namespaceOrderKey(orderPrefix, position) }
+        chosen[slot] = { namespace, position, key: recordKey(ns, locationFormat(value), position) }
       }
 
       return true
@@ -629,4 +648,14 @@ export class LevelRegistrationStore implements RegistrationStore {
 
     return registrations
   }
+}
+
+/** Pages of several formats, merged by position and cut at `limit`; one format's page is already in order */
+function mergeByPosition<T extends { position: number }> (items: T[], formats: number, limit: number): T[] {
+  if (formats > 1) {
+    items.sort((a, b) => a.position - b.position)
+    items.length = Math.min(items.length, limit)
+  }
+
+  return items
 }

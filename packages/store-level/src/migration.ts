@@ -1,8 +1,8 @@
 import { CorruptStoreError } from '@rendezvous/store'
 import { SCAN_CHUNK } from './constants.ts'
 import {
-  KEY_MIGRATION, KEY_SCHEMA_VERSION, PREFIX_NAMESPACE_ORDER, expiryKey, expiryValue, formatPrefix, namespaceFormatPrefix, namespaceOrderKey,
-  orderKey, readPosition, registrationKey, registrationKeyBody
+  KEY_MIGRATION, KEY_SCHEMA_VERSION, PREFIX_NAMESPACE_ORDER, expiryKey, expiryValue, formatPrefix, namespaceOrderKey, orderKey,
+  readPosition, recordKey, registrationKey, registrationKeyBody
 } from './keys.ts'
 import { VERSION_1_HEADER_BYTES, encodeLocation, encodeRecordFields, withExpiry } from './record.ts'
 import type { Level } from './database.ts'
@@ -12,7 +12,6 @@ const LEGACY_FORMAT = Buffer.from('standard', 'latin1')
 
 const RECORDS_START = Buffer.of(PREFIX_NAMESPACE_ORDER)
 const RECORDS_END = Buffer.of(PREFIX_NAMESPACE_ORDER + 1)
-const NO_BYTES = new Uint8Array(0)
 
 type Operation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', key: Buffer }
 
@@ -20,10 +19,10 @@ type Operation = { type: 'put', key: Buffer, value: Buffer } | { type: 'del', ke
  * Migrates up to `chunk` records of schema version 1 that come after the record key `after` (from the
  * first when `undefined`), in one atomic batch that also records the last key migrated (`m·migration`), so
  * a migration interrupted by a crash resumes where its last batch ended and never migrates a record twice.
- * Each record gets the format `'standard'`: its record is rewritten with the format, its registration key
- * and expiry entry carry it, its entries in the two format indexes are added, and its entry in the
- * version 1 global order index (`o`, which version 2 does without) is deleted. Positions, the counter and
- * the other indexes are unchanged. Resolves the last key migrated, or `undefined` when none was left.
+ * Each record gets the format `'standard'`: it moves from `n` (namespace, position) to `f` (namespace,
+ * format, position) with the format in it, its registration key and expiry entry carry the format, its
+ * entry in the global format order `g` is added, and its entry in the version 1 global order `o` (which
+ * version 2 reads from `g`) is deleted. Positions, the counter and the peer index are unchanged. Resolves the last key migrated, or `undefined` when none was left.
  */
 export async function migrateRecords (db: Level, path: string, after: Buffer | undefined, chunk: number = SCAN_CHUNK): Promise<Buffer | undefined> {
   const entries = await db.iterator({ ...(after === undefined ? { gte: RECORDS_START } : { gt: after }), lt: RECORDS_END, limit: chunk }).all()
@@ -48,12 +47,11 @@ export async function migrateRecords (db: Level, path: string, after: Buffer | u
     const body = registrationKeyBody(namespace, peer)
 
     operations.push(
-      { type: 'put', key, value: encodeRecordFields(expiresAt, position, value.readDoubleBE(16), value.readDoubleBE(24), peer, LEGACY_FORMAT, value.subarray(peerEnd)) },
+      { type: 'put', key: recordKey(namespace, LEGACY_FORMAT, position), value: encodeRecordFields(expiresAt, position, value.readDoubleBE(16), value.readDoubleBE(24), peer, LEGACY_FORMAT, value.subarray(peerEnd)) },
+      { type: 'del', key },
       { type: 'put', key: registrationKey(body), value: encodeLocation(position, expiresAt, LEGACY_FORMAT) },
       { type: 'put', key: expiryKey(expiresAt, position), value: expiryValue(LEGACY_FORMAT, body) },
-      { type: 'put', key: namespaceOrderKey(namespaceFormatPrefix(namespace, LEGACY_FORMAT), position), value: withExpiry(expiresAt, NO_BYTES) },
       { type: 'put', key: namespaceOrderKey(formatPrefix(LEGACY_FORMAT), position), value: withExpiry(expiresAt, body) },
-      // version 2 reads the global order from the format orders: the version 1 global order goes
       { type: 'del', key: orderKey(position) }
     )
   }

@@ -94,6 +94,7 @@ describe('a database written by schema version 1 (before record formats)', () =>
       expect((await db.get(KEY_SCHEMA_VERSION))?.readUInt32BE(0)).to.equal(SCHEMA_VERSION)
       expect(await db.get(KEY_MIGRATION), 'no migration left in progress').to.equal(undefined)
       expect(await db.keys({ gte: Buffer.from('o'), lt: Buffer.from('p') }).all(), 'the version 1 global order is gone').to.deep.equal([])
+      expect(await db.keys({ gte: Buffer.from('n'), lt: Buffer.from('o') }).all(), 'the version 1 records have moved').to.deep.equal([])
     } finally {
       await db.close()
     }
