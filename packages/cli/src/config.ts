@@ -3,7 +3,11 @@ import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DIALECTS, dialect as lookUpDialect } from '@rendezvous/codec'
 import {
-  DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
+  DEFAULT_CONNECTION_IDLE_TIMEOUT, DEFAULT_DISCOVER_BYTES_PER_SECOND, DEFAULT_MAX_PENDING_PER_IP, DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_MAX_UNPROVEN_PER_IP
+} from '@rendezvous/server'
+import {
+  DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -44,6 +48,18 @@ export interface DaemonConfig {
   maxConnections: number
   /** New inbound connections accepted per second from one IP address */
   connectionRatePerIp: number
+  /** Seconds an inbound connection may take to finish its handshake */
+  handshakeTimeout: number
+  /** Inbound handshakes in progress at once from one IP address */
+  maxHandshakesPerIp: number
+  /** Open connections from one IP address that have not opened a stream yet */
+  maxIdleConnectionsPerIp: number
+  /** Seconds a connection may go without any stream before the point closes it */
+  idleConnectionTimeout: number
+  /** Largest signed peer record accepted, in bytes */
+  maxRecordBytes: number
+  /** DISCOVER answer bytes one peer may be sent per second */
+  discoverBytesPerSecond: number
   /** Where to serve Prometheus `/metrics`, if anywhere */
   metrics?: MetricsAddress
   /** One JSON object per output line instead of text for people */
@@ -105,6 +121,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'max-discover-limit', env: 'RENDEZVOUS_MAX_DISCOVER_LIMIT', type: 'string', value: '<n>', description: 'most registrations one DISCOVER answer carries', defaultText: String(DEFAULT_MAX_DISCOVER_LIMIT) },
   { name: 'max-connections', env: 'RENDEZVOUS_MAX_CONNECTIONS', type: 'string', value: '<n>', description: 'most open connections', defaultText: String(DEFAULT_MAX_CONNECTIONS) },
   { name: 'connection-rate-per-ip', env: 'RENDEZVOUS_CONNECTION_RATE_PER_IP', type: 'string', value: '<n>', description: 'new inbound connections accepted per second from one IP address', defaultText: String(DEFAULT_CONNECTION_RATE_PER_IP) },
+  { name: 'handshake-timeout', env: 'RENDEZVOUS_HANDSHAKE_TIMEOUT', type: 'string', value: '<duration>', description: 'time an inbound connection may take to finish its handshake', defaultText: formatDuration(DEFAULT_HANDSHAKE_TIMEOUT) },
+  { name: 'max-handshakes-per-ip', env: 'RENDEZVOUS_MAX_HANDSHAKES_PER_IP', type: 'string', value: '<n>', description: 'inbound handshakes in progress at once from one IP address', defaultText: String(DEFAULT_MAX_PENDING_PER_IP) },
+  { name: 'max-idle-connections-per-ip', env: 'RENDEZVOUS_MAX_IDLE_CONNECTIONS_PER_IP', type: 'string', value: '<n>', description: 'open connections from one IP address that have not opened a stream', defaultText: String(DEFAULT_MAX_UNPROVEN_PER_IP) },
+  { name: 'idle-connection-timeout', env: 'RENDEZVOUS_IDLE_CONNECTION_TIMEOUT', type: 'string', value: '<duration>', description: 'time a connection may go without any stream before it is closed', defaultText: formatDuration(DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000) },
+  { name: 'max-record-bytes', env: 'RENDEZVOUS_MAX_RECORD_BYTES', type: 'string', value: '<n>', description: 'largest signed peer record accepted in a REGISTER, in bytes', defaultText: String(DEFAULT_MAX_RECORD_BYTES) },
+  { name: 'discover-bytes-per-second', env: 'RENDEZVOUS_DISCOVER_BYTES_PER_SECOND', type: 'string', value: '<n>', description: 'DISCOVER answer bytes one peer may be sent per second (bursts of 4 MiB)', defaultText: String(DEFAULT_DISCOVER_BYTES_PER_SECOND) },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -433,6 +455,12 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     maxDiscoverLimit: reader.count('max-discover-limit', DEFAULT_MAX_DISCOVER_LIMIT),
     maxConnections: reader.count('max-connections', DEFAULT_MAX_CONNECTIONS),
     connectionRatePerIp: reader.count('connection-rate-per-ip', DEFAULT_CONNECTION_RATE_PER_IP),
+    handshakeTimeout: reader.duration('handshake-timeout', DEFAULT_HANDSHAKE_TIMEOUT),
+    maxHandshakesPerIp: reader.count('max-handshakes-per-ip', DEFAULT_MAX_PENDING_PER_IP),
+    maxIdleConnectionsPerIp: reader.count('max-idle-connections-per-ip', DEFAULT_MAX_UNPROVEN_PER_IP),
+    idleConnectionTimeout: reader.duration('idle-connection-timeout', DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000),
+    maxRecordBytes: reader.count('max-record-bytes', DEFAULT_MAX_RECORD_BYTES),
+    discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
     json: reader.flag('json')?.value ?? false
   }

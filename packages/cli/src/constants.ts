@@ -27,9 +27,16 @@ export const DEFAULT_MAX_DISCOVER_LIMIT = 1000
 
 /**
  * Most open connections. libp2p's default (300) suits an ordinary node; a rendezvous point is dialled by
- * every peer that registers or discovers, and each connection costs little while idle.
+ * every peer that registers or discovers, and each connection costs little while idle. Above it the
+ * server's connection guard prunes idle connections rather than refusing new peers.
  */
-export const DEFAULT_MAX_CONNECTIONS = 4096
+export { DEFAULT_GUARD_MAX_CONNECTIONS as DEFAULT_MAX_CONNECTIONS } from '@rendezvous/server'
+
+/**
+ * Seconds an inbound connection may take to finish its handshake (Noise and muxer negotiation). libp2p's
+ * default is much longer; a short deadline frees a slot held by a peer that drips bytes.
+ */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 5
 
 /**
  * New inbound connections accepted per second from one IP address. libp2p's default of 5 throttles

@@ -8,7 +8,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dialect } from '@rendezvous/codec'
-import { rendezvousServer } from '@rendezvous/server'
+import { ConnectionGuard, rendezvousServer } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
 import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
 import { loadCookieSecret, persistCookieSecret } from './cookie-secret.ts'
@@ -135,6 +135,12 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     opened = await openStore(config.store, config.dataDir)
     footprint.createdFiles.push(...opened.createdPaths)
 
+    const guard = new ConnectionGuard({
+      maxConnections: config.maxConnections,
+      maxPendingPerIp: config.maxHandshakesPerIp,
+      maxUnprovenPerIp: config.maxIdleConnectionsPerIp,
+      idleTimeout: config.idleConnectionTimeout * 1000
+    })
     node = await createLibp2p({
       start: false,
       privateKey: keptIdentity.identity.privateKey,
@@ -143,11 +149,14 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      // libp2p refuses new connections at its own limit: the guard prunes below it instead
       connectionManager: {
-        maxConnections: config.maxConnections,
+        maxConnections: guard.libp2pMaxConnections,
         inboundConnectionThreshold: config.connectionRatePerIp,
-        maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS
+        maxIncomingPendingConnections: MAX_PENDING_INBOUND_CONNECTIONS,
+        inboundUpgradeTimeout: config.handshakeTimeout * 1000
       },
+      connectionGater: guard.gater,
       ...(endpoint != null
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
         : {}),
@@ -161,6 +170,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
           maxRegistrations: config.maxRegistrations,
           maxDiscoverLimit: config.maxDiscoverLimit,
+          maxRecordBytes: config.maxRecordBytes,
+          discoverBytesPerSecond: config.discoverBytesPerSecond,
+          connectionGuard: guard,
           cookieSecret: keptCookie.cookie.secret
         })
       }

@@ -40,6 +40,12 @@ describe('flags and environment', () => {
       maxDiscoverLimit: 1000,
       maxConnections: 4096,
       connectionRatePerIp: 50,
+      handshakeTimeout: 5,
+      maxHandshakesPerIp: 8,
+      maxIdleConnectionsPerIp: 8,
+      idleConnectionTimeout: 30,
+      maxRecordBytes: 4096,
+      discoverBytesPerSecond: 1048576,
       json: false
     })
   })
@@ -57,6 +63,8 @@ describe('flags and environment', () => {
       '--max-discover-limit', '50',
       '--max-connections', '100',
       '--connection-rate-per-ip', '5',
+      '--handshake-timeout', '2s', '--max-handshakes-per-ip', '3', '--max-idle-connections-per-ip', '4',
+      '--idle-connection-timeout', '1m', '--max-record-bytes', '2048', '--discover-bytes-per-second', '65536',
       '--metrics', '[::1]:9090',
       '--json'
     ], {}, CWD)
@@ -73,6 +81,12 @@ describe('flags and environment', () => {
       maxDiscoverLimit: 50,
       maxConnections: 100,
       connectionRatePerIp: 5,
+      handshakeTimeout: 2,
+      maxHandshakesPerIp: 3,
+      maxIdleConnectionsPerIp: 4,
+      idleConnectionTimeout: 60,
+      maxRecordBytes: 2048,
+      discoverBytesPerSecond: 65536,
       metrics: { host: '::1', port: 9090 },
       json: true
     })
@@ -108,6 +122,12 @@ describe('flags and environment', () => {
       maxDiscoverLimit: 7,
       maxConnections: 8,
       connectionRatePerIp: 9,
+      handshakeTimeout: 5,
+      maxHandshakesPerIp: 8,
+      maxIdleConnectionsPerIp: 8,
+      idleConnectionTimeout: 30,
+      maxRecordBytes: 4096,
+      discoverBytesPerSecond: 1048576,
       metrics: { host: 'localhost', port: 9100 },
       json: true
     })

@@ -81,6 +81,8 @@ export interface DialectTexts {
   perPeerLimit: string
   globalLimit: string
   invalidCookie: string
+  /** E_UNAVAILABLE to a peer that asked for more DISCOVER answer bytes than the point sends one peer per second */
+  discoverRateLimited: string
 }
 
 /**

@@ -225,7 +225,8 @@ export const rendezvous: Dialect = Object.freeze({
     badTtl: (min: number, max: number) => `ttl must be between ${min} and ${max} seconds`,
     perPeerLimit: 'too many registrations for this peer',
     globalLimit: 'registration limit reached',
-    invalidCookie: 'invalid cookie'
+    invalidCookie: 'invalid cookie',
+    discoverRateLimited: 'discover rate limit reached, retry later'
   }),
   statusName,
   encode: (message: RendezvousMessage) => encodeRendezvousMessage(message),

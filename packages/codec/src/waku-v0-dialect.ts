@@ -191,7 +191,8 @@ export const wakuV0: Dialect = Object.freeze({
     badTtl: () => 'bad ttl',
     perPeerLimit: 'too many registrations for this peer',
     globalLimit: 'registration limit reached',
-    invalidCookie: 'invalid cookie'
+    invalidCookie: 'invalid cookie',
+    discoverRateLimited: 'discover rate limit reached, retry later'
   }),
   statusName: (code: number): string => STATUS_NAMES.get(code) ?? statusName(code),
   encode,

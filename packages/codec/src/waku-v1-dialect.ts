@@ -41,7 +41,8 @@ export const wakuV1: Dialect = Object.freeze({
     badTtl: () => '',
     perPeerLimit: 'Registration limit reached',
     globalLimit: 'Registration limit reached',
-    invalidCookie: ''
+    invalidCookie: '',
+    discoverRateLimited: ''
   }),
   statusName,
   encode: (message: RendezvousMessage) => encodeRendezvousMessage(message, { emptyErrorText: true }),

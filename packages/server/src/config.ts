@@ -2,10 +2,12 @@ import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, DIALECTS, dialec
 import {
   DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
-  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL, DEFAULT_MAX_RECORD_BYTES
+  DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL, DEFAULT_MAX_RECORD_BYTES, DEFAULT_DISCOVER_BYTES_PER_SECOND,
+  DEFAULT_DISCOVER_BURST_BYTES
 } from './constants.ts'
 import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import { InvalidServerConfigError } from './errors.ts'
+import type { ConnectionGuard } from './connection-guard.ts'
 import type { Dialect, TtlPolicy } from '@rendezvous/codec'
 import type { RegistrationStore } from '@rendezvous/store'
 
@@ -92,6 +94,28 @@ export interface RendezvousServerInit {
   maxRecordBytes?: number
 
   /**
+   * DISCOVER answer bytes one peer may be sent per second on average (`Infinity`: no limit). A peer over
+   * its budget gets a shorter page (with a cookie to resume) or, with nothing left, E_UNAVAILABLE.
+   *
+   * @default 1048576
+   */
+  discoverBytesPerSecond?: number
+
+  /**
+   * DISCOVER answer bytes one peer may be sent at once: at least one full answer (`maxResponseBytes`)
+   *
+   * @default 4194304
+   */
+  discoverBurstBytes?: number
+
+  /**
+   * Limits on what connections cost before they prove anything: per-IP handshakes and idle connections,
+   * idle reaping and a pruning cap. The server starts and stops it and tells it which connections use
+   * rendezvous; pass its `gater` to libp2p too. Off unless given.
+   */
+  connectionGuard?: ConnectionGuard
+
+  /**
    * The largest response frame sent, in bytes; a DISCOVER_RESPONSE is cut to fit (with a cookie that
    * resumes after the last registration sent).
    *
@@ -158,6 +182,9 @@ export interface ServerConfig {
   runOnLimitedConnection: boolean
   maxRequestBytes: number
   maxRecordBytes: number
+  discoverBytesPerSecond: number
+  discoverBurstBytes: number
+  connectionGuard?: ConnectionGuard
   maxResponseBytes: number
   streamTimeout: number
   idleTimeout: number
@@ -255,6 +282,9 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     runOnLimitedConnection: init.runOnLimitedConnection ?? false,
     maxRequestBytes: integer('maxRequestBytes', init.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 64),
     maxRecordBytes: integer('maxRecordBytes', init.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES, 64),
+    discoverBytesPerSecond: integer('discoverBytesPerSecond', init.discoverBytesPerSecond, DEFAULT_DISCOVER_BYTES_PER_SECOND, 1, true),
+    discoverBurstBytes: integer('discoverBurstBytes', init.discoverBurstBytes, DEFAULT_DISCOVER_BURST_BYTES, 1024),
+    connectionGuard: init.connectionGuard,
     maxResponseBytes: integer('maxResponseBytes', init.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1024),
     streamTimeout: integer('streamTimeout', init.streamTimeout, DEFAULT_STREAM_TIMEOUT, 1),
     idleTimeout: integer('idleTimeout', init.idleTimeout, DEFAULT_IDLE_TIMEOUT, 1),

@@ -75,3 +75,19 @@ export const REQUESTER_FORMATS_MEMORY = 100_000
 
 /** Signed peer records longer than this are refused (see `maxRecordBytes`) */
 export const DEFAULT_MAX_RECORD_BYTES = 4096
+
+/** {@link ConnectionGuard} defaults: see its init */
+export const DEFAULT_GUARD_MAX_CONNECTIONS = 4096
+export const DEFAULT_MAX_PENDING_PER_IP = 8
+export const DEFAULT_MAX_UNPROVEN_PER_IP = 8
+export const DEFAULT_CONNECTION_IDLE_TIMEOUT = 30_000
+
+/** How often the guard looks for idle connections, at most */
+export const GUARD_SWEEP_INTERVAL = 1_000
+
+/** DISCOVER answer bytes one peer may be sent per second, and at once (a full page of 1000 registrations of about 4 KiB) */
+export const DEFAULT_DISCOVER_BYTES_PER_SECOND = 1024 * 1024
+export const DEFAULT_DISCOVER_BURST_BYTES = 4 * 1024 * 1024
+
+/** Peers whose DISCOVER budget is remembered at most (a bucket is about 100 bytes) */
+export const DISCOVER_BUDGET_MEMORY = 100_000

@@ -50,6 +50,8 @@ import type { RendezvousServerInit } from './config.ts'
 import type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
 
 export { RendezvousServer } from './server.ts'
+export { ConnectionGuard } from './connection-guard.ts'
+export type { ConnectionGuardInit } from './connection-guard.ts'
 export type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
 export type { RendezvousServerInit } from './config.ts'
 export type { RendezvousServerStats } from './stats.ts'
@@ -67,7 +69,8 @@ export {
   COOKIE_BYTES, COOKIE_VERSION, COOKIE_TAG, COOKIE_SECRET_MIN_BYTES, DEFAULT_TTL, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_STREAM_TIMEOUT,
   DEFAULT_IDLE_TIMEOUT, DEFAULT_VERIFICATION_CACHE_SIZE, DEFAULT_EXPIRY_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT,
-  INTERNAL_ERROR_TEXT
+  INTERNAL_ERROR_TEXT, DEFAULT_MAX_RECORD_BYTES, DEFAULT_DISCOVER_BYTES_PER_SECOND, DEFAULT_DISCOVER_BURST_BYTES,
+  DEFAULT_GUARD_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_PER_IP, DEFAULT_MAX_UNPROVEN_PER_IP, DEFAULT_CONNECTION_IDLE_TIMEOUT
 } from './constants.ts'
 
 /**

@@ -2,6 +2,7 @@ import { Status } from '@rendezvous/codec'
 import { MAX_NAMESPACE_BYTES, RegistrationLimitError } from '@rendezvous/store'
 import { DISCOVER_RESPONSE_OVERHEAD, INTERNAL_ERROR_TEXT, REGISTRATION_OVERHEAD } from './constants.ts'
 import { mintCookie, openCookie } from './cookie.ts'
+import { DiscoverBudget } from './discover-budget.ts'
 import type { ServerConfig } from './config.ts'
 import type { RequesterFormats } from './requester-formats.ts'
 import type { EnvelopeVerifier, VerifiedEnvelope } from './verification-cache.ts'
@@ -41,6 +42,9 @@ export class RequestHandler {
   private readonly verifier: EnvelopeVerifier
   private readonly requesters: RequesterFormats
   private readonly log: Logger
+  private readonly budget: DiscoverBudget
+  /** DISCOVERs cut short or refused because the peer was over its answer-byte budget */
+  budgetLimited = 0
   /** Unexpected failures (store errors) answered with E_INTERNAL_ERROR */
   internalErrors = 0
 
@@ -49,6 +53,7 @@ export class RequestHandler {
     this.verifier = verifier
     this.requesters = requesters
     this.log = log
+    this.budget = new DiscoverBudget(config.discoverBytesPerSecond, config.discoverBurstBytes, config.clock)
   }
 
   async handle (dialect: Dialect, request: RendezvousRequest, remotePeer: PeerId): Promise<RendezvousResponse | undefined> {
@@ -194,15 +199,35 @@ export class RequestHandler {
       ? (r: Registration) => r.ttl
       : (r: Registration) => Math.ceil((r.expiresAt - now) / 1000)
 
+    const peer = remotePeer.toString()
+    const budget = this.budget.available(peer)
+    const page = async (live: Registration[]): Promise<Array<[Registration, WireRegistration]> | DiscoverResponseMessage> => {
+      const { fitted, bytes } = this.fit(live, ttlOf, Math.min(this.config.maxResponseBytes, budget))
+      if (fitted.length < live.length && bytes > 0 && budget < this.config.maxResponseBytes) {
+        this.budgetLimited++
+      }
+      if (fitted.length === 0 && live.length > 0 && budget < this.config.maxResponseBytes) {
+        return { type: 'DISCOVER_RESPONSE', status: Status.E_UNAVAILABLE, statusText: dialect.texts.discoverRateLimited, registrations: [] }
+      }
+      this.budget.spend(peer, bytes)
+      return fitted
+    }
+
     if (dialect.discovery.mode === 'sample') {
       const sample = await this.config.store.sample(ns, limit, { formats })
-      const fitted = this.fit(sample.filter(r => r.expiresAt > now), ttlOf)
+      const fitted = await page(sample.filter(r => r.expiresAt > now))
+      if (!Array.isArray(fitted)) {
+        return fitted
+      }
       return { type: 'DISCOVER_RESPONSE', status: Status.OK, statusText: '', registrations: fitted.map(([, wire]) => wire) }
     }
 
     const result = await this.config.store.discover({ namespace: ns === '' ? undefined : ns, after, limit, formats })
     const live = result.registrations.filter(r => r.expiresAt > now)
-    const fitted = this.fit(live, ttlOf)
+    const fitted = await page(live)
+    if (!Array.isArray(fitted)) {
+      return fitted
+    }
     // resume after the last registration sent; when the response was cut short, that is before result.position
     const position = fitted.length < live.length ? fitted[fitted.length - 1]?.[0].position ?? after : result.position
     return {
@@ -214,18 +239,19 @@ export class RequestHandler {
     }
   }
 
-  /** Keep as many registrations, in order, as fit in one response frame */
-  private fit (registrations: Registration[], ttl: (r: Registration) => number): Array<[Registration, WireRegistration]> {
-    const out: Array<[Registration, WireRegistration]> = []
+  /** Keep as many registrations, in order, as fit in `maxBytes` of answer; `bytes` is what they take */
+  private fit (registrations: Registration[], ttl: (r: Registration) => number, maxBytes: number): { fitted: Array<[Registration, WireRegistration]>, bytes: number } {
+    const fitted: Array<[Registration, WireRegistration]> = []
     let bytes = DISCOVER_RESPONSE_OVERHEAD
     for (const r of registrations) {
-      bytes += r.signedPeerRecord.byteLength + utf8Bytes(r.namespace) + REGISTRATION_OVERHEAD
-      if (bytes > this.config.maxResponseBytes) {
+      const next = bytes + r.signedPeerRecord.byteLength + utf8Bytes(r.namespace) + REGISTRATION_OVERHEAD
+      if (next > maxBytes) {
         break
       }
-      out.push([r, { ns: r.namespace, signedPeerRecord: r.signedPeerRecord, ttl: ttl(r) }])
+      bytes = next
+      fitted.push([r, { ns: r.namespace, signedPeerRecord: r.signedPeerRecord, ttl: ttl(r) }])
     }
-    return out
+    return { fitted, bytes }
   }
 
   private async unregister (dialect: Dialect, request: UnregisterMessage, remotePeer: PeerId): Promise<void> {

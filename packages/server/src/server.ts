@@ -1,5 +1,6 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { resolveConfig } from './config.ts'
+import { InvalidServerConfigError } from './errors.ts'
 import { RequestHandler } from './request-handler.ts'
 import { RequesterFormats } from './requester-formats.ts'
 import { StatsRecorder } from './stats.ts'
@@ -8,13 +9,15 @@ import { EnvelopeVerifier } from './verification-cache.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { RendezvousServerStats } from './stats.ts'
 import type { OpenPeerRecord } from './verification-cache.ts'
-import type { ComponentLogger, Connection, Logger, Metrics, PeerId, PeerStore, Startable, Stream } from '@libp2p/interface'
+import type { ComponentLogger, Connection, Libp2pEvents, Logger, Metrics, PeerId, PeerStore, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { Dialect } from '@rendezvous/codec'
 
 /** What the server takes from the libp2p node */
 export interface RendezvousServerComponents {
   registrar: Registrar
+  /** Connection events, for the connection guard */
+  events?: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
   metrics?: Metrics
   /** Where identify's agent versions are found, to serve rust-libp2p peers the records they read */
@@ -93,6 +96,12 @@ export class RendezvousServer implements Startable {
       // the timer must not keep a process alive that has nothing else to do
       this.expiryTimer.unref?.()
     }
+    if (this.config.connectionGuard != null) {
+      if (this.components.events == null) {
+        throw new InvalidServerConfigError('a connection guard needs the node\'s events component')
+      }
+      this.config.connectionGuard.start(this.components.events, this.log.newScope('guard'))
+    }
     this.started = true
     this.log('serving %s', this.config.dialects.map(d => d.protocol).join(', '))
   }
@@ -106,6 +115,7 @@ export class RendezvousServer implements Startable {
       return
     }
     this.started = false
+    this.config.connectionGuard?.stop()
     clearInterval(this.expiryTimer)
     this.expiryTimer = undefined
     await Promise.all(this.config.dialects.map(async d => this.components.registrar.unhandle(d.protocol).catch(err => {
@@ -135,6 +145,10 @@ export class RendezvousServer implements Startable {
       verificationCacheHits: this.verifier.cacheHits,
       verificationCacheSize: this.verifier.cacheSize,
       internalErrors: this.handler.internalErrors,
+      discoverBudgetLimited: this.handler.budgetLimited,
+      connections: this.config.connectionGuard == null
+        ? undefined
+        : { refused: { ...this.config.connectionGuard.refused }, closed: { ...this.config.connectionGuard.closed } },
       expired: this.recorder.expired
     }
   }
@@ -169,6 +183,7 @@ export class RendezvousServer implements Startable {
       stream.abort(new Error('the rendezvous server is stopped'))
       return
     }
+    this.config.connectionGuard?.noteStream(connection)
     const session = new StreamSession(dialect, stream, connection, this.config, this.handler, this.recorder, this.log)
     this.recorder.streamOpened()
     // the session never rejects; the catch only guards against a bug turning into an unhandled rejection

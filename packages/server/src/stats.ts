@@ -28,6 +28,15 @@ export interface RendezvousServerStats {
   verificationCacheSize: number
   /** Requests answered E_INTERNAL_ERROR because the store failed */
   internalErrors: number
+  /** DISCOVERs cut short or refused because the peer was over its answer-byte budget */
+  discoverBudgetLimited: number
+  /** The connection guard's work, when there is one */
+  connections?: {
+    /** Inbound connections refused: too many handshakes from one IP, too many connections without a stream from one IP */
+    refused: { pending: number, unproven: number }
+    /** Connections closed: idle for too long, pruned above the cap */
+    closed: { idle: number, pruned: number }
+  }
   /** Registrations deleted by expiry passes */
   expired: number
 }
