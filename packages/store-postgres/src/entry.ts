@@ -2,14 +2,68 @@ import { CorruptStoreError } from '@rendezvous/store'
 import { decodeKey } from './keys.ts'
 import type { Registration } from '@rendezvous/store'
 
+/**
+ * A registration's entry: what the reads return for it besides its position, packed by the client at
+ * upsert and stored in `registrations.entry` (see queries.ts for why). Big-endian throughout:
+ *
+ * | bytes | field |
+ * | --- | --- |
+ * | 8 | ttl (seconds) |
+ * | 8 | registered_at (ms since the epoch) |
+ * | 8 | expires_at (ms since the epoch) |
+ * | 2 + n | namespace as stored (keys.ts), UTF-8, with its length |
+ * | 2 + n | peer ID as stored, UTF-8, with its length |
+ * | 2 + n | format, with its length |
+ * | 4 + n | the signed envelope, with its length |
+ *
+ * A page, as the reads return it, is a sequence of (position as 8 bytes, entry).
+ */
+
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const TWO_32 = 2 ** 32
 
+/** The fields an entry holds; namespace and peer ID as stored (escaped) */
+export interface EntryFields {
+  namespace: string
+  peerId: string
+  format: string
+  ttl: number
+  registeredAt: number
+  expiresAt: number
+  signedPeerRecord: Uint8Array
+}
+
+export function packEntry (fields: EntryFields): Buffer {
+  const namespaceBytes = Buffer.byteLength(fields.namespace)
+  const peerIdBytes = Buffer.byteLength(fields.peerId)
+  const formatBytes = fields.format.length // [a-z0-9-]: one byte per character
+  const recordBytes = fields.signedPeerRecord.byteLength
+  const entry = Buffer.allocUnsafe(24 + 2 + namespaceBytes + 2 + peerIdBytes + 2 + formatBytes + 4 + recordBytes)
+  let offset = 0
+
+  for (const value of [fields.ttl, fields.registeredAt, fields.expiresAt]) {
+    entry.writeUInt32BE(Math.floor(value / TWO_32), offset)
+    entry.writeUInt32BE(value % TWO_32, offset + 4)
+    offset += 8
+  }
+
+  entry.writeUInt16BE(namespaceBytes, offset)
+  offset += 2 + entry.write(fields.namespace, offset + 2, 'utf8')
+  entry.writeUInt16BE(peerIdBytes, offset)
+  offset += 2 + entry.write(fields.peerId, offset + 2, 'utf8')
+  entry.writeUInt16BE(formatBytes, offset)
+  offset += 2 + entry.write(fields.format, offset + 2, 'latin1')
+  entry.writeUInt32BE(recordBytes, offset)
+  entry.set(fields.signedPeerRecord, offset + 4)
+
+  return entry
+}
+
 /**
- * Reads back the registrations a read packed into one bytea (the layout is in queries.ts). Envelopes are
- * views of the one buffer node-postgres decoded: plain Uint8Arrays, as callers stored them.
+ * Reads back a page (base64 of positions and entries). Envelopes are views of the one buffer decoded
+ * from it: plain Uint8Arrays, as callers stored them.
  */
-export function unpack (encoded: string | null | undefined, location: string): Registration[] {
+export function unpackPage (encoded: string | null | undefined, location: string): Registration[] {
   const registrations: Registration[] = []
 
   if (encoded == null) {
@@ -17,9 +71,8 @@ export function unpack (encoded: string | null | undefined, location: string): R
   }
 
   // Node's base64 decoder skips the line breaks PostgreSQL's encode() puts every 76 characters
-  const packed = Buffer.from(encoded, 'base64')
-
-  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength)
+  const page = Buffer.from(encoded, 'base64')
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
   let offset = 0
 
   const int64 = (): number => {
@@ -29,13 +82,13 @@ export function unpack (encoded: string | null | undefined, location: string): R
   }
   const text = (): string => {
     const length = view.getUint16(offset)
-    const value = decoder.decode(packed.subarray(offset + 2, offset + 2 + length))
+    const value = decoder.decode(page.subarray(offset + 2, offset + 2 + length))
     offset += 2 + length
     return value
   }
 
   try {
-    while (offset < packed.byteLength) {
+    while (offset < page.byteLength) {
       const position = int64()
       const ttl = int64()
       const registeredAt = int64()
@@ -44,17 +97,17 @@ export function unpack (encoded: string | null | undefined, location: string): R
       const peerId = decodeKey(text())
       const format = text()
       const length = view.getUint32(offset)
-      const start = packed.byteOffset + offset + 4
+      const start = page.byteOffset + offset + 4
       offset += 4 + length
 
-      if (offset > packed.byteLength) {
+      if (offset > page.byteLength) {
         throw new RangeError('an envelope runs past the end of the page')
       }
 
       registrations.push({
         namespace,
         peerId,
-        signedPeerRecord: new Uint8Array(packed.buffer, start, length),
+        signedPeerRecord: new Uint8Array(page.buffer, start, length),
         format,
         ttl,
         registeredAt,

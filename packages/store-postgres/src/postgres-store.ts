@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
 import { MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
+import { packEntry, unpackPage } from './entry.ts'
 import { SecretLengthError } from './errors.ts'
 import { encodeKey } from './keys.ts'
-import { unpack } from './page.ts'
 import { queries } from './queries.ts'
 import type { Query, QueryName } from './queries.ts'
 import type { SchemaContext } from './schema.ts'
@@ -23,7 +23,7 @@ interface PendingUpsert {
   namespace: string
   peerId: string
   format: string
-  record: Uint8Array
+  entry: Buffer
   ttl: number
   registeredAt: number
   expiresAt: number
@@ -107,14 +107,17 @@ export class PostgresStore implements PostgresRegistrationStore {
     validateNewRegistration(registration)
     validateUpsertOptions(options)
 
-    // the caller may change its array once this resolves; node-postgres has sent it by then
+    // the entry is a copy: the caller may change its array as soon as this returns
     const { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt } = registration
+    const storedNamespace = encodeKey(namespace)
+    const storedPeerId = encodeKey(peerId)
+    const entry = packEntry({ namespace: storedNamespace, peerId: storedPeerId, format, ttl, registeredAt, expiresAt, signedPeerRecord })
     const position = await new Promise<number>((resolve, reject) => {
       this.pending.push({
-        namespace: encodeKey(namespace),
-        peerId: encodeKey(peerId),
+        namespace: storedNamespace,
+        peerId: storedPeerId,
         format,
-        record: signedPeerRecord,
+        entry,
         ttl,
         registeredAt,
         expiresAt,
@@ -160,10 +163,10 @@ export class PostgresStore implements PostgresRegistrationStore {
 
           if (batch.length === 1) {
             const u = batch[0]
-            results = [await this.value('upsert', [u.namespace, u.peerId, u.format, u.record, u.ttl, u.registeredAt, u.expiresAt, now, u.maxPerPeer, u.max]) as number]
+            results = [await this.value('upsert', [u.namespace, u.peerId, u.format, u.entry, u.ttl, u.registeredAt, u.expiresAt, now, u.maxPerPeer, u.max]) as number]
           } else {
             const returned = await this.value('upsertMany', [
-              batch.map(u => u.namespace), batch.map(u => u.peerId), batch.map(u => u.format), batch.map(u => u.record),
+              batch.map(u => u.namespace), batch.map(u => u.peerId), batch.map(u => u.format), batch.map(u => u.entry),
               batch.map(u => u.ttl), batch.map(u => u.registeredAt), batch.map(u => u.expiresAt), now,
               batch.map(u => u.maxPerPeer), batch.map(u => u.max)
             ]) as Array<string | number>
@@ -218,7 +221,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     const packed = namespace === undefined
       ? await this.value('discoverAll', [after, this.clock(), limit, filter])
       : await this.value('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
-    const registrations = unpack(packed as string | null, this.location)
+    const registrations = unpackPage(packed as string | null, this.location)
 
     return {
       registrations,
@@ -243,7 +246,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     // the database's limit is an int4: a larger one means "all of them" just the same
     const packed = await this.value('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
 
-    return unpack(packed as string | null, this.location)
+    return unpackPage(packed as string | null, this.location)
   }
 
   async expire (): Promise<number> {

@@ -39,7 +39,10 @@ export const MIGRATIONS: readonly Migration[] = [{
       position bigint NOT NULL,
       -- the registration's place in its namespace's sampling slots (see sample below)
       slot integer NOT NULL,
-      signed_peer_record bytea NOT NULL,
+      -- everything a read returns but the position, packed by the client as reads return it (entry.ts):
+      -- ttl, registered_at, expires_at, namespace, peer_id, format and the signed envelope. The server then
+      -- builds a page of registrations by concatenating entries, not by encoding each field of each row
+      entry bytea NOT NULL,
       ttl bigint NOT NULL,
       registered_at bigint NOT NULL,
       expires_at bigint NOT NULL,
@@ -47,10 +50,10 @@ export const MIGRATIONS: readonly Migration[] = [{
       PRIMARY KEY (peer_id, namespace)
     );
 
-    -- discover in a namespace, and across namespaces; the included columns let a scan judge liveness and
-    -- format from the index
-    CREATE INDEX registrations_by_namespace ON ${s}.registrations (namespace, position) INCLUDE (expires_at, format);
-    CREATE INDEX registrations_by_position ON ${s}.registrations (position) INCLUDE (expires_at, format);
+    -- discover in a namespace, and across namespaces. Expiry and format are not included in them: the rows
+    -- are read from the table anyway, and a plain index scan filters on the table's row
+    CREATE INDEX registrations_by_namespace ON ${s}.registrations (namespace, position);
+    CREATE INDEX registrations_by_position ON ${s}.registrations (position);
     -- sample: the registrations at given slots of a namespace
     CREATE INDEX registrations_by_slot ON ${s}.registrations (namespace, slot);
     -- expire, and the expired-but-not-deleted part of count
@@ -108,7 +111,7 @@ export const MIGRATIONS: readonly Migration[] = [{
     -- Insert or refresh; returns the position, or -1 (the peer's limit) or -2 (the store's) when a new
     -- registration is refused. A NULL limit is no limit.
     CREATE FUNCTION ${s}.upsert (
-      p_namespace text, p_peer_id text, p_format text, p_record bytea, p_ttl bigint,
+      p_namespace text, p_peer_id text, p_format text, p_entry bytea, p_ttl bigint,
       p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint
     ) RETURNS bigint LANGUAGE plpgsql AS $fn$
     DECLARE
@@ -138,7 +141,7 @@ export const MIGRATIONS: readonly Migration[] = [{
       v_position := nextval('${s}.positions');
 
       IF v_expires IS NOT NULL THEN
-        UPDATE ${s}.registrations SET format = p_format, position = v_position, signed_peer_record = p_record,
+        UPDATE ${s}.registrations SET format = p_format, position = v_position, entry = p_entry,
           ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
           WHERE peer_id = p_peer_id AND namespace = p_namespace;
         RETURN v_position;
@@ -148,8 +151,8 @@ export const MIGRATIONS: readonly Migration[] = [{
         ON CONFLICT (namespace) DO UPDATE SET next_slot = n.next_slot + 1, stored = n.stored + 1
         RETURNING n.next_slot - 1 INTO v_slot;
       UPDATE ${s}.totals SET stored = stored + 1 WHERE id = 0;
-      INSERT INTO ${s}.registrations (namespace, peer_id, format, position, slot, signed_peer_record, ttl, registered_at, expires_at)
-        VALUES (p_namespace, p_peer_id, p_format, v_position, v_slot, p_record, p_ttl, p_registered_at, p_expires_at);
+      INSERT INTO ${s}.registrations (namespace, peer_id, format, position, slot, entry, ttl, registered_at, expires_at)
+        VALUES (p_namespace, p_peer_id, p_format, v_position, v_slot, p_entry, p_ttl, p_registered_at, p_expires_at);
       RETURN v_position;
     END
     $fn$;
@@ -157,14 +160,14 @@ export const MIGRATIONS: readonly Migration[] = [{
     -- Several upserts in one transaction, in order: what the store sends when upserts arrive while another
     -- write is in flight (postgres-store.ts), so they share one commit. Returns upsert's result for each.
     CREATE FUNCTION ${s}.upsert_many (
-      p_namespaces text[], p_peer_ids text[], p_formats text[], p_records bytea[], p_ttls bigint[],
+      p_namespaces text[], p_peer_ids text[], p_formats text[], p_entries bytea[], p_ttls bigint[],
       p_registered_ats bigint[], p_expires_ats bigint[], p_now bigint, p_max_per_peer bigint[], p_max bigint[]
     ) RETURNS bigint[] LANGUAGE plpgsql AS $fn$
     DECLARE
       v_results bigint[] := '{}';
     BEGIN
       FOR i IN 1 .. cardinality(p_namespaces) LOOP
-        v_results := v_results || ${s}.upsert(p_namespaces[i], p_peer_ids[i], p_formats[i], p_records[i], p_ttls[i],
+        v_results := v_results || ${s}.upsert(p_namespaces[i], p_peer_ids[i], p_formats[i], p_entries[i], p_ttls[i],
           p_registered_ats[i], p_expires_ats[i], p_now, p_max_per_peer[i], p_max[i]);
       END LOOP;
 

@@ -38,7 +38,14 @@ describe('queries use indexes', function () {
     await client.query(`PREPARE statement AS ${text}`)
 
     try {
-      const literals = values.map(value => value === null ? 'NULL' : typeof value === 'string' ? `'${value}'` : String(value))
+      const literal = (value: unknown): string => {
+        if (value === null) {
+          return 'NULL'
+        }
+
+        return typeof value === 'string' ? `'${value}'` : String(value)
+      }
+      const literals = values.map(literal)
       const { rows } = await client.query(`EXPLAIN EXECUTE statement (${literals.join(', ')})`)
       return rows.map(row => row['QUERY PLAN']).join('\n')
     } finally {
