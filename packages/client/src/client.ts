@@ -53,7 +53,7 @@ export interface RendezvousClientInit {
 
 /** Options of {@link RendezvousClient.register} */
 export interface RegisterOptions extends AbortOptions {
-  /** Requested TTL in seconds (default: the point's default, 2 h in 1.0.0 and 20 s in 0.0.1) */
+  /** Requested TTL in seconds (default: the point's default: 2 h on `/rendezvous/1.0.0`, 60 s on nwaku's `/vac/waku/rendezvous/1.0.0`, 20 s on 0.0.1) */
   ttl?: number
   /** Register at these points only (default: every configured point) */
   points?: PointInput[]

@@ -43,8 +43,8 @@ const WAKU_ENVELOPE = uint8ArrayFromString(GOLDEN_WAKU_ENVELOPE_HEX, 'base16')
 const WAKU_REGISTER_FRAME = 'fb01' + '0800' + '12f601' + '0a0872732f312f6d6978' + '12e701' + GOLDEN_WAKU_ENVELOPE_HEX + '183c'
 
 /**
- * Frames of both dialects. The 0.0.1 frames are the Go reference's exact encoding (proto3 leaves
- * zero values off the wire); the 1.0.0 frames always carry `type` and `status`.
+ * Frames of the three dialects. The 0.0.1 frames are the Go reference's exact encoding (proto3 leaves
+ * zero values off the wire); the 1.0.0 frames (both `/rendezvous/1.0.0` and nwaku's) always carry `type` and `status`.
  */
 export const goldenVectors: readonly GoldenVector[] = [
   {

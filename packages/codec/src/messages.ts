@@ -1,7 +1,7 @@
 import type { StatusCode } from './status.ts'
 
 /**
- * The messages of both dialects in one dialect-neutral shape, so that a server or a client handles
+ * The messages of every dialect in one dialect-neutral shape, so that a server or a client handles
  * them once. Numbers are seconds (ttl) or counts (limit). `undefined` means the field was absent on the
  * wire; in `/vac/waku/rendezvous/0.0.1` zero values are never written, so there absent and 0 are one.
  */

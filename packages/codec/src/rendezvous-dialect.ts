@@ -74,7 +74,6 @@ function toRegistration (r: Message.Register): Registration {
   }
 }
 
-/** The messages of `/rendezvous/1.0.0`, which `/vac/waku/rendezvous/1.0.0` shares */
 /** How the encoder writes what the dialects sharing these messages write differently */
 export interface RendezvousEncoding {
   /** Write an empty status text of an error response (nim-libp2p writes `Opt.some("")`); otherwise it is left off */
@@ -87,6 +86,7 @@ function statusTextField (status: StatusCode, text: string, encoding: Rendezvous
 
 const SPEC_ENCODING: RendezvousEncoding = { emptyErrorText: false }
 
+/** Write a message of `/rendezvous/1.0.0`, which `/vac/waku/rendezvous/1.0.0` shares */
 export function encodeRendezvousMessage (message: RendezvousMessage, encoding: RendezvousEncoding = SPEC_ENCODING): Uint8Array {
   switch (message.type) {
     case 'REGISTER':

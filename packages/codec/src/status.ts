@@ -1,5 +1,5 @@
 /**
- * Response status codes. The numbers are shared by both dialects; only 103 (E_INVALID_COOKIE) is
+ * Response status codes. The numbers are shared by every dialect; only 103 (E_INVALID_COOKIE) is
  * missing from `/vac/waku/rendezvous/0.0.1`, and 101 is called E_INVALID_PEER_INFO there.
  */
 export const Status = {
