@@ -1,17 +1,19 @@
 /**
  * `pnpm bench:servers`: this project's rendezvous server (memory and SQLite stores) side by side with the
  * Go reference (go-waku-rendezvous over in-memory goleveldb), driven by one Go load generator in the same
- * run, rounds alternating A/B/A/B so that every TS/Go ratio is computed from neighbouring runs.
+ * run, rounds alternating A/B/A/B so that every TS/Go ratio is computed from neighbouring runs. On
+ * /rendezvous/1.0.0 the yardsticks are go-libp2p-rendezvous (go-lrdv, over its SQLite DB) and rust-libp2p
+ * (rust-rdv, in memory; the generator seals rust-legacy envelopes for it, the only format it reads).
  *
  * Environment:
  * - BENCH_QUICK=1: N=1,000 only, short phases, one round (about 2 minutes)
  * - BENCH_ROUNDS=<n>: rounds (default 2; 1 in quick mode)
  * - BENCH_PROFILE=1: profile the TS servers around each timed phase (V8 CPU profiler) and summarise by self
  * time; profiling slows them, so the figures of a profiled run are not comparable
- * - BENCH_TARGETS=a,b: only these of go, ts-memory, ts-sqlite
+ * - BENCH_TARGETS=a,b: only these of go, ts-memory, ts-sqlite, go-libp2p, rust
  * - BENCH_SESSIONS=a,b: only these sessions (ids below)
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
- * - BENCH_NO_BUILD=1: do not (re)build the Go binaries
+ * - BENCH_NO_BUILD=1: do not (re)build the Go binaries and the Rust peer
  * - BENCH_TS_FLAGS="--experiment-cork": extra flags for ts-server.ts (experiments; never in a full run)
  * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
  * - BENCH_DOCS=0: do not rewrite the results block of docs/performance.md (a full, unfiltered, unprofiled
@@ -37,6 +39,9 @@ const ROOT = resolve(HERE, '../..')
 const BIN = join(HERE, 'bin')
 const GEN = join(BIN, 'rdv-bench')
 const GO_RDV = join(BIN, 'go-rdv')
+const GO_LRDV = join(BIN, 'go-lrdv')
+const RUST_DIR = join(ROOT, 'interop', 'rust-libp2p')
+const RUST_RDV = join(RUST_DIR, 'target', 'release', 'rust-rdv')
 
 const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((process.env[name] ?? '').toLowerCase())
 const list = (name: string): string[] | undefined => process.env[name]?.split(',').map(s => s.trim()).filter(s => s !== '')
@@ -49,15 +54,21 @@ const PHASE_SECONDS = QUICK ? 1.5 : 3
 const SEED = 'rendezvous-bench-1'
 const TS_FLAGS = (process.env.BENCH_TS_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
 
-type TargetName = 'go' | 'ts-memory' | 'ts-sqlite'
+type TargetName = 'go' | 'ts-memory' | 'ts-sqlite' | 'go-libp2p' | 'rust'
+/** The /vac/waku/rendezvous/0.0.1 targets */
 const ALL_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
-const TS_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite']
-const TARGETS = ALL_TARGETS.filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
+/** The /rendezvous/1.0.0 targets: ours and the two yardsticks */
+const V1_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite', 'go-libp2p', 'rust']
+const V1_YARDSTICKS: TargetName[] = ['go-libp2p', 'rust']
+const TARGETS = [...ALL_TARGETS, ...V1_YARDSTICKS].filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
+const isTs = (target: TargetName): boolean => target.startsWith('ts-')
 
 /** What the generator's `session --spec` takes (see loadgen/session.go) */
 interface Spec {
   kind: 'register' | 'discovery' | 'idle'
   dialect: 'waku' | 'rendezvous'
+  /** The envelopes' record format (the generator's default: standard) */
+  recordFormat?: 'standard' | 'rust-legacy'
   n: number
   ttl?: number
   concurrency?: number
@@ -108,11 +119,11 @@ const ALL_SESSIONS: SessionDef[] = [
     }
   },
   { id: 'idle', targets: ALL_TARGETS, once: true, spec: { kind: 'idle', dialect: 'waku', n: QUICK ? 1000 : 5000, settleMs: QUICK ? 1500 : 3000, connectSeconds: 120 } },
-  // /rendezvous/1.0.0: this server only (no Go implementation of it yet)
-  { id: 'storm-1.0.0', targets: TS_TARGETS, once: true, spec: { kind: 'register', dialect: 'rendezvous', n: 1000, ttl: 7200 } },
+  // /rendezvous/1.0.0: this server against go-libp2p-rendezvous and rust-libp2p
+  { id: 'storm-1.0.0', targets: V1_TARGETS, once: true, spec: { kind: 'register', dialect: 'rendezvous', n: 1000, ttl: 7200 } },
   {
     id: 'discovery-1.0.0',
-    targets: TS_TARGETS,
+    targets: V1_TARGETS,
     once: true,
     spec: {
       kind: 'discovery',
@@ -263,6 +274,12 @@ async function startServer (target: TargetName, log: WriteStream, profileDir?: s
   let dataDir: string | undefined
   if (target === 'go') {
     cmd = [GO_RDV, 'server', '--listen', '/ip4/127.0.0.1/tcp/0']
+  } else if (target === 'go-libp2p') {
+    // its in-memory SQLite DB: over a file, concurrent REGISTERs fail with 300 "database error" (the
+    // library opens the file without a busy timeout, and database/sql pools several connections)
+    cmd = [GO_LRDV, 'server', '--listen', '/ip4/127.0.0.1/tcp/0', '--db', ':memory:']
+  } else if (target === 'rust') {
+    cmd = [RUST_RDV, 'server', '--listen', '/ip4/127.0.0.1/tcp/0']
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
     cmd = [
@@ -323,7 +340,7 @@ async function stopServer (server: Server): Promise<void> {
 async function runSession (def: SessionDef, target: TargetName, round: number, log: WriteStream): Promise<RunRecord> {
   const record: RunRecord = { session: def.id, target, round, dialect: def.spec.dialect, phases: [], checks: [] }
   const profiled: string[] = []
-  const profileDir = PROFILE && target !== 'go' ? join(OUT, 'profiles', `${def.id}-${target}-r${round}`) : undefined
+  const profileDir = PROFILE && isTs(target) ? join(OUT, 'profiles', `${def.id}-${target}-r${round}`) : undefined
   if (profileDir != null) {
     await rm(profileDir, { recursive: true, force: true })
     await mkdir(profileDir, { recursive: true })
@@ -332,7 +349,7 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
   let server: Server | undefined
   try {
     server = await startServer(target, log, profileDir)
-    const ts = target !== 'go'
+    const ts = isTs(target)
     const spec = {
       server: server.multiaddr,
       serverPid: server.pid,
@@ -346,7 +363,9 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
       ...(profileDir != null ? { profilePhases: PROFILED_PHASES } : {}),
       ...def.spec,
       // the background re-registration exists for the Go reference's vanishing registrations: Go only
-      ...(ts ? { keepaliveMs: 0 } : {})
+      ...(target !== 'go' ? { keepaliveMs: 0 } : {}),
+      // rust-libp2p reads only its legacy record format
+      ...(target === 'rust' ? { recordFormat: 'rust-legacy' } : {})
     }
     const gen = spawnTracked([GEN, 'session', '--spec', JSON.stringify(spec)], log)
     gen.stdin?.end()
@@ -695,6 +714,9 @@ function lostTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
   md.push('| session | server | round | method | expected | seen | lost | older envelope | expired during check | requests | complete |')
   md.push('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|')
   for (const r of records) {
+    if (V1_YARDSTICKS.includes(r.target)) {
+      continue
+    }
     if (r.target === 'go') {
       if (r.phases.some(p => p.name === 'storm' || p.name === 'populate')) {
         md.push(`| ${r.session} | go | ${r.round} | n/a: the reference deletes registrations 0.5-2.5 s after they are made (TTL read as nanoseconds), so the check is meaningless | | | | | | | |`)
@@ -705,7 +727,7 @@ function lostTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
       md.push(`| ${r.session} | ${r.target} | ${r.round} | ${c.method} | ${c.expected} | ${c.seen} | ${c.lost} | ${c.older} | ${c.expiredDuringCheck} | ${c.requests} | ${c.complete ? 'yes' : `no${c.error != null ? ` (${c.error})` : ''}`} |`)
     }
   }
-  const tsRecords = records.filter(r => r.target !== 'go')
+  const tsRecords = records.filter(r => isTs(r.target))
   const lost = tsRecords.reduce((s, r) => s + r.checks.reduce((t, c) => t + c.lost + c.older, 0), 0)
   const incomplete = tsRecords.some(r => r.checks.some(c => !c.complete))
   const errors = tsRecords.reduce((s, r) => s + r.phases.reduce((t, p) => t + p.errors + (p.backgroundErrors ?? 0), 0), 0)
@@ -730,9 +752,55 @@ function countersTable (records: RunRecord[]): string[] {
   md.push('')
   md.push('| session | server | verifications | cache hits | streams opened | timed out | malformed |')
   md.push('|---|---|---:|---:|---:|---:|---:|')
-  for (const r of records.filter(r => r.target !== 'go' && r.round === 1 && r.serverStats != null)) {
+  for (const r of records.filter(r => isTs(r.target) && r.round === 1 && r.serverStats != null)) {
     const s = r.serverStats as any
     md.push(`| ${r.session} | ${r.target} | ${s.verifications} | ${s.verificationCacheHits} | ${s.streams?.opened} | ${s.streams?.timedOut} | ${s.streams?.malformed} |`)
+  }
+  return md
+}
+
+/** The /rendezvous/1.0.0 scenarios, against go-libp2p-rendezvous and rust-libp2p */
+const V1_SCENARIOS: Array<{ title: string, session: string, phase: string }> = [
+  { title: 'registration storm, N=1,000', session: 'storm-1.0.0', phase: 'storm' },
+  { title: 'refresh (identical envelopes), N=1,000', session: 'storm-1.0.0', phase: 'refresh' },
+  { title: 'discover limit 10, 16 streams, 1,000 registered', session: 'discovery-1.0.0', phase: 'discover-10' },
+  { title: 'discover limit 100, 16 streams, 1,000 registered', session: 'discovery-1.0.0', phase: 'discover-100' },
+  { title: 'mixed 80% discover / 20% register, 16 streams', session: 'discovery-1.0.0', phase: 'mixed c=16' }
+]
+
+/**
+ * One row per 1.0.0 scenario and server, with this server's ratios to each yardstick in the same run
+ * (ops/s ours ÷ theirs: above 1 is faster; p99 ours ÷ theirs: below 1 is better). Empty when no 1.0.0
+ * session ran against a yardstick.
+ */
+function v1Table (records: RunRecord[]): string[] {
+  const ran = (target: TargetName): boolean => records.some(r => r.target === target && r.dialect === 'rendezvous')
+  const yardsticks = V1_YARDSTICKS.filter(ran)
+  if (yardsticks.length === 0) {
+    return []
+  }
+  const md = [
+    `| scenario | server | ops/s | p50 ms | p99 ms | server CPU s | per server CPU-s | peak RSS MiB | errors | avg returned | ${yardsticks.map(y => `ops/s ÷ ${y} | p99 ÷ ${y}`).join(' | ')} |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|---:|${yardsticks.map(() => '---:|---:').join('|')}|`
+  ]
+  for (const sc of V1_SCENARIOS) {
+    const scenario: Scenario = { key: `${sc.session}/${sc.phase}`, ...sc }
+    const cells = new Map(V1_TARGETS.map(t => [t, cell([...phasesOf(records, scenario, t).values()])]))
+    for (const target of V1_TARGETS) {
+      const c = cells.get(target)
+      if (c == null) {
+        continue
+      }
+      const vs = yardsticks.map(y => {
+        const other = cells.get(y)
+        if (!isTs(target) || other == null) {
+          return ' | '
+        }
+        return `**${fmt(c.opsPerSec / other.opsPerSec, 2)}×** | ${fmt(c.p99Ms / other.p99Ms, 2)}×`
+      })
+      const returned = sc.phase.startsWith('discover') || sc.phase.startsWith('mixed') ? fmt(c.avgReturned, 1) : ''
+      md.push(`| ${sc.title} | ${target} | ${fmt(c.opsPerSec, 0)} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.serverCpuSec, 2)} | ${fmt(c.perCpuSecond, 0)} | ${fmt(c.serverPeakRssMiB, 0)} | ${c.errors} | ${returned} | ${vs.join(' | ')} |`)
+    }
   }
   return md
 }
@@ -743,6 +811,13 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
   md.push('')
   const budgets: BudgetRow[] = []
   md.push(...mainTable(records, budgets))
+  const v1 = v1Table(records)
+  if (v1.length > 0) {
+    md.push('')
+    md.push('`/rendezvous/1.0.0` against go-libp2p-rendezvous (`go-libp2p`) and rust-libp2p (`rust`), one round:')
+    md.push('')
+    md.push(...v1)
+  }
 
   md.push(...verifyTable(records, verify, budgets))
   md.push(...lostTable(records, budgets))
@@ -772,8 +847,16 @@ async function build (): Promise<void> {
     await mkdir(BIN, { recursive: true })
     await run('go', ['build', '-o', GEN, '.'], join(HERE, 'loadgen'))
     await run('go', ['build', '-o', GO_RDV, '.'], join(ROOT, 'interop', 'go-waku-rendezvous'))
+    if (TARGETS.includes('go-libp2p')) {
+      await run('go', ['build', '-o', GO_LRDV, '.'], join(ROOT, 'interop', 'go-libp2p-rendezvous'))
+    }
+    if (TARGETS.includes('rust')) {
+      progress('building rust-rdv (cargo build --release: minutes when cold, seconds from cargo\'s cache) ...')
+      await run('cargo', ['build', '--release', '--locked'], RUST_DIR)
+    }
   }
-  for (const f of [GEN, GO_RDV, ...['server', 'store-memory', 'store-sqlite'].map(p => join(ROOT, `packages/${p}/dist/src/index.js`))]) {
+  const yardsticks = [...(TARGETS.includes('go-libp2p') ? [GO_LRDV] : []), ...(TARGETS.includes('rust') ? [RUST_RDV] : [])]
+  for (const f of [GEN, GO_RDV, ...yardsticks, ...['server', 'store-memory', 'store-sqlite'].map(p => join(ROOT, `packages/${p}/dist/src/index.js`))]) {
     if (!existsSync(f)) { throw new Error(`${f} is missing: build first (pnpm bench:servers builds everything)`) }
   }
 }
@@ -844,6 +927,12 @@ async function main (): Promise<void> {
   if (complete && process.env.BENCH_DOCS !== '0') {
     await updateDocs(markdown)
   }
+  // the 1.0.0 comparison has its own block, rewritten whenever both 1.0.0 sessions ran against every 1.0.0 target
+  const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
+    V1_TARGETS.every(t => TARGETS.includes(t))
+  if (v1Complete && process.env.BENCH_DOCS !== '0') {
+    await updateDocs([`Run ${meta.date} · ${meta.cpus} · ${meta.node} · ${meta.go}`, '', ...v1Table(records)].join('\n'), V1_START, V1_END)
+  }
   await writeFile(join(OUT, `${stamp}.json`), JSON.stringify({ meta, quick: QUICK, rounds: ROUNDS, verify, records }, null, 2))
   progress(`results: ${join(OUT, `${stamp}.md`)} (+ .json, .log); ${fmt((Date.now() - started) / 1000, 0)} s`)
 }
@@ -851,17 +940,19 @@ async function main (): Promise<void> {
 const DOCS = join(ROOT, 'docs', 'performance.md')
 const START = '<!-- bench-results:start -->'
 const END = '<!-- bench-results:end -->'
+const V1_START = '<!-- bench-1.0.0:start -->'
+const V1_END = '<!-- bench-1.0.0:end -->'
 
-/** Replace the results block of docs/performance.md with this run's tables */
-async function updateDocs (markdown: string): Promise<void> {
+/** Replace a results block of docs/performance.md (by default the main one) with this run's tables */
+async function updateDocs (markdown: string, start = START, end = END): Promise<void> {
   const text = await readFile(DOCS, 'utf8').catch(() => '')
-  const from = text.indexOf(START)
-  const to = text.indexOf(END)
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
   if (from < 0 || to < from) {
-    progress(`${DOCS} has no ${START} … ${END} block: not updated`)
+    progress(`${DOCS} has no ${start} … ${end} block: not updated`)
     return
   }
-  await writeFile(DOCS, `${text.slice(0, from + START.length)}\n${markdown}\n${text.slice(to)}`)
+  await writeFile(DOCS, `${text.slice(0, from + start.length)}\n${markdown}\n${text.slice(to)}`)
   progress(`updated the results block of ${DOCS}`)
 }
 

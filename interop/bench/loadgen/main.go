@@ -63,7 +63,7 @@ func cmdEnvelopes(args []string) error {
 	if *path == "" || *n <= 0 || *n > 100000 {
 		return fmt.Errorf("envelopes needs --out and 0 < --n <= 100000")
 	}
-	peers, err := makePeers(*seed, *n, 1)
+	peers, err := makePeers(*seed, *n, 1, "standard")
 	if err != nil {
 		return err
 	}

@@ -65,14 +65,26 @@ func peerKey(seed string, i int) (crypto.PrivKey, error) {
 	return crypto.UnmarshalEd25519PrivateKey(k)
 }
 
-// sealEnvelope signs peer i's record with sequence number seq. The address is a loopback TCP address the
-// peer does not listen on: servers store addresses, they never dial them.
-func sealEnvelope(priv crypto.PrivKey, id peer.ID, i int, seq uint64) ([]byte, error) {
+// rustLegacyRecord is a peer record in rust-libp2p's format: the same PeerRecord protobuf, sealed under
+// the domain "libp2p-routing-state" with the ASCII payload type "/libp2p/routing-state-record" (what
+// libp2p-core's PeerRecord signs and opens), instead of "libp2p-peer-record" and the multicodec 0x0301.
+type rustLegacyRecord struct{ *peer.PeerRecord }
+
+func (r rustLegacyRecord) Domain() string { return "libp2p-routing-state" }
+func (r rustLegacyRecord) Codec() []byte  { return []byte("/libp2p/routing-state-record") }
+
+// sealEnvelope signs peer i's record with sequence number seq, in the given record format ("standard" or
+// "rust-legacy"). The address is a loopback TCP address the peer does not listen on: servers store
+// addresses, they never dial them.
+func sealEnvelope(priv crypto.PrivKey, id peer.ID, i int, seq uint64, format string) ([]byte, error) {
 	addr, err := ma.NewMultiaddr(fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", 1024+i%60000))
 	if err != nil {
 		return nil, err
 	}
-	rec := &peer.PeerRecord{PeerID: id, Addrs: []ma.Multiaddr{addr}, Seq: seq}
+	var rec record.Record = &peer.PeerRecord{PeerID: id, Addrs: []ma.Multiaddr{addr}, Seq: seq}
+	if format == "rust-legacy" {
+		rec = rustLegacyRecord{rec.(*peer.PeerRecord)}
+	}
 	env, err := record.Seal(rec, priv)
 	if err != nil {
 		return nil, err
@@ -82,7 +94,7 @@ func sealEnvelope(priv crypto.PrivKey, id peer.ID, i int, seq uint64) ([]byte, e
 
 // makePeers derives n identities and seals envelopesPerPeer records for each (seq 1, 2, ...), on every
 // core: this happens before any timed phase.
-func makePeers(seed string, n, envelopesPerPeer int) ([]*simPeer, error) {
+func makePeers(seed string, n, envelopesPerPeer int, format string) ([]*simPeer, error) {
 	peers := make([]*simPeer, n)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -96,7 +108,7 @@ func makePeers(seed string, n, envelopesPerPeer int) ([]*simPeer, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				p, err := makePeer(seed, i, envelopesPerPeer)
+				p, err := makePeer(seed, i, envelopesPerPeer, format)
 				if err != nil {
 					errs <- err
 					return
@@ -113,7 +125,7 @@ func makePeers(seed string, n, envelopesPerPeer int) ([]*simPeer, error) {
 	return peers, nil
 }
 
-func makePeer(seed string, i, envelopesPerPeer int) (*simPeer, error) {
+func makePeer(seed string, i, envelopesPerPeer int, format string) (*simPeer, error) {
 	priv, err := peerKey(seed, i)
 	if err != nil {
 		return nil, err
@@ -124,7 +136,7 @@ func makePeer(seed string, i, envelopesPerPeer int) (*simPeer, error) {
 	}
 	p := &simPeer{idx: i, priv: priv, id: id, nextEnvelope: 1}
 	for k := 0; k < envelopesPerPeer; k++ {
-		env, err := sealEnvelope(priv, id, i, uint64(k+1))
+		env, err := sealEnvelope(priv, id, i, uint64(k+1), format)
 		if err != nil {
 			return nil, err
 		}

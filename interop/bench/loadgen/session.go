@@ -24,6 +24,8 @@ type spec struct {
 	Kind      string `json:"kind"` // register | discovery | idle
 	N         int    `json:"n"`    // simulated peers
 	TTL       uint64 `json:"ttl"`  // requested TTL, seconds
+	// RecordFormat of the envelopes: "standard" (default) or "rust-legacy" (what rust-libp2p's server reads)
+	RecordFormat string `json:"recordFormat"`
 
 	ConnectConcurrency int `json:"connectConcurrency"`
 	Concurrency        int `json:"concurrency"`  // storm and refresh
@@ -84,6 +86,13 @@ func (s *spec) validate() error {
 	}
 	if s.EnvelopesPerPeer < 1 {
 		s.EnvelopesPerPeer = 1
+	}
+	switch s.RecordFormat {
+	case "":
+		s.RecordFormat = "standard"
+	case "standard", "rust-legacy":
+	default:
+		return fmt.Errorf("unknown record format %q (standard or rust-legacy)", s.RecordFormat)
 	}
 	switch s.Kind {
 	case "register", "discovery", "idle":
@@ -166,7 +175,7 @@ func runSession(s *spec) error {
 		envs = 0
 	}
 	t0 := time.Now()
-	peers, err := makePeers(s.Seed, s.N, envs)
+	peers, err := makePeers(s.Seed, s.N, envs, s.RecordFormat)
 	if err != nil {
 		return err
 	}

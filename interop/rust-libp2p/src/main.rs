@@ -56,10 +56,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    // the server may use every core (connection upgrades run as tasks), as the Go server does; a client
+    // is one peer and needs one thread
+    let runtime = if command == "server" {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    }
+    .expect("a tokio runtime");
     let result = runtime.block_on(async {
         match command.as_str() {
             "server" => server::run(&flags).await,

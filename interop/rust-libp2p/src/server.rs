@@ -71,9 +71,6 @@ pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
                         "multiaddrs": [format!("{address}/p2p/{peer_id}")],
                     }));
                 }
-                SwarmEvent::Behaviour(ServerPeerEvent::Rendezvous(event)) => {
-                    eprintln!("rust-rdv server: {event:?}");
-                }
                 _ => {}
             }
         }
