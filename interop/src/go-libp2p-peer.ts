@@ -24,6 +24,8 @@ export class GoLibp2pImplementation implements Implementation {
   // go-libp2p opens only `standard` records (peer.PeerRecordEnvelopeDomain)
   readonly client = { reads: ['standard'], seals: 'standard', raw: true }
   readonly serverReads = ['standard']
+  // db/sqlite/db.go packCookie: the row counter, then SHA-256(nonce ‖ ns ‖ counter)
+  readonly cookieShape = { describe: 'counter (8) ‖ SHA-256 (32)', bytes: () => 40 }
   private readonly program: PeerProgram
 
   constructor (options: GoLibp2pOptions) {

@@ -21,6 +21,8 @@ export interface Implementation {
   readonly client: ClientTraits
   /** The peer-record formats (`@rendezvous/codec` names) its server accepts in a REGISTER */
   readonly serverReads: readonly string[]
+  /** The shape of its server's DISCOVER cookies, where the dialect has cookies (they are opaque to clients, and differ) */
+  readonly cookieShape?: CookieShape
   /** Start a fresh server on 127.0.0.1 with an empty store */
   startServer(): Promise<ServerHandle>
   /** Start a client with the given identity, connected to `server` */
@@ -43,6 +45,14 @@ export interface ClientTraits {
   seals: string
   /** Whether it can write arbitrary frames on one stream ({@link ClientPeer.raw}); rows that need it have no cell otherwise */
   raw: boolean
+}
+
+/** What a server's cookies look like */
+export interface CookieShape {
+  /** In words, for the matrix */
+  describe: string
+  /** Its length for a DISCOVER of `namespace` */
+  bytes(namespace: string): number
 }
 
 /** Per-client choices, for implementations whose client has them */

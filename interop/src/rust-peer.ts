@@ -25,6 +25,8 @@ export class RustImplementation implements Implementation {
   // rust-libp2p seals and opens its PeerRecord in the legacy routing-state format only
   readonly client = { reads: ['rust-legacy'], seals: 'rust-legacy', raw: false }
   readonly serverReads = ['rust-legacy']
+  // codec.rs Cookie::into_wire_encoding: a random id, then the namespace's bytes
+  readonly cookieShape = { describe: 'random id (8) ‖ namespace', bytes: (ns: string) => 8 + new TextEncoder().encode(ns).byteLength }
   private readonly program: PeerProgram
 
   constructor (options: RustOptions) {

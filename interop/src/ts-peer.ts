@@ -59,6 +59,8 @@ export class TsImplementation implements Implementation {
   readonly client = { reads: ['standard', 'rust-legacy', 'waku'], seals: 'standard', raw: true }
 
   readonly serverReads: readonly string[]
+  // packages/server/src/cookie.ts: the position, "v1.", base64url of a 128-bit MAC
+  readonly cookieShape = { describe: 'position (8) ‖ "v1." ‖ base64url MAC (22)', bytes: () => 33 }
 
   constructor (options: TsImplementationOptions = {}) {
     this.dialect = options.dialect ?? wakuV0

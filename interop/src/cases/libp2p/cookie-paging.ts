@@ -31,8 +31,14 @@ export const cookiePaging: Case = {
     const seen = found.flat()
     check(new Set(seen).size === seen.length, `a peer came back twice: ${seen.join(', ')}`)
     check(seen.every(id => ids.has(id)) && seen.length === PEERS, 'the pages are not exactly the registrants')
-    const cookies = pages.slice(0, 3).map(p => p.cookie)
-    check(cookies.every(c => c != null && c !== ''), 'a page came without a cookie')
-    return { verdict: 'pass', detail: `pages 2, 2, 1, 0; cookies of ${[...new Set(cookies.map(c => (c ?? '').length / 2))].join('/')} bytes` }
+    const cookies = pages.map(p => p.cookie ?? '')
+    check(cookies.slice(0, 3).every(c => c !== ''), 'a page came without a cookie')
+    // cookies are opaque to clients and every point shapes its own: the documented shape, every time
+    const shape = ctx.server.implementation.cookieShape
+    const lengths = [...new Set(cookies.filter(c => c !== '').map(c => c.length / 2))]
+    if (shape != null) {
+      check(lengths.every(l => l === shape.bytes('v1-paging')), `cookies of ${lengths.join('/')} bytes, the documented shape (${shape.describe}) has ${shape.bytes('v1-paging')}`)
+    }
+    return { verdict: 'pass', detail: `pages 2, 2, 1, 0; cookies of ${lengths.join('/')} bytes${shape == null ? '' : `: ${shape.describe}`}` }
   }
 }
