@@ -1,8 +1,8 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { resolveConfig } from './config.ts'
 import { InvalidServerConfigError } from './errors.ts'
-import { RequestHandler } from './request-handler.ts'
 import { RequesterFormats } from './requester-formats.ts'
+import { ObservedRequestHandler, ServerEvents } from './server-events.ts'
 import { StatsRecorder } from './stats.ts'
 import { StreamSession } from './stream-session.ts'
 import { EnvelopeVerifier } from './verification-cache.ts'
@@ -39,7 +39,9 @@ export class RendezvousServer implements Startable {
   private readonly config: ServerConfig
   private readonly log: Logger
   private readonly verifier: EnvelopeVerifier
-  private readonly handler: RequestHandler
+  private readonly handler: ObservedRequestHandler
+  /** Every request answered and every expiry pass, as events (see `RendezvousServerEvents`) */
+  readonly events = new ServerEvents()
   private readonly recorder: StatsRecorder
   private readonly sessions = new Map<StreamSession, Promise<void>>()
   private expiryTimer?: ReturnType<typeof setInterval>
@@ -51,7 +53,8 @@ export class RendezvousServer implements Startable {
     this.config = resolveConfig(init)
     this.log = components.logger.forComponent('rendezvous:server')
     this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize, hooks.openPeerRecord)
-    this.handler = new RequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
+    this.handler = new ObservedRequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
+    this.handler.events = this.events
     this.recorder = new StatsRecorder(components.metrics, this.config.store)
   }
 
@@ -167,6 +170,7 @@ export class RendezvousServer implements Startable {
       try {
         const n = await this.config.store.expire()
         this.recorder.expired += n
+        this.events.expired(n)
         if (n > 0) {
           this.log.trace('expired %d registrations', n)
         }
