@@ -68,3 +68,4 @@ export {
   InvalidEnvelopeError, InvalidSignatureError, WrongPayloadTypeError, InvalidPeerRecordError, KeyMismatchError,
   UnexpectedPeerError, NoAddressesError, UnknownRecordFormatError
 } from './errors.ts'
+export * from './federation-messages.ts'
