@@ -4,6 +4,7 @@ import { DISCOVER_RESPONSE_OVERHEAD, INTERNAL_ERROR_TEXT, REGISTRATION_OVERHEAD 
 import { mintCookie, openCookie } from './cookie.ts'
 import { DiscoverBudget } from './discover-budget.ts'
 import type { ServerConfig } from './config.ts'
+import type { RegistrationEvents } from './federation-events.ts'
 import type { RequesterFormats } from './requester-formats.ts'
 import type { EnvelopeVerifier, VerifiedEnvelope } from './verification-cache.ts'
 import type { Logger, PeerId } from '@libp2p/interface'
@@ -47,6 +48,8 @@ export class RequestHandler {
   budgetLimited = 0
   /** Unexpected failures (store errors) answered with E_INTERNAL_ERROR */
   internalErrors = 0
+  /** Told of every accepted REGISTER and carried-out UNREGISTER (federation, followers) */
+  registrationEvents?: RegistrationEvents
 
   constructor (config: ServerConfig, verifier: EnvelopeVerifier, requesters: RequesterFormats, log: Logger) {
     this.config = config
@@ -144,9 +147,10 @@ export class RequestHandler {
 
     const peer = remotePeer.toString()
     const now = this.config.clock()
+    let stored: Registration
     try {
       // the store checks both limits and writes in one atomic step, so racing REGISTERs cannot pass a limit
-      await this.config.store.upsert({
+      stored = await this.config.store.upsert({
         namespace: ns, peerId: peer, signedPeerRecord, ttl, registeredAt: now, expiresAt: now + ttl * 1000, format: record.format.name
       }, {
         maxRegistrationsPerPeer: Math.min(this.config.maxRegistrationsPerPeer, limits.maxRegistrationsPerPeer),
@@ -159,6 +163,7 @@ export class RequestHandler {
       throw err
     }
     this.requesters.noteRegistered(peer, record.format.name)
+    this.registrationEvents?.registered(stored, dialect)
     return { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl }
   }
 
@@ -257,8 +262,8 @@ export class RequestHandler {
   private async unregister (dialect: Dialect, request: UnregisterMessage, remotePeer: PeerId): Promise<void> {
     const ns = request.ns
     if (ns === '') {
-      if (dialect.unregisterEmptyNamespace === 'all') {
-        await this.config.store.removePeer(remotePeer.toString())
+      if (dialect.unregisterEmptyNamespace === 'all' && await this.config.store.removePeer(remotePeer.toString()) > 0) {
+        this.registrationEvents?.unregistered('', remotePeer.toString(), this.config.clock(), dialect)
       }
       return
     }
@@ -266,6 +271,8 @@ export class RequestHandler {
       // nothing can be registered there; UNREGISTER has no response to carry an error
       return
     }
-    await this.config.store.remove(ns, remotePeer.toString())
+    if (await this.config.store.remove(ns, remotePeer.toString())) {
+      this.registrationEvents?.unregistered(ns, remotePeer.toString(), this.config.clock(), dialect)
+    }
   }
 }
