@@ -32,8 +32,8 @@ export interface FederatedRegistrationMessage {
 export interface FederatedUnregistrationMessage {
   /** The namespace, or `''` for all of the peer's */
   ns: string
-  /** The peer ID's bytes (its multihash) */
-  peer: Uint8Array
+  /** The peer ID as text (`PeerId.toString()`) */
+  peer: string
   /** When it was carried out, ms since the epoch; registrations granted before are removed */
   unregisteredAt: number
 }
@@ -107,7 +107,7 @@ function fromUnregistration (u: FederatedUnregistration): FederatedUnregistratio
 }
 
 function toUnregistration (u: FederatedUnregistrationMessage): FederatedUnregistration {
-  return { ns: u.ns, peer: u.peer as Uint8Array<ArrayBuffer>, unregisteredAt: wireInteger(u.unregisteredAt, 'unregisteredAt') }
+  return { ns: u.ns, peer: u.peer, unregisteredAt: wireInteger(u.unregisteredAt, 'unregisteredAt') }
 }
 
 /** @throws {InvalidMessageError} for a number the wire cannot carry */

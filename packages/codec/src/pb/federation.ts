@@ -186,7 +186,7 @@ export namespace FederatedRegistration {
 
 export interface FederatedUnregistration {
   ns: string
-  peer: Uint8Array<ArrayBuffer>
+  peer: string
   unregisteredAt: bigint
 }
 
@@ -205,9 +205,9 @@ export namespace FederatedUnregistration {
           w.string(obj.ns)
         }
 
-        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+        if ((obj.peer != null && obj.peer !== '')) {
           w.uint32(18)
-          w.bytes(obj.peer)
+          w.string(obj.peer)
         }
 
         if ((obj.unregisteredAt != null && obj.unregisteredAt !== 0n)) {
@@ -221,7 +221,7 @@ export namespace FederatedUnregistration {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           ns: '',
-          peer: uint8ArrayAlloc(0),
+          peer: '',
           unregisteredAt: 0n
         }
 
@@ -236,7 +236,7 @@ export namespace FederatedUnregistration {
               break
             }
             case 2: {
-              obj.peer = reader.bytes()
+              obj.peer = reader.string()
               break
             }
             case 3: {
@@ -268,7 +268,7 @@ export namespace FederatedUnregistration {
             case 2: {
               yield {
                 field: `${prefix}.peer`,
-                value: reader.bytes()
+                value: reader.string()
               }
               break
             }
@@ -298,7 +298,7 @@ export namespace FederatedUnregistration {
 
   export interface FederatedUnregistrationPeerFieldEvent {
     field: '$.peer'
-    value: Uint8Array<ArrayBuffer>
+    value: string
   }
 
   export interface FederatedUnregistrationUnregisteredAtFieldEvent {
@@ -441,7 +441,7 @@ export namespace FederationMessage {
 
   export interface FederationMessageUnregisterPeerFieldEvent {
     field: '$.unregister.peer'
-    value: Uint8Array<ArrayBuffer>
+    value: string
   }
 
   export interface FederationMessageUnregisterUnregisteredAtFieldEvent {
@@ -785,7 +785,7 @@ export namespace SyncPage {
 
   export interface SyncPageUnregistrationsPeerFieldEvent {
     field: '$.unregistrations[].peer'
-    value: Uint8Array<ArrayBuffer>
+    value: string
     index: number
   }
 
