@@ -4,16 +4,20 @@ import { ServerStoppingError, StreamOverflowError, StreamTimeoutError, Unexpecte
 import type { ServerConfig } from './config.ts'
 import type { RequestHandler } from './request-handler.ts'
 import type { StatsRecorder } from './stats.ts'
-import type { Connection, Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
+import type { Connection, Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
 /** Errors that mean the remote went away, which is how go-waku-rendezvous clients end every stream */
 const REMOTE_GONE = new Set(['StreamResetError', 'StreamAbortedError', 'StreamClosedError', 'ConnectionClosedError'])
 
 /**
- * One inbound stream: reads frames as they arrive, answers each request as soon as it is decoded (several
- * per stream, or one and then closes, as the dialect says), and cuts the stream off when a request does not
- * arrive in time. Never rejects.
+ * One inbound stream: takes frames as the muxer delivers them ('message' events, no async iterator),
+ * answers each request as soon as it is decoded (several per stream, or one and then closes, as the dialect
+ * says), and cuts the stream off when a request does not arrive in time. One timer per stream, re-armed in
+ * place. Never rejects.
+ *
+ * Per REGISTER this is a fixed, small cost next to the stack's own (docs/performance.md): the async
+ * iterator, a timer per frame and a timeout signal per close that the first version had are gone.
  */
 export class StreamSession {
   private readonly dialect: Dialect
@@ -23,10 +27,18 @@ export class StreamSession {
   private readonly handler: RequestHandler
   private readonly stats: StatsRecorder
   private readonly log: Logger
+  private readonly decoder: FrameDecoder
+  private readonly maxUnread: number
   private timer?: ReturnType<typeof setTimeout>
-  /** A request is being handled or answered: shutdown waits for it */
+  /** What the armed timer stands for, for the log line and the error */
+  private waitingFor = ''
+  private waitMs = 0
+  /** A request is being handled or answered: shutdown waits for it, and frames wait in the decoder */
   private busy = false
   private stopping = false
+  private remoteEnded = false
+  private ended = false
+  private resolveDone?: () => void
 
   constructor (dialect: Dialect, stream: Stream, connection: Connection, config: ServerConfig, handler: RequestHandler, stats: StatsRecorder, log: Logger) {
     this.dialect = dialect
@@ -36,6 +48,15 @@ export class StreamSession {
     this.handler = handler
     this.stats = stats
     this.log = log
+    const maxRequestBytes = Math.min(config.maxRequestBytes, dialect.limits.maxRequestBytes)
+    this.decoder = new FrameDecoder({ maxFrameBytes: maxRequestBytes })
+    // bytes taken from the muxer but not answered yet: a peer pipelining requests faster than they are
+    // answered would otherwise make the session queue its input without bound
+    this.maxUnread = maxRequestBytes * PIPELINE_FRAMES
+    this.onMessage = this.onMessage.bind(this)
+    this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
+    this.onClose = this.onClose.bind(this)
+    this.onTimeout = this.onTimeout.bind(this)
   }
 
   /** Stop taking requests: an idle stream is aborted now, a busy one after its answer */
@@ -50,15 +71,33 @@ export class StreamSession {
   abort (err: Error): void {
     this.clearTimer()
     this.stream.abort(err)
+    this.finish()
+  }
+
+  /** Serve the stream; resolves when it has ended, one way or another */
+  async run (): Promise<void> {
+    const done = new Promise<void>(resolve => { this.resolveDone = resolve })
+    const { stream } = this
+    stream.addEventListener('message', this.onMessage)
+    stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
+    stream.addEventListener('close', this.onClose)
+    // the first request is due soon after the stream opens; later ones may follow an idle pause
+    this.arm(this.config.streamTimeout, 'no complete request')
+    if (stream.status !== 'open') {
+      this.finish()
+    }
+    return done
   }
 
   private arm (ms: number, what: string): void {
+    this.waitingFor = what
+    if (this.timer != null && this.waitMs === ms) {
+      this.timer.refresh()
+      return
+    }
     this.clearTimer()
-    this.timer = setTimeout(() => {
-      this.stats.streamTimedOut()
-      this.log('%s stream from %p timed out: %s', this.dialect.name, this.connection.remotePeer, what)
-      this.stream.abort(new StreamTimeoutError(`${what} within ${ms} ms`))
-    }, ms)
+    this.waitMs = ms
+    this.timer = setTimeout(this.onTimeout, ms)
   }
 
   private clearTimer (): void {
@@ -68,58 +107,111 @@ export class StreamSession {
     }
   }
 
-  async run (): Promise<void> {
-    const { stream, config } = this
-    const maxRequestBytes = Math.min(config.maxRequestBytes, this.dialect.limits.maxRequestBytes)
-    const decoder = new FrameDecoder({ maxFrameBytes: maxRequestBytes })
-    // bytes delivered by the muxer but not yet taken by the loop below: a peer pipelining requests faster than
-    // they are answered would otherwise make the iterator's queue grow without bound
-    let unread = 0
-    const maxUnread = maxRequestBytes * PIPELINE_FRAMES
-    const onMessage = (evt: StreamMessageEvent): void => {
-      unread += evt.data.byteLength
-      if (unread > maxUnread) {
-        this.stats.streamMalformed()
-        this.log('%s stream from %p sent more than %d bytes ahead of the answers', this.dialect.name, this.connection.remotePeer, maxUnread)
-        this.abort(new StreamOverflowError(`more than ${maxUnread} bytes sent ahead of the answers`))
-      }
+  private onTimeout (): void {
+    this.timer = undefined
+    this.stats.streamTimedOut()
+    this.log('%s stream from %p timed out: %s', this.dialect.name, this.connection.remotePeer, this.waitingFor)
+    this.stream.abort(new StreamTimeoutError(`${this.waitingFor} within ${this.waitMs} ms`))
+    this.finish()
+  }
+
+  private onMessage (evt: StreamMessageEvent): void {
+    if (this.ended) {
+      return
     }
-    stream.addEventListener('message', onMessage)
-    // the first request is due soon after the stream opens; later ones may follow an idle pause
-    let idle = false
-    this.arm(config.streamTimeout, 'no complete request')
+    const idle = this.decoder.bufferedBytes === 0 && !this.busy
     try {
-      for await (const chunk of stream) {
-        unread -= chunk.byteLength
-        if (idle && decoder.bufferedBytes === 0) {
-          idle = false
-          this.arm(config.streamTimeout, 'request incomplete')
-        }
-        decoder.push(chunk)
-        for (let frame = decoder.next(); frame != null; frame = decoder.next()) {
-          this.clearTimer()
-          await this.answer(frame)
-          if (this.stopping || this.dialect.requestsPerStream === 'one') {
-            await this.closeGracefully()
-            return
-          }
-          if (decoder.bufferedBytes > 0) {
-            this.arm(config.streamTimeout, 'request incomplete')
-          } else {
-            idle = true
-            this.arm(config.idleTimeout, 'no request after the last answer')
-          }
-        }
-      }
-      decoder.end()
-      this.clearTimer()
-      await this.closeGracefully()
+      this.decoder.push(evt.data)
     } catch (err: any) {
-      this.clearTimer()
       this.fail(err)
-    } finally {
-      stream.removeEventListener('message', onMessage)
+      return
     }
+    if (this.decoder.bufferedBytes > this.maxUnread) {
+      this.stats.streamMalformed()
+      this.log('%s stream from %p sent more than %d bytes ahead of the answers', this.dialect.name, this.connection.remotePeer, this.maxUnread)
+      this.abort(new StreamOverflowError(`more than ${this.maxUnread} bytes sent ahead of the answers`))
+      return
+    }
+    if (this.busy) {
+      return
+    }
+    if (idle) {
+      // the first byte of a request: the rest must follow promptly
+      this.arm(this.config.streamTimeout, 'request incomplete')
+    }
+    this.drain()
+  }
+
+  /**
+   * Answer every complete request in the decoder, one after the other. `answered` says whether one was
+   * just answered: only then does the wait start again (a dripped request keeps its deadline)
+   */
+  private drain (answered = false): void {
+    let frame: Uint8Array | undefined
+    try {
+      frame = this.decoder.next()
+    } catch (err: any) {
+      this.fail(err)
+      return
+    }
+    if (frame == null) {
+      if (answered || this.remoteEnded) {
+        this.afterAnswers()
+      }
+      return
+    }
+    this.busy = true
+    this.clearTimer()
+    this.answer(frame).then(() => {
+      this.busy = false
+      if (this.ended) {
+        return
+      }
+      if (this.stopping || this.dialect.requestsPerStream === 'one') {
+        this.closeGracefully()
+        return
+      }
+      this.drain(true)
+    }, (err) => {
+      this.busy = false
+      this.fail(err)
+    })
+  }
+
+  /** Nothing complete is left to answer: wait for more, or end */
+  private afterAnswers (): void {
+    if (this.remoteEnded) {
+      try {
+        this.decoder.end()
+      } catch (err: any) {
+        this.fail(err)
+        return
+      }
+      this.closeGracefully()
+      return
+    }
+    if (this.decoder.bufferedBytes > 0) {
+      this.arm(this.config.streamTimeout, 'request incomplete')
+    } else {
+      this.arm(this.config.idleTimeout, 'no request after the last answer')
+    }
+  }
+
+  private onRemoteCloseWrite (): void {
+    this.remoteEnded = true
+    if (!this.busy && !this.ended) {
+      this.afterAnswers()
+    }
+  }
+
+  private onClose (evt: StreamCloseEvent): void {
+    if (this.ended) {
+      return
+    }
+    if (evt.error != null && !this.busy) {
+      this.log.trace('%s stream from %p ended by the remote - %e', this.dialect.name, this.connection.remotePeer, evt.error)
+    }
+    this.finish()
   }
 
   private async answer (frame: Uint8Array): Promise<void> {
@@ -129,30 +221,30 @@ export class StreamSession {
       // go-waku-rendezvous ends the stream without an answer too
       throw new UnexpectedMessageError(`a client does not send ${request.type}`)
     }
-    this.busy = true
-    try {
-      const started = performance.now()
-      const response = await this.handler.handle(dialect, request, this.connection.remotePeer)
-      if (response != null) {
-        if (!stream.send(encodeMessageFrame(dialect, response))) {
-          await stream.onDrain({ signal: AbortSignal.timeout(this.config.streamTimeout) })
-        }
+    const started = performance.now()
+    const response = await this.handler.handle(dialect, request, this.connection.remotePeer)
+    if (response != null && stream.writeStatus === 'writable') {
+      if (!stream.send(encodeMessageFrame(dialect, response))) {
+        // the one timer guards the wait: a peer that stops reading answers is cut off
+        this.arm(this.config.streamTimeout, 'the peer to read the answer')
+        await stream.onDrain()
+        this.clearTimer()
       }
-      this.stats.request(dialect, request.type, response == null ? '-' : dialect.statusName(response.status), (performance.now() - started) / 1000)
-    } finally {
-      this.busy = false
     }
+    this.stats.request(dialect, request.type, response == null ? '-' : dialect.statusName(response.status), (performance.now() - started) / 1000)
   }
 
-  private async closeGracefully (): Promise<void> {
+  /** Close our side; a peer that never closes its side is cut off by the timer */
+  private closeGracefully (): void {
     if (this.stream.status !== 'open') {
+      this.finish()
       return
     }
-    try {
-      await this.stream.close({ signal: AbortSignal.timeout(this.config.streamTimeout) })
-    } catch (err: any) {
+    this.arm(this.config.streamTimeout, 'the peer to close the stream')
+    this.stream.close().then(() => { this.finish() }, (err) => {
       this.stream.abort(err)
-    }
+      this.finish()
+    })
   }
 
   private fail (err: any): void {
@@ -171,6 +263,18 @@ export class StreamSession {
     } else {
       this.log.error('%s stream from %p failed - %e', dialect.name, peer, err)
     }
-    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    this.abort(err instanceof Error ? err : new Error(String(err)))
+  }
+
+  private finish (): void {
+    if (this.ended) {
+      return
+    }
+    this.ended = true
+    this.clearTimer()
+    this.stream.removeEventListener('message', this.onMessage)
+    this.stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
+    this.stream.removeEventListener('close', this.onClose)
+    this.resolveDone?.()
   }
 }
