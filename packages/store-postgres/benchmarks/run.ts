@@ -11,16 +11,7 @@ import { runStoreBenchmark } from '@rendezvous/store/bench'
 import pg from 'pg'
 import { postgresStore } from '../src/index.ts'
 import { startPostgres } from '../src/testing.ts'
-
-/** Server settings of the run, in the README beside the table */
-export const BENCH_SETTINGS = {
-  shared_buffers: '1GB',
-  max_wal_size: '8GB',
-  checkpoint_timeout: '30min',
-  // full-page images (the first change of each page after a checkpoint) make most of a refresh's WAL
-  wal_compression: 'lz4',
-  max_connections: '100'
-}
+import { BENCH_SETTINGS } from './settings.ts'
 
 const server = await startPostgres({ settings: BENCH_SETTINGS })
 
