@@ -8,18 +8,25 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dialect } from '@rendezvous/codec'
-import { ConnectionGuard, rendezvousServer } from '@rendezvous/server'
+import { ConnectionGuard, quietLogger, rendezvousServer } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
 import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
 import { loadCookieSecret, persistCookieSecret } from './cookie-secret.ts'
 import { checkDataDir, createDataDir } from './data-dir.ts'
+import { checkDataDirLock, lockDataDir } from './data-dir-lock.ts'
 import { AddressInUseError, DaemonError } from './errors.ts'
 import { loadIdentity, persistIdentity } from './identity.ts'
+import { startAdminServer } from './admin-server.ts'
 import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
+import { NamespaceCensus } from './namespace-census.ts'
+import { registerNamespaceMetrics } from './namespace-metrics.ts'
+import { StatusSource } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { openStore } from './store.ts'
 import { packageVersion } from './version.ts'
 import type { DaemonConfig } from './config.ts'
+import type { DataDirLock } from './data-dir-lock.ts'
+import type { AdminServer } from './admin-server.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
 import type { Identify } from '@libp2p/identify'
@@ -51,6 +58,12 @@ export interface Daemon {
   storePath?: string
   /** `http://<host>:<port>/metrics` when `--metrics` is on */
   metricsUrl?: string
+  /** `http://<host>:<port>/` when `--admin` is on: the status page, and the JSON API under `/api/` */
+  adminUrl?: string
+  /** The multiaddrs the node listens on, each ending in `/p2p/<peer id>` ({@link Daemon.multiaddrs} are the announced ones when `--announce` is given) */
+  listenAddrs: string[]
+  /** The identity key file, and whether this start created it */
+  identity: { path: string, created: boolean }
   /**
    * Stop gracefully: no new streams, requests in flight are answered, connections close, then the store
    * is flushed and closed and the metrics endpoint stops. Calling it again returns the same promise.
@@ -91,6 +104,16 @@ function listenError (err: any): DaemonError {
   return new DaemonError(`cannot start libp2p: ${message.replace(/\s*\n\s*/g, ' ')}`, { cause: err })
 }
 
+/**
+ * The bound listen addresses. With --announce, `getMultiaddrs()` answers the announced ones only; the
+ * node's address manager still knows what was bound (ports chosen by the OS included), though the public
+ * interface does not expose it
+ */
+function listenAddrsOf (node: Libp2p<DaemonServices>): string[] {
+  const manager = (node as unknown as { components?: { addressManager?: { getListenAddrs(): Array<{ toString(): string }> } } }).components?.addressManager
+  return (manager?.getListenAddrs() ?? node.getMultiaddrs()).map(ma => ma.toString())
+}
+
 function withPeerId (address: string, peerId: string): string {
   const ma = multiaddr(address)
   return ma.getComponents().some(c => c.name === 'p2p') ? ma.toString() : ma.encapsulate(`/p2p/${peerId}`).toString()
@@ -109,6 +132,7 @@ function withPeerId (address: string, peerId: string): string {
  */
 export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}): Promise<Daemon> {
   await checkDataDir(config.dataDir)
+  await checkDataDirLock(config.dataDir)
   const identity = await loadIdentity(config.dataDir)
   const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory')
   await probeListenAddresses(config.listen)
@@ -121,12 +145,18 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   const footprint: Footprint = { createdFiles: [] }
   let opened: OpenedStore | undefined
   let node: Libp2p<DaemonServices> | undefined
+  let lock: DataDirLock | undefined
+  let admin: AdminServer | undefined
+  let stopNamespaceMetrics = (): void => {}
+  let identityCreated = false
   try {
     await hooks.beforeWrite?.()
     footprint.createdDir = await createDataDir(config.dataDir)
+    lock = await lockDataDir(config.dataDir)
     const keptIdentity = await persistIdentity(identity)
     if (keptIdentity.created) {
       footprint.createdFiles.push(identity.path)
+      identityCreated = true
     }
     const keptCookie = await persistCookieSecret(cookie)
     if (keptCookie.created && cookie.path != null) {
@@ -145,7 +175,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       start: false,
       privateKey: keptIdentity.identity.privateKey,
       nodeInfo: { name: '@rendezvous/cli', version: packageVersion() },
-      addresses: { listen: config.listen },
+      // with DEBUG unset nothing is logged anyway; the quiet logger spares creating a logger per stream
+      ...(process.env.DEBUG == null || process.env.DEBUG === '' ? { logger: quietLogger() } : {}),
+      addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
@@ -182,10 +214,37 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     } catch (err) {
       throw listenError(err)
     }
+    const census = new NamespaceCensus(opened.store)
+    if (endpoint != null) {
+      stopNamespaceMetrics = registerNamespaceMetrics(endpoint.registry, node.services.rendezvous, census)
+    }
+    if (config.admin != null) {
+      const started = node
+      const source = new StatusSource({
+        peerId: started.peerId.toString(),
+        version: packageVersion(),
+        startedAt: Date.now(),
+        addresses: () => started.getMultiaddrs().map(ma => withPeerId(ma.toString(), started.peerId.toString())),
+        protocols: config.dialects.map(d => dialect(d).protocol),
+        store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },
+        ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
+        limits: {
+          maxRegistrations: config.maxRegistrations,
+          maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
+          maxDiscoverLimit: config.maxDiscoverLimit,
+          maxConnections: config.maxConnections
+        },
+        connections: () => started.getConnections().length
+      }, opened.store, census)
+      admin = await startAdminServer(config.admin, source)
+    }
   } catch (err: any) {
+    stopNamespaceMetrics()
+    await admin?.close().catch(() => {})
     await Promise.resolve(node?.stop()).catch(() => {})
     await Promise.resolve(opened?.store.close()).catch(() => {})
     await endpoint?.close().catch(() => {})
+    await lock?.release()
     await rollBack(footprint)
     if (err instanceof DaemonError) {
       throw err
@@ -195,6 +254,8 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
 
   const running = node
   const store = opened.store
+  const held = lock
+  const adminServer = admin
   const peerId = running.peerId.toString()
   let stopping: Promise<void> | undefined
 
@@ -206,9 +267,14 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     protocols: config.dialects.map(d => dialect(d).protocol),
     ...(opened.path != null ? { storePath: opened.path } : {}),
     ...(endpoint != null ? { metricsUrl: endpoint.url } : {}),
+    ...(admin != null ? { adminUrl: admin.url } : {}),
+    listenAddrs: listenAddrsOf(running).map(ma => withPeerId(ma, peerId)),
+    identity: { path: identity.path, created: identityCreated },
     stop: async () => {
       stopping ??= (async () => {
         try {
+          stopNamespaceMetrics()
+          await adminServer?.close()
           // libp2p stops its components all at once, closing connections while the server still answers
           // requests in flight; stopping the server first lets it finish them on open connections
           await running.services.rendezvous.stop()
@@ -217,7 +283,11 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           try {
             await store.close()
           } finally {
-            await endpoint?.close()
+            try {
+              await endpoint?.close()
+            } finally {
+              await held.release()
+            }
           }
         }
       })()

@@ -51,6 +51,7 @@ import type { RendezvousServerComponents, RendezvousServerHooks } from './server
 
 export { RendezvousServer } from './server.ts'
 export { ConnectionGuard } from './connection-guard.ts'
+export { quietLogger } from './quiet-logger.ts'
 export type { ConnectionGuardInit } from './connection-guard.ts'
 export type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
 export type { RendezvousServerInit } from './config.ts'
