@@ -3,11 +3,13 @@ import {
   DEFAULT_EXPIRY_INTERVAL, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_STREAM_TIMEOUT,
   DEFAULT_TTL, DEFAULT_VERIFICATION_CACHE_SIZE, MAX_TTL, DEFAULT_MAX_RECORD_BYTES, DEFAULT_DISCOVER_BYTES_PER_SECOND,
-  DEFAULT_DISCOVER_BURST_BYTES
+  DEFAULT_DISCOVER_BURST_BYTES, DEFAULT_MAX_FOLLOWERS
 } from './constants.ts'
 import { generateCookieSecret, validateCookieSecret } from './cookie.ts'
 import { InvalidServerConfigError } from './errors.ts'
+import { resolveFederation } from './federation-config.ts'
 import type { ConnectionGuard } from './connection-guard.ts'
+import type { FederationConfig, FederationInit } from './federation-config.ts'
 import type { Dialect, TtlPolicy } from '@rendezvous/codec'
 import type { RegistrationStore } from '@rendezvous/store'
 
@@ -162,6 +164,20 @@ export interface RendezvousServerInit {
   expiryInterval?: number
 
   /**
+   * Make this point a member of a federation of points that share registrations over gossipsub
+   * (docs/federation.md). Needs a gossipsub service on the node (see `federationPubsub`). Off unless given.
+   */
+  federation?: FederationInit
+
+  /**
+   * Followers (`/rendezvous/follow/1.0.0` streams, docs/protocol.md "Follow") served at once; 0 does not
+   * serve the follow protocol.
+   *
+   * @default 10000
+   */
+  maxFollowers?: number
+
+  /**
    * Milliseconds since the epoch, for tests. Give the store the same clock.
    *
    * @default Date.now
@@ -191,6 +207,8 @@ export interface ServerConfig {
   shutdownTimeout: number
   verificationCacheSize: number
   expiryInterval: number
+  federation?: FederationConfig
+  maxFollowers: number
   clock(): number
 }
 
@@ -291,6 +309,8 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     shutdownTimeout: integer('shutdownTimeout', init.shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT, 0),
     verificationCacheSize: integer('verificationCacheSize', init.verificationCacheSize, DEFAULT_VERIFICATION_CACHE_SIZE, 0),
     expiryInterval: integer('expiryInterval', init.expiryInterval, DEFAULT_EXPIRY_INTERVAL, 0),
+    federation: init.federation == null ? undefined : resolveFederation(init.federation),
+    maxFollowers: integer('maxFollowers', init.maxFollowers, DEFAULT_MAX_FOLLOWERS, 0),
     clock
   }
 }

@@ -91,3 +91,31 @@ export const DEFAULT_DISCOVER_BURST_BYTES = 4 * 1024 * 1024
 
 /** Peers whose DISCOVER budget is remembered at most (a bucket is about 100 bytes) */
 export const DISCOVER_BUDGET_MEMORY = 100_000
+
+/** Federation (docs/federation.md): the gossipsub topic of a federation is this prefix and its name */
+export const FEDERATION_TOPIC_PREFIX = '/rendezvous/federation/1.0.0/'
+/** Ms between attempts to reconnect to configured federation peers that are not connected */
+export const DEFAULT_FEDERATION_REDIAL_INTERVAL = 5_000
+/** Ms a federated registration may claim to be granted in the future of this point's clock */
+export const DEFAULT_FEDERATION_MAX_CLOCK_SKEW = 30_000
+/** Unregistrations remembered, so that a member that missed one cannot bring the registration back */
+export const DEFAULT_FEDERATION_MAX_UNREGISTRATIONS = 100_000
+/** Registrations per sync page */
+export const FEDERATION_SYNC_PAGE = 500
+/** The largest sync frame read: a page of the largest records */
+export const FEDERATION_SYNC_MAX_FRAME_BYTES = 8 * 1024 * 1024
+/** Ms a whole sync exchange may take */
+export const FEDERATION_SYNC_TIMEOUT = 60_000
+/** Pages one sync answer holds at most (5 million registrations): bounds the loop whatever the store does */
+export const FEDERATION_SYNC_MAX_PAGES = 10_000
+/** Federated registrations verified and stored at once during a sync */
+export const FEDERATION_SYNC_CONCURRENCY = 64
+
+/** Follow (docs/protocol.md, "Follow"): followers served at once */
+export const DEFAULT_MAX_FOLLOWERS = 10_000
+/** Events queued for one follower that does not read; past it, its stream is aborted (it resumes with its cookie) */
+export const FOLLOW_MAX_QUEUED_EVENTS = 1_024
+/** The largest follow request read */
+export const FOLLOW_MAX_REQUEST_BYTES = 2_048
+/** Registrations per backlog event */
+export const FOLLOW_BACKLOG_PAGE = 200

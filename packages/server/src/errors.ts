@@ -46,3 +46,21 @@ export class ServerStoppingError extends RendezvousServerError {
     super(message)
   }
 }
+
+/** A federation message or sync answer that this point refuses; `reason` is the metric label */
+export class FederationRejectedError extends RendezvousServerError {
+  static readonly name = 'FederationRejectedError'
+  override readonly name = 'FederationRejectedError'
+  readonly reason: string
+
+  constructor (reason: string, message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+/** A follow request this point cannot serve (bad namespace, bad cookie, too many followers); the stream is aborted with it */
+export class FollowRefusedError extends RendezvousServerError {
+  static readonly name = 'FollowRefusedError'
+  override readonly name = 'FollowRefusedError'
+}

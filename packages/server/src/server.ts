@@ -1,6 +1,9 @@
 import { serviceCapabilities } from '@libp2p/interface'
 import { resolveConfig } from './config.ts'
 import { InvalidServerConfigError } from './errors.ts'
+import { Federation } from './federation.ts'
+import { RegistrationEventFanout } from './federation-events.ts'
+import { FollowService } from './follow-service.ts'
 import { RequesterFormats } from './requester-formats.ts'
 import { ObservedRequestHandler, ServerEvents } from './server-events.ts'
 import { StatsRecorder } from './stats.ts'
@@ -9,8 +12,9 @@ import { EnvelopeVerifier } from './verification-cache.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { RendezvousServerStats } from './stats.ts'
 import type { OpenPeerRecord } from './verification-cache.ts'
+import type { FederationComponents } from './federation.ts'
 import type { ComponentLogger, Connection, Libp2pEvents, Logger, Metrics, PeerId, PeerStore, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Dialect } from '@rendezvous/codec'
 
 /** What the server takes from the libp2p node */
@@ -22,6 +26,10 @@ export interface RendezvousServerComponents {
   metrics?: Metrics
   /** Where identify's agent versions are found, to serve rust-libp2p peers the records they read */
   peerStore?: PeerStore
+  /** The node's own peer ID, for a federation */
+  peerId?: PeerId
+  /** For a federation: to reach the other members */
+  connectionManager?: ConnectionManager
 }
 
 /** Test and benchmark seams; not part of the stable init */
@@ -43,6 +51,9 @@ export class RendezvousServer implements Startable {
   /** Every request answered and every expiry pass, as events (see `RendezvousServerEvents`) */
   readonly events = new ServerEvents()
   private readonly recorder: StatsRecorder
+  private readonly follow?: FollowService
+  /** The point's membership of a federation, when `init.federation` is given */
+  readonly federation?: Federation
   private readonly sessions = new Map<StreamSession, Promise<void>>()
   private expiryTimer?: ReturnType<typeof setInterval>
   private expiring?: Promise<number>
@@ -56,6 +67,16 @@ export class RendezvousServer implements Startable {
     this.handler = new ObservedRequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
     this.handler.events = this.events
     this.recorder = new StatsRecorder(components.metrics, this.config.store)
+    const fanout = new RegistrationEventFanout(err => { this.log.error('a registration listener failed - %e', err) })
+    this.handler.registrationEvents = fanout
+    if (this.config.maxFollowers > 0) {
+      this.follow = new FollowService(components.registrar, this.config, this.config.maxFollowers, this.log.newScope('follow'))
+      fanout.add(this.follow)
+    }
+    if (this.config.federation != null) {
+      this.federation = new Federation(components as FederationComponents, this.config, this.config.federation, this.verifier, r => { this.follow?.registered(r) })
+      fanout.add(this.federation)
+    }
   }
 
   private async agentVersionOf (peer: PeerId): Promise<string | undefined> {
@@ -105,6 +126,14 @@ export class RendezvousServer implements Startable {
       }
       this.config.connectionGuard.start(this.components.events, this.log.newScope('guard'))
     }
+    await this.follow?.start()
+    if (this.federation != null) {
+      const { peerId, connectionManager, events } = this.components
+      if (peerId == null || connectionManager == null || events == null) {
+        throw new InvalidServerConfigError('a federation needs the node\'s peerId, connectionManager and events components')
+      }
+      await this.federation.start()
+    }
     this.started = true
     this.log('serving %s', this.config.dialects.map(d => d.protocol).join(', '))
   }
@@ -119,6 +148,8 @@ export class RendezvousServer implements Startable {
     }
     this.started = false
     this.config.connectionGuard?.stop()
+    await this.federation?.stop()
+    await this.follow?.stop()
     clearInterval(this.expiryTimer)
     this.expiryTimer = undefined
     await Promise.all(this.config.dialects.map(async d => this.components.registrar.unhandle(d.protocol).catch(err => {
@@ -152,7 +183,9 @@ export class RendezvousServer implements Startable {
       connections: this.config.connectionGuard == null
         ? undefined
         : { refused: { ...this.config.connectionGuard.refused }, closed: { ...this.config.connectionGuard.closed } },
-      expired: this.recorder.expired
+      expired: this.recorder.expired,
+      federation: this.federation?.stats(),
+      follow: this.follow?.stats()
     }
   }
 

@@ -1,3 +1,5 @@
+import type { FederationStats } from './federation-stats.ts'
+import type { FollowStats } from './follow-service.ts'
 import type { CounterGroup, HistogramGroup, Metrics } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 import type { RegistrationStore } from '@rendezvous/store'
@@ -39,6 +41,10 @@ export interface RendezvousServerStats {
   }
   /** Registrations deleted by expiry passes */
   expired: number
+  /** The federation's work, when the point is in one */
+  federation?: FederationStats
+  /** Follow streams, when the point serves them */
+  follow?: FollowStats
 }
 
 /** Latency buckets in seconds: a cached REGISTER takes tens of µs, a cold one a signature check, a slow store more */
