@@ -19,7 +19,6 @@ import type { Registration } from '@rendezvous/store'
  * A page, as the reads return it, is a sequence of (position as 8 bytes, entry).
  */
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
 const TWO_32 = 2 ** 32
 
 /** The fields an entry holds; namespace and peer ID as stored (escaped) */
@@ -61,9 +60,10 @@ export function packEntry (fields: EntryFields): Buffer {
 
 /**
  * Reads back a page (base64 of positions and entries). Envelopes are views of the one buffer decoded
- * from it: plain Uint8Arrays, as callers stored them.
+ * from it: plain Uint8Arrays, as callers stored them. `namespace`, when every registration of the page
+ * is in that one namespace, is used instead of decoding it from each entry.
  */
-export function unpackPage (encoded: string | null | undefined, location: string): Registration[] {
+export function unpackPage (encoded: string | null | undefined, location: string, namespace?: string): Registration[] {
   const registrations: Registration[] = []
 
   if (encoded == null) {
@@ -80,11 +80,16 @@ export function unpackPage (encoded: string | null | undefined, location: string
     offset += 8
     return value
   }
+  // Buffer's own slicing decoder: about four times faster than a TextDecoder on strings this short. The
+  // bytes came out of text columns, so they are valid UTF-8
   const text = (): string => {
     const length = view.getUint16(offset)
-    const value = decoder.decode(page.subarray(offset + 2, offset + 2 + length))
+    const value = page.toString('utf8', offset + 2, offset + 2 + length)
     offset += 2 + length
     return value
+  }
+  const skip = (): void => {
+    offset += 2 + view.getUint16(offset)
   }
 
   try {
@@ -93,7 +98,16 @@ export function unpackPage (encoded: string | null | undefined, location: string
       const ttl = int64()
       const registeredAt = int64()
       const expiresAt = int64()
-      const namespace = decodeKey(text())
+      // a page of one namespace need not decode it a hundred times
+      let registrationNamespace: string
+
+      if (namespace === undefined) {
+        registrationNamespace = decodeKey(text())
+      } else {
+        skip()
+        registrationNamespace = namespace
+      }
+
       const peerId = decodeKey(text())
       const format = text()
       const length = view.getUint32(offset)
@@ -105,7 +119,7 @@ export function unpackPage (encoded: string | null | undefined, location: string
       }
 
       registrations.push({
-        namespace,
+        namespace: registrationNamespace,
         peerId,
         signedPeerRecord: new Uint8Array(page.buffer, start, length),
         format,

@@ -221,7 +221,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     const packed = namespace === undefined
       ? await this.value('discoverAll', [after, this.clock(), limit, filter])
       : await this.value('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
-    const registrations = unpackPage(packed as string | null, this.location)
+    const registrations = unpackPage(packed as string | null, this.location, namespace)
 
     return {
       registrations,
@@ -246,7 +246,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     // the database's limit is an int4: a larger one means "all of them" just the same
     const packed = await this.value('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
 
-    return unpackPage(packed as string | null, this.location)
+    return unpackPage(packed as string | null, this.location, namespace)
   }
 
   async expire (): Promise<number> {
