@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { rendezvous } from '@rendezvous/codec'
+import { expect } from 'aegir/chai'
+import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
+import { RawStream } from './fixtures/raw-client.ts'
+import { TestStore } from './fixtures/test-store.ts'
+
+/**
+ * The repository carries a patch of js-libp2p (patches/libp2p@3.3.11.patch, described in docs/upstream.md).
+ * These tests fail when the dependency changes under it: a new libp2p version must be checked against the
+ * patch (dropped if upstream fixed it, ported otherwise), not silently run without it.
+ */
+describe('the js-libp2p patch', () => {
+  // the package's entry is dist/src/index.js: its root is two levels up
+  const root = join(fileURLToPath(import.meta.resolve('libp2p')), '../../..')
+
+  it('applies to the libp2p version it was written for', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
+    expect(pkg.version).to.equal('3.3.11', 'libp2p changed: re-check patches/libp2p@3.3.11.patch against it (docs/upstream.md)')
+    const manager = await readFile(join(root, 'dist/src/connection-manager/index.js'), 'utf8')
+    expect(manager).to.not.include('conns = conns.concat(c)')
+  })
+
+  it('writes the peer store once per protocol per connection, not once per inbound stream', async () => {
+    const clock = new TestClock()
+    const server = await startServer({ store: new TestStore(clock.read), clock: clock.read, dialects: [rendezvous] })
+    const client = await startClient()
+    try {
+      let merges = 0
+      const merge = server.peerStore.merge.bind(server.peerStore)
+      server.peerStore.merge = async (...args: Parameters<typeof merge>) => {
+        if (args[1].protocols != null && args[0].equals(client.node.peerId)) {
+          merges++
+        }
+        return merge(...args)
+      }
+      for (let i = 0; i < 5; i++) {
+        const s = await RawStream.open(client.node, server.getMultiaddrs(), rendezvous)
+        await s.discover({ ns: 'x' })
+        await s.close()
+      }
+      expect(merges).to.equal(1)
+    } finally {
+      await stopAll(client.node, server)
+    }
+  })
+})
