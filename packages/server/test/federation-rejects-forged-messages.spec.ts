@@ -8,7 +8,7 @@ import { encodeFederationGossip, FEDERATION_SYNC_PROTOCOL, encodeFrame, encodeSy
 import { expect } from 'aegir/chai'
 import { createLibp2p } from 'libp2p'
 import { federationPubsub } from '../src/index.ts'
-import { startFederation, stopFederation, topicPeers } from './fixtures/federation-points.ts'
+import { startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
 import { corruptSignature } from './fixtures/records.ts'
@@ -16,7 +16,6 @@ import type { FederatedPoint } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
-import type { FederationStats } from '../src/index.ts'
 
 type PubsubNode = Libp2p<{ identify: unknown, pubsub: GossipSub }>
 
@@ -29,32 +28,6 @@ async function startPubsubNode (privateKey: PrivateKey): Promise<PubsubNode> {
     streamMuxers: [yamux()],
     services: { identify: identify(), pubsub: federationPubsub() }
   }) as Promise<PubsubNode>
-}
-
-/** Resolves once the point's federation stats pass `check`, looking again after each gossipsub heartbeat */
-async function untilStats (point: FederatedPoint, check: (stats: FederationStats) => boolean, timeout = 10_000): Promise<void> {
-  const pubsub = point.node.services.pubsub
-  const ok = (): boolean => {
-    const stats = point.node.services.rendezvous.stats().federation
-    return stats != null && check(stats)
-  }
-  if (ok()) {
-    return
-  }
-  await new Promise<void>((resolve, reject) => {
-    const onBeat = (): void => {
-      if (ok()) {
-        done()
-        resolve()
-      }
-    }
-    const timer = setTimeout(() => { done(); reject(new Error('the stats did not change in time')) }, timeout)
-    const done = (): void => {
-      clearTimeout(timer)
-      pubsub.removeEventListener('gossipsub:heartbeat', onBeat)
-    }
-    pubsub.addEventListener('gossipsub:heartbeat', onBeat)
-  })
 }
 
 describe('federation: forged messages change nothing', function () {
