@@ -38,7 +38,7 @@ const ALL = [GO_WAKU, GO_LIBP2P, RUST]
 /** Build the Rust peer, saying what it is doing every 30 s meanwhile (a cold build takes minutes) */
 async function buildRust (cargo: Toolchain, dir: string): Promise<string> {
   const cold = !rustPeerBuilt(dir, 'rust-rdv')
-  out(`interop: ${cargo.version}; building the rust peer in ${dir} (${cold ? 'first build: about 250 crates, 3 to 10 minutes on 2 cores' : 'cached: seconds'})...`)
+  out(`interop: ${cargo.version}; building the rust peer in ${dir} (${cold ? 'first build: about 180 crates, 3 to 10 minutes on 2 cores' : 'cached: seconds'})...`)
   const started = Date.now()
   let compiled = 0
   let last = ''

@@ -110,7 +110,7 @@ export function rustPeerBuilt (peerDir: string, name: string): boolean {
 
 /**
  * Build the Rust peer of `peerDir` in release mode with its committed Cargo.lock (`--locked`). A cold
- * build compiles about 250 crates: minutes on two cores; cargo's cache makes a rebuild take seconds.
+ * build compiles about 180 crates: minutes on two cores; cargo's cache makes a rebuild take seconds.
  *
  * @throws {PeerBuildError}
  */

@@ -5,12 +5,16 @@ use std::{collections::HashMap, time::Duration};
 
 use futures::StreamExt;
 use libp2p::{
-    Multiaddr, PeerId, Swarm, core::PeerRecord, identify, identity::Keypair, multiaddr::Protocol, noise, ping,
+    core::PeerRecord,
+    identify,
+    identity::Keypair,
+    multiaddr::Protocol,
+    noise, ping,
     rendezvous::{self, Cookie, Namespace},
     swarm::{NetworkBehaviour, SwarmEvent},
-    tcp, yamux,
+    tcp, yamux, Multiaddr, PeerId, Swarm,
 };
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::output;
@@ -52,24 +56,38 @@ pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
             .map_err(|e| format!("--timeout-ms: {e}"))?
             .unwrap_or(10_000),
     );
-    let ops: Vec<Value> = serde_json::from_str(flags.get("ops-json").map(String::as_str).unwrap_or("[]"))
-        .map_err(|e| format!("--ops-json: {e}"))?;
+    let ops: Vec<Value> =
+        serde_json::from_str(flags.get("ops-json").map(String::as_str).unwrap_or("[]"))
+            .map_err(|e| format!("--ops-json: {e}"))?;
     let keypair = crate::load_key(flags.get("key"))?;
     let identity = keypair.clone();
 
     let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
-        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .with_tcp(
+            tcp::Config::default().nodelay(true),
+            noise::Config::new,
+            yamux::Config::default,
+        )
         .map_err(|e| format!("tcp: {e}"))?
         .with_behaviour(|key| ClientPeer {
-            identify: identify::Behaviour::new(identify::Config::new("/ipfs/id/1.0.0".into(), key.public())),
+            identify: identify::Behaviour::new(identify::Config::new(
+                "/ipfs/id/1.0.0".into(),
+                key.public(),
+            )),
             ping: ping::Behaviour::new(ping::Config::new()),
             rendezvous: rendezvous::client::Behaviour::new(key.clone()),
         })
         .map_err(|e| format!("behaviour: {e}"))?
         .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
         .build();
-    let mut session = Session { swarm, server, timeout, last_cookie: None, keypair: identity };
+    let mut session = Session {
+        swarm,
+        server,
+        timeout,
+        last_cookie: None,
+        keypair: identity,
+    };
     session.connect(server_addr).await?;
 
     for op in &ops {
@@ -88,23 +106,36 @@ impl Session {
         self.swarm
             .listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("a multiaddr"))
             .map_err(|e| format!("listen: {e}"))?;
-        self.swarm.dial(server_addr.clone()).map_err(|e| format!("dial {server_addr}: {e}"))?;
+        self.swarm
+            .dial(server_addr.clone())
+            .map_err(|e| format!("dial {server_addr}: {e}"))?;
         let deadline = Instant::now() + self.timeout;
         let (mut listening, mut received, mut sent) = (None::<Multiaddr>, false, false);
         while listening.is_none() || !received || !sent {
             let event = tokio::time::timeout_at(deadline, self.swarm.select_next_some())
                 .await
-                .map_err(|_| format!("connecting to {server_addr}: no identify exchange within {:?}", self.timeout))?;
+                .map_err(|_| {
+                    format!(
+                        "connecting to {server_addr}: no identify exchange within {:?}",
+                        self.timeout
+                    )
+                })?;
             match event {
                 SwarmEvent::NewListenAddr { address, .. } => {
                     self.swarm.add_external_address(address.clone());
                     listening = Some(address);
                 }
-                SwarmEvent::OutgoingConnectionError { error, .. } => return Err(format!("dial {server_addr}: {error}")),
-                SwarmEvent::Behaviour(ClientPeerEvent::Identify(identify::Event::Received { peer_id, .. })) if peer_id == self.server => {
-                    received = true
+                SwarmEvent::OutgoingConnectionError { error, .. } => {
+                    return Err(format!("dial {server_addr}: {error}"))
                 }
-                SwarmEvent::Behaviour(ClientPeerEvent::Identify(identify::Event::Sent { peer_id, .. })) if peer_id == self.server => sent = true,
+                SwarmEvent::Behaviour(ClientPeerEvent::Identify(identify::Event::Received {
+                    peer_id,
+                    ..
+                })) if peer_id == self.server => received = true,
+                SwarmEvent::Behaviour(ClientPeerEvent::Identify(identify::Event::Sent {
+                    peer_id,
+                    ..
+                })) if peer_id == self.server => sent = true,
                 _ => {}
             }
         }
@@ -121,12 +152,20 @@ impl Session {
     }
 
     /// The next event that `wanted` maps to a result, within the op's bound
-    async fn wait(&mut self, name: &str, mut wanted: impl FnMut(&mut Self, Event) -> Option<Value>) -> Value {
+    async fn wait(
+        &mut self,
+        name: &str,
+        mut wanted: impl FnMut(&mut Self, Event) -> Option<Value>,
+    ) -> Value {
         let deadline = Instant::now() + self.timeout;
         loop {
             match tokio::time::timeout_at(deadline, self.swarm.select_next_some()).await {
-                Err(_) => return json!({ "event": name, "ok": false, "error": format!("no answer within {:?}", self.timeout) }),
-                Ok(SwarmEvent::NewListenAddr { address, .. }) => self.swarm.add_external_address(address),
+                Err(_) => {
+                    return json!({ "event": name, "ok": false, "error": format!("no answer within {:?}", self.timeout) })
+                }
+                Ok(SwarmEvent::NewListenAddr { address, .. }) => {
+                    self.swarm.add_external_address(address)
+                }
                 Ok(event) => {
                     if let Some(result) = wanted(self, event) {
                         return result;
@@ -145,7 +184,12 @@ impl Session {
                     return refused(&name, ns);
                 };
                 let ttl = op["ttl"].as_u64();
-                if let Err(e) = self.swarm.behaviour_mut().rendezvous.register(namespace, self.server, ttl) {
+                if let Err(e) =
+                    self.swarm
+                        .behaviour_mut()
+                        .rendezvous
+                        .register(namespace, self.server, ttl)
+                {
                     return json!({ "event": name, "ns": ns, "ok": false, "error": e.to_string() });
                 }
                 self.wait("register", |_, event| match event {
@@ -170,12 +214,21 @@ impl Session {
                 let cookie = match op["cookie"].as_str() {
                     None => None,
                     Some("last") => self.last_cookie.clone(),
-                    Some(text) => match output::unhex(text).and_then(|b| Cookie::from_wire_encoding(b).map_err(|e| e.to_string())) {
+                    Some(text) => match output::unhex(text)
+                        .and_then(|b| Cookie::from_wire_encoding(b).map_err(|e| e.to_string()))
+                    {
                         Ok(cookie) => Some(cookie),
-                        Err(e) => return json!({ "event": name, "ok": false, "error": format!("cookie: {e}") }),
+                        Err(e) => {
+                            return json!({ "event": name, "ok": false, "error": format!("cookie: {e}") })
+                        }
                     },
                 };
-                self.swarm.behaviour_mut().rendezvous.discover(namespace, cookie, op["limit"].as_u64(), self.server);
+                self.swarm.behaviour_mut().rendezvous.discover(
+                    namespace,
+                    cookie,
+                    op["limit"].as_u64(),
+                    self.server,
+                );
                 self.wait("discover", |session, event| match event {
                     SwarmEvent::Behaviour(ClientPeerEvent::Rendezvous(rendezvous::client::Event::Discovered { registrations, cookie, .. })) => {
                         session.last_cookie = Some(cookie.clone());
@@ -199,13 +252,18 @@ impl Session {
                 let Some(namespace) = self.namespace(&name, ns.clone()) else {
                     return refused(&name, ns);
                 };
-                self.swarm.behaviour_mut().rendezvous.unregister(namespace, self.server);
+                self.swarm
+                    .behaviour_mut()
+                    .rendezvous
+                    .unregister(namespace, self.server);
                 json!({ "event": name, "ns": ns, "ok": true })
             }
             "record" => {
                 let addresses: Vec<Multiaddr> = self.swarm.external_addresses().cloned().collect();
                 match PeerRecord::new(&self.keypair, addresses) {
-                    Ok(record) => json!({ "event": name, "ok": true, "envelope": output::hex(&record.into_signed_envelope().into_protobuf_encoding()) }),
+                    Ok(record) => {
+                        json!({ "event": name, "ok": true, "envelope": output::hex(&record.into_signed_envelope().into_protobuf_encoding()) })
+                    }
                     Err(e) => json!({ "event": name, "ok": false, "error": e.to_string() }),
                 }
             }
@@ -213,7 +271,10 @@ impl Session {
                 let ms = op["ms"].as_u64().unwrap_or(0);
                 let until = Instant::now() + Duration::from_millis(ms);
                 // keep the swarm running meanwhile
-                while let Ok(_) = tokio::time::timeout_at(until, self.swarm.select_next_some()).await {}
+                while let Ok(_) =
+                    tokio::time::timeout_at(until, self.swarm.select_next_some()).await
+                {
+                }
                 json!({ "event": name, "ok": true, "ms": ms })
             }
             other => json!({ "event": "error", "message": format!("unknown op {other}") }),

@@ -59,9 +59,13 @@ fn main() -> ExitCode {
     // the server may use every core (connection upgrades run as tasks), as the Go server does; a client
     // is one peer and needs one thread
     let runtime = if command == "server" {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     }
     .expect("a tokio runtime");
     let result = runtime.block_on(async {

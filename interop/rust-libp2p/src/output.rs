@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use libp2p::rendezvous::{ErrorCode, Registration};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 pub fn emit(value: Value) {
     let mut stdout = std::io::stdout().lock();

@@ -5,9 +5,9 @@ use std::{collections::HashMap, time::Duration};
 
 use futures::StreamExt;
 use libp2p::{
-    Multiaddr, identify, noise, ping, rendezvous,
+    identify, noise, ping, rendezvous,
     swarm::{NetworkBehaviour, SwarmEvent},
-    tcp, yamux,
+    tcp, yamux, Multiaddr,
 };
 use serde_json::json;
 use tokio::io::AsyncReadExt;
@@ -33,17 +33,26 @@ pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let keypair = crate::load_key(flags.get("key"))?;
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
-        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .with_tcp(
+            tcp::Config::default().nodelay(true),
+            noise::Config::new,
+            yamux::Config::default,
+        )
         .map_err(|e| format!("tcp: {e}"))?
         .with_behaviour(|key| ServerPeer {
-            identify: identify::Behaviour::new(identify::Config::new("/ipfs/id/1.0.0".into(), key.public())),
+            identify: identify::Behaviour::new(identify::Config::new(
+                "/ipfs/id/1.0.0".into(),
+                key.public(),
+            )),
             ping: ping::Behaviour::new(ping::Config::new()),
             rendezvous: rendezvous::server::Behaviour::new(rendezvous::server::Config::default()),
         })
         .map_err(|e| format!("behaviour: {e}"))?
         .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
         .build();
-    swarm.listen_on(listen).map_err(|e| format!("listen: {e}"))?;
+    swarm
+        .listen_on(listen)
+        .map_err(|e| format!("listen: {e}"))?;
     let peer_id = *swarm.local_peer_id();
 
     // the harness ends a server by closing its stdin
