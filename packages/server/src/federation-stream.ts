@@ -17,7 +17,7 @@ export async function writeFrame (stream: Stream, message: Uint8Array, signal: A
  * The frames a stream carries, as they complete; ends when the remote closes its side. The signal aborts
  * the stream (so a stalled remote does not hold the reader).
  *
- * @throws the codec's errors for an over-size or truncated frame, the stream's error when it is aborted
+ * @throws {CodecError} for an over-size or truncated frame (and the stream's error when it is aborted)
  */
 export async function * readFrames (stream: Stream, maxFrameBytes: number, signal: AbortSignal): AsyncGenerator<Uint8Array, void, undefined> {
   const decoder = new FrameDecoder({ maxFrameBytes })

@@ -239,28 +239,7 @@ export class Federation implements RegistrationEvents {
    */
   private async applyRegistration (message: FederatedRegistrationMessage): Promise<boolean> {
     const refuse = (reason: string, text: string): never => { throw new FederationRejectedError(reason, text) }
-    const dialect = this.server.dialects.find(d => d.name === message.dialect) ?? refuse('dialect', `this point does not serve ${message.dialect}`)
-    const nsBytes = encoder.encode(message.ns).byteLength
-    if (nsBytes === 0 || nsBytes > Math.min(MAX_NAMESPACE_BYTES, dialect.limits.maxNamespaceBytes)) {
-      refuse('namespace', 'the namespace is empty or too long')
-    }
-    if (message.signedPeerRecord.byteLength > this.server.maxRecordBytes) {
-      refuse('record', `the record is longer than ${this.server.maxRecordBytes} bytes`)
-    }
-    const now = this.server.clock()
-    if (message.registeredAt > now + this.config.maxClockSkew) {
-      refuse('future', 'granted in the future of this point\'s clock')
-    }
-    if (message.ttl < 1) {
-      refuse('ttl', 'no TTL')
-    }
-    const window = dialect.ttl.adjustable ? this.server.ttl : dialect.ttl
-    const ttl = Math.min(message.ttl, window.max)
-    const expiresAt = message.registeredAt + ttl * 1000
-    if (expiresAt <= now) {
-      refuse('expired', 'already expired')
-    }
-
+    const { dialect, ttl, expiresAt, now } = this.checkGrant(message)
     let record
     try {
       record = await this.verifier.verify(message.signedPeerRecord)
@@ -313,6 +292,34 @@ export class Federation implements RegistrationEvents {
     this.recorder.applied(now - message.registeredAt)
     this.onStored(stored)
     return true
+  }
+
+  /** The checks that need no signature verification: dialect, namespace, size, time and TTL */
+  private checkGrant (message: FederatedRegistrationMessage): { dialect: Dialect, ttl: number, expiresAt: number, now: number } {
+    const refuse = (reason: string, text: string): never => { throw new FederationRejectedError(reason, text) }
+    const dialect = this.server.dialects.find(d => d.name === message.dialect) ?? refuse('dialect', `this point does not serve ${message.dialect}`)
+    const nsBytes = encoder.encode(message.ns).byteLength
+    if (nsBytes === 0 || nsBytes > Math.min(MAX_NAMESPACE_BYTES, dialect.limits.maxNamespaceBytes)) {
+      refuse('namespace', 'the namespace is empty or too long')
+    }
+    if (message.signedPeerRecord.byteLength > this.server.maxRecordBytes) {
+      refuse('record', `the record is longer than ${this.server.maxRecordBytes} bytes`)
+    }
+    const now = this.server.clock()
+    if (message.registeredAt > now + this.config.maxClockSkew) {
+      refuse('future', 'granted in the future of this point\'s clock')
+    }
+    if (message.ttl < 1) {
+      refuse('ttl', 'no TTL')
+    }
+    const window = dialect.ttl.adjustable ? this.server.ttl : dialect.ttl
+    const ttl = Math.min(message.ttl, window.max)
+    const expiresAt = message.registeredAt + ttl * 1000
+    if (expiresAt <= now) {
+      refuse('expired', 'already expired')
+    }
+
+    return { dialect, ttl, expiresAt, now }
   }
 
   private async applyUnregistration (message: FederatedUnregistrationMessage): Promise<void> {

@@ -24,6 +24,11 @@ async function held (point: FederatedPoint): Promise<string[]> {
   return registrations.map(r => `${r.peerId} ${r.namespace} ${r.registeredAt}`).sort()
 }
 
+async function peersHeld (point: FederatedPoint): Promise<string[]> {
+  const { registrations } = await point.store.store.discover({ limit: 100 })
+  return registrations.map(r => r.peerId).sort()
+}
+
 describe('federation: a partitioned point misses registrations and catches up when the partition heals', function () {
   this.timeout(120_000)
   let points: FederatedPoint[]
@@ -58,11 +63,8 @@ describe('federation: a partitioned point misses registrations and catches up wh
     expect(await rest[0].store.holds('during', peers[3].node.peerId)).to.equal(false)
 
     await heal(cut, rest)
-    const expected = [peers[1], peers[2], peers[3]].map(p => p.node.peerId.toString())
-    await Promise.all(points.map(async p => p.store.until(async () => {
-      const { registrations } = await p.store.store.discover({ limit: 100 })
-      return registrations.length === 3 && expected.every(id => registrations.some(r => r.peerId === id))
-    })))
+    const expected = [peers[1], peers[2], peers[3]].map(p => p.node.peerId.toString()).sort()
+    await Promise.all(points.map(async p => p.store.until(async () => (await peersHeld(p)).join() === expected.join())))
     const views = await Promise.all(points.map(held))
     for (const view of views) {
       expect(view).to.deep.equal(views[0])
