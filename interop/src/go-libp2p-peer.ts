@@ -26,6 +26,8 @@ export class GoLibp2pImplementation implements Implementation {
   readonly serverReads = ['standard']
   // db/sqlite/db.go packCookie: the row counter, then SHA-256(nonce ‖ ns ‖ counter)
   readonly cookieShape = { describe: 'counter (8) ‖ SHA-256 (32)', bytes: () => 40 }
+  // svc.go's texts
+  readonly errorTexts = { emptyNamespace: 'unspecified namespace', longNamespace: 'namespace too long', badTtl: 'bad ttl', invalidRecord: 'invalid peer record', peerMismatch: 'peer id mismatch' }
   private readonly program: PeerProgram
 
   constructor (options: GoLibp2pOptions) {

@@ -21,6 +21,11 @@ export interface Implementation {
   readonly client: ClientTraits
   /** The peer-record formats (`@rendezvous/codec` names) its server accepts in a REGISTER */
   readonly serverReads: readonly string[]
+  /**
+   * The status texts its server answers to `/rendezvous/1.0.0` errors: texts are free-form, and every point
+   * words them its own way, so each row checks the server's own (rust-libp2p sends none: '')
+   */
+  readonly errorTexts?: Readonly<Record<ErrorTextKind, string>>
   /** The shape of its server's DISCOVER cookies, where the dialect has cookies (they are opaque to clients, and differ) */
   readonly cookieShape?: CookieShape
   /** Start a fresh server on 127.0.0.1 with an empty store */
@@ -46,6 +51,9 @@ export interface ClientTraits {
   /** Whether it can write arbitrary frames on one stream ({@link ClientPeer.raw}); rows that need it have no cell otherwise */
   raw: boolean
 }
+
+/** The REGISTER errors whose status texts the 1.0.0 rows check */
+export type ErrorTextKind = 'emptyNamespace' | 'longNamespace' | 'badTtl' | 'invalidRecord' | 'peerMismatch'
 
 /** What a server's cookies look like */
 export interface CookieShape {

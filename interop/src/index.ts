@@ -32,7 +32,7 @@ export type { Case, CaseContext, CaseOutcome, Pair, Verdict } from './case.ts'
 export { DEVIATIONS } from './deviations.ts'
 export type { Deviation, DeviationId } from './deviations.ts'
 export type {
-  Implementation, ServerHandle, ClientPeer, ClientOp, ClientOpResult, ClientOptions, ClientTraits, CookieShape, DiscoveredPeer, RawOp, RawResult, RunOptions, FrameSample
+  Implementation, ServerHandle, ClientPeer, ClientOp, ClientOpResult, ClientOptions, ClientTraits, CookieShape, ErrorTextKind, DiscoveredPeer, RawOp, RawResult, RunOptions, FrameSample
 } from './implementation.ts'
 export { GoWakuImplementation, goWakuImplementation } from './go-peer.ts'
 export type { GoWakuOptions } from './go-peer.ts'

@@ -27,6 +27,8 @@ export class RustImplementation implements Implementation {
   readonly serverReads = ['rust-legacy']
   // codec.rs Cookie::into_wire_encoding: a random id, then the namespace's bytes
   readonly cookieShape = { describe: 'random id (8) ‖ namespace', bytes: (ns: string) => 8 + new TextEncoder().encode(ns).byteLength }
+  // codec.rs writes no status_text
+  readonly errorTexts = { emptyNamespace: '', longNamespace: '', badTtl: '', invalidRecord: '', peerMismatch: '' }
   private readonly program: PeerProgram
 
   constructor (options: RustOptions) {

@@ -13,7 +13,7 @@ import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { RawStreamSession } from './raw-stream.ts'
 import type { DeviationId } from './deviations.ts'
-import type { ClientOp, ClientOpResult, ClientOptions, ClientPeer, FrameSample, Implementation, RawOp, RawResult, ServerHandle } from './implementation.ts'
+import type { ClientOp, ClientOpResult, ClientOptions, ClientPeer, ErrorTextKind, FrameSample, Implementation, RawOp, RawResult, ServerHandle } from './implementation.ts'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { PointConfig, RendezvousClient } from '@rendezvous/client'
@@ -59,12 +59,22 @@ export class TsImplementation implements Implementation {
   readonly client = { reads: ['standard', 'rust-legacy', 'waku'], seals: 'standard', raw: true }
 
   readonly serverReads: readonly string[]
+  readonly errorTexts: Readonly<Record<ErrorTextKind, string>>
   // packages/server/src/cookie.ts: the position, "v1.", base64url of a 128-bit MAC
   readonly cookieShape = { describe: 'position (8) ‖ "v1." ‖ base64url MAC (22)', bytes: () => 33 }
 
   constructor (options: TsImplementationOptions = {}) {
     this.dialect = options.dialect ?? wakuV0
     this.serverReads = this.dialect.records.accepts.map(format => format.name)
+    // the server words its errors with the dialect's texts
+    const { texts, limits, ttl } = this.dialect
+    this.errorTexts = {
+      emptyNamespace: texts.emptyNamespace,
+      longNamespace: texts.longNamespace(limits.maxNamespaceBytes),
+      badTtl: texts.badTtl(ttl.min, ttl.max),
+      invalidRecord: texts.invalidRecord(''),
+      peerMismatch: texts.peerMismatch
+    }
   }
 
   async startServer (): Promise<ServerHandle> {

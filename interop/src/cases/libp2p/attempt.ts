@@ -3,7 +3,7 @@ import { encodeMessageFrame, openPeerRecord, sealPeerRecord } from '@rendezvous/
 import { check } from '../../case.ts'
 import { decodeFrameHex, fromHex, toHex } from '../../responses.ts'
 import type { CaseContext } from '../../case.ts'
-import type { ClientOpResult, ClientPeer, DiscoveredPeer } from '../../implementation.ts'
+import type { ClientOpResult, ClientPeer, DiscoveredPeer, ErrorTextKind } from '../../implementation.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
 /** What a REGISTER came to, however it was sent */
@@ -60,9 +60,22 @@ function fromClientResult (result: ClientOpResult | undefined): RegisterAnswer {
     return { answered: false, ok: false, refusedByClient: result.error }
   }
   if (result?.status != null) {
-    return { answered: true, ok: false, status: result.status, statusText: result.statusText ?? '' }
+    // a client that reports no text (rust-libp2p's) leaves it undefined
+    return { answered: true, ok: false, status: result.status, statusText: result.statusText }
   }
   return { answered: false, ok: false, end: result?.error ?? 'nothing' }
+}
+
+/**
+ * An error answer carries the server's own text for `kind` (where the client reports texts: rust-libp2p's
+ * client reports only codes)
+ */
+export function expectText (ctx: CaseContext, answer: RegisterAnswer, kind: ErrorTextKind): void {
+  const expected = ctx.server.implementation.errorTexts?.[kind]
+  if (expected == null || answer.statusText == null || !answer.answered || answer.ok) {
+    return
+  }
+  check(answer.statusText === expected, `status text "${answer.statusText}", ${ctx.server.implementation.name}'s is "${expected}"`)
 }
 
 /** The answer as text for a cell's detail */
@@ -73,7 +86,28 @@ export function describeAnswer (answer: RegisterAnswer): string {
   if (!answer.answered) {
     return `no answer (${answer.end})`
   }
-  return answer.ok ? `OK, ttl ${answer.ttl}` : `${answer.status} "${answer.statusText ?? ''}"`
+  if (answer.ok) {
+    return `OK, ttl ${answer.ttl}`
+  }
+  return answer.statusText == null ? `${answer.status} (the client reports no text)` : `${answer.status} "${answer.statusText}"`
+}
+
+/**
+ * The answer for the matrix's table of error answers per server; undefined when the client could not see
+ * the whole answer (no text reported), so the table takes another column's
+ */
+export function statusData (answer: RegisterAnswer): Record<string, unknown> | undefined {
+  if (answer.refusedByClient != null) {
+    // the server was not asked
+    return undefined
+  }
+  if (!answer.answered) {
+    return { status: 'no answer', statusText: answer.end ?? '' }
+  }
+  if (answer.ok) {
+    return { status: 0, statusText: `OK, ttl ${answer.ttl}` }
+  }
+  return answer.statusText == null ? undefined : { status: answer.status, statusText: answer.statusText }
 }
 
 /** A successful REGISTER through the client API; returns the TTL granted */

@@ -1,11 +1,6 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer } from './attempt.ts'
-import type { RegisterAnswer } from './attempt.ts'
+import { attemptRegister, describeAnswer, expectText, statusData } from './attempt.ts'
 import type { Case, CaseContext, CaseOutcome } from '../../case.ts'
-
-function statusData (answer: RegisterAnswer): Record<string, unknown> {
-  return answer.answered ? { status: answer.ok ? 0 : answer.status, statusText: answer.ok ? `OK, ttl ${answer.ttl}` : answer.statusText ?? '' } : { status: 'no answer', statusText: answer.end ?? answer.refusedByClient ?? '' }
-}
 
 /** A namespace 1.0.0 refuses with E_INVALID_NAMESPACE (empty, or longer than 255 bytes) */
 function namespaceError (id: string, title: string, ns: string): Case {
@@ -35,6 +30,7 @@ function namespaceError (id: string, title: string, ns: string): Case {
         return { verdict: 'deviation', detail, data: statusData(answer) }
       }
       check(answer.answered && answer.status === 100, `${detail}, expected 100`)
+      expectText(ctx, answer, bytes === 0 ? 'emptyNamespace' : 'longNamespace')
       return { verdict: 'pass', detail, data: statusData(answer) }
     }
   }

@@ -1,11 +1,6 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer, sealFor, serverFormat } from './attempt.ts'
-import type { RegisterAnswer } from './attempt.ts'
+import { attemptRegister, describeAnswer, expectText, sealFor, serverFormat, statusData } from './attempt.ts'
 import type { Case, Pair } from '../../case.ts'
-
-function statusData (answer: RegisterAnswer): Record<string, unknown> {
-  return answer.answered ? { status: answer.status, statusText: answer.statusText ?? '' } : { status: 'no answer', statusText: answer.end ?? '' }
-}
 
 /** The harness writes these records itself: only clients that can write frames take part */
 const withRawClient = (pair: Pair): boolean => pair.client.client.raw
@@ -26,6 +21,7 @@ export const forgedRecord: Case = {
       return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
     }
     check(answer.answered && answer.status === 101, `${describeAnswer(answer)}, expected 101`)
+    expectText(ctx, answer, 'invalidRecord')
     return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
   }
 }
@@ -41,9 +37,11 @@ export const otherPeersRecord: Case = {
     const answer = await attemptRegister(ctx, client, { ns: 'v1-other', ttl: 7200, envelope })
     if (ctx.server.implementation.serverDeviations.has('peer-mismatch-101')) {
       check(answer.answered && answer.status === 101, `${describeAnswer(answer)}: the documented 101 was not observed`)
+      expectText(ctx, answer, 'peerMismatch')
       return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
     }
     check(answer.answered && answer.status === 200, `${describeAnswer(answer)}, expected 200`)
+    expectText(ctx, answer, 'peerMismatch')
     return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
   }
 }

@@ -1,5 +1,5 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer } from './attempt.ts'
+import { attemptRegister, describeAnswer, expectText, statusData } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
 /** REGISTER with a TTL below the 2 h minimum: E_INVALID_TTL, or granted as documented */
@@ -8,13 +8,13 @@ export const ttlBelowMinimum: Case = {
   title: 'REGISTER error: ttl 60 (below 2 h) → 102',
   async run (ctx) {
     const answer = await attemptRegister(ctx, await ctx.newClient(), { ns: 'v1-ttl-low', ttl: 60 })
-    const data = { status: answer.status, statusText: answer.statusText ?? (answer.ok ? 'OK' : '') }
     if (ctx.server.implementation.serverDeviations.has('ttl-below-minimum-granted')) {
       check(answer.ok && answer.ttl === 60, `${describeAnswer(answer)}: the documented grant of ttl 60 was not observed`)
-      return { verdict: 'deviation', detail: describeAnswer(answer), data: { status: 0, statusText: `OK, ttl ${answer.ttl}` } }
+      return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
     }
     check(answer.answered && answer.status === 102, `${describeAnswer(answer)}, expected 102`)
-    return { verdict: 'pass', detail: describeAnswer(answer), data }
+    expectText(ctx, answer, 'badTtl')
+    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
   }
 }
 
@@ -25,6 +25,7 @@ export const ttlAboveMaximum: Case = {
   async run (ctx) {
     const answer = await attemptRegister(ctx, await ctx.newClient(), { ns: 'v1-ttl-high', ttl: 72 * 3600 + 1 })
     check(answer.answered && answer.status === 102, `${describeAnswer(answer)}, expected 102`)
-    return { verdict: 'pass', detail: describeAnswer(answer), data: { status: answer.status, statusText: answer.statusText ?? '' } }
+    expectText(ctx, answer, 'badTtl')
+    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
   }
 }
