@@ -35,6 +35,11 @@ export interface ConnectionGuardInit {
    * @default 30000
    */
   idleTimeout?: number
+  /**
+   * Connections the guard never closes as idle or prunes, however long they go without a stream: a circuit
+   * relay's reservation holders, who are reachable only through their idle connection to the relay
+   */
+  keep?(connection: Connection): boolean
   /** Milliseconds since the epoch; tests inject one */
   clock?(): number
 }
@@ -82,6 +87,7 @@ export class ConnectionGuard {
   readonly maxPendingPerIp: number
   readonly maxUnprovenPerIp: number
   readonly idleTimeout: number
+  private readonly keep: (connection: Connection) => boolean
   /** Connections closed by the guard, by reason */
   readonly closed = { idle: 0, pruned: 0 }
   /** Inbound connections the gater refused, by reason */
@@ -102,6 +108,7 @@ export class ConnectionGuard {
     this.maxUnprovenPerIp = positiveInteger('maxUnprovenPerIp', init.maxUnprovenPerIp, DEFAULT_MAX_UNPROVEN_PER_IP)
     this.idleTimeout = positiveInteger('idleTimeout', init.idleTimeout, DEFAULT_CONNECTION_IDLE_TIMEOUT)
     this.clock = init.clock ?? Date.now
+    this.keep = init.keep ?? (() => false)
     this.onOpen = this.onOpen.bind(this)
     this.onClose = this.onClose.bind(this)
   }
@@ -239,7 +246,7 @@ export class ConnectionGuard {
         if (streams.some(s => s.direction === 'inbound')) {
           this.prove(tracked)
         }
-      } else if (now - tracked.lastActive >= this.idleTimeout) {
+      } else if (now - tracked.lastActive >= this.idleTimeout && !this.keep(tracked.connection)) {
         this.closed.idle++
         this.close(tracked, 'idle')
       }
@@ -249,7 +256,7 @@ export class ConnectionGuard {
   /** Close `count` connections: those without streams first, never proven before proven, longest idle first */
   private prune (count: number): void {
     const candidates = [...this.connections.values()]
-      .filter(t => t.connection.streams.length === 0)
+      .filter(t => t.connection.streams.length === 0 && !this.keep(t.connection))
       .sort((a, b) => Number(a.proven) - Number(b.proven) || a.lastActive - b.lastActive)
     for (const tracked of candidates.slice(0, count)) {
       this.closed.pruned++

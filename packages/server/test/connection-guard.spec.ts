@@ -77,6 +77,24 @@ describe('ConnectionGuard (the class alone)', () => {
     guard.stop()
   })
 
+  it('never closes a kept connection (a relay reservation holder) as idle, nor prunes it above the cap', () => {
+    const clock = new TestClock()
+    const holder = connection('10.0.0.1')
+    const guard = new ConnectionGuard({ maxConnections: 1, idleTimeout: 1000, clock: clock.read, keep: c => c === holder })
+    const events = new EventTarget() as unknown as TypedEventTarget<Libp2pEvents>
+    guard.start(events, Object.assign(() => {}, { trace: () => {}, error: () => {} }) as any)
+    open(events, holder)
+    const other = connection('10.0.0.2')
+    open(events, other)
+    // over the cap: the other idle connection goes, the holder stays
+    expect([holder.closed, other.closed]).to.deep.equal([false, true])
+    clock.advance(5000)
+    guard.sweep()
+    expect(holder.closed).to.be.false()
+    expect(guard.closed).to.deep.equal({ idle: 0, pruned: 1 })
+    guard.stop()
+  })
+
   it('refuses options that are not positive integers', () => {
     expect(() => new ConnectionGuard({ maxConnections: 0 })).to.throw(InvalidServerConfigError)
     expect(() => new ConnectionGuard({ idleTimeout: 1.5 })).to.throw(InvalidServerConfigError)
