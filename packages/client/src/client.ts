@@ -658,7 +658,9 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       const dialects = await this.protocolsFor(point)
       try {
         const connection = await this.components.connectionManager.openConnection(point.multiaddr ?? point.peerId, { signal })
-        stream = await connection.newStream(dialects.map(d => d.protocol), { signal })
+        // a point reachable only through a circuit relay is on a limited connection; rendezvous
+        // requests are small and short, well within a relay's limits (docs/browser.md)
+        stream = await connection.newStream(dialects.map(d => d.protocol), { signal, runOnLimitedConnection: true })
       } catch (err: any) {
         if (signal.aborted) {
           throw err
