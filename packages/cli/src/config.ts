@@ -11,6 +11,8 @@ import {
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
+import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
+import type { RelayConfig } from './relay-config.ts'
 
 /** The registration stores the daemon can embed */
 export type StoreKind = 'memory' | 'level' | 'sqlite'
@@ -60,6 +62,8 @@ export interface DaemonConfig {
   maxRecordBytes: number
   /** DISCOVER answer bytes one peer may be sent per second */
   discoverBytesPerSecond: number
+  /** With `--relay`: run a circuit relay v2 server with these limits, registered at this point under `RELAY_NAMESPACE` */
+  relay?: RelayConfig
   /** Where to serve Prometheus `/metrics`, if anywhere */
   metrics?: MetricsAddress
   /** One JSON object per output line instead of text for people */
@@ -127,6 +131,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'idle-connection-timeout', env: 'RENDEZVOUS_IDLE_CONNECTION_TIMEOUT', type: 'string', value: '<duration>', description: 'time a connection may go without any stream before it is closed', defaultText: formatDuration(DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000) },
   { name: 'max-record-bytes', env: 'RENDEZVOUS_MAX_RECORD_BYTES', type: 'string', value: '<n>', description: 'largest signed peer record accepted in a REGISTER, in bytes', defaultText: String(DEFAULT_MAX_RECORD_BYTES) },
   { name: 'discover-bytes-per-second', env: 'RENDEZVOUS_DISCOVER_BYTES_PER_SECOND', type: 'string', value: '<n>', description: 'DISCOVER answer bytes one peer may be sent per second (bursts of 4 MiB)', defaultText: String(DEFAULT_DISCOVER_BYTES_PER_SECOND) },
+  ...RELAY_FLAGS,
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -443,6 +448,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   }
   const reader = new FlagReader(values, env)
   const metrics = reader.one('metrics')
+  const relay = readRelayConfig(reader)
 
   return {
     listen: readListen(reader),
@@ -461,6 +467,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     idleConnectionTimeout: reader.duration('idle-connection-timeout', DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000),
     maxRecordBytes: reader.count('max-record-bytes', DEFAULT_MAX_RECORD_BYTES),
     discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
+    ...(relay != null ? { relay } : {}),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
     json: reader.flag('json')?.value ?? false
   }

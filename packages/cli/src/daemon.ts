@@ -22,6 +22,7 @@ import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
 import { StatusSource } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
+import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
 import { packageVersion } from './version.ts'
 import type { DaemonConfig } from './config.ts'
@@ -29,6 +30,7 @@ import type { DataDirLock } from './data-dir-lock.ts'
 import type { AdminServer } from './admin-server.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
@@ -40,6 +42,8 @@ export type DaemonServices = {
   identify: Identify
   ping: Ping
   rendezvous: RendezvousServer
+  /** The circuit relay v2 server, with `--relay` */
+  relay?: CircuitRelayService
 }
 
 /** A running rendezvous point */
@@ -147,6 +151,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   let node: Libp2p<DaemonServices> | undefined
   let lock: DataDirLock | undefined
   let admin: AdminServer | undefined
+  let advert: RelayAdvertisement | undefined
   let stopNamespaceMetrics = (): void => {}
   let identityCreated = false
   try {
@@ -169,7 +174,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       maxConnections: config.maxConnections,
       maxPendingPerIp: config.maxHandshakesPerIp,
       maxUnprovenPerIp: config.maxIdleConnectionsPerIp,
-      idleTimeout: config.idleConnectionTimeout * 1000
+      idleTimeout: config.idleConnectionTimeout * 1000,
+      // a reservation holder is reachable only through its idle connection to the relay
+      keep: (connection) => node?.services.relay != null && holdsReservation(node.services.relay, connection)
     })
     node = await createLibp2p({
       start: false,
@@ -206,13 +213,18 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           discoverBytesPerSecond: config.discoverBytesPerSecond,
           connectionGuard: guard,
           cookieSecret: keptCookie.cookie.secret
-        })
+        }),
+        ...(config.relay != null ? { relay: relayService(config.relay) } : {})
       }
     })
     try {
       await node.start()
     } catch (err) {
       throw listenError(err)
+    }
+    if (config.relay != null) {
+      advert = new RelayAdvertisement({ node, privateKey: keptIdentity.identity.privateKey, store: opened.store, ttl: config.defaultTtl })
+      await advert.start()
     }
     const census = new NamespaceCensus(opened.store)
     if (endpoint != null) {
@@ -240,6 +252,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     }
   } catch (err: any) {
     stopNamespaceMetrics()
+    await advert?.stop().catch(() => {})
     await admin?.close().catch(() => {})
     await Promise.resolve(node?.stop()).catch(() => {})
     await Promise.resolve(opened?.store.close()).catch(() => {})
@@ -256,6 +269,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   const store = opened.store
   const held = lock
   const adminServer = admin
+  const relayAdvert = advert
   const peerId = running.peerId.toString()
   let stopping: Promise<void> | undefined
 
@@ -275,6 +289,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         try {
           stopNamespaceMetrics()
           await adminServer?.close()
+          await relayAdvert?.stop()
           // libp2p stops its components all at once, closing connections while the server still answers
           // requests in flight; stopping the server first lets it finish them on open connections
           await running.services.rendezvous.stop()
