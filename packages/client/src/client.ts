@@ -5,9 +5,11 @@ import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES } from './constants.ts'
 import { InvalidNamespaceError, NoAddressesToRegisterError, NoAnswerError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
 import { readFrame, wrapCodecError, writeBytes } from './exchange.ts'
+import { followAt } from './follow.ts'
 import { DEFAULT_DIALECTS, parsePoint, resolveDialect } from './point.ts'
 import { RefreshSchedule } from './timing.ts'
 import { verifyRegistrations } from './verify.ts'
+import type { FollowBatch, FollowOptions } from './follow.ts'
 import type { Point, PointInput } from './point.ts'
 import type { RefreshOptions } from './timing.ts'
 import type { DiscoveredRegistration } from './verify.ts'
@@ -453,6 +455,28 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       protocol: dialect.protocol,
       received: response.registrations.length
     }
+  }
+
+  /**
+   * Follow a namespace at a point (`''` for every namespace): batches of verified registrations, first what
+   * the point holds (after `options.cookie`), then each one as the point stores it, local or federated,
+   * until `options.signal` aborts, the caller stops iterating or the point ends the stream.
+   *
+   * @throws {FollowUnsupportedError} when the point does not speak `/rendezvous/follow/1.0.0`
+   * @throws {InvalidPointError | UnknownPointError} for a malformed `options.point`, or no point at all
+   */
+  follow (namespace: string, options: FollowOptions = {}): AsyncGenerator<FollowBatch, void, undefined> {
+    const point = options.point != null ? this.pointFor(options.point) : this.pointsFor()[0]
+    return followAt({
+      connectionManager: this.components.connectionManager,
+      maxResponseBytes: this.maxResponseBytes,
+      timeout: this.timeout,
+      onDrop: reason => {
+        this.log('dropped a followed registration from %s: %s', point, reason)
+        this.counters.droppedRecords++
+        this.counters.droppedRecordsByReason[reason] = (this.counters.droppedRecordsByReason[reason] ?? 0) + 1
+      }
+    }, point, namespace, options)
   }
 
   private async registerAt (registration: NamespaceRegistration, entry: PointRegistration, options: AbortOptions = {}): Promise<RegistrationOutcome> {

@@ -39,3 +39,7 @@ export const DIAL_BACKOFF_MAX = 300_000
 
 /** Most peers discovery remembers (per namespace) to tell new registrations from known ones */
 export const MAX_KNOWN_PEERS = 10_000
+
+/** Ms before following a namespace again after the stream failed, doubling per failure up to the max */
+export const FOLLOW_RETRY_INITIAL = 500
+export const FOLLOW_RETRY_MAX = 30_000

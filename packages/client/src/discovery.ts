@@ -2,7 +2,8 @@ import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { RendezvousClient } from './client.ts'
-import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, MAX_KNOWN_PEERS } from './constants.ts'
+import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS } from './constants.ts'
+import { FollowUnsupportedError } from './errors.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 import type { PointInput } from './point.ts'
 import type { DiscoveredRegistration } from './verify.ts'
@@ -34,6 +35,11 @@ export interface RendezvousDiscoveryInit extends Omit<RendezvousClientInit, 'poi
   targetConnections?: number
   /** Registrations per DISCOVER page (default 1000) */
   limit?: number
+  /**
+   * Follow the namespaces at points that speak `/rendezvous/follow/1.0.0`, so new peers arrive as they
+   * register instead of at the next poll; points that do not are polled (default true)
+   */
+  follow?: boolean
 }
 
 interface KnownPeer {
@@ -69,6 +75,11 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
   private timer?: ReturnType<typeof setTimeout>
   private controller?: AbortController
   private polling?: Promise<void>
+  /** `namespace point` pairs followed (not polled) */
+  private readonly followed = new Set<string>()
+  private readonly follows = new Set<Promise<void>>()
+  private maintaining?: Promise<void>
+  private maintainAgain = false
   private started = false
 
   constructor (components: RendezvousClientComponents, init: RendezvousDiscoveryInit) {
@@ -105,6 +116,16 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
         })
       }
     }
+    if (this.init.follow !== false && typeof this.client.follow === 'function') {
+      for (const namespace of this.init.namespaces) {
+        for (const point of this.client.points) {
+          const key = `${namespace} ${point.toString()}`
+          this.followed.add(key)
+          const running = this.runFollow(namespace, point, key).finally(() => { this.follows.delete(running) })
+          this.follows.add(running)
+        }
+      }
+    }
     this.scheduleNextPoll(0)
   }
 
@@ -113,6 +134,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     clearTimeout(this.timer)
     this.controller?.abort(new Error('rendezvous discovery stopped'))
     await this.polling?.catch(() => {})
+    await Promise.all([...this.follows])
+    this.followed.clear()
     if (this.client != null) {
       if (this.ownClient) {
         this.client.stop()
@@ -164,6 +187,9 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     }
     for (const namespace of this.init.namespaces) {
       for (const point of client.points) {
+        if (this.followed.has(`${namespace} ${point.toString()}`)) {
+          continue
+        }
         try {
           for await (const registration of client.discoverAll(namespace, { point, resume: true, limit: this.init.limit, signal })) {
             this.consider(registration)
@@ -177,6 +203,64 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
       }
     }
     await this.maintainConnections(signal)
+  }
+
+  /**
+   * Follow one namespace at one point for as long as the discovery runs, resuming with the last cookie after
+   * a disconnection; a point that does not speak the follow protocol is polled instead
+   */
+  private async runFollow (namespace: string, point: PeerId, key: string): Promise<void> {
+    const signal = this.controller?.signal
+    if (signal == null) {
+      return
+    }
+    let cookie: Uint8Array | undefined
+    let failures = 0
+    // ends when stop() aborts the signal (which also ends the follow and the delay below)
+    while (this.started && this.client != null) {
+      try {
+        for await (const batch of this.client.follow(namespace, { point, cookie, signal })) {
+          failures = 0
+          for (const registration of batch.registrations) {
+            this.consider(registration)
+          }
+          cookie = batch.cookie ?? cookie
+          if (batch.registrations.length > 0) {
+            this.maintainSoon(signal)
+          }
+        }
+      } catch (err: any) {
+        if (signal.aborted) {
+          return
+        }
+        if (err instanceof FollowUnsupportedError || err?.name === 'FollowUnsupportedError') {
+          this.log('%p does not speak the follow protocol: polling it', point)
+          this.followed.delete(key)
+          return
+        }
+        this.log('following %s at %p failed - %e', namespace, point, err)
+      }
+      if (signal.aborted) {
+        return
+      }
+      failures++
+      await abortableDelay(Math.min(FOLLOW_RETRY_MAX, FOLLOW_RETRY_INITIAL * 2 ** (failures - 1)), signal)
+    }
+  }
+
+  /** Dial newly followed peers now rather than at the next poll, one pass at a time */
+  private maintainSoon (signal: AbortSignal): void {
+    if (this.maintaining != null) {
+      this.maintainAgain = true
+      return
+    }
+    this.maintaining = this.maintainConnections(signal).catch(() => {}).finally(() => {
+      this.maintaining = undefined
+      if (this.maintainAgain && !signal.aborted) {
+        this.maintainAgain = false
+        this.maintainSoon(signal)
+      }
+    })
   }
 
   private consider (registration: DiscoveredRegistration): void {
@@ -245,6 +329,19 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
       }
     }))
   }
+}
+
+/** Resolves after `ms`, or at once when the signal aborts */
+async function abortableDelay (ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>(resolve => {
+    const timer = setTimeout(done, ms)
+    function done (): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 /** Dialing a list of addresses needs each to name the peer, so the dialer can check who answered */

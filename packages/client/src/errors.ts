@@ -87,3 +87,9 @@ export class InvalidPointError extends RendezvousClientError {
   static name = 'InvalidPointError'
   override name = 'InvalidPointError'
 }
+
+/** The point does not speak `/rendezvous/follow/1.0.0`: poll it with DISCOVER and cookies instead */
+export class FollowUnsupportedError extends RendezvousClientError {
+  static name = 'FollowUnsupportedError'
+  override name = 'FollowUnsupportedError'
+}

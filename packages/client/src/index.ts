@@ -45,6 +45,8 @@ export type {
   RegistrationOutcome, RegistrationStatus, UnregisterOptions, UnregisterOutcome, DiscoverOptions, DiscoverAllOptions,
   DiscoverResult
 } from './client.ts'
+export { followAt } from './follow.ts'
+export type { FollowOptions, FollowBatch, FollowContext } from './follow.ts'
 export { verifyRegistrations } from './verify.ts'
 export type { DiscoveredRegistration, VerifyOptions } from './verify.ts'
 export { RendezvousDiscovery } from './discovery.ts'
@@ -55,7 +57,8 @@ export { RefreshSchedule } from './timing.ts'
 export type { RefreshOptions } from './timing.ts'
 export {
   RendezvousClientError, RendezvousStatusError, RendezvousTimeoutError, RendezvousProtocolError, PointUnreachableError,
-  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError
+  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError,
+  FollowUnsupportedError
 } from './errors.ts'
 export {
   DEFAULT_REQUEST_TIMEOUT, DEFAULT_DISCOVER_LIMIT, DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS,
