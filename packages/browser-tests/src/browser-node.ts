@@ -190,8 +190,13 @@ export class BrowserNode {
     throw lastError ?? new NotReachableError(`${other.peerId.toString()} registered no address this node can dial`)
   }
 
-  private async waitForCircuitAddresses (relay: string, signal: AbortSignal): Promise<string[]> {
-    const through = (): string[] => this.circuitAddresses().filter(ma => ma.includes(`/p2p/${relay}/p2p-circuit`))
+  /** Resolve this node's `/p2p-circuit` addresses once it holds a reservation on any relay it is connected to */
+  async waitForReservation (): Promise<string[]> {
+    return this.waitForCircuitAddresses(undefined, AbortSignal.timeout(this.timeout))
+  }
+
+  private async waitForCircuitAddresses (relay: string | undefined, signal: AbortSignal): Promise<string[]> {
+    const through = (): string[] => this.circuitAddresses().filter(ma => relay == null || ma.includes(`/p2p/${relay}/p2p-circuit`))
     if (through().length > 0) {
       return through()
     }
@@ -205,7 +210,7 @@ export class BrowserNode {
       }
       const onAbort = (): void => {
         cleanup()
-        reject(new NoRelayFoundError(`no reservation on ${relay}: ${String(signal.reason?.message ?? signal.reason)}`))
+        reject(new NoRelayFoundError(`no reservation on ${relay ?? 'any relay'}: ${String(signal.reason?.message ?? signal.reason)}`))
       }
       const cleanup = (): void => {
         this.node.removeEventListener('self:peer:update', onUpdate)

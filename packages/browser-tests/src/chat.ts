@@ -73,7 +73,8 @@ export async function sendChat (connection: Connection, text: string, signal: Ab
     if (!stream.send(new TextEncoder().encode(text))) {
       await stream.onDrain({ signal })
     }
-    await stream.closeWrite({ signal })
+    // close() ends our writing only: the reply is still read
+    await stream.close({ signal })
     return await readAll(stream)
   } catch (err: any) {
     stream.abort(err)

@@ -6,3 +6,21 @@ export const MAX_CHAT_BYTES = 4096
 
 /** What a browser node answers to a chat message: this prefix and the message */
 export const REPLY_PREFIX = 'got: '
+
+/** Where Debian's chromium package puts the browser */
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium'
+
+/**
+ * Chromium's flags besides `--headless` and `--user-data-dir` (which playwright-core adds): no sandbox (the
+ * tests run as root), no GPU, no QUIC and none of the background traffic a fresh profile starts (updates,
+ * sync, first-run pages), so the browser talks to loopback only
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run'
+]

@@ -15,3 +15,9 @@ export class ChatTooLongError extends Error {
   static name = 'ChatTooLongError'
   name = 'ChatTooLongError'
 }
+
+/** There is no Chromium where the tests look for it; `.ci/chromium.sh` installs it */
+export class ChromiumMissingError extends Error {
+  static name = 'ChromiumMissingError'
+  name = 'ChromiumMissingError'
+}

@@ -12,6 +12,7 @@ import type { ConnectionRecord } from './path.ts'
 export interface RendezvousPage {
   start(init: BrowserNodeInit): Promise<string>
   findRelay(namespace: string): Promise<RelayInfo>
+  waitForReservation(): Promise<string[]>
   register(namespace: string, ttl?: number): Promise<string[]>
   reach(namespace: string, preferWebRTC?: boolean): Promise<ReachedPeer>
   chat(peerId: string, text: string): Promise<string>
@@ -38,6 +39,9 @@ const page: RendezvousPage = {
   },
   async findRelay (namespace) {
     return node().findRelay(namespace)
+  },
+  async waitForReservation () {
+    return node().waitForReservation()
   },
   async register (namespace, ttl) {
     return node().register(namespace, ttl)
