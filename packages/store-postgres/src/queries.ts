@@ -37,8 +37,8 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
     discoverAll: `SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
       WHERE position > $1 AND expires_at > $2 AND ($4::text[] IS NULL OR format = ANY ($4::text[]))
       ORDER BY position LIMIT $3) AS page`,
-    // in the order the function returns them, which is random
-    sample: `SELECT encode(string_agg(int8send(position) || entry, ''::bytea), 'base64') FROM ${s}.sample($1, $2, $3, $4::text[])`,
+    // the function returns the page itself, in random order
+    sample: `SELECT ${s}.sample($1, $2, $3, $4::text[])`,
     secret: `SELECT ${s}.secret($1, $2)`,
     ping: 'SELECT 1'
   }

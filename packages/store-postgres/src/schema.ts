@@ -246,26 +246,28 @@ export const MIGRATIONS: readonly Migration[] = [{
     $fn$;
 
     -- A uniform sample of at most p_limit live registrations of a namespace (of the given formats, when
-    -- p_formats is not NULL). A small namespace is read whole and shuffled. In a large one, random slots are
-    -- drawn (distinct, never drawn before) and the live rows found at them collected, doubling the draws
-    -- each round, until p_limit are found; then p_limit of those are taken at random. Nothing in it depends
-    -- on which registration sits at which slot, so every live registration is equally likely; and as at
-    -- least half the slots hold a row, a round of 2 * p_limit + 16 draws usually suffices. When most rows
-    -- are expired (expire() has not run) or of other formats, the draws would approach the namespace's size,
-    -- and it is read whole instead. STABLE: every query in it sees the snapshot of the call.
+    -- p_formats is not NULL), returned as a page (queries.ts): base64 of each one's position and entry. A
+    -- small namespace is read whole and shuffled. In a large one, random slots are drawn (distinct, never
+    -- drawn before) and the live rows found at them collected, doubling the draws each round, until p_limit
+    -- are found; then p_limit of those are taken at random. Nothing in it depends on which registration
+    -- sits at which slot, so every live registration is equally likely; and as at least half the slots hold
+    -- a row, a round of 2 * p_limit + 16 draws usually suffices. When most rows are expired (expire() has not
+    -- run) or of other formats, the draws would approach the namespace's size, and it is read whole instead.
+    -- STABLE: every query in it sees the snapshot of the call.
     CREATE FUNCTION ${s}.sample (p_namespace text, p_limit integer, p_now bigint, p_formats text[])
-      RETURNS SETOF ${s}.registrations LANGUAGE plpgsql STABLE AS $fn$
+      RETURNS text LANGUAGE plpgsql STABLE AS $fn$
     DECLARE
       v_slots integer;
       v_draws integer;
       v_seen integer[] := '{}';
       v_candidates integer[];
-      v_hits bigint[] := '{}';
+      v_positions bigint[] := '{}';
+      v_entries bytea[] := '{}';
     BEGIN
       SELECT next_slot INTO v_slots FROM ${s}.namespaces WHERE namespace = p_namespace;
 
       IF v_slots IS NULL OR p_limit <= 0 THEN
-        RETURN;
+        RETURN NULL;
       END IF;
 
       IF v_slots > p_limit * ${SAMPLE_SCAN_FACTOR} + ${SAMPLE_SCAN_EXTRA} THEN
@@ -277,16 +279,17 @@ export const MIGRATIONS: readonly Migration[] = [{
               SELECT floor(random() * v_slots)::integer AS slot FROM generate_series(1, v_draws)
             ) AS d WHERE d.slot <> ALL (v_seen));
           v_seen := v_seen || v_candidates;
-          v_hits := v_hits || ARRAY(
-            SELECT r.position FROM ${s}.registrations AS r
-            WHERE r.namespace = p_namespace AND r.slot = ANY (v_candidates) AND r.expires_at > p_now
-              AND (p_formats IS NULL OR r.format = ANY (p_formats)));
 
-          IF cardinality(v_hits) >= p_limit THEN
-            RETURN QUERY SELECT r.* FROM ${s}.registrations AS r
-              WHERE r.namespace = p_namespace
-                AND r.position = ANY (ARRAY(SELECT h FROM unnest(v_hits) AS h ORDER BY random() LIMIT p_limit));
-            RETURN;
+          -- the entries come along, so the chosen ones need not be read again
+          SELECT v_positions || array_agg(r.position), v_entries || array_agg(r.entry)
+            INTO v_positions, v_entries
+            FROM ${s}.registrations AS r
+            WHERE r.namespace = p_namespace AND r.slot = ANY (v_candidates) AND r.expires_at > p_now
+              AND (p_formats IS NULL OR r.format = ANY (p_formats));
+
+          IF cardinality(v_positions) >= p_limit THEN
+            RETURN (SELECT encode(string_agg(int8send(v_positions[i]) || v_entries[i], ''::bytea), 'base64')
+              FROM (SELECT i FROM generate_subscripts(v_positions, 1) AS i ORDER BY random() LIMIT p_limit) AS chosen);
           END IF;
 
           v_draws := v_draws * 2;
@@ -294,9 +297,10 @@ export const MIGRATIONS: readonly Migration[] = [{
         END LOOP;
       END IF;
 
-      RETURN QUERY SELECT r.* FROM ${s}.registrations AS r
+      RETURN (SELECT encode(string_agg(int8send(chosen.position) || chosen.entry, ''::bytea), 'base64') FROM (
+        SELECT r.position, r.entry FROM ${s}.registrations AS r
         WHERE r.namespace = p_namespace AND r.expires_at > p_now AND (p_formats IS NULL OR r.format = ANY (p_formats))
-        ORDER BY random() LIMIT p_limit;
+        ORDER BY random() LIMIT p_limit) AS chosen);
     END
     $fn$;
 
