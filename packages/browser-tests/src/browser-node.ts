@@ -51,6 +51,8 @@ export interface ReachedPeer {
   path: PeerPath
   /** That connection's remote address */
   remoteAddr: string
+  /** Why WebRTC was not had, when the peer registered a WebRTC address but the connection runs over the relay */
+  webrtcError?: string
 }
 
 /**
@@ -157,7 +159,9 @@ export class BrowserNode {
 
   /** Send one chat message to a connected peer and resolve its reply */
   async chat (peerId: string, text: string): Promise<string> {
-    const connection = this.node.getConnections().find(c => c.remotePeer.toString() === peerId && c.status === 'open')
+    const open = this.node.getConnections().filter(c => c.remotePeer.toString() === peerId && c.status === 'open')
+    // a direct connection (WebRTC) when there is one: the relayed one that carried its signalling is limited
+    const connection = open.find(c => c.limits == null) ?? open[0]
     if (connection == null) {
       throw new NotReachableError(`no open connection to ${peerId}`)
     }
@@ -174,6 +178,7 @@ export class BrowserNode {
     const relayAddrs = other.multiaddrs.filter(ma => !ma.toString().includes('/webrtc') && ma.toString().includes('/p2p-circuit'))
     const attempts = preferWebRTC ? [...webrtcAddrs, ...relayAddrs] : relayAddrs
     let lastError: Error | undefined
+    let webrtcError: string | undefined
     for (const address of attempts) {
       try {
         const connection = await this.node.dial(withPeer(address, other.peerId), { signal })
@@ -181,10 +186,14 @@ export class BrowserNode {
           peerId: other.peerId.toString(),
           addresses,
           path: pathOf(connection),
-          remoteAddr: connection.remoteAddr.toString()
+          remoteAddr: connection.remoteAddr.toString(),
+          ...(webrtcError != null ? { webrtcError } : {})
         }
       } catch (err: any) {
         lastError = err
+        if (address.toString().includes('/webrtc')) {
+          webrtcError = `${address.toString()}: ${String(err.message)}`
+        }
       }
     }
     throw lastError ?? new NotReachableError(`${other.peerId.toString()} registered no address this node can dial`)

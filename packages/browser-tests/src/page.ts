@@ -3,9 +3,12 @@
  * buttons) through `globalThis.rendezvousPage`. Every answer is plain data, so that Playwright can carry it
  * out of the page.
  */
+// first: it wraps RTCPeerConnection before @libp2p/webrtc takes a reference to it
+import { icePaths } from './ice-paths.ts'
 import { startBrowserNode } from './browser-node.ts'
 import type { BrowserNode, BrowserNodeInit, ReachedPeer, RelayInfo } from './browser-node.ts'
 import type { ReceivedChat } from './chat.ts'
+import type { IcePath } from './ice-paths.ts'
 import type { ConnectionRecord } from './path.ts'
 
 /** What the page offers the test */
@@ -19,6 +22,7 @@ export interface RendezvousPage {
   waitForMessages(count: number, timeout: number): Promise<ReceivedChat[]>
   connections(): ConnectionRecord[]
   openConnections(): ConnectionRecord[]
+  icePaths(): Promise<IcePath[]>
   stop(): Promise<void>
 }
 
@@ -61,6 +65,9 @@ const page: RendezvousPage = {
   openConnections () {
     const open = node().node.getConnections()
     return node().connections.filter(record => open.some(c => c.remoteAddr.toString() === record.remoteAddr && c.status === 'open'))
+  },
+  async icePaths () {
+    return icePaths()
   },
   async stop () {
     await current?.stop()
