@@ -25,7 +25,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -877,6 +877,7 @@ async function machine (): Promise<Record<string, string>> {
     go: goVersion,
     rounds: String(ROUNDS),
     quick: String(QUICK),
+    loadStart: loadavg()[0].toFixed(1),
     ...(TS_FLAGS.length > 0 ? { experiment: TS_FLAGS.join(' ') } : {})
   }
 }
@@ -931,7 +932,9 @@ async function main (): Promise<void> {
   const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
     V1_TARGETS.every(t => TARGETS.includes(t))
   if (v1Complete && process.env.BENCH_DOCS !== '0') {
-    await updateDocs([`Run ${meta.date} · ${meta.cpus} · ${meta.node} · ${meta.go}`, '', ...v1Table(records)].join('\n'), V1_START, V1_END)
+    // the load average tells how much of the two cores other work took meanwhile
+    const load = `load average ${meta.loadStart} at the start, ${loadavg()[0].toFixed(1)} at the end`
+    await updateDocs([`Run ${meta.date} · ${meta.cpus} · ${meta.node} · ${meta.go} · ${load}`, '', ...v1Table(records)].join('\n'), V1_START, V1_END)
   }
   await writeFile(join(OUT, `${stamp}.json`), JSON.stringify({ meta, quick: QUICK, rounds: ROUNDS, verify, records }, null, 2))
   progress(`results: ${join(OUT, `${stamp}.md`)} (+ .json, .log); ${fmt((Date.now() - started) / 1000, 0)} s`)
