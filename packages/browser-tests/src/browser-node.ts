@@ -123,6 +123,12 @@ export class BrowserNode {
     return { relay, listed: registrations.length, circuitAddresses }
   }
 
+  /** The peers registered under `namespace` at the point: their peer IDs and addresses */
+  async discover (namespace: string): Promise<Array<{ peerId: string, addresses: string[] }>> {
+    const { registrations } = await this.node.services.rendezvous.discover(namespace, { signal: AbortSignal.timeout(this.timeout) })
+    return registrations.map(r => ({ peerId: r.peerId.toString(), addresses: r.multiaddrs.map(ma => ma.toString()) }))
+  }
+
   /**
    * Register this node's `/p2p-circuit` addresses (the relay ones and, with WebRTC, the WebRTC ones) under
    * `namespace`; resolves the addresses the registration carries

@@ -16,6 +16,7 @@ export interface RendezvousPage {
   start(init: BrowserNodeInit): Promise<string>
   findRelay(namespace: string): Promise<RelayInfo>
   waitForReservation(): Promise<string[]>
+  discover(namespace: string): Promise<Array<{ peerId: string, addresses: string[] }>>
   register(namespace: string, ttl?: number): Promise<string[]>
   reach(namespace: string, preferWebRTC?: boolean): Promise<ReachedPeer>
   chat(peerId: string, text: string): Promise<string>
@@ -43,6 +44,9 @@ const page: RendezvousPage = {
   },
   async findRelay (namespace) {
     return node().findRelay(namespace)
+  },
+  async discover (namespace) {
+    return node().discover(namespace)
   },
   async waitForReservation () {
     return node().waitForReservation()
