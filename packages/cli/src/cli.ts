@@ -3,7 +3,9 @@ import { EXIT_USAGE, SHUTDOWN_TIMEOUT_MS } from './constants.ts'
 import { startDaemon } from './daemon.ts'
 import { DaemonError } from './errors.ts'
 import { createOutput } from './output.ts'
+import { logRequests } from './request-log.ts'
 import { onShutdownSignal } from './signals.ts'
+import { printStatus } from './status-command.ts'
 import { packageVersion } from './version.ts'
 import type { Environment } from './config.ts'
 import type { OutputStreams } from './output.ts'
@@ -41,9 +43,12 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
     streams.stdout.write(`${packageVersion()}\n`)
     return 0
   }
+  if (command.command === 'status') {
+    return printStatus(command.admin, command.json, streams)
+  }
 
   const { config } = command
-  const output = createOutput(config.json, streams)
+  const output = createOutput(config.json, streams, config.logLevel)
 
   // a stray rejection deep in a peer's connection must not take the point down for everyone else
   const onRejection = (reason: unknown): void => { output.warn(`unhandled rejection: ${asError(reason).message}`) }
@@ -65,16 +70,30 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
       return err instanceof DaemonError ? err.exitCode : 1
     }
     output.listening({
+      version: packageVersion(),
       peerId: daemon.peerId,
+      identity: daemon.identity,
       multiaddrs: daemon.multiaddrs,
+      ...(config.announce.length > 0 ? { listen: daemon.listenAddrs } : {}),
       protocols: daemon.protocols,
       store: config.store,
       ...(daemon.storePath != null ? { storePath: daemon.storePath } : {}),
       dataDir: config.dataDir,
-      ...(daemon.metricsUrl != null ? { metrics: daemon.metricsUrl } : {})
+      ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
+      limits: {
+        maxRegistrations: config.maxRegistrations,
+        maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
+        maxDiscoverLimit: config.maxDiscoverLimit,
+        maxConnections: config.maxConnections
+      },
+      ...(daemon.adminUrl != null ? { admin: daemon.adminUrl } : {}),
+      ...(daemon.metricsUrl != null ? { metrics: daemon.metricsUrl } : {}),
+      logLevel: config.logLevel
     })
+    const stopRequestLog = logRequests(daemon.node.services.rendezvous, output, config.logLevel)
 
     const received = await signal
+    stopRequestLog()
     output.event('stopping', { signal: received }, `stopping (${received})`)
     const deadline = setTimeout(() => {
       output.error(new Error(`graceful stop took longer than ${SHUTDOWN_TIMEOUT_MS / 1000}s: exiting`))

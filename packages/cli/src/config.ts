@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_UNPROVEN_PER_IP
 } from '@rendezvous/server'
 import {
-  DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
+  DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -20,7 +20,13 @@ export type StoreKind = 'memory' | 'level' | 'sqlite'
 /** A dialect's name in the codec's registry: `rendezvous/1.0.0`, `waku/1.0.0`, `waku/0.0.1` */
 export type DialectName = string
 
-/** A `host:port` the Prometheus endpoint binds to */
+/** How much the daemon logs, least first */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
+
+/** Every log level, least first */
+export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug']
+
+/** A `host:port` the Prometheus endpoint or the admin server binds to */
 export interface MetricsAddress {
   host: string
   port: number
@@ -66,6 +72,12 @@ export interface DaemonConfig {
   relay?: RelayConfig
   /** Where to serve Prometheus `/metrics`, if anywhere */
   metrics?: MetricsAddress
+  /** Multiaddrs peers are told to dial instead of the listen addresses; empty: the listen addresses */
+  announce: string[]
+  /** How much the daemon logs: `info` adds one line per request (rate-limited), `debug` every request */
+  logLevel: LogLevel
+  /** Where to serve the status page and JSON status API, if anywhere */
+  admin?: MetricsAddress
   /** One JSON object per output line instead of text for people */
   json: boolean
 }
@@ -73,6 +85,7 @@ export interface DaemonConfig {
 /** What the command line asks for */
 export type Command =
   | { command: 'serve', config: DaemonConfig }
+  | { command: 'status', admin: MetricsAddress, json: boolean }
   | { command: 'help' }
   | { command: 'version' }
 
@@ -131,6 +144,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'idle-connection-timeout', env: 'RENDEZVOUS_IDLE_CONNECTION_TIMEOUT', type: 'string', value: '<duration>', description: 'time a connection may go without any stream before it is closed', defaultText: formatDuration(DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000) },
   { name: 'max-record-bytes', env: 'RENDEZVOUS_MAX_RECORD_BYTES', type: 'string', value: '<n>', description: 'largest signed peer record accepted in a REGISTER, in bytes', defaultText: String(DEFAULT_MAX_RECORD_BYTES) },
   { name: 'discover-bytes-per-second', env: 'RENDEZVOUS_DISCOVER_BYTES_PER_SECOND', type: 'string', value: '<n>', description: 'DISCOVER answer bytes one peer may be sent per second (bursts of 4 MiB)', defaultText: String(DEFAULT_DISCOVER_BYTES_PER_SECOND) },
+  { name: 'announce', env: 'RENDEZVOUS_ANNOUNCE', type: 'string', multiple: true, value: '<multiaddr>', description: 'address peers are told to dial (e.g. a public IP or DNS name), repeatable or comma separated; replaces the listen addresses in identify', defaultText: 'the listen addresses' },
+  { name: 'log-level', env: 'RENDEZVOUS_LOG_LEVEL', type: 'string', value: 'error|warn|info|debug', description: 'info logs one line per request (sampled above 20 a second), debug every request', defaultText: DEFAULT_LOG_LEVEL },
+  { name: 'admin', env: 'RENDEZVOUS_ADMIN', type: 'string', value: '<host:port>', description: 'serve the status page and JSON status API at http://<host:port>/ (keep it on loopback or behind a proxy)', defaultText: 'off' },
   ...RELAY_FLAGS,
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
@@ -265,8 +281,21 @@ function parseOptions (argv: string[]): { values: Record<string, string | string
     // multiple: true is only set on string options, so arrays hold strings
     return { values: values as Record<string, string | string[] | boolean | undefined>, positionals }
   } catch (err: any) {
-    throw new InvalidFlagError(oneLine(String(err.message)), { cause: err })
+    throw new InvalidFlagError(parseArgsMessage(err), { cause: err })
   }
+}
+
+/** Node's parseArgs messages talk about positionals; say which flag is wrong and where help is */
+function parseArgsMessage (err: any): string {
+  const message = String(err?.message ?? err)
+  const flag = /'(-[^' ]+)/.exec(message)?.[1]
+  if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag != null) {
+    return `unknown flag ${flag}; see --help`
+  }
+  if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag != null) {
+    return /does not take/.test(message) ? `${flag} takes no value; see --help` : `${flag} needs a value; see --help`
+  }
+  return `${oneLine(message)}; see --help`
 }
 
 /**
@@ -274,6 +303,9 @@ function parseOptions (argv: string[]): { values: Record<string, string | string
  * `--help`, `--version`. Throws {@link InvalidFlagError} on anything it does not understand.
  */
 export function parseCommandLine (argv: string[], env: Environment = {}): Command {
+  if (argv[0] === 'status') {
+    return parseStatusCommand(argv.slice(1), env)
+  }
   const { values, positionals } = parseOptions(argv)
   if (values.help === true) {
     return { command: 'help' }
@@ -292,12 +324,35 @@ export function parseCommandLine (argv: string[], env: Environment = {}): Comman
     throw new InvalidFlagError("no command given; run 'rendezvous serve' to start a rendezvous point, or 'rendezvous --help'")
   }
   if (command !== 'serve') {
-    throw new InvalidFlagError(`unknown command '${command}'; the only command is 'serve' (see 'rendezvous --help')`)
+    throw new InvalidFlagError(`unknown command '${command}'; the commands are 'serve' and 'status' (see 'rendezvous --help')`)
   }
   if (extra.length > 0) {
     throw new InvalidFlagError(`unexpected argument '${extra[0]}' after 'serve'; every option is a --flag`)
   }
   return { command: 'serve', config: parseConfig(argv, env) }
+}
+
+/** `rendezvous status [--admin <host:port>] [--json]`: ask a running daemon's admin server what it holds */
+function parseStatusCommand (argv: string[], env: Environment): Command {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { admin: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false
+    })
+  } catch (err: any) {
+    throw new InvalidFlagError(parseArgsMessage(err), { cause: err })
+  }
+  if (parsed.values.help === true) {
+    return { command: 'help' }
+  }
+  const fromEnv = env.RENDEZVOUS_ADMIN != null && env.RENDEZVOUS_ADMIN.trim() !== '' ? env.RENDEZVOUS_ADMIN : undefined
+  const value = parsed.values.admin ?? fromEnv ?? DEFAULT_ADMIN
+  const where = parsed.values.admin == null && fromEnv != null ? 'RENDEZVOUS_ADMIN (--admin)' : '--admin'
+  const json = parsed.values.json === true || parseBoolean(env.RENDEZVOUS_JSON ?? '', 'RENDEZVOUS_JSON (--json)')
+  return { command: 'status', admin: parseMetricsAddress(value.trim(), where), json }
 }
 
 /** A value and where it came from (`--flag` or `ENV_VAR (--flag)`), for error messages */
@@ -419,6 +474,28 @@ function readDialects (reader: FlagReader): DialectName[] {
   return dialects
 }
 
+function readAnnounce (reader: FlagReader): string[] {
+  const given = reader.list('announce')
+  const announce: string[] = []
+  for (const address of given?.value ?? []) {
+    try {
+      announce.push(multiaddr(address).toString())
+    } catch (err: any) {
+      throw new InvalidFlagError(`${given?.where ?? '--announce'}: '${address}' is not a multiaddr: ${oneLine(String(err.message))}`)
+    }
+  }
+  return announce
+}
+
+function readLogLevel (reader: FlagReader): LogLevel {
+  const given = reader.one('log-level')
+  const level = (given?.value.trim().toLowerCase() ?? DEFAULT_LOG_LEVEL) as LogLevel
+  if (!LOG_LEVELS.includes(level)) {
+    throw new InvalidFlagError(`${given?.where ?? '--log-level'}: unknown level '${given?.value ?? ''}'; use ${LOG_LEVELS.join(', ')}`)
+  }
+  return level
+}
+
 function readTtlWindow (reader: FlagReader): { minTtl: number, maxTtl: number, defaultTtl: number } {
   const minTtl = reader.duration('min-ttl', DEFAULT_MIN_TTL)
   const maxTtl = reader.duration('max-ttl', DEFAULT_MAX_TTL)
@@ -449,6 +526,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   const reader = new FlagReader(values, env)
   const metrics = reader.one('metrics')
   const relay = readRelayConfig(reader)
+  const admin = reader.one('admin')
 
   return {
     listen: readListen(reader),
@@ -469,6 +547,9 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
     ...(relay != null ? { relay } : {}),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
+    announce: readAnnounce(reader),
+    logLevel: readLogLevel(reader),
+    ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false
   }
 }
@@ -477,6 +558,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
 export function helpText (): string {
   const lines = [
     'Usage: rendezvous serve [options]',
+    `       rendezvous status [--admin <host:port>] [--json]   what a running point holds (default: ${DEFAULT_ADMIN})`,
     '',
     `Runs a rendezvous point for libp2p and Waku peers (${DIALECTS.map(d => d.protocol).join(', ')})`,
     'over TCP and WebSocket. Every option can also be set by the environment variable shown.',

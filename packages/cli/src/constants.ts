@@ -72,3 +72,36 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000
 
 /** The exit code for bad flags and everything else found before the daemon runs */
 export const EXIT_USAGE = 2
+
+/** The lock file in the data directory: the process ID of the daemon using it */
+export const LOCK_FILE = 'daemon.lock'
+
+/** The daemon logs warnings, errors and a sample of requests unless told otherwise */
+export const DEFAULT_LOG_LEVEL = 'info'
+
+/** At `--log-level info`, most request lines written per second; the rest are counted in a summary line */
+export const REQUEST_LOG_LINES_PER_SECOND = 20
+
+/** Where `rendezvous status` looks for a daemon's admin server unless told otherwise; the docs' examples start it there */
+export const DEFAULT_ADMIN = '127.0.0.1:8002'
+
+/** Registrations read per store page when counting namespaces */
+export const CENSUS_PAGE = 1000
+
+/** The namespace count stops after this many registrations, and says so */
+export const CENSUS_MAX_REGISTRATIONS = 200_000
+
+/** A namespace count is reused for this long (status page refreshes, metric scrapes) */
+export const CENSUS_MAX_AGE_MS = 1000
+
+/** Namespaces that get their own label in the per-namespace metrics; the rest are summed under `(other)` */
+export const METRIC_TOP_NAMESPACES = 20
+
+/** The label value the namespaces beyond the top ones are summed under */
+export const OTHER_NAMESPACES_LABEL = '(other)'
+
+/** Most namespaces or registrations one admin API page holds */
+export const ADMIN_MAX_PAGE = 500
+
+/** How long `rendezvous status` waits for the admin server */
+export const STATUS_TIMEOUT_MS = 5000

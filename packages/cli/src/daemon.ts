@@ -10,13 +10,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { dialect } from '@rendezvous/codec'
 import { ConnectionGuard, quietLogger, rendezvousServer } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
+import { startAdminServer } from './admin-server.ts'
 import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
 import { loadCookieSecret, persistCookieSecret } from './cookie-secret.ts'
-import { checkDataDir, createDataDir } from './data-dir.ts'
 import { checkDataDirLock, lockDataDir } from './data-dir-lock.ts'
+import { checkDataDir, createDataDir } from './data-dir.ts'
 import { AddressInUseError, DaemonError } from './errors.ts'
 import { loadIdentity, persistIdentity } from './identity.ts'
-import { startAdminServer } from './admin-server.ts'
 import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
 import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
@@ -25,9 +25,9 @@ import { probeListenAddresses } from './port-probe.ts'
 import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
 import { packageVersion } from './version.ts'
+import type { AdminServer } from './admin-server.ts'
 import type { DaemonConfig } from './config.ts'
 import type { DataDirLock } from './data-dir-lock.ts'
-import type { AdminServer } from './admin-server.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
@@ -114,13 +114,34 @@ function listenError (err: any): DaemonError {
  * interface does not expose it
  */
 function listenAddrsOf (node: Libp2p<DaemonServices>): string[] {
-  const manager = (node as unknown as { components?: { addressManager?: { getListenAddrs(): Array<{ toString(): string }> } } }).components?.addressManager
-  return (manager?.getListenAddrs() ?? node.getMultiaddrs()).map(ma => ma.toString())
+  const manager = (node as unknown as { components?: { transportManager?: { getAddrs(): Array<{ toString(): string }> } } }).components?.transportManager
+  return (manager?.getAddrs() ?? node.getMultiaddrs()).map(ma => ma.toString())
 }
 
 function withPeerId (address: string, peerId: string): string {
   const ma = multiaddr(address)
   return ma.getComponents().some(c => c.name === 'p2p') ? ma.toString() : ma.encapsulate(`/p2p/${peerId}`).toString()
+}
+
+/** What the admin server reports, from the running node and its store */
+function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opened: OpenedStore, census: NamespaceCensus): StatusSource {
+  const peerId = node.peerId.toString()
+  return new StatusSource({
+    peerId,
+    version: packageVersion(),
+    startedAt: Date.now(),
+    addresses: () => node.getMultiaddrs().map(ma => withPeerId(ma.toString(), peerId)),
+    protocols: config.dialects.map(d => dialect(d).protocol),
+    store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },
+    ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
+    limits: {
+      maxRegistrations: config.maxRegistrations,
+      maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
+      maxDiscoverLimit: config.maxDiscoverLimit,
+      maxConnections: config.maxConnections
+    },
+    connections: () => node.getConnections().length
+  }, opened.store, census)
 }
 
 /**
@@ -231,24 +252,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       stopNamespaceMetrics = registerNamespaceMetrics(endpoint.registry, node.services.rendezvous, census)
     }
     if (config.admin != null) {
-      const started = node
-      const source = new StatusSource({
-        peerId: started.peerId.toString(),
-        version: packageVersion(),
-        startedAt: Date.now(),
-        addresses: () => started.getMultiaddrs().map(ma => withPeerId(ma.toString(), started.peerId.toString())),
-        protocols: config.dialects.map(d => dialect(d).protocol),
-        store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },
-        ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
-        limits: {
-          maxRegistrations: config.maxRegistrations,
-          maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
-          maxDiscoverLimit: config.maxDiscoverLimit,
-          maxConnections: config.maxConnections
-        },
-        connections: () => started.getConnections().length
-      }, opened.store, census)
-      admin = await startAdminServer(config.admin, source)
+      admin = await startAdminServer(config.admin, statusSource(config, node, opened, census))
     }
   } catch (err: any) {
     stopNamespaceMetrics()

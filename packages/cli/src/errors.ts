@@ -63,3 +63,13 @@ export class StoreOpenError extends DaemonError {
     this.name = 'StoreOpenError'
   }
 }
+
+/** Another daemon runs on the same data directory (it would share the peer ID and the store) */
+export class DataDirLockedError extends DaemonError {
+  static readonly name = 'DataDirLockedError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'DataDirLockedError'
+  }
+}
