@@ -1,5 +1,5 @@
-import { ChatTooLongError } from './errors.ts'
 import { MAX_CHAT_BYTES, REPLY_PREFIX, CHAT_PROTOCOL } from './constants.ts'
+import { ChatTooLongError } from './errors.ts'
 import type { Connection, Stream } from '@libp2p/interface'
 
 /** One message a node received */

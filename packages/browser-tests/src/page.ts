@@ -3,8 +3,9 @@
  * buttons) through `globalThis.rendezvousPage`. Every answer is plain data, so that Playwright can carry it
  * out of the page.
  */
-// first: it wraps RTCPeerConnection before @libp2p/webrtc takes a reference to it
+// first: it wraps RTCPeerConnection before @libp2p/webrtc takes its reference to it at load time
 import { icePaths } from './ice-paths.ts'
+// eslint-disable-next-line import/order
 import { startBrowserNode } from './browser-node.ts'
 import type { BrowserNode, BrowserNodeInit, ReachedPeer, RelayInfo } from './browser-node.ts'
 import type { ReceivedChat } from './chat.ts'

@@ -24,7 +24,7 @@ describe('two Chromium pages find each other through the point and connect direc
     await point?.stop()
   })
 
-  it('signals WebRTC over the relay, then chats over the direct connection', async () => {
+  it('signals WebRTC over the relay, then chats over the direct connection', async function () {
     const alicePeer = await call(alice, 'start', { point: point.ws })
     const bobPeer = await call(bob, 'start', { point: point.ws })
     for (const page of [alice, bob]) {
@@ -40,7 +40,11 @@ describe('two Chromium pages find each other through the point and connect direc
     const reached = await call(bob, 'reach', 'browser-pair', true)
     expect(reached.peerId).to.equal(alicePeer)
     // the path the chat takes, and why WebRTC was not had if it was not
-    console.info(`      bob reached alice over ${reached.path} (${reached.remoteAddr})${reached.webrtcError != null ? `; WebRTC failed: ${reached.webrtcError}` : ''}`)
+    // the report names the path taken (and why WebRTC was not had, if it was not)
+    const test = this.test
+    if (test != null) {
+      test.title += ` [path: ${reached.path}${reached.webrtcError != null ? `; WebRTC failed: ${reached.webrtcError}` : ''}]`
+    }
     expect(reached.path, `bob stayed on the relay: ${reached.webrtcError ?? 'alice registered no WebRTC address'}`).to.equal('webrtc')
 
     const reply = await call(bob, 'chat', alicePeer, 'hello alice')
@@ -61,6 +65,8 @@ describe('two Chromium pages find each other through the point and connect direc
     for (const path of paths) {
       expect(path).to.include({ localType: 'host', remoteType: 'host' })
     }
-    console.info(`      ICE pairs under it: ${paths.map(p => `${p.localType}/${p.protocol ?? '?'} to ${p.remoteType}`).join(', ')}`)
+    if (test != null) {
+      test.title += ` [ICE: ${paths.map(p => `${p.localType} to ${p.remoteType} over ${p.protocol ?? '?'}`).join(', ')}]`
+    }
   })
 })
