@@ -31,14 +31,14 @@ describe('startDaemon', function () {
 
   it('keeps its key files private to the user', async () => {
     daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', dir]))
-    expect((await readdir(dir)).sort()).to.deep.equal(['cookie-secret', 'identity.key', 'registrations.sqlite', 'registrations.sqlite-shm', 'registrations.sqlite-wal'])
+    expect((await readdir(dir)).sort()).to.deep.equal(['cookie-secret', 'daemon.lock', 'identity.key', 'registrations.sqlite', 'registrations.sqlite-shm', 'registrations.sqlite-wal'])
     expect((await stat(join(dir, 'identity.key'))).mode & 0o777).to.equal(0o600)
     expect((await stat(join(dir, 'cookie-secret'))).mode & 0o777).to.equal(0o600)
   })
 
   it('with the memory store writes only the identity key: the cookie secret must not outlive the registrations', async () => {
     daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir]))
-    expect(await readdir(dir)).to.deep.equal(['identity.key'])
+    expect((await readdir(dir)).sort()).to.deep.equal(['daemon.lock', 'identity.key'])
     expect(daemon.storePath).to.equal(undefined)
   })
 
