@@ -37,3 +37,12 @@ export const SAMPLE_SCAN_EXTRA = 64
  * then go together: one lock, one commit, one flush of the WAL for all of them.
  */
 export const MAX_UPSERT_BATCH = 256
+
+/**
+ * Expired registrations deleted per transaction by `expire()`. Each chunk holds the store's lock (every
+ * write of the fleet waits for it) for a few tens of milliseconds instead of the whole expiry.
+ */
+export const EXPIRE_CHUNK = 5_000
+
+/** More chunks than this in one `expire()` call (50 million registrations) and it stops; the next call goes on */
+export const MAX_EXPIRE_CHUNKS = 10_000

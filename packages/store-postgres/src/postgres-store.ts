@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
-import { MAX_UPSERT_BATCH } from './constants.ts'
+import { EXPIRE_CHUNK, MAX_EXPIRE_CHUNKS, MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
 import { packEntry, unpackPage } from './entry.ts'
 import { SecretLengthError } from './errors.ts'
@@ -250,7 +250,19 @@ export class PostgresStore implements PostgresRegistrationStore {
   }
 
   async expire (): Promise<number> {
-    return await this.value('expire', [this.clock()]) as number
+    const now = this.clock()
+    let deleted = 0
+
+    for (let chunk = 0; chunk < MAX_EXPIRE_CHUNKS; chunk++) {
+      const inChunk = await this.value('expire', [now, EXPIRE_CHUNK]) as number
+      deleted += inChunk
+
+      if (inChunk < EXPIRE_CHUNK) {
+        break
+      }
+    }
+
+    return deleted
   }
 
   async count (): Promise<number> {

@@ -26,7 +26,7 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
     upsertMany: `SELECT ${s}.upsert_many($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8, $9::bigint[], $10::bigint[])`,
     remove: `SELECT ${s}.remove($1, $2, $3)`,
     removePeer: `SELECT ${s}.remove_peer($1, $2)`,
-    expire: `SELECT ${s}.expire($1)`,
+    expire: `SELECT ${s}.expire($1, $2)`,
     countByPeer: `SELECT count(*) FROM ${s}.registrations
       WHERE peer_id = $1 AND namespace IS DISTINCT FROM $2 AND expires_at > $3`,
     count: `SELECT (SELECT stored FROM ${s}.totals WHERE id = 0)

@@ -220,16 +220,21 @@ export const MIGRATIONS: readonly Migration[] = [{
     END
     $fn$;
 
-    -- Delete what has expired; returns how many. Its cost grows with what expired (the expiry index), plus
-    -- the renumbering of namespaces that thinned out, which each row pays for once at most.
-    CREATE FUNCTION ${s}.expire (p_now bigint) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    -- Delete up to p_limit registrations that have expired, oldest expiry first; returns how many. The store
+    -- calls it until it deletes fewer than p_limit, each call its own transaction, so the writes of the
+    -- fleet wait for one chunk at a time, not for the whole expiry. Its cost grows with what expired (the
+    -- expiry index), plus the renumbering of namespaces that thinned out, which each row pays for once.
+    CREATE FUNCTION ${s}.expire (p_now bigint, p_limit integer) RETURNS bigint LANGUAGE plpgsql AS $fn$
     DECLARE
       v_namespaces text[];
       v_counts integer[];
       v_total bigint;
     BEGIN
       ${lock}
-      WITH gone AS (DELETE FROM ${s}.registrations WHERE expires_at <= p_now RETURNING namespace),
+      WITH gone AS (
+          DELETE FROM ${s}.registrations WHERE ctid = ANY (ARRAY(
+            SELECT ctid FROM ${s}.registrations WHERE expires_at <= p_now ORDER BY expires_at LIMIT p_limit))
+          RETURNING namespace),
         per_namespace AS (SELECT namespace, count(*)::integer AS n FROM gone GROUP BY namespace)
       SELECT array_agg(namespace), array_agg(n), coalesce(sum(n), 0)
         INTO v_namespaces, v_counts, v_total FROM per_namespace;
