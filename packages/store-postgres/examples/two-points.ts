@@ -31,8 +31,8 @@ export async function twoPoints (url: string): Promise<{ discovered: string[], s
 
     // a waku sample, and the cookie key every point shares
     const some = await west.sample('chat', 20, { formats: ['standard'] })
-    const keyEast = await east.getOrCreateSecret('cookie-key', 32)
-    const keyWest = await west.getOrCreateSecret('cookie-key', 32)
+    const keyEast = await east.getOrCreateSecret('cookie-secret', 32)
+    const keyWest = await west.getOrCreateSecret('cookie-secret', 32)
 
     // any one point may run expiry on a timer; the others' calls find nothing left to do
     await east.expire()

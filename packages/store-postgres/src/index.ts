@@ -17,11 +17,13 @@
  * const now = Date.now()
  * await store.upsert({ namespace: 'chat', peerId: '12D3KooW…', signedPeerRecord, format: 'standard', ttl: 7200, registeredAt: now, expiresAt: now + 7_200_000 })
  * const { registrations, position } = await store.discover({ namespace: 'chat', limit: 100 })
- * const cookieKey = await store.getOrCreateSecret('cookie-key', 32) // the same at every point
+ * const cookieSecret = await store.getOrCreateSecret('cookie-secret', 32) // the same at every point
  * await store.close()
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 import { InvalidArgumentError } from '@rendezvous/store'
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, SCHEMA_NAME_PATTERN } from './constants.ts'
 import { createPool, describeLocation, lockKey, migrate } from './database.ts'

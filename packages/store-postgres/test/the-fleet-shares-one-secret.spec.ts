@@ -15,7 +15,7 @@ describe('the fleet shares one secret', function () {
     const points = await Promise.all(Array.from({ length: 4 }, async () => postgresStore({ url, schema: 'secrets' })))
 
     try {
-      const secrets = await Promise.all(points.flatMap(point => [point.getOrCreateSecret('cookie-key', 32), point.getOrCreateSecret('cookie-key', 32)]))
+      const secrets = await Promise.all(points.flatMap(point => [point.getOrCreateSecret('cookie-secret', 32), point.getOrCreateSecret('cookie-secret', 32)]))
       assert.equal(secrets[0].byteLength, 32)
       assert.ok(secrets[0].some(byte => byte !== 0), 'random bytes')
 
@@ -28,7 +28,7 @@ describe('the fleet shares one secret', function () {
 
       await points[0].close()
       points[0] = await postgresStore({ url, schema: 'secrets' })
-      assert.deepEqual(await points[0].getOrCreateSecret('cookie-key', 32), secrets[0])
+      assert.deepEqual(await points[0].getOrCreateSecret('cookie-secret', 32), secrets[0])
     } finally {
       await Promise.all(points.map(async point => point.close()))
     }
@@ -39,8 +39,8 @@ describe('the fleet shares one secret', function () {
     const store = await postgresStore({ url, schema: 'secrets_checked' })
 
     try {
-      await store.getOrCreateSecret('cookie-key', 32)
-      await assert.rejects(store.getOrCreateSecret('cookie-key', 64), { name: 'SecretLengthError' })
+      await store.getOrCreateSecret('cookie-secret', 32)
+      await assert.rejects(store.getOrCreateSecret('cookie-secret', 64), { name: 'SecretLengthError' })
 
       for (const [name, bytes] of [['', 32], ['x'.repeat(65), 32], ['a\u0000b', 32], ['ok', 8], ['ok', 2048], ['ok', 1.5]] as const) {
         await assert.rejects(store.getOrCreateSecret(name, bytes), { name: 'InvalidArgumentError' }, `${JSON.stringify(name)}, ${bytes}`)
