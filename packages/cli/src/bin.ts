@@ -1,15 +1,13 @@
 #!/usr/bin/env node
-import { runCli } from './cli.ts'
-
-// a log reader that goes away must not take the rendezvous point down with it
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') {
-      throw err
-    }
-  })
+// Nothing is imported statically: imports are evaluated before this file's body, and on Node.js older
+// than 22.18 the stores' dependencies crash while loading (a segmentation fault in better-sqlite3,
+// Promise.withResolvers missing) before anything could say why. So the version is checked first.
+const version = process.versions.node
+const [major, minor] = version.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`rendezvous: needs Node.js 22.18 or newer; this is Node.js ${version} (in a clone, ./pnpmw start fetches one)\n`)
+  process.exit(2)
 }
+await import('./main.ts')
 
-const code = await runCli(process.argv.slice(2), process.env, process)
-// libp2p may leave timers behind after stop; the exit code is decided, so do not wait for them
-process.exit(code)
+export {}

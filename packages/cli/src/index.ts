@@ -25,6 +25,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 export { startDaemon } from './daemon.ts'
 export type { Daemon, DaemonServices, DaemonHooks } from './daemon.ts'
 export { parseConfig, parseCommandLine, helpText, FLAGS } from './config.ts'

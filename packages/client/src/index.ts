@@ -34,6 +34,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 import { RendezvousClient } from './client.ts'
 import { RendezvousDiscovery } from './discovery.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'

@@ -31,6 +31,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 export { rendezvous } from './rendezvous-dialect.ts'
 export { wakuV0 } from './waku-v0-dialect.ts'
 export { wakuV1 } from './waku-v1-dialect.ts'

@@ -45,6 +45,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 import { RendezvousServer } from './server.ts'
 import type { RendezvousServerInit } from './config.ts'
 import type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'

@@ -17,6 +17,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 import { InvalidArgumentError } from '@rendezvous/store'
 import { openDatabase } from './database.ts'
 import { LevelRegistrationStore } from './level-store.ts'

@@ -34,6 +34,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 import { MemoryRegistrationStore } from './memory-store.ts'
 import type { Clock, RegistrationStore } from '@rendezvous/store'
 

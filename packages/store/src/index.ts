@@ -37,6 +37,8 @@
  * ```
  */
 
+// first: refuses Node.js older than 22.18 before any dependency can crash on it
+import './node-version.ts'
 export type {
   Clock,
   CountByPeerOptions,
