@@ -121,26 +121,35 @@ export const MIGRATIONS: readonly Migration[] = [{
     BEGIN
       ${lock}
 
+      -- the common case first, in one statement: a refresh of a live registration, which always passes
+      UPDATE ${s}.registrations SET format = p_format, position = nextval('${s}.positions'), entry = p_entry,
+        ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+        WHERE peer_id = p_peer_id AND namespace = p_namespace AND expires_at > p_now
+        RETURNING position INTO v_position;
+
+      IF v_position IS NOT NULL THEN
+        RETURN v_position;
+      END IF;
+
+      -- so the registration is new: there is none, or only an expired one (v_expires says which)
       SELECT expires_at INTO v_expires FROM ${s}.registrations WHERE peer_id = p_peer_id AND namespace = p_namespace;
 
-      -- new: no registration, or only an expired one (a refresh of a live one always passes)
-      IF v_expires IS NULL OR v_expires <= p_now THEN
-        IF p_max_per_peer IS NOT NULL AND (
-          SELECT count(*) FROM ${s}.registrations
-          WHERE peer_id = p_peer_id AND namespace <> p_namespace AND expires_at > p_now
-        ) >= p_max_per_peer THEN
-          RETURN -1;
-        END IF;
+      IF p_max_per_peer IS NOT NULL AND (
+        SELECT count(*) FROM ${s}.registrations
+        WHERE peer_id = p_peer_id AND namespace <> p_namespace AND expires_at > p_now
+      ) >= p_max_per_peer THEN
+        RETURN -1;
+      END IF;
 
-        IF p_max IS NOT NULL AND (SELECT stored FROM ${s}.totals WHERE id = 0)
-          - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= p_now) >= p_max THEN
-          RETURN -2;
-        END IF;
+      IF p_max IS NOT NULL AND (SELECT stored FROM ${s}.totals WHERE id = 0)
+        - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= p_now) >= p_max THEN
+        RETURN -2;
       END IF;
 
       v_position := nextval('${s}.positions');
 
       IF v_expires IS NOT NULL THEN
+        -- the expired one is replaced; it keeps its slot
         UPDATE ${s}.registrations SET format = p_format, position = v_position, entry = p_entry,
           ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
           WHERE peer_id = p_peer_id AND namespace = p_namespace;
