@@ -11,14 +11,6 @@ import type { ClientNode } from './fixtures/client-node.ts'
 import type { RawClient } from './fixtures/raw-client.ts'
 import type { Page } from 'playwright-core'
 
-/** What a person sees in a namespace's row: its registration count, or `null` when there is no row */
-async function countShown (page: Page, namespace: string): Promise<string | null> {
-  return page.evaluate((ns) => {
-    const row = [...document.querySelectorAll<HTMLTableRowElement>('#namespaces tbody tr')].find(r => r.dataset.namespace === ns)
-    return row == null ? null : (row.cells[1].textContent ?? '')
-  }, namespace)
-}
-
 /** Wait until the page shows `expected` for `namespace` (it refreshes itself once a second) */
 async function waitForCount (page: Page, namespace: string, expected: string | null, timeout = 15_000): Promise<void> {
   await page.waitForFunction(([ns, want]) => {
