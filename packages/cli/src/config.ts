@@ -13,6 +13,8 @@ import {
 import { InvalidFlagError } from './errors.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
 import type { RelayConfig } from './relay-config.ts'
+import { TLS_FLAGS, readTlsConfig } from './tls.ts'
+import type { TlsConfig } from './tls.ts'
 
 /** The registration stores the daemon can embed */
 export type StoreKind = 'memory' | 'level' | 'sqlite'
@@ -70,6 +72,8 @@ export interface DaemonConfig {
   discoverBytesPerSecond: number
   /** With `--relay`: run a circuit relay v2 server with these limits, registered at this point under `RELAY_NAMESPACE` */
   relay?: RelayConfig
+  /** With `--tls-cert` and `--tls-key`: the certificate of the `/tls/ws` (wss) listen addresses */
+  tls?: TlsConfig
   /** Where to serve Prometheus `/metrics`, if anywhere */
   metrics?: MetricsAddress
   /** Multiaddrs peers are told to dial instead of the listen addresses; empty: the listen addresses */
@@ -148,6 +152,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'log-level', env: 'RENDEZVOUS_LOG_LEVEL', type: 'string', value: 'error|warn|info|debug', description: 'info logs one line per request (sampled above 20 a second), debug every request', defaultText: DEFAULT_LOG_LEVEL },
   { name: 'admin', env: 'RENDEZVOUS_ADMIN', type: 'string', value: '<host:port>', description: 'serve the status page and JSON status API at http://<host:port>/ (keep it on loopback or behind a proxy)', defaultText: 'off' },
   ...RELAY_FLAGS,
+  ...TLS_FLAGS,
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -222,6 +227,11 @@ interface Binding {
   port: number
 }
 
+/** What may follow `/tcp/<port>`: nothing, `/ws`, or secure WebSocket as `/tls/ws` or `/wss` */
+function webSocketTail (names: string[]): boolean {
+  return ['', 'ws', 'tls/ws', 'wss'].includes(names.join('/'))
+}
+
 /**
  * Check one listen multiaddr: IPv4 or IPv6, TCP, and optionally WebSocket; nothing else can be
  * listened on by the daemon's transports
@@ -233,13 +243,12 @@ export function parseListenAddress (value: string, where: string): { address: st
   } catch (err: any) {
     throw new InvalidFlagError(`${where}: '${value}' is not a multiaddr: ${oneLine(String(err.message))}`)
   }
-  const [ip, tcp, ws, ...rest] = components
+  const [ip, tcp, ...rest] = components
   const shapeOk = ip != null && (ip.name === 'ip4' || ip.name === 'ip6') &&
     tcp?.name === 'tcp' &&
-    (ws == null || ws.name === 'ws') &&
-    rest.length === 0
+    webSocketTail(rest.map(c => c.name))
   if (!shapeOk) {
-    throw new InvalidFlagError(`${where}: cannot listen on '${value}'; use /ip4/<address>/tcp/<port> or /ip4/<address>/tcp/<port>/ws (or /ip6/...)`)
+    throw new InvalidFlagError(`${where}: cannot listen on '${value}'; use /ip4/<address>/tcp/<port>, /ip4/<address>/tcp/<port>/ws or /ip4/<address>/tcp/<port>/tls/ws (or /ip6/...)`)
   }
   const port = Number(tcp.value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -526,10 +535,12 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   const reader = new FlagReader(values, env)
   const metrics = reader.one('metrics')
   const relay = readRelayConfig(reader)
+  const listen = readListen(reader)
+  const tls = readTlsConfig(reader, listen)
   const admin = reader.one('admin')
 
   return {
-    listen: readListen(reader),
+    listen,
     store: readStore(reader),
     dataDir: readDataDir(reader, cwd),
     dialects: readDialects(reader),
@@ -546,6 +557,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     maxRecordBytes: reader.count('max-record-bytes', DEFAULT_MAX_RECORD_BYTES),
     discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
     ...(relay != null ? { relay } : {}),
+    ...(tls != null ? { tls } : {}),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),
     announce: readAnnounce(reader),
     logLevel: readLogLevel(reader),

@@ -24,6 +24,7 @@ import { StatusSource } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
+import { loadTls } from './tls.ts'
 import { packageVersion } from './version.ts'
 import type { AdminServer } from './admin-server.ts'
 import type { DaemonConfig } from './config.ts'
@@ -161,6 +162,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   const identity = await loadIdentity(config.dataDir)
   const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory')
   await probeListenAddresses(config.listen)
+  const tls = config.tls != null ? await loadTls(config.tls) : undefined
 
   let endpoint: MetricsEndpoint | undefined
   if (config.metrics != null) {
@@ -206,7 +208,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       // with DEBUG unset nothing is logged anyway; the quiet logger spares creating a logger per stream
       ...(process.env.DEBUG == null || process.env.DEBUG === '' ? { logger: quietLogger() } : {}),
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
-      transports: [tcp(), webSockets()],
+      transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {})],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // libp2p refuses new connections at its own limit: the guard prunes below it instead

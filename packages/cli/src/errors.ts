@@ -73,3 +73,13 @@ export class DataDirLockedError extends DaemonError {
     this.name = 'DataDirLockedError'
   }
 }
+
+/** The TLS certificate or key cannot be read, is not PEM, or the key does not belong to the certificate */
+export class TlsFileError extends DaemonError {
+  static readonly name = 'TlsFileError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'TlsFileError'
+  }
+}

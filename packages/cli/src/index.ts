@@ -35,10 +35,12 @@ export { runCli } from './cli.ts'
 export { RELAY_NAMESPACE, RELAY_FLAGS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_RESERVATION_TTL, DEFAULT_RELAY_DURATION_LIMIT, DEFAULT_RELAY_DATA_LIMIT } from './relay-config.ts'
 export type { RelayConfig } from './relay-config.ts'
 export { RelayAdvertisement, relayService } from './relay.ts'
+export { TLS_FLAGS, loadTls, isSecureWebSocket } from './tls.ts'
+export type { TlsConfig, TlsMaterial } from './tls.ts'
 export type { RelayAdvertisementInit } from './relay.ts'
 export { createOutput } from './output.ts'
 export type { Output, OutputStreams, ListeningInfo } from './output.ts'
-export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError } from './errors.ts'
+export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError, TlsFileError } from './errors.ts'
 export {
   DEFAULT_DATA_DIR, DEFAULT_LISTEN, DEFAULT_STORE, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_DEFAULT_TTL,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_REGISTRATIONS, DEFAULT_MAX_DISCOVER_LIMIT, IDENTITY_FILE,

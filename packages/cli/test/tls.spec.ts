@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
-import { connect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connect } from 'node:tls'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { InvalidFlagError, parseConfig, startDaemon, TlsFileError } from '../src/index.ts'
@@ -57,7 +57,7 @@ describe('rendezvous serve --tls-cert --tls-key', function () {
     // the TLS handshake presents the daemon's certificate
     const presented = await new Promise<string>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' }, () => {
-        resolve(socket.getPeerCertificate().subject.CN)
+        resolve(String(socket.getPeerCertificate().subject.CN))
         socket.destroy()
       })
       socket.once('error', reject)
