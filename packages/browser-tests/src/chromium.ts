@@ -15,14 +15,22 @@ export interface LaunchedChromium {
   close(): Promise<void>
 }
 
+/** Options of {@link launchChromium} */
+export interface LaunchChromiumOptions {
+  /** Default `RENDEZVOUS_CHROMIUM` or `/usr/bin/chromium` */
+  executablePath?: string
+  /** More flags, after {@link CHROMIUM_ARGS} (e.g. `--ignore-certificate-errors-spki-list=` for a test certificate) */
+  args?: string[]
+}
+
 /**
  * Launch Debian's Chromium (never a browser download: playwright-core drives the one installed by
  * `.ci/chromium.sh`) headless with a fresh `--user-data-dir`
  *
- * @param executablePath - default `RENDEZVOUS_CHROMIUM` or `/usr/bin/chromium`
  * @throws {ChromiumMissingError} when there is no Chromium at that path
  */
-export async function launchChromium (executablePath: string = process.env.RENDEZVOUS_CHROMIUM ?? DEFAULT_CHROMIUM): Promise<LaunchedChromium> {
+export async function launchChromium (options: LaunchChromiumOptions = {}): Promise<LaunchedChromium> {
+  const executablePath = options.executablePath ?? process.env.RENDEZVOUS_CHROMIUM ?? DEFAULT_CHROMIUM
   if (!existsSync(executablePath)) {
     throw new ChromiumMissingError(`no Chromium at ${executablePath}: run .ci/chromium.sh (it installs Debian's chromium) or set RENDEZVOUS_CHROMIUM`)
   }
@@ -32,7 +40,7 @@ export async function launchChromium (executablePath: string = process.env.RENDE
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath,
       headless: true,
-      args: [...CHROMIUM_ARGS]
+      args: [...CHROMIUM_ARGS, ...(options.args ?? [])]
     })
   } catch (err) {
     await rm(userDataDir, { recursive: true, force: true })
