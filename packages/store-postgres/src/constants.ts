@@ -14,6 +14,14 @@ export const DEFAULT_POOL_SIZE = 10
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 
 /**
+ * How long an operation waits for the database's answer before it rejects with `StoreUnavailableError`
+ * and its connection is dropped: a database that hangs, or a network that drops packets without closing
+ * connections, would otherwise keep a REGISTER waiting until TCP gives up (many minutes). Long enough for
+ * the slowest legitimate wait: a write queued behind a chunk of expiry that renumbers a large namespace.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000
+
+/**
  * The first key of the two-key advisory locks this store takes (`pg_advisory_xact_lock(int4, int4)`); the
  * second is a hash of the schema name, so stores in different schemas do not wait for each other. Spells
  * "RDVZ" in ASCII; other software using two-key advisory locks in the same database would have to pick

@@ -23,7 +23,7 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300'])
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED'])
 
 /** What node-postgres says when a connection ends under a query or cannot be had in time */
-const UNAVAILABLE_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /not queryable/i, /connection (?:ended|closed)/i]
+const UNAVAILABLE_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /not queryable/i, /connection (?:ended|closed)/i, /query read timeout/i]
 
 /**
  * Turns the errors of a lost, refused or restarting database into {@link StoreUnavailableError}; anything
@@ -50,6 +50,7 @@ export interface PoolOptions {
   url: string
   max: number
   connectTimeoutMs: number
+  queryTimeoutMs: number
 }
 
 export function createPool (options: PoolOptions): pg.Pool {
@@ -57,6 +58,8 @@ export function createPool (options: PoolOptions): pg.Pool {
     connectionString: options.url,
     max: options.max,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    // a query that times out rejects, and the pool drops its connection (pool.query releases it with the error)
+    query_timeout: options.queryTimeoutMs,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'rendezvous',

@@ -25,7 +25,7 @@
 // first: refuses Node.js older than 22.18 before any dependency can crash on it
 import './node-version.ts'
 import { InvalidArgumentError } from '@rendezvous/store'
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, SCHEMA_NAME_PATTERN } from './constants.ts'
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_SCHEMA, SCHEMA_NAME_PATTERN } from './constants.ts'
 import { createPool, describeLocation, lockKey, migrate } from './database.ts'
 import { PostgresStore } from './postgres-store.ts'
 import type { PostgresRegistrationStore } from './postgres-store.ts'
@@ -53,6 +53,12 @@ export interface PostgresStoreInit {
 
   /** How long an operation waits for a connection before rejecting with `StoreUnavailableError`, in ms (default 5000) */
   connectTimeoutMs?: number
+
+  /**
+   * How long an operation waits for the database's answer before rejecting with `StoreUnavailableError`, in
+   * ms (default 30000); its connection is then dropped. An upsert that timed out may still commit.
+   */
+  queryTimeoutMs?: number
 
   /** Where "now" comes from, in ms since the epoch (default `Date.now`). The points of a fleet need clocks in step */
   clock?: Clock
@@ -88,12 +94,18 @@ export async function postgresStore (init: PostgresStoreInit): Promise<PostgresR
     throw new InvalidArgumentError(`connectTimeoutMs must be a positive integer, got ${String(connectTimeoutMs)}`)
   }
 
+  const queryTimeoutMs = init.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS
+
+  if (!Number.isSafeInteger(queryTimeoutMs) || queryTimeoutMs < 1) {
+    throw new InvalidArgumentError(`queryTimeoutMs must be a positive integer, got ${String(queryTimeoutMs)}`)
+  }
+
   if (init.clock !== undefined && typeof init.clock !== 'function') {
     throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
   }
 
   const context = { schema, lockKey: lockKey(schema) }
-  const pool = createPool({ url: init.url, max: poolSize, connectTimeoutMs })
+  const pool = createPool({ url: init.url, max: poolSize, connectTimeoutMs, queryTimeoutMs })
   const location = describeLocation(init.url, schema)
 
   try {

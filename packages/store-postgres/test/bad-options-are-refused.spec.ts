@@ -17,6 +17,7 @@ describe('bad options are refused', () => {
       { url, poolSize: 0 },
       { url, poolSize: 1.5 },
       { url, connectTimeoutMs: -1 },
+      { url, queryTimeoutMs: 0 },
       { url, clock: 5 as any }
     ]
 
