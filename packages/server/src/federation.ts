@@ -1,4 +1,6 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { RecordEnvelope } from '@libp2p/peer-record'
 import {
   decodeFederationGossip, decodeSyncPage, decodeSyncRequest, encodeFederationGossip, encodeSyncPage, encodeSyncRequest,
   FEDERATION_SYNC_PROTOCOL
@@ -44,6 +46,15 @@ interface Entry {
 const PUBLISHER_FAULTS = new Set(['malformed', 'signature', 'format', 'record', 'namespace', 'future', 'ttl'])
 
 const encoder = new TextEncoder()
+
+/** The peer an envelope claims to be of (its signing key's), unverified; `undefined` when it cannot be read */
+function claimedPeer (envelope: Uint8Array): string | undefined {
+  try {
+    return peerIdFromPublicKey(RecordEnvelope.createFromProtobuf(envelope).publicKey).toString()
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * A point's membership of a federation (docs/federation.md): publishes what its clients change on the
@@ -240,6 +251,12 @@ export class Federation implements RegistrationEvents {
   private async applyRegistration (message: FederatedRegistrationMessage): Promise<boolean> {
     const refuse = (reason: string, text: string): never => { throw new FederationRejectedError(reason, text) }
     const { dialect, ttl, expiresAt, now } = this.checkGrant(message)
+    // a registration held already (or an earlier one) is let go before its signature is checked: that only
+    // saves work, since whatever the envelope claims, nothing is stored without the check below
+    const claimed = claimedPeer(message.signedPeerRecord)
+    if (claimed != null && this.holdsLater(claimed, message, now)) {
+      return false
+    }
     let record
     try {
       record = await this.verifier.verify(message.signedPeerRecord)
@@ -260,13 +277,10 @@ export class Federation implements RegistrationEvents {
     }
     // checked after the await above, and the entry taken before the one below, so two racing messages of one
     // (peer, namespace) cannot both pass
-    const held = this.entry(peer, message.ns, now)
-    if (held != null && held.registeredAt >= message.registeredAt) {
-      if (held.registeredAt > message.registeredAt) {
-        this.recorder.rejected('superseded')
-      }
+    if (this.holdsLater(peer, message, now)) {
       return false
     }
+    const held = this.entry(peer, message.ns, now)
     this.remember(peer, message.ns, { registeredAt: message.registeredAt, expiresAt, dialect: dialect.name })
     let stored: Registration
     try {
@@ -291,6 +305,18 @@ export class Federation implements RegistrationEvents {
     }
     this.recorder.applied(now - message.registeredAt)
     this.onStored(stored)
+    return true
+  }
+
+  /** Whether this point holds the registration, or a later one of its (peer, namespace); counts the earlier ones */
+  private holdsLater (peer: string, message: FederatedRegistrationMessage, now: number): boolean {
+    const held = this.entry(peer, message.ns, now)
+    if (held == null || held.registeredAt < message.registeredAt) {
+      return false
+    }
+    if (held.registeredAt > message.registeredAt) {
+      this.recorder.rejected('superseded')
+    }
     return true
   }
 
