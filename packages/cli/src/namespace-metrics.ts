@@ -15,6 +15,7 @@ import type { Registry } from 'prom-client'
  * Returns a function that stops counting requests.
  */
 export function registerNamespaceMetrics (registry: Registry, server: RendezvousServer, census: NamespaceCensus): () => void {
+  // until the first scrape counts namespaces, every request is counted under (other)
   let top = new Set<string>()
   const labelOf = (namespace: string): string => top.has(namespace) ? namespace : OTHER_NAMESPACES_LABEL
 
@@ -56,7 +57,6 @@ export function registerNamespaceMetrics (registry: Registry, server: Rendezvous
     requests.inc({ namespace: labelOf(d.namespace), type: d.type, outcome })
   }
   server.events.addEventListener('request', onRequest)
-  void census.get().then(c => { top = new Set(c.namespaces.slice(0, METRIC_TOP_NAMESPACES).map(n => n.namespace)) }, () => {})
   return () => {
     server.events.removeEventListener('request', onRequest)
   }

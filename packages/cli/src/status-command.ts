@@ -57,7 +57,7 @@ export async function printStatus (admin: MetricsAddress, json: boolean, streams
     }
     status = await res.json() as PointStatus
   } catch (err: any) {
-    const reason = String(err?.cause?.code ?? err?.message ?? err)
+    const reason = String(err?.cause?.code ?? err?.cause?.message ?? err?.message ?? err)
     streams.stderr.write(`rendezvous: cannot read the status from ${url} (${reason}); is a daemon running with --admin ${admin.host.includes(':') ? `[${admin.host}]` : admin.host}:${admin.port}?\n`)
     return 1
   }

@@ -42,6 +42,11 @@ describe('rendezvous serve --metrics', function () {
     expect(text).to.match(/^libp2p_/m)
     expect(text).to.match(/^nodejs_/m)
 
+    // per namespace, with a bounded label set
+    expect(text).to.match(/^rendezvous_namespace_registrations\{namespace="metered"\} 1$/m)
+    expect(text).to.match(/^rendezvous_namespace_registrations\{namespace="\(other\)"\} 0$/m)
+    expect(text).to.match(/^rendezvous_namespace_requests_total\{namespace="[^"]+",type="REGISTER",outcome="ok"\} 1$/m)
+
     const other = await fetch(ready.metrics.replace('/metrics', '/'), { signal: AbortSignal.timeout(5000) })
     expect(other.status).to.equal(404)
     const post = await fetch(ready.metrics, { method: 'POST', signal: AbortSignal.timeout(5000) })

@@ -46,6 +46,8 @@ describe('flags and environment', () => {
       idleConnectionTimeout: 30,
       maxRecordBytes: 4096,
       discoverBytesPerSecond: 1048576,
+      announce: [],
+      logLevel: 'info',
       json: false
     })
   })
@@ -66,6 +68,9 @@ describe('flags and environment', () => {
       '--handshake-timeout', '2s', '--max-handshakes-per-ip', '3', '--max-idle-connections-per-ip', '4',
       '--idle-connection-timeout', '1m', '--max-record-bytes', '2048', '--discover-bytes-per-second', '65536',
       '--metrics', '[::1]:9090',
+      '--announce', '/dns4/rdv.example.org/tcp/443/wss', '--announce', '/ip4/203.0.113.7/tcp/8000',
+      '--log-level', 'debug',
+      '--admin', '127.0.0.1:8002',
       '--json'
     ], {}, CWD)
     expect(config).to.deep.equal({
@@ -88,6 +93,9 @@ describe('flags and environment', () => {
       maxRecordBytes: 2048,
       discoverBytesPerSecond: 65536,
       metrics: { host: '::1', port: 9090 },
+      announce: ['/dns4/rdv.example.org/tcp/443/wss', '/ip4/203.0.113.7/tcp/8000'],
+      logLevel: 'debug',
+      admin: { host: '127.0.0.1', port: 8002 },
       json: true
     })
   })
@@ -107,6 +115,9 @@ describe('flags and environment', () => {
       RENDEZVOUS_MAX_CONNECTIONS: '8',
       RENDEZVOUS_CONNECTION_RATE_PER_IP: '9',
       RENDEZVOUS_METRICS: 'localhost:9100',
+      RENDEZVOUS_ANNOUNCE: '/ip4/203.0.113.7/tcp/8000',
+      RENDEZVOUS_LOG_LEVEL: 'warn',
+      RENDEZVOUS_ADMIN: '[::1]:8002',
       RENDEZVOUS_JSON: 'true'
     }
     expect(parseConfig([], env, CWD)).to.deep.equal({
@@ -129,6 +140,9 @@ describe('flags and environment', () => {
       maxRecordBytes: 4096,
       discoverBytesPerSecond: 1048576,
       metrics: { host: 'localhost', port: 9100 },
+      announce: ['/ip4/203.0.113.7/tcp/8000'],
+      logLevel: 'warn',
+      admin: { host: '::1', port: 8002 },
       json: true
     })
     const overridden = parseConfig(['--store', 'level', '--listen', '/ip4/127.0.0.1/tcp/1'], env, CWD)
@@ -184,9 +198,15 @@ describe('flags and environment', () => {
     { argv: [], message: /no command given/ },
     { argv: ['start'], message: /unknown command 'start'/ },
     { argv: ['serve', 'now'], message: /unexpected argument 'now'/ },
-    { argv: ['serve', '--bogus'], message: /Unknown option '--bogus'/ },
-    { argv: ['serve', '--listen'], message: /--listen/ },
-    { argv: ['serve', '--json=yes'], message: /--json/ },
+    { argv: ['serve', '--bogus'], message: /unknown flag --bogus; see --help$/ },
+    { argv: ['serve', '-x'], message: /unknown flag -x; see --help$/ },
+    { argv: ['serve', '--listen'], message: /--listen needs a value; see --help$/ },
+    { argv: ['serve', '--json=yes'], message: /--json takes no value; see --help$/ },
+    { argv: ['status', '--listen', '/ip4/127.0.0.1/tcp/1'], message: /unknown flag --listen; see --help$/ },
+    { argv: ['status', '--admin', 'nowhere'], message: /--admin: 'nowhere' is not host:port/ },
+    { argv: ['serve', '--announce', 'example.org'], message: /--announce: 'example.org' is not a multiaddr/ },
+    { argv: ['serve', '--log-level', 'verbose'], message: /--log-level: unknown level 'verbose'; use error, warn, info, debug/ },
+    { argv: ['serve', '--admin', '8002'], message: /--admin: '8002' is not host:port/ },
     { argv: ['serve', '--listen', 'not-a-multiaddr'], message: /--listen: 'not-a-multiaddr' is not a multiaddr/ },
     { argv: ['serve', '--listen', '/ip4/127.0.0.1/udp/9000/quic-v1'], message: /--listen: cannot listen on '\/ip4\/127.0.0.1\/udp\/9000\/quic-v1'/ },
     { argv: ['serve', '--listen', '/dns4/example.com/tcp/9000'], message: /--listen: cannot listen on/ },
