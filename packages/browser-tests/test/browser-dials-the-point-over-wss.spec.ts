@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RELAY_NAMESPACE } from '@rendezvous/cli'
 import { expect } from 'aegir/chai'
-import { call, startBrowser, startRelayPoint } from './fixtures/setup.ts'
 import { selfSignedCertificate } from './fixtures/self-signed.ts'
+import { call, startBrowser, startRelayPoint } from './fixtures/setup.ts'
 import type { BrowserHarness, RelayPoint } from './fixtures/setup.ts'
 
 describe('a Chromium page dials the daemon over wss (--tls-cert, --tls-key)', function () {

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'aegir/chai'
+import { launchChromium } from '../src/index.ts'
+import type { LaunchedChromium } from '../src/index.ts'
+import type { ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
+
+const EXAMPLE = fileURLToPath(new URL('../../../examples/browser-relay/', import.meta.url))
+
+/** Start `node serve.js` as the README says (any free ports), and resolve the page address it prints */
+async function startExample (): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>, url: string }> {
+  const child = spawn(process.execPath, ['serve.js', '--http-port', '0', '--tcp-port', '0', '--ws-port', '0'], { cwd: EXAMPLE, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`serve.js printed no address in 60 s: ${output}`)) }, 60_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
+      if (found != null) {
+        clearTimeout(timer)
+        child.stdout.off('data', onData)
+        resolve(found[1])
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`serve.js exited with ${String(code)}: ${output}`))
+    })
+  })
+  return { child, url }
+}
+
+describe('examples/browser-relay runs as its README says', function () {
+  this.timeout(120_000)
+  let example: Awaited<ReturnType<typeof startExample>> | undefined
+  let chromium: LaunchedChromium | undefined
+
+  after(async () => {
+    await chromium?.close()
+    if (example != null && example.child.exitCode == null) {
+      const exited = new Promise(resolve => { example?.child.once('exit', resolve) })
+      example.child.kill('SIGTERM')
+      await exited
+    }
+  })
+
+  it('serves the page and a point with a relay; two tabs find each other, connect over WebRTC and chat', async () => {
+    example = await startExample()
+    chromium = await launchChromium()
+    const [alice, bob] = [await chromium.context.newPage(), await chromium.context.newPage()]
+    for (const tab of [alice, bob]) {
+      await tab.goto(example.url)
+    }
+    for (const tab of [alice, bob]) {
+      await tab.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 })
+    }
+    const aliceId = await alice.textContent('#self')
+    const bobId = await bob.textContent('#self')
+    // each tab lists the other, connected directly
+    await alice.waitForSelector(`#peers li[data-peer="${bobId ?? ''}"][data-path="webrtc"]`, { timeout: 30_000 })
+    await bob.waitForSelector(`#peers li[data-peer="${aliceId ?? ''}"][data-path="webrtc"]`, { timeout: 30_000 })
+
+    await alice.fill('#message', 'hello bob')
+    await alice.click('#send')
+    const line = await bob.waitForSelector('#log li:has-text("hello bob")', { timeout: 30_000 })
+    expect(await line.textContent()).to.equal(`<${(aliceId ?? '').slice(-8)}> hello bob (webrtc)`)
+
+    // Ctrl-C (SIGTERM here) stops it cleanly
+    const exited = new Promise<number | null>(resolve => { example?.child.once('exit', resolve) })
+    example.child.kill('SIGTERM')
+    expect(await exited).to.equal(0)
+  })
+})
