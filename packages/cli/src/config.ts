@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { DIALECTS, dialect as lookUpDialect } from '@rendezvous/codec'
 import {
   DEFAULT_CONNECTION_IDLE_TIMEOUT, DEFAULT_DISCOVER_BYTES_PER_SECOND, DEFAULT_MAX_PENDING_PER_IP, DEFAULT_MAX_RECORD_BYTES,
-  DEFAULT_MAX_UNPROVEN_PER_IP
+  DEFAULT_MAX_UNPROVEN_PER_IP, resolveFederation
 } from '@rendezvous/server'
 import {
   DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
@@ -84,6 +84,8 @@ export interface DaemonConfig {
   admin?: MetricsAddress
   /** One JSON object per output line instead of text for people */
   json: boolean
+  /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
+  federation?: { name: string, peers: string[] }
 }
 
 /** What the command line asks for */
@@ -151,6 +153,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'announce', env: 'RENDEZVOUS_ANNOUNCE', type: 'string', multiple: true, value: '<multiaddr>', description: 'address peers are told to dial (e.g. a public IP or DNS name), repeatable or comma separated; replaces the listen addresses in identify', defaultText: 'the listen addresses' },
   { name: 'log-level', env: 'RENDEZVOUS_LOG_LEVEL', type: 'string', value: 'error|warn|info|debug', description: 'info logs one line per request (sampled above 20 a second), debug every request', defaultText: DEFAULT_LOG_LEVEL },
   { name: 'admin', env: 'RENDEZVOUS_ADMIN', type: 'string', value: '<host:port>', description: 'serve the status page and JSON status API at http://<host:port>/ (keep it on loopback or behind a proxy)', defaultText: 'off' },
+  { name: 'federation', env: 'RENDEZVOUS_FEDERATION', type: 'string', value: '<name>', description: 'share registrations with the other points of the federation of this name over gossipsub (docs/federation.md)', defaultText: 'off' },
+  { name: 'federation-peer', env: 'RENDEZVOUS_FEDERATION_PEER', type: 'string', multiple: true, value: '<multiaddr>', description: 'another member point of the federation, ending in /p2p/<peer ID>, repeatable or comma separated; only these are trusted', defaultText: 'none' },
   ...RELAY_FLAGS,
   ...TLS_FLAGS,
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
@@ -538,6 +542,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   const listen = readListen(reader)
   const tls = readTlsConfig(reader, listen)
   const admin = reader.one('admin')
+  const federation = readFederation(reader)
 
   return {
     listen,
@@ -562,8 +567,28 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     announce: readAnnounce(reader),
     logLevel: readLogLevel(reader),
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
-    json: reader.flag('json')?.value ?? false
+    json: reader.flag('json')?.value ?? false,
+    ...(federation != null ? { federation } : {})
   }
+}
+
+/** `--federation <name>` with its `--federation-peer`s, checked as the server checks them */
+function readFederation (reader: FlagReader): DaemonConfig['federation'] {
+  const name = reader.one('federation')
+  const peers = reader.list('federation-peer')
+  if (name == null) {
+    if (peers != null) {
+      throw new InvalidFlagError(`${peers.where} needs --federation <name>`)
+    }
+    return undefined
+  }
+  const federation = { name: name.value.trim(), peers: peers?.value ?? [] }
+  try {
+    resolveFederation(federation)
+  } catch (err: any) {
+    throw new InvalidFlagError(`${peers?.where ?? name.where}: ${err.message}`)
+  }
+  return federation
 }
 
 /** The help text of the bin */

@@ -8,7 +8,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dialect } from '@rendezvous/codec'
-import { ConnectionGuard, quietLogger, rendezvousServer } from '@rendezvous/server'
+import { ConnectionGuard, federationPubsub, quietLogger, rendezvousServer, resolveFederation } from '@rendezvous/server'
 import { createLibp2p } from 'libp2p'
 import { startAdminServer } from './admin-server.ts'
 import { MAX_PENDING_INBOUND_CONNECTIONS } from './constants.ts'
@@ -193,13 +193,16 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     opened = await openStore(config.store, config.dataDir)
     footprint.createdFiles.push(...opened.createdPaths)
 
+    // federation (docs/federation.md): the other members' connections carry gossip, never a rendezvous stream
+    const federation = config.federation == null ? undefined : { name: config.federation.name, peers: config.federation.peers }
+    const members = new Set(federation == null ? [] : resolveFederation(federation).members)
     const guard = new ConnectionGuard({
       maxConnections: config.maxConnections,
       maxPendingPerIp: config.maxHandshakesPerIp,
       maxUnprovenPerIp: config.maxIdleConnectionsPerIp,
       idleTimeout: config.idleConnectionTimeout * 1000,
       // a reservation holder is reachable only through its idle connection to the relay
-      keep: (connection) => node?.services.relay != null && holdsReservation(node.services.relay, connection)
+      keep: (connection) => (node?.services.relay != null && holdsReservation(node.services.relay, connection)) || members.has(connection.remotePeer.toString())
     })
     node = await createLibp2p({
       start: false,
@@ -235,8 +238,10 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           maxRecordBytes: config.maxRecordBytes,
           discoverBytesPerSecond: config.discoverBytesPerSecond,
           connectionGuard: guard,
-          cookieSecret: keptCookie.cookie.secret
+          cookieSecret: keptCookie.cookie.secret,
+          federation
         }),
+        ...(federation != null ? { pubsub: federationPubsub() } : {}),
         ...(config.relay != null ? { relay: relayService(config.relay) } : {})
       }
     })
