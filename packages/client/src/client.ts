@@ -2,7 +2,7 @@ import { serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, RECORD_FORMATS, sealPeerRecord, Status } from '@rendezvous/codec'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
-import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES } from './constants.ts'
+import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
 import { InvalidNamespaceError, NoAddressesToRegisterError, NoAnswerError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
 import { readFrame, wrapCodecError, writeBytes } from './exchange.ts'
 import { followAt } from './follow.ts'
@@ -77,6 +77,8 @@ export interface RegistrationOutcome {
 export interface UnregisterOptions extends AbortOptions {
   /** Send UNREGISTER to points that support it (default true); `false` only stops refreshing */
   notify?: boolean
+  /** Send it only to points that granted the registration (default false: to every point) */
+  granted?: boolean
 }
 
 /** The result of unregistering at one point */
@@ -271,7 +273,20 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
     }
   }
 
-  stop (): void {
+  /**
+   * Before libp2p closes its connections: send UNREGISTER for every namespace this node keeps
+   * registered, at the points whose dialect has it, waiting at most {@link UNREGISTER_ON_STOP_TIMEOUT} ms
+   */
+  async beforeStop (): Promise<void> {
+    await this.unregisterAll()
+  }
+
+  /**
+   * Stop keeping registrations alive. What {@link beforeStop} has not unregistered yet (when the client
+   * is stopped on its own, outside libp2p) is unregistered first, within the same bound.
+   */
+  async stop (): Promise<void> {
+    await this.unregisterAll()
     this.started = false
     this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
     clearTimeout(this.addressTimer)
@@ -281,6 +296,16 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       }
     }
     this.registrations.clear()
+  }
+
+  private async unregisterAll (): Promise<void> {
+    if (this.registrations.size === 0) {
+      return
+    }
+    const signal = AbortSignal.timeout(UNREGISTER_ON_STOP_TIMEOUT)
+    await Promise.all([...this.registrations.keys()].map(async namespace => {
+      await this.unregister(namespace, { signal, granted: true }).catch(() => {})
+    }))
   }
 
   /**
@@ -331,7 +356,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
       return entries.map(entry => ({ point: entry.point.peerId, sent: false }))
     }
     return Promise.all(entries.map(async (entry): Promise<UnregisterOutcome> => {
-      if (entry.point.knownDialect?.features.unregister === false) {
+      if (entry.point.knownDialect?.features.unregister === false || (options.granted === true && entry.ttl == null)) {
         return { point: entry.point.peerId, sent: false }
       }
       try {

@@ -43,3 +43,10 @@ export const MAX_KNOWN_PEERS = 10_000
 /** Ms before following a namespace again after the stream failed, doubling per failure up to the max */
 export const FOLLOW_RETRY_INITIAL = 500
 export const FOLLOW_RETRY_MAX = 30_000
+
+/**
+ * On stop, UNREGISTER is sent to every point where this node is registered, but stopping never waits
+ * longer than this for points that do not take it: a peer that leaves should not stay listed for a TTL,
+ * and a slow point should not hold up its shutdown
+ */
+export const UNREGISTER_ON_STOP_TIMEOUT = 2_000

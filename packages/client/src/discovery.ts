@@ -2,7 +2,7 @@ import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { RendezvousClient } from './client.ts'
-import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS } from './constants.ts'
+import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
 import { FollowUnsupportedError } from './errors.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 import type { PointInput } from './point.ts'
@@ -129,7 +129,28 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     this.scheduleNextPoll(0)
   }
 
+  /**
+   * Before libp2p closes its connections: UNREGISTER this node's namespaces at the points that granted
+   * them, so peers that stop do not stay listed for a TTL; bounded by {@link UNREGISTER_ON_STOP_TIMEOUT}
+   */
+  async beforeStop (): Promise<void> {
+    await this.unregisterNamespaces()
+  }
+
+  private async unregisterNamespaces (): Promise<void> {
+    const client = this.client
+    if (client == null || this.init.register === false) {
+      return
+    }
+    const signal = AbortSignal.timeout(UNREGISTER_ON_STOP_TIMEOUT)
+    await Promise.all(this.init.namespaces.map(async namespace => {
+      await client.unregister(namespace, { signal, granted: true }).catch(() => {})
+    }))
+  }
+
   async stop (): Promise<void> {
+    // when stopped outside libp2p, beforeStop has not run: unregister first (a no-op if it has)
+    await this.unregisterNamespaces()
     this.started = false
     clearTimeout(this.timer)
     this.controller?.abort(new Error('rendezvous discovery stopped'))
@@ -138,9 +159,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     this.followed.clear()
     if (this.client != null) {
       if (this.ownClient) {
-        this.client.stop()
-      } else {
-        await Promise.all(this.init.namespaces.map(async namespace => this.client?.unregister(namespace, { notify: false })))
+        await this.client.stop()
       }
     }
     this.client = undefined

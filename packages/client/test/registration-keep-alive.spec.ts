@@ -163,7 +163,7 @@ describe('registrations kept alive', function () {
     const point = await createScriptedPoint(() => ok(1))
     const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
     // the node runs (it can dial), the client service has not started yet
-    node.services.rendezvous.stop()
+    await node.services.rendezvous.stop()
     const [outcome] = await node.services.rendezvous.register(ns)
     expect(outcome.ttl).to.equal(1)
     expect(node.services.rendezvous.getRegistrations()[0].nextAttempt).to.equal(undefined)

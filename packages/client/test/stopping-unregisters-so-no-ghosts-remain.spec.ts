@@ -1,0 +1,67 @@
+import { rendezvous, wakuV0 } from '@rendezvous/codec'
+import { rendezvousServer } from '@rendezvous/server'
+import { memoryStore } from '@rendezvous/store-memory'
+import { expect } from 'aegir/chai'
+import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
+import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import type { RendezvousClient } from '../src/index.ts'
+import type { Libp2p } from '@libp2p/interface'
+import type { Dialect } from '@rendezvous/codec'
+import type { RendezvousServer, RequestEventDetail } from '@rendezvous/server'
+
+type PointNode = Libp2p<{ rendezvous: RendezvousServer, identify: unknown }>
+
+async function startPoint (dialects: Dialect[]): Promise<{ node: PointNode, address: string, unregistered: string[] }> {
+  const node = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects }) }, pointOptions) as PointNode
+  const unregistered: string[] = []
+  node.services.rendezvous.events.addEventListener('unregistered', (evt: CustomEvent<RequestEventDetail>) => {
+    unregistered.push(`${evt.detail.namespace} ${evt.detail.peer.toString()}`)
+  })
+  return { node, address: node.getMultiaddrs()[0].toString(), unregistered }
+}
+
+describe('stopping unregisters, so stopped peers are not discovered', function () {
+  this.timeout(30_000)
+
+  afterEach(async () => {
+    await stopAll()
+  })
+
+  it('the client sends UNREGISTER for every namespace it keeps registered when its node stops', async () => {
+    const point = await startPoint([rendezvous])
+    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const watcher = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    await leaving.services.rendezvous.register('chat')
+    await leaving.services.rendezvous.register('files')
+    expect((await watcher.services.rendezvous.discover('chat')).registrations).to.have.lengthOf(1)
+
+    await leaving.stop()
+    await waitFor(() => point.unregistered.length === 2, 5000, 'two UNREGISTERs at the point')
+    expect(point.unregistered.sort()).to.deep.equal([`chat ${leaving.peerId.toString()}`, `files ${leaving.peerId.toString()}`])
+    expect((await watcher.services.rendezvous.discover('chat')).registrations).to.deep.equal([])
+    expect(await point.node.services.rendezvous.registrations()).to.equal(0)
+  })
+
+  it('rendezvousDiscovery unregisters its namespaces when its node stops (no ghosts after a restart)', async () => {
+    const point = await startPoint([rendezvous])
+    const chat = await createNode({}, {
+      peerDiscovery: [rendezvousDiscovery({ points: [point.address], namespaces: ['chat/room'], interval: 100, targetConnections: 0 })]
+    })
+    await waitFor(async () => await point.node.services.rendezvous.registrations() === 1, 10_000, 'the discovery to register')
+
+    await chat.stop()
+    await waitFor(() => point.unregistered.length === 1, 5000, 'the UNREGISTER at the point')
+    expect(point.unregistered).to.deep.equal([`chat/room ${chat.peerId.toString()}`])
+    expect(await point.node.services.rendezvous.registrations()).to.equal(0)
+  })
+
+  it('sends nothing to a /vac/waku/rendezvous/0.0.1 point, which has no UNREGISTER: there the registration expires', async () => {
+    const point = await startPoint([wakuV0])
+    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const [outcome] = await leaving.services.rendezvous.register('chat')
+    expect(outcome).to.include({ protocol: wakuV0.protocol })
+    await leaving.stop()
+    expect(point.unregistered).to.deep.equal([])
+    expect(await point.node.services.rendezvous.registrations()).to.equal(1)
+  })
+})
