@@ -28,7 +28,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { rendezvousServer } from '@rendezvous/server'
+import { quietLogger, rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { createLibp2p } from 'libp2p'
 import type { RegistrationStore } from '@rendezvous/store-memory'
@@ -39,7 +39,9 @@ const { values } = parseArgs({
     listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
     'data-dir': { type: 'string' },
     'profile-dir': { type: 'string' },
-    'experiment-cork': { type: 'boolean', default: false }
+    'experiment-cork': { type: 'boolean', default: false },
+    // EXPERIMENT: libp2p's default logger (a logger built per stream) instead of the daemon's quiet one
+    'experiment-default-logger': { type: 'boolean', default: false }
   }
 })
 
@@ -93,6 +95,8 @@ const store = values.store === 'sqlite'
   : memoryStore()
 
 const node = await createLibp2p({
+  // as the daemon runs: with DEBUG unset nothing is logged, and the quiet logger builds no logger per stream
+  ...(values['experiment-default-logger'] === true || (process.env.DEBUG ?? '') !== '' ? {} : { logger: quietLogger() }),
   addresses: { listen: [String(values.listen)] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
