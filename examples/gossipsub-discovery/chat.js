@@ -80,9 +80,20 @@ lines.on('line', (line) => {
   })
 })
 
+let stopping = false
 async function shutdown () {
+  if (stopping) {
+    return
+  }
+  stopping = true
   lines.close()
+  const registered = node.services.rendezvous.getRegistrations().filter(r => r.ttl != null)
+  // stopping sends UNREGISTER to every point that granted a registration (at most 2 s), so the other
+  // chat nodes do not keep discovering a peer that is gone until its TTL runs out
   await node.stop()
+  for (const r of registered) {
+    process.stdout.write(`* unregistered from "${r.namespace}" at ${r.point}: nobody will discover this node there any more\n`)
+  }
   process.exit(0)
 }
 lines.on('close', () => { void shutdown() })
