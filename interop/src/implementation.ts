@@ -67,6 +67,8 @@ export interface CookieShape {
 export interface ClientOptions {
   /** The record format to register with (this repository's client: `recordFormat` of the point) */
   recordFormat?: string
+  /** Another dialect than the implementation's, by name or protocol ID (this repository's client only) */
+  dialect?: string
 }
 
 /** A running server */

@@ -102,7 +102,7 @@ export class TsImplementation implements Implementation {
 
   async startClient (server: ServerHandle, privateKey: PrivateKey, options: ClientOptions = {}): Promise<ClientPeer> {
     // `recordFormat` is the point option of @rendezvous/client for the format the client registers with
-    const point: PointConfig = { address: server.multiaddr, dialect: this.dialect, recordFormat: options.recordFormat as RecordFormatName | undefined }
+    const point: PointConfig = { address: server.multiaddr, dialect: options.dialect ?? this.dialect, recordFormat: options.recordFormat as RecordFormatName | undefined }
     const node = await createLibp2p({
       ...nodeOptions(privateKey),
       services: {

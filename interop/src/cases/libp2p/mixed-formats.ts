@@ -1,3 +1,4 @@
+import { WAKU_V1_PROTOCOL } from '@rendezvous/codec'
 import { CaseFailure, check } from '../../case.ts'
 import { expectDiscovered, recordFormatOf } from './attempt.ts'
 import type { Case, CaseContext } from '../../case.ts'
@@ -69,7 +70,7 @@ export async function expectReadablePage (ctx: CaseContext, ns: string, discover
 
 /**
  * Standard and rust-legacy registrations in one namespace (this repository's client, once in each format,
- * and a foreign pair's client in its own); a client of the pair's client implementation discovers it and
+ * and a foreign pair's client in its own), and at our point a waku one over nwaku's dialect; a client of the pair's client implementation discovers it and
  * gets a page it can read, with every peer it can read.
  */
 export const mixedFormatNamespace: Case = {
@@ -86,6 +87,14 @@ export const mixedFormatNamespace: Case = {
       registrants.push({ label: ctx.pair.client.name, client: await ctx.newClient(), format: ctx.pair.client.client.seals })
     }
     const { accepted, notes } = await registerMixed(ctx, 'v1-mixed', registrants)
+    if (ctx.server.implementation === ts) {
+      // our point also holds nwaku's records in the namespace, registered over nwaku's dialect: no 1.0.0
+      // client may be served one it cannot read (rust-libp2p fails a whole page on one)
+      const waku: Registrant = { label: 'ts-waku', client: await ctx.newClientOf(ts, { recordFormat: 'waku', dialect: WAKU_V1_PROTOCOL }), format: 'waku' }
+      const [result] = await waku.client.run([{ op: 'register', ns: 'v1-mixed', ttl: 7200 }], ctx)
+      check(result?.ok === true, `ts-waku (waku over ${WAKU_V1_PROTOCOL}) was refused: ${result?.status ?? ''} ${result?.error ?? ''}`)
+      accepted.push(waku)
+    }
     const page = await expectReadablePage(ctx, 'v1-mixed', { label: `a ${ctx.pair.client.name} client`, client: await ctx.newClient(), implementation: ctx.pair.client }, accepted)
     const refusedSilently = notes.some(n => n.endsWith('no answer'))
     return { verdict: refusedSilently ? 'deviation' : 'pass', detail: [...notes.map(n => `refused ${n}`), page].join('; ') }
