@@ -6,6 +6,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { openPeerRecord } from '@rendezvous/codec'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
@@ -80,6 +81,32 @@ describe('rendezvous serve --relay', function () {
     // js-libp2p's relay keeps (and enforces) its duration limit in milliseconds
     const reservation = [...daemon.node.services.relay?.reservations.entries() ?? []][0]?.[1]
     expect(reservation?.limit).to.deep.equal({ duration: 90_000, data: 65536n })
+  })
+
+  it('keeps a reservation holder\'s idle connection while closing other idle connections', async () => {
+    daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir, '--relay', '--idle-connection-timeout', '1s']))
+    const point = daemon.multiaddrs[0]
+    const holder = await relayedPeer([`${point}/p2p-circuit`])
+    nodes.push(holder)
+    const bystander = await relayedPeer([])
+    nodes.push(bystander)
+    const idle = await bystander.dial(multiaddr(point))
+    // the bystander's connection, with no stream and no reservation, is closed by the idle sweep...
+    await new Promise<void>(resolve => {
+      if (idle.status !== 'open') {
+        resolve()
+        return
+      }
+      bystander.addEventListener('connection:close', (evt) => { if (evt.detail.id === idle.id) { resolve() } })
+    })
+    // ...which has by then passed over the holder's connection, idle as long, and left it open
+    const kept = holder.getConnections().filter(c => c.remotePeer.toString() === daemon?.peerId)
+    expect(kept.map(c => c.status)).to.deep.equal(['open'])
+    expect(kept[0].streams).to.have.lengthOf(0)
+    const dialer = await relayedPeer([])
+    nodes.push(dialer)
+    const circuit = holder.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit'))
+    expect((await dialer.dial(circuit!)).remotePeer.equals(holder.peerId)).to.be.true()
   })
 
   it('writes its own signed record with its addresses under RELAY_NAMESPACE, and removes it on stop', async () => {
