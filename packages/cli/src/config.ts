@@ -12,8 +12,8 @@ import {
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
-import type { RelayConfig } from './relay-config.ts'
 import { TLS_FLAGS, readTlsConfig } from './tls.ts'
+import type { RelayConfig } from './relay-config.ts'
 import type { TlsConfig } from './tls.ts'
 
 /** The registration stores the daemon can embed */
