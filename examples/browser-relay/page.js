@@ -30,8 +30,10 @@ const node = await createLibp2p({
   ],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  // browsers refuse private addresses by default, and the point is on 127.0.0.1
+  // browsers refuse private addresses and plain ws by default, and the point is on ws://127.0.0.1
   connectionGater: { denyDialMultiaddr: () => false },
+  // a WebRTC dial (ICE over the relay, then DTLS and Noise) can take longer than libp2p's 6 s per address
+  connectionManager: { dialTimeout: 30_000, addressDialTimeout: 20_000 },
   services: {
     identify: identify(),
     rendezvous: rendezvousClient({
@@ -119,11 +121,12 @@ for (const relay of relays) {
   }
 }
 
-// 2. the reservation: the node's /p2p-circuit addresses appear once the relay granted it
+// 2. the reservation: the node's /p2p-circuit addresses appear once the relay granted it, and its
+// /p2p-circuit/webrtc ones right after (possibly in a later update)
 status('waiting for a reservation on the relay')
 await new Promise(resolve => {
   const check = () => {
-    if (node.getMultiaddrs().some(ma => ma.toString().includes('/p2p-circuit'))) {
+    if (node.getMultiaddrs().some(ma => ma.toString().includes('/p2p-circuit/webrtc'))) {
       node.removeEventListener('self:peer:update', check)
       resolve()
     }

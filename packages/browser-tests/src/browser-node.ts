@@ -66,11 +66,13 @@ export class BrowserNode {
   /** Every connection this node opened or accepted, in order */
   readonly connections: ConnectionRecord[] = []
   private readonly timeout: number
+  private readonly webrtc: boolean
 
-  constructor (node: Libp2p<{ identify: Identify, rendezvous: RendezvousClient }>, inbox: ChatInbox, timeout: number) {
+  constructor (node: Libp2p<{ identify: Identify, rendezvous: RendezvousClient }>, inbox: ChatInbox, timeout: number, webrtc: boolean) {
     this.node = node
     this.inbox = inbox
     this.timeout = timeout
+    this.webrtc = webrtc
     node.addEventListener('connection:open', (evt) => {
       const connection = evt.detail
       this.connections.push({
@@ -193,7 +195,7 @@ export class BrowserNode {
           addresses,
           path: pathOf(connection),
           remoteAddr: connection.remoteAddr.toString(),
-          ...(webrtcError != null ? { webrtcError } : {})
+          ...(webrtcError != null && pathOf(connection) !== 'webrtc' ? { webrtcError } : {})
         }
       } catch (err: any) {
         lastError = err
@@ -212,13 +214,15 @@ export class BrowserNode {
 
   private async waitForCircuitAddresses (relay: string | undefined, signal: AbortSignal): Promise<string[]> {
     const through = (): string[] => this.circuitAddresses().filter(ma => relay == null || ma.includes(`/p2p/${relay}/p2p-circuit`))
-    if (through().length > 0) {
+    // with WebRTC, the /webrtc addresses follow the relayed ones, possibly in a later address update
+    const ready = (found: string[]): boolean => found.length > 0 && (!this.webrtc || found.some(ma => ma.includes('/webrtc')))
+    if (ready(through())) {
       return through()
     }
     return new Promise((resolve, reject) => {
       const onUpdate = (): void => {
         const found = through()
-        if (found.length > 0) {
+        if (ready(found)) {
           cleanup()
           resolve(found)
         }
@@ -257,8 +261,12 @@ export async function startBrowserNode (init: BrowserNodeInit): Promise<BrowserN
     ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    // browsers refuse private addresses by default; the point, the relay and the other page are on loopback
+    // browsers refuse private addresses and plain ws by default; the point, the relay and the other page
+    // are on loopback
     connectionGater: { denyDialMultiaddr: () => false },
+    // a WebRTC dial is an ICE exchange over the relay, then DTLS and Noise: on a loaded machine it can take
+    // longer than libp2p's default of 6 s for one address
+    connectionManager: { dialTimeout: 30_000, addressDialTimeout: 20_000 },
     services: {
       identify: identify(),
       rendezvous: rendezvousClient({
@@ -269,5 +277,5 @@ export async function startBrowserNode (init: BrowserNodeInit): Promise<BrowserN
     }
   })
   await node.handle(CHAT_PROTOCOL, (stream, connection) => { void inbox.serve(stream, connection) }, { runOnLimitedConnection: true })
-  return new BrowserNode(node, inbox, init.timeout ?? 20_000)
+  return new BrowserNode(node, inbox, init.timeout ?? 20_000, webrtc)
 }
