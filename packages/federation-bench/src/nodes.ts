@@ -35,13 +35,17 @@ export interface FederatedPoint {
   peerId: PeerId
 }
 
-/** `count` federated points on 127.0.0.1 (not yet connected), each with a store that reports to `onStored(index, …)` */
-export async function startPoints (count: number, onStored: (point: number, registration: Registration, at: number) => void, init: Partial<RendezvousServerInit> = {}): Promise<FederatedPoint[]> {
+/**
+ * `count` federated points on 127.0.0.1 (not yet connected), each with a store that reports to
+ * `onStored(index, …)`; with `start: false` they are created but not started
+ */
+export async function startPoints (count: number, onStored: (point: number, registration: Registration, at: number) => void, init: Partial<RendezvousServerInit> = {}, start = true): Promise<FederatedPoint[]> {
   const keys = await Promise.all(Array.from({ length: count }, async () => generateKeyPair('Ed25519')))
   const members = keys.map(k => peerIdFromPrivateKey(k))
   return Promise.all(keys.map(async (privateKey, i) => {
     const store = timedStore((r, at) => { onStored(i, r, at) })
     const node = await createLibp2p({
+      start,
       privateKey,
       addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
       transports: [tcp()],

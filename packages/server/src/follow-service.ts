@@ -181,12 +181,9 @@ export class FollowService implements RegistrationEvents {
     const follower = new Follower(namespace, formats, stream)
     this.followers.add(follower)
     this.counters.accepted++
-    const gone = (): void => { this.drop(follower) }
-    stream.addEventListener('close', gone)
-    stream.addEventListener('remoteCloseWrite', () => {
-      this.drop(follower)
-      stream.close().catch(() => {})
-    })
+    // a follower may close its side after its request (it only reads from then on): only the end of the
+    // whole stream ends the follow
+    stream.addEventListener('close', () => { this.drop(follower) })
     try {
       // registrations stored while the backlog is read are buffered, and sent after it unless it held them
       let position = after
