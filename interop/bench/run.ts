@@ -10,11 +10,13 @@
  * - BENCH_ROUNDS=<n>: rounds (default 2; 1 in quick mode)
  * - BENCH_PROFILE=1: profile the TS servers around each timed phase (V8 CPU profiler) and summarise by self
  * time; profiling slows them, so the figures of a profiled run are not comparable
- * - BENCH_TARGETS=a,b: only these of go, ts-memory, ts-sqlite, go-libp2p, rust
+ * - BENCH_TARGETS=a,b: only these of go, ts-floor, ts-memory, ts-sqlite, go-libp2p, rust (ts-floor: the stack's
+ * floor, ts-server.ts --floor, in the register and idle sessions only)
  * - BENCH_SESSIONS=a,b: only these sessions (ids below)
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries and the Rust peer
  * - BENCH_TS_FLAGS="--experiment-cork": extra flags for ts-server.ts (experiments; never in a full run)
+ * - BENCH_NODE_FLAGS="--max-semi-space-size=1": flags for the node running ts-server.ts (never in a full run)
  * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
  * - BENCH_DOCS=0: do not rewrite the results block of docs/performance.md (a full, unfiltered, unprofiled
  * run rewrites it, as `pnpm test:interop` rewrites docs/interop.md)
@@ -53,15 +55,26 @@ const OUT = resolve(process.env.BENCH_OUT ?? join(HERE, 'results'))
 const PHASE_SECONDS = QUICK ? 1.5 : 3
 const SEED = 'rendezvous-bench-1'
 const TS_FLAGS = (process.env.BENCH_TS_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
 
-type TargetName = 'go' | 'ts-memory' | 'ts-sqlite' | 'go-libp2p' | 'rust'
-/** The /vac/waku/rendezvous/0.0.1 targets */
-const ALL_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
+type TargetName = 'go' | 'ts-floor' | 'ts-memory' | 'ts-sqlite' | 'go-libp2p' | 'rust'
+/**
+ * The /vac/waku/rendezvous/0.0.1 targets. `ts-floor` is the stack's floor (`ts-server.ts --floor`: read one
+ * frame, answer a fixed REGISTER OK): it stores nothing, so it runs in the register and idle sessions only,
+ * next to the Go reference and before this server in each round (A/B alternating)
+ */
+const ALL_TARGETS: TargetName[] = ['go', 'ts-floor', 'ts-memory', 'ts-sqlite']
+/** The targets of sessions that read back what was stored (discovery): not the floor */
+const STORING_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
 /** The /rendezvous/1.0.0 targets: ours and the two yardsticks */
 const V1_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite', 'go-libp2p', 'rust']
 const V1_YARDSTICKS: TargetName[] = ['go-libp2p', 'rust']
 const TARGETS = [...ALL_TARGETS, ...V1_YARDSTICKS].filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
 const isTs = (target: TargetName): boolean => target.startsWith('ts-')
+const isFloor = (target: TargetName): boolean => target === 'ts-floor'
+/** Idle session: peers connected in steps of this many, each step a phase (`connect-to-<open>`) */
+const CONNECT_STEP = 1000
+const IDLE_N = 5000
 
 /** What the generator's `session --spec` takes (see loadgen/session.go) */
 interface Spec {
@@ -75,6 +88,7 @@ interface Spec {
   connectConcurrency?: number
   connectBatch?: number
   connectSeconds?: number
+  connectStep?: number
   refreshWaves?: number
   discoverConcurrency?: number
   discoverLimits?: number[]
@@ -103,7 +117,7 @@ const ALL_SESSIONS: SessionDef[] = [
   ...(QUICK ? [] : [{ id: 'storm-10k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20, connectBatch: 1000 } } satisfies SessionDef]),
   {
     id: 'discovery',
-    targets: ALL_TARGETS,
+    targets: STORING_TARGETS,
     spec: {
       kind: 'discovery',
       dialect: 'waku',
@@ -118,7 +132,8 @@ const ALL_SESSIONS: SessionDef[] = [
       warmupOps: 300
     }
   },
-  { id: 'idle', targets: ALL_TARGETS, once: true, spec: { kind: 'idle', dialect: 'waku', n: QUICK ? 1000 : 5000, settleMs: QUICK ? 1500 : 3000, connectSeconds: 120 } },
+  // 5,000 peers in steps of 1,000, all kept open: the handshake cost at 1,000 and at 5,000 open connections
+  { id: 'idle', targets: ALL_TARGETS, once: true, spec: { kind: 'idle', dialect: 'waku', n: IDLE_N, connectStep: CONNECT_STEP, settleMs: QUICK ? 1500 : 3000, connectSeconds: 150 } },
   // /rendezvous/1.0.0: this server against go-libp2p-rendezvous and rust-libp2p
   { id: 'storm-1.0.0', targets: V1_TARGETS, once: true, spec: { kind: 'register', dialect: 'rendezvous', n: 1000, ttl: 7200 } },
   {
@@ -284,9 +299,11 @@ async function startServer (target: TargetName, log: WriteStream, profileDir?: s
     dataDir = await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
     cmd = [
       process.execPath,
+      ...NODE_FLAGS,
       join(HERE, 'ts-server.ts'),
       ...(profileDir != null ? ['--profile-dir', profileDir] : []),
-      '--store', target === 'ts-memory' ? 'memory' : 'sqlite',
+      '--store', target === 'ts-sqlite' ? 'sqlite' : 'memory',
+      ...(isFloor(target) ? ['--floor'] : []),
       '--listen', '/ip4/127.0.0.1/tcp/0',
       '--data-dir', dataDir,
       ...TS_FLAGS
@@ -357,9 +374,10 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
       seed: SEED,
       phaseSeconds: PHASE_SECONDS,
       maxSessionSeconds: 300,
-      // the Go reference keeps registrations 0.5-2.5 s (TTL read as nanoseconds): nothing to check there
-      checkRendezvous: ts,
-      checkWaku: ts && def.spec.dialect === 'waku',
+      // the Go reference keeps registrations 0.5-2.5 s (TTL read as nanoseconds) and the floor stores
+      // nothing: nothing to check there
+      checkRendezvous: ts && !isFloor(target),
+      checkWaku: ts && !isFloor(target) && def.spec.dialect === 'waku',
       ...(profileDir != null ? { profilePhases: PROFILED_PHASES } : {}),
       ...def.spec,
       // the background re-registration exists for the Go reference's vanishing registrations: Go only
@@ -506,7 +524,7 @@ function scenarios (): Scenario[] {
   const storm = (id: string, n: string): void => {
     out.push({ key: `${id}/connect`, title: `connect ${n} peers (Noise+Yamux handshakes)`, session: id, phase: 'connect' })
     out.push({ key: `${id}/storm`, title: `1. registration storm, N=${n}`, session: id, phase: 'storm', budget: 'throughput', note: t => t === 'go' ? GO_VANISH : undefined })
-    out.push({ key: `${id}/refresh`, title: `2. refresh (identical envelopes), N=${n}`, session: id, phase: 'refresh', budget: 'refresh', note: t => t === 'go' ? GO_VANISH : 'verification cache hits' })
+    out.push({ key: `${id}/refresh`, title: `2. refresh (identical envelopes), N=${n}`, session: id, phase: 'refresh', budget: 'refresh', note: t => t === 'go' ? GO_VANISH : isFloor(t) ? 'the floor: a fixed answer' : 'verification cache hits' })
   }
   storm('storm-1k', '1,000')
   storm('storm-10k', '10,000')
@@ -516,7 +534,9 @@ function scenarios (): Scenario[] {
   for (const c of [1, 16, 128]) {
     out.push({ key: `discovery/mixed-${c}`, title: `4. mixed 80% discover / 20% register, ${c} streams`, session: 'discovery', phase: `mixed c=${c}`, budget: 'throughput', note: t => t === 'go' ? GO_DISCOVER : undefined })
   }
-  out.push({ key: 'idle/connect', title: 'connect the idle peers (all at once)', session: 'idle', phase: 'connect' })
+  out.push({ key: 'idle/connect', title: `connect the idle peers (${fmt(IDLE_N, 0)}, ${fmt(CONNECT_STEP, 0)} at a time, all kept open)`, session: 'idle', phase: 'connect' })
+  out.push({ key: 'idle/connect-to-1000', title: 'connect: handshakes 0 → 1,000 open', session: 'idle', phase: 'connect-to-1000' })
+  out.push({ key: `idle/connect-to-${IDLE_N}`, title: `connect: handshakes ${fmt(IDLE_N - CONNECT_STEP, 0)} → ${fmt(IDLE_N, 0)} open`, session: 'idle', phase: `connect-to-${IDLE_N}` })
   out.push({ key: 'idle/idle', title: '5. idle connections', session: 'idle', phase: 'idle' })
   out.push({ key: 'storm-1.0.0/storm', title: '1.0.0: registration storm', session: 'storm-1.0.0', phase: 'storm' })
   out.push({ key: 'storm-1.0.0/refresh', title: '1.0.0: refresh', session: 'storm-1.0.0', phase: 'refresh' })
@@ -669,7 +689,9 @@ function mainTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
           ratioOps = `**${ratioText(r.ops)}**`
           ratioP99 = ratioText(r.p99)
         }
-        budgets.push(...budgetRows(sc, target, r))
+        if (!isFloor(target)) {
+          budgets.push(...budgetRows(sc, target, r))
+        }
       }
       const gen = median(phases.map(p => p.genCpuSec))
       md.push(`| ${sc.title} | ${target} | ${fmt(c.opsPerSec, 0)} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.maxMs, 1)} | ${fmt(c.serverCpuSec, 2)} | ${fmt(c.serverPeakRssMiB, 0)} | ${c.errors} | ${ratioOps} | ${ratioP99} | ${fmt(gen, 2)} | ${notesFor(sc, target, c)} |`)
@@ -694,7 +716,7 @@ function verifyTable (records: RunRecord[], verify: VerifyRate | undefined, budg
         if (c == null) { continue }
         const share = c.perCpuSecond / verify.perCpuSecond
         md.push(`| ${sc.title} | ${target} | ${fmt(c.perCpuSecond, 0)} | ${fmt(share * 100, 0)}% |`)
-        if (target !== 'go' && sc.session !== 'storm-1.0.0') {
+        if (target !== 'go' && !isFloor(target) && sc.session !== 'storm-1.0.0') {
           budgets.push({ budget: `${sc.title}: per-core REGISTER ≥ 70% of raw verification`, target, measured: `${fmt(share * 100, 0)}%`, met: share >= 0.7 })
         }
       }
@@ -752,9 +774,99 @@ function countersTable (records: RunRecord[]): string[] {
   md.push('')
   md.push('| session | server | verifications | cache hits | streams opened | timed out | malformed |')
   md.push('|---|---|---:|---:|---:|---:|---:|')
-  for (const r of records.filter(r => isTs(r.target) && r.round === 1 && r.serverStats != null)) {
+  for (const r of records.filter(r => isTs(r.target) && !isFloor(r.target) && r.round === 1 && r.serverStats != null)) {
     const s = r.serverStats as any
     md.push(`| ${r.session} | ${r.target} | ${s.verifications} | ${s.verificationCacheHits} | ${s.streams?.opened} | ${s.streams?.timedOut} | ${s.streams?.malformed} |`)
+  }
+  return md
+}
+
+/** Operations per server CPU-second of one phase */
+const perCpu = (p: PhaseResult): number => p.serverCpuSec > 0 ? p.ops / p.serverCpuSec : NaN
+
+/** a/b per server CPU-second, pair by pair (same round), as a list (one per round) */
+function cpuRatios (records: RunRecord[], sc: Scenario, a: TargetName, b: TargetName): number[] {
+  const as = phasesOf(records, sc, a)
+  const bs = phasesOf(records, sc, b)
+  const out: number[] = []
+  for (const [round, p] of as) {
+    const q = bs.get(round)
+    if (q != null && Number.isFinite(perCpu(p) / perCpu(q))) {
+      out.push(perCpu(p) / perCpu(q))
+    }
+  }
+  return out
+}
+
+/**
+ * This server against the stack's floor and the Go reference, per server CPU-second (issue 13): server/Go,
+ * server/floor, floor/Go, and the server's own share of a REGISTER's CPU, 1 - server/floor (read off the
+ * ratio, not off self time: the server's stream pattern drives work booked under libp2p's names). Then
+ * the handshake cost at 1,000 and 5,000 open connections, and issue 13's budgets.
+ */
+function floorTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
+  if (!records.some(r => isFloor(r.target))) {
+    return []
+  }
+  const md: string[] = []
+  md.push('')
+  md.push('Per server CPU-second against the stack\'s floor (`ts-floor`: the same node, stack and settings, whose handler reads one frame and answers a fixed REGISTER OK) and the Go reference; ratios pair by pair in each round, median (each round in parentheses); own share = 1 - server/floor:')
+  md.push('')
+  md.push('| scenario | go | ts-floor | ts-memory | ts-sqlite | floor/Go | ts-memory/Go | ts-memory/floor | ts-memory own share | ts-sqlite/floor |')
+  md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  const keys = ['storm-1k/connect', 'storm-1k/storm', 'storm-1k/refresh', 'storm-10k/connect', 'storm-10k/storm', 'storm-10k/refresh', 'idle/connect-to-1000', `idle/connect-to-${IDLE_N}`]
+  const text = (v: number[]): string => v.length === 0 ? '' : ratioText(v)
+  for (const sc of scenarios().filter(s => keys.includes(s.key))) {
+    const per = (t: TargetName): string => fmt(cell([...phasesOf(records, sc, t).values()])?.perCpuSecond, 0)
+    if (!ALL_TARGETS.some(t => phasesOf(records, sc, t).size > 0)) {
+      continue
+    }
+    const memFloor = cpuRatios(records, sc, 'ts-memory', 'ts-floor')
+    const memGo = cpuRatios(records, sc, 'ts-memory', 'go')
+    const share = memFloor.map(x => 1 - x)
+    md.push(`| ${sc.title} | ${per('go')} | ${per('ts-floor')} | ${per('ts-memory')} | ${per('ts-sqlite')} | ${text(cpuRatios(records, sc, 'ts-floor', 'go'))} | **${text(memGo)}** | **${text(memFloor)}** | ${share.length > 0 ? `${fmt(median(share) * 100, 0)}%` : ''} | ${text(cpuRatios(records, sc, 'ts-sqlite', 'ts-floor'))} |`)
+    if (sc.phase === 'storm' || sc.phase === 'refresh') {
+      const [min, minGo] = sc.phase === 'storm' ? [0.7, 0.5] : [0.85, 1.0]
+      if (memFloor.length > 0) {
+        budgets.push({ budget: `issue 13: ${sc.title}: server/floor per CPU-s ≥ ${fmt(min, 2)}`, target: 'ts-memory', measured: `${fmt(median(memFloor), 2)}×`, met: median(memFloor) >= min })
+      }
+      if (memGo.length > 0) {
+        budgets.push({ budget: `issue 13: ${sc.title}: server/Go per CPU-s ≥ ${fmt(minGo, 1)}`, target: 'ts-memory', measured: `${fmt(median(memGo), 2)}×`, met: median(memGo) >= minGo })
+      }
+    }
+  }
+
+  // the handshake cost at 1,000 and at 5,000 open connections
+  const first = scenarios().find(s => s.key === 'idle/connect-to-1000')
+  const last = scenarios().find(s => s.key === `idle/connect-to-${IDLE_N}`)
+  if (first != null && last != null) {
+    md.push('')
+    md.push(`Server CPU per handshake as the open connections grow (idle session: ${fmt(IDLE_N, 0)} peers connected ${fmt(CONNECT_STEP, 0)} at a time, none closed):`)
+    md.push('')
+    md.push(`| server | ms per handshake, 0 → 1,000 open | ms per handshake, ${fmt(IDLE_N - CONNECT_STEP, 0)} → ${fmt(IDLE_N, 0)} open | ratio | handshakes per CPU-s ÷ Go (0 → 1,000) |`)
+    md.push('|---|---:|---:|---:|---:|')
+    for (const target of ALL_TARGETS) {
+      const a = cell([...phasesOf(records, first, target).values()])
+      const b = cell([...phasesOf(records, last, target).values()])
+      if (a == null) {
+        continue
+      }
+      const msA = 1000 / a.perCpuSecond
+      const msB = b != null ? 1000 / b.perCpuSecond : NaN
+      const vsGo = target === 'go' ? [] : cpuRatios(records, first, target, 'go')
+      md.push(`| ${target} | ${fmt(msA, 2)} | ${fmt(msB, 2)} | ${fmt(msB / msA, 2)}× | ${vsGo.length > 0 ? `${fmt(median(vsGo), 2)}×` : ''} |`)
+      if (target === 'ts-memory') {
+        budgets.push({ budget: 'issue 13: cost per handshake at 5,000 open connections ≤ 1.2× that at 1,000', target, measured: `${fmt(msB / msA, 2)}× (${fmt(msA, 2)} → ${fmt(msB, 2)} ms)`, met: msB / msA <= 1.2 })
+        if (vsGo.length > 0) {
+          budgets.push({ budget: 'issue 13: handshakes per CPU-s ≥ 0.4× Go (0 → 1,000 open)', target, measured: `${fmt(median(vsGo), 2)}×`, met: median(vsGo) >= 0.4 })
+        }
+      }
+    }
+    const idle = scenarios().find(s => s.key === 'idle/idle')
+    const mem = idle != null ? cell([...phasesOf(records, idle, 'ts-memory').values()]) : undefined
+    if (mem?.kibPerConnection != null) {
+      budgets.push({ budget: 'issue 13: memory per idle connection ≤ 60 KiB', target: 'ts-memory', measured: `${fmt(mem.kibPerConnection, 1)} KiB (${mem.connections} connections)`, met: mem.kibPerConnection <= 60 })
+    }
   }
   return md
 }
@@ -819,6 +931,7 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
     md.push(...v1)
   }
 
+  md.push(...floorTable(records, budgets))
   md.push(...verifyTable(records, verify, budgets))
   md.push(...lostTable(records, budgets))
   md.push('')
@@ -878,7 +991,7 @@ async function machine (): Promise<Record<string, string>> {
     rounds: String(ROUNDS),
     quick: String(QUICK),
     loadStart: loadavg()[0].toFixed(1),
-    ...(TS_FLAGS.length > 0 ? { experiment: TS_FLAGS.join(' ') } : {})
+    ...(TS_FLAGS.length > 0 || NODE_FLAGS.length > 0 ? { experiment: [...NODE_FLAGS.map(f => `node ${f}`), ...TS_FLAGS].join(' ') } : {})
   }
 }
 
@@ -924,12 +1037,12 @@ async function main (): Promise<void> {
   const output = markdown + profiles
   process.stdout.write(`${output}\n`)
   await writeFile(join(OUT, `${stamp}.md`), `${output}\n`)
-  const complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
+  const complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
   if (complete && process.env.BENCH_DOCS !== '0') {
     await updateDocs(markdown)
   }
   // the 1.0.0 comparison has its own block, rewritten whenever both 1.0.0 sessions ran against every 1.0.0 target
-  const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
+  const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
     V1_TARGETS.every(t => TARGETS.includes(t))
   if (v1Complete && process.env.BENCH_DOCS !== '0') {
     // the load average tells how much of the two cores other work took meanwhile

@@ -2,7 +2,17 @@
  * The TypeScript rendezvous point under test, as its own process: a js-libp2p node with TCP, Noise, Yamux,
  * identify and `@rendezvous/server` over the memory or SQLite store, on 127.0.0.1.
  *
- * `node interop/bench/ts-server.ts --store memory|sqlite [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>] [--profile-dir <dir>]`
+ * `node interop/bench/ts-server.ts --store memory|sqlite [--floor] [--listen /ip4/127.0.0.1/tcp/0] [--data-dir <dir>] [--profile-dir <dir>]`
+ *
+ * `--floor` runs the stack's floor instead of the server (`floor.ts`: read one frame, answer a fixed
+ * REGISTER OK): the same node, stack and settings, so server/floor in one run is the server's own share.
+ *
+ * The `--experiment-*` flags change one stack setting each, to measure what it costs (never in a full run):
+ * `--experiment-cork` (coalesce each socket's writes of one tick), `--experiment-no-identify` (no identify
+ * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-passive`
+ * (identify answers peers that ask but does not run on every new connection), `--experiment-monitor-off`
+ * and `--experiment-monitor-interval <ms>` (js-libp2p's connection monitor), `--experiment-metrics`
+ * (Prometheus metrics on, as `rendezvous serve --metrics` runs them).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -31,6 +41,7 @@ import { yamux } from '@libp2p/yamux'
 import { quietLogger, rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { createLibp2p } from 'libp2p'
+import { floorService } from './floor.ts'
 import type { RegistrationStore } from '@rendezvous/store-memory'
 
 const { values } = parseArgs({
@@ -39,7 +50,13 @@ const { values } = parseArgs({
     listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
     'data-dir': { type: 'string' },
     'profile-dir': { type: 'string' },
+    floor: { type: 'boolean', default: false },
     'experiment-cork': { type: 'boolean', default: false },
+    'experiment-no-identify': { type: 'boolean', default: false },
+    'experiment-identify-passive': { type: 'boolean', default: false },
+    'experiment-monitor-off': { type: 'boolean', default: false },
+    'experiment-monitor-interval': { type: 'string' },
+    'experiment-metrics': { type: 'boolean', default: false },
     // EXPERIMENT: libp2p's default logger (a logger built per stream) instead of the daemon's quiet one
     'experiment-default-logger': { type: 'boolean', default: false }
   }
@@ -94,6 +111,21 @@ const store = values.store === 'sqlite'
   ? await openSqliteStore(join(dataDir, 'registrations.sqlite'))
   : memoryStore()
 
+/**
+ * `@libp2p/prometheus-metrics` as the daemon runs it; the interop package does not depend on it (only this
+ * experiment uses it), so it comes from the CLI package's dependencies
+ */
+async function prometheus (): Promise<Record<string, unknown>> {
+  const url = new URL('../../packages/cli/node_modules/@libp2p/prometheus-metrics/dist/src/index.js', import.meta.url)
+  const mod = await import(url.href)
+  return { metrics: mod.prometheusMetrics() }
+}
+
+const monitorInterval = values['experiment-monitor-interval'] != null ? Number(values['experiment-monitor-interval']) : undefined
+const identifyService = values['experiment-no-identify']
+  ? {}
+  : { identify: identify(values['experiment-identify-passive'] ? { runOnConnectionOpen: false } : {}) }
+
 const node = await createLibp2p({
   // as the daemon runs: with DEBUG unset nothing is logged, and the quiet logger builds no logger per stream
   ...(values['experiment-default-logger'] === true || (process.env.DEBUG ?? '') !== '' ? {} : { logger: quietLogger() }),
@@ -105,17 +137,21 @@ const node = await createLibp2p({
     maxConnections: 100_000,
     allow: ['/ip4/127.0.0.1']
   },
+  ...(values['experiment-monitor-off'] ? { connectionMonitor: { enabled: false } } : {}),
+  ...(monitorInterval != null ? { connectionMonitor: { pingInterval: monitorInterval } } : {}),
+  ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
-    identify: identify(),
-    rendezvous: rendezvousServer({ store })
-  }
+    ...identifyService,
+    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store }) })
+  } as Record<string, (components: any) => unknown>
 })
+const services = node.services as Record<string, any>
 
 let stopping: Promise<void> | undefined
 async function stop (reason: string): Promise<void> {
   stopping ??= (async () => {
     try {
-      line({ event: 'stats', reason, ...node.services.rendezvous.stats() })
+      line({ event: 'stats', reason, ...(values.floor ? { floorAnswered: services.floor.answered } : services.rendezvous.stats()) })
     } catch {
       // the counters are a courtesy; stopping matters
     }
@@ -164,6 +200,7 @@ line({
   event: 'ready',
   role: 'server',
   store: values.store,
+  floor: values.floor,
   pid: process.pid,
   peerId: node.peerId.toString(),
   multiaddrs: node.getMultiaddrs().map(String)

@@ -34,6 +34,10 @@ type spec struct {
 	ConnectBatch int `json:"connectBatch"`
 	// bound on one connect phase, seconds (0: the session's bound)
 	ConnectSeconds float64 `json:"connectSeconds"`
+	// idle sessions: connect in steps of this many peers, all kept open, each step a phase of its own
+	// ("connect-to-<open connections after it>"), so the handshake cost shows at each number of open
+	// connections (0: all at once)
+	ConnectStep int `json:"connectStep"`
 
 	DiscoverConcurrency int     `json:"discoverConcurrency"`
 	DiscoverLimits      []int   `json:"discoverLimits"`
@@ -660,7 +664,31 @@ func (ss *session) idleSession() error {
 	settle := time.Duration(ss.s.SettleMs) * time.Millisecond
 	time.Sleep(settle)
 	rss0, _, _ := procMem(pid)
-	r := ss.connectAll()
+	var r phaseResult
+	if step := ss.s.ConnectStep; step > 0 && step < len(ss.peers) {
+		// the steps share the connect phase's time bound
+		deadline := time.Now().Add(ss.connectLimit())
+		var steps []phaseResult
+		for from := 0; from < len(ss.peers); from += step {
+			left := time.Until(deadline)
+			if left <= 0 {
+				break
+			}
+			to := min(from+step, len(ss.peers))
+			c := ss.connect(ss.peers[from:to], left)
+			c.Name = fmt.Sprintf("connect-to-%d", to)
+			emit(c)
+			steps = append(steps, c)
+			if c.Ops < int64(to-from) {
+				break
+			}
+		}
+		r = combine(steps)
+		r.Name = "connect"
+		emit(r)
+	} else {
+		r = ss.connectAll()
+	}
 	time.Sleep(settle)
 	rss1, hwm, _ := procMem(pid)
 	connected := 0
