@@ -1,5 +1,6 @@
 /**
- * Summarise a V8 CPU profile (`node --cpu-prof`) by self time: which functions the samples landed in.
+ * Summarise a V8 CPU profile (`node --cpu-prof`) by self time: which functions the samples landed in, and
+ * which packages, with native and Node.js core time charged to the package that called it.
  *
  * `node interop/bench/profile.ts <file.cpuprofile>... [top=20]` (several files: one summary over all)
  */
@@ -10,6 +11,7 @@ interface ProfileNode {
   id: number
   callFrame: { functionName: string, url: string, lineNumber: number }
   hitCount?: number
+  children?: number[]
 }
 
 interface CpuProfile {
@@ -62,11 +64,41 @@ function packageOf (url: string): string {
   return url.replace(/^file:\/\//, '')
 }
 
-/** Self time per function (name + location), largest first; and per package; over one or more profiles */
-export function selfTimes (profiles: CpuProfile[]): { totalMs: number, rows: SelfTimeRow[], packages: SelfTimeRow[] } {
-  const micros: Array<[ProfileNode, number]> = []
+/** Whether a package name stands for code of no package: native, Node.js core JS, GC, the program itself */
+const isUnowned = (pkg: string): boolean => pkg.startsWith('(native') || pkg.startsWith('node:')
+
+/**
+ * The package a sample's time is charged to: its own, or, for native code and Node.js core JS (a socket
+ * write, a verification, a promise job), the nearest caller that belongs to a package. That says which
+ * package made the work happen: `writeBuffer` called from `@libp2p/tcp`'s `sendData` is charged to
+ * `@libp2p/tcp`. Garbage collection and work with no package on its stack stay unowned.
+ */
+function chargedPackage (node: ProfileNode, parentOf: Map<number, ProfileNode>): string {
+  let at: ProfileNode | undefined = node
+  while (at != null) {
+    const pkg = packageOf(at.callFrame.url)
+    if (!isUnowned(pkg) && at.callFrame.url !== '') {
+      return pkg
+    }
+    at = parentOf.get(at.id)
+  }
+  return packageOf(node.callFrame.url)
+}
+
+/**
+ * Self time per function (name + location), largest first; per package (self); and per package with
+ * native and Node.js core time charged to the calling package (`charged`); over one or more profiles
+ */
+export function selfTimes (profiles: CpuProfile[]): { totalMs: number, rows: SelfTimeRow[], packages: SelfTimeRow[], charged: SelfTimeRow[] } {
+  const micros: Array<[ProfileNode, number, string]> = []
   for (const profile of profiles) {
     const byId = new Map(profile.nodes.map(n => [n.id, n]))
+    const parentOf = new Map<number, ProfileNode>()
+    for (const n of profile.nodes) {
+      for (const c of n.children ?? []) {
+        parentOf.set(c, n)
+      }
+    }
     const perNode = new Map<number, number>()
     const samples = profile.samples ?? []
     const deltas = profile.timeDeltas ?? []
@@ -77,22 +109,26 @@ export function selfTimes (profiles: CpuProfile[]): { totalMs: number, rows: Sel
     for (const [id, us] of perNode) {
       const node = byId.get(id)
       if (node != null) {
-        micros.push([node, us])
+        micros.push([node, us, chargedPackage(node, parentOf)])
       }
     }
   }
   const grouped = new Map<string, SelfTimeRow>()
   const packages = new Map<string, SelfTimeRow>()
+  const charged = new Map<string, SelfTimeRow>()
+  const add = (map: Map<string, SelfTimeRow>, name: string, us: number): void => {
+    const row = map.get(name) ?? { name, location: '', ms: 0, share: 0 }
+    row.ms += us / 1000
+    map.set(name, row)
+  }
   let total = 0
-  for (const [node, us] of micros) {
+  for (const [node, us, payer] of micros) {
     if (isNotWork(node)) {
       continue
     }
     total += us
-    const pkg = packageOf(node.callFrame.url)
-    const prow = packages.get(pkg) ?? { name: pkg, location: '', ms: 0, share: 0 }
-    prow.ms += us / 1000
-    packages.set(pkg, prow)
+    add(packages, packageOf(node.callFrame.url), us)
+    add(charged, payer, us)
     const name = node.callFrame.functionName === '' ? '(anonymous)' : node.callFrame.functionName
     const location = node.callFrame.url === '' ? '' : `${shortUrl(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`
     const key = `${name}@${location}`
@@ -102,22 +138,25 @@ export function selfTimes (profiles: CpuProfile[]): { totalMs: number, rows: Sel
   }
   const rows = [...grouped.values()].sort((a, b) => b.ms - a.ms)
   const pkgRows = [...packages.values()].sort((a, b) => b.ms - a.ms)
-  for (const row of [...rows, ...pkgRows]) {
+  const chargedRows = [...charged.values()].sort((a, b) => b.ms - a.ms)
+  for (const row of [...rows, ...pkgRows, ...chargedRows]) {
     row.share = total > 0 ? row.ms * 1000 / total : 0
   }
-  return { totalMs: total / 1000, rows, packages: pkgRows }
+  return { totalMs: total / 1000, rows, packages: pkgRows, charged: chargedRows }
 }
 
 /** A markdown table of the top functions by self time, over one or more profiles of the same phase */
 export async function summarizeProfile (paths: string | string[], top = 20): Promise<string> {
   const list = typeof paths === 'string' ? [paths] : paths
   const profiles = await Promise.all(list.map(async p => JSON.parse(await readFile(p, 'utf8')) as CpuProfile))
-  const { totalMs, rows, packages } = selfTimes(profiles)
+  const { totalMs, rows, packages, charged } = selfTimes(profiles)
   const where = list.length === 1 ? list[0].split('/').slice(-2).join('/') : `${list.length} profiles in ${list[0].split('/').slice(-2, -1)[0]}`
   const lines = [
     `${(totalMs / 1000).toFixed(2)} s of main-thread work sampled, idle excluded (${where}).`,
     '',
-    'By package: ' + packages.slice(0, 8).map(p => `${p.name} ${(p.share * 100).toFixed(0)}%`).join(', ') + '.',
+    'By package (self time): ' + packages.slice(0, 8).map(p => `${p.name} ${(p.share * 100).toFixed(0)}%`).join(', ') + '.',
+    '',
+    'By package, native and Node.js core time charged to the calling package: ' + charged.slice(0, 10).map(p => `${p.name} ${(p.share * 100).toFixed(0)}%`).join(', ') + '.',
     '',
     '| self % | self ms | function | where |',
     '|---:|---:|---|---|'
