@@ -3,7 +3,7 @@ import { CODE_P2P } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_RESPONSE_BYTES, encodeMessageFrame, RECORD_FORMATS, sealPeerRecord, Status } from '@rendezvous/codec'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { ADDRESS_CHANGE_DEBOUNCE, DEFAULT_DISCOVER_LIMIT, DEFAULT_REQUEST_TIMEOUT, MAX_DISCOVER_PAGES, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
-import { InvalidNamespaceError, NoAddressesToRegisterError, NoAnswerError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
+import { UnsendableNamespaceError, NoAddressesToRegisterError, NoAnswerError, PointUnreachableError, RendezvousProtocolError, RendezvousStatusError, RendezvousTimeoutError, UnknownPointError } from './errors.ts'
 import { readFrame, wrapCodecError, writeBytes } from './exchange.ts'
 import { followAt } from './follow.ts'
 import { DEFAULT_DIALECTS, parsePoint, resolveDialect } from './point.ts'
@@ -313,13 +313,13 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
    * registrations alive until {@link unregister} or `stop()`. Point failures do not reject: each point's
    * outcome says what it granted or why it failed, and failed points are retried with backoff.
    *
-   * @throws {InvalidNamespaceError} for an empty namespace
+   * @throws {UnsendableNamespaceError} for an empty namespace
    * @throws {UnknownPointError} when there is no point to register at
    * @throws {InvalidPointError} for a malformed `options.points` entry
    */
   async register (namespace: string, options: RegisterOptions = {}): Promise<RegistrationOutcome[]> {
     if (namespace === '') {
-      throw new InvalidNamespaceError('cannot register under the empty namespace')
+      throw new UnsendableNamespaceError('cannot register under the empty namespace')
     }
     const points = this.pointsFor(options.points)
     let registration = this.registrations.get(namespace)
@@ -398,7 +398,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
         const { received, ...result } = await this.discoverAt(point, namespace, options)
         return result
       } catch (err: any) {
-        if (err instanceof RendezvousStatusError || err instanceof InvalidNamespaceError || options.signal?.aborted === true) {
+        if (err instanceof RendezvousStatusError || err instanceof UnsendableNamespaceError || options.signal?.aborted === true) {
           throw err
         }
         this.log('discover at %s failed - %e', point, err)
@@ -537,7 +537,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
         entry.failures++
         entry.lastError = err
         // a rejection for good waits for the next address change instead of hammering the point
-        if (!(err instanceof RendezvousStatusError && err.permanent) && !(err instanceof InvalidNamespaceError)) {
+        if (!(err instanceof RendezvousStatusError && err.permanent) && !(err instanceof UnsendableNamespaceError)) {
           this.scheduleAttempt(registration, entry, this.schedule.backoffDelay(entry.failures))
         }
         this.safeDispatchEvent('registration:error', { detail: { namespace, point: point.peerId, error: err } })
@@ -653,7 +653,7 @@ export class RendezvousClient extends TypedEventEmitter<RendezvousClientEvents> 
   private checkNamespace (namespace: string, dialect: Dialect): void {
     const bytes = textEncoder.encode(namespace).byteLength
     if (bytes > dialect.limits.maxNamespaceBytes) {
-      throw new InvalidNamespaceError(`namespace of ${bytes} bytes is longer than the ${dialect.limits.maxNamespaceBytes} bytes ${dialect.protocol} allows`)
+      throw new UnsendableNamespaceError(`namespace of ${bytes} bytes is longer than the ${dialect.limits.maxNamespaceBytes} bytes ${dialect.protocol} allows`)
     }
   }
 

@@ -65,9 +65,9 @@ export class PointUnreachableError extends RendezvousClientError {
 }
 
 /** A namespace the client refuses to send: empty, or longer than the point's dialect allows */
-export class InvalidNamespaceError extends RendezvousClientError {
-  static name = 'InvalidNamespaceError'
-  override name = 'InvalidNamespaceError'
+export class UnsendableNamespaceError extends RendezvousClientError {
+  static name = 'UnsendableNamespaceError'
+  override name = 'UnsendableNamespaceError'
 }
 
 /** A request names a point that is not configured, or no point is configured at all */

@@ -59,7 +59,7 @@ export { RefreshSchedule } from './timing.ts'
 export type { RefreshOptions } from './timing.ts'
 export {
   RendezvousClientError, RendezvousStatusError, RendezvousTimeoutError, RendezvousProtocolError, PointUnreachableError,
-  InvalidNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError,
+  UnsendableNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError,
   FollowUnsupportedError
 } from './errors.ts'
 export {

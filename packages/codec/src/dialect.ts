@@ -115,14 +115,14 @@ export interface Dialect {
    * Encode one message as protobuf bytes, without a length prefix.
    *
    * @throws {UnsupportedByDialectError} when the dialect cannot express the message
-   * @throws {InvalidMessageError} for a field value out of the wire type's range
+   * @throws {MalformedMessageError} for a field value out of the wire type's range
    */
   encode (message: RendezvousMessage): Uint8Array
 
   /**
    * Decode one message (without its length prefix).
    *
-   * @throws {InvalidMessageError} and subclasses, for any input that is not a valid message
+   * @throws {MalformedMessageError} and subclasses, for any input that is not a valid message
    */
   decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage
 }

@@ -34,13 +34,13 @@ export class InvalidLengthPrefixError extends CodecError {
 }
 
 /** The bytes are not a valid protobuf encoding of the dialect's Message */
-export class InvalidMessageError extends CodecError {
-  static name = 'InvalidMessageError'
-  override name = 'InvalidMessageError'
+export class MalformedMessageError extends CodecError {
+  static name = 'MalformedMessageError'
+  override name = 'MalformedMessageError'
 }
 
 /** An enum field (message type or status) holds a value the dialect does not define */
-export class UnknownEnumValueError extends InvalidMessageError {
+export class UnknownEnumValueError extends MalformedMessageError {
   static name = 'UnknownEnumValueError'
   override name = 'UnknownEnumValueError'
   readonly field: string
@@ -54,7 +54,7 @@ export class UnknownEnumValueError extends InvalidMessageError {
 }
 
 /** The message is well formed but its type is missing the body that type requires */
-export class MissingFieldError extends InvalidMessageError {
+export class MissingFieldError extends MalformedMessageError {
   static name = 'MissingFieldError'
   override name = 'MissingFieldError'
 }
@@ -102,9 +102,9 @@ export class KeyMismatchError extends PeerRecordError {
 }
 
 /** The record is valid but belongs to another peer than the one expected (on a server: the connection's remote peer) */
-export class UnexpectedPeerError extends PeerRecordError {
-  static name = 'UnexpectedPeerError'
-  override name = 'UnexpectedPeerError'
+export class RecordOfAnotherPeerError extends PeerRecordError {
+  static name = 'RecordOfAnotherPeerError'
+  override name = 'RecordOfAnotherPeerError'
 }
 
 /** A peer record must list at least one address */

@@ -1,4 +1,4 @@
-import { InvalidMessageError } from './errors.ts'
+import { MalformedMessageError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { FederatedRegistration, FederatedUnregistration, FederationMessage, SyncPage, SyncRequest } from './pb/federation.ts'
 import { FollowEvent, FollowRequest } from './pb/follow.ts'
@@ -80,7 +80,7 @@ function decodeWith<T> (what: string, decode: () => T): T {
   try {
     return decode()
   } catch (err: any) {
-    throw new InvalidMessageError(`not a ${what}: ${err.message}`)
+    throw new MalformedMessageError(`not a ${what}: ${err.message}`)
   }
 }
 
@@ -110,14 +110,14 @@ function toUnregistration (u: FederatedUnregistrationMessage): FederatedUnregist
   return { ns: u.ns, peer: u.peer, unregisteredAt: wireInteger(u.unregisteredAt, 'unregisteredAt') }
 }
 
-/** @throws {InvalidMessageError} for a number the wire cannot carry */
+/** @throws {MalformedMessageError} for a number the wire cannot carry */
 export function encodeFederationGossip (message: FederationGossip): Uint8Array {
   return FederationMessage.encode(message.type === 'register'
     ? { register: toRegistration(message.registration) }
     : { unregister: toUnregistration(message.unregistration) })
 }
 
-/** @throws {InvalidMessageError} unless the bytes hold exactly one of a registration and an unregistration */
+/** @throws {MalformedMessageError} unless the bytes hold exactly one of a registration and an unregistration */
 export function decodeFederationGossip (bytes: Uint8Array | Uint8ArrayList): FederationGossip {
   const message = decodeWith('federation message', () => FederationMessage.decode(bytes))
   if (message.register != null && message.unregister == null) {
@@ -126,14 +126,14 @@ export function decodeFederationGossip (bytes: Uint8Array | Uint8ArrayList): Fed
   if (message.unregister != null && message.register == null) {
     return { type: 'unregister', unregistration: fromUnregistration(message.unregister) }
   }
-  throw new InvalidMessageError('a federation message holds exactly one of register and unregister')
+  throw new MalformedMessageError('a federation message holds exactly one of register and unregister')
 }
 
 export function encodeSyncRequest (message: SyncRequestMessage): Uint8Array {
   return SyncRequest.encode({ federation: message.federation, after: wireInteger(message.after, 'after') })
 }
 
-/** @throws {InvalidMessageError} */
+/** @throws {MalformedMessageError} */
 export function decodeSyncRequest (bytes: Uint8Array | Uint8ArrayList): SyncRequestMessage {
   const message = decodeWith('sync request', () => SyncRequest.decode(bytes))
   return { federation: message.federation, after: fromWireInteger(message.after) }
@@ -148,7 +148,7 @@ export function encodeSyncPage (message: SyncPageMessage): Uint8Array {
   })
 }
 
-/** @throws {InvalidMessageError} */
+/** @throws {MalformedMessageError} */
 export function decodeSyncPage (bytes: Uint8Array | Uint8ArrayList): SyncPageMessage {
   const message = decodeWith('sync page', () => SyncPage.decode(bytes))
   return {
@@ -163,7 +163,7 @@ export function encodeFollowRequest (message: FollowRequestMessage): Uint8Array 
   return FollowRequest.encode({ ns: message.ns, cookie: message.cookie as Uint8Array<ArrayBuffer> | undefined, formats: message.formats })
 }
 
-/** @throws {InvalidMessageError} */
+/** @throws {MalformedMessageError} */
 export function decodeFollowRequest (bytes: Uint8Array | Uint8ArrayList): FollowRequestMessage {
   const message = decodeWith('follow request', () => FollowRequest.decode(bytes, { limits: { formats: 16 } }))
   return { ns: message.ns, cookie: message.cookie, formats: message.formats }
@@ -177,7 +177,7 @@ export function encodeFollowEvent (message: FollowEventMessage): Uint8Array {
   })
 }
 
-/** @throws {InvalidMessageError} */
+/** @throws {MalformedMessageError} */
 export function decodeFollowEvent (bytes: Uint8Array | Uint8ArrayList): FollowEventMessage {
   const message = decodeWith('follow event', () => FollowEvent.decode(bytes))
   return {

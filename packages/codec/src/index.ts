@@ -65,9 +65,9 @@ export {
   WAKU_RECORD_DOMAIN, WAKU_RECORD_PAYLOAD_TYPE, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 } from './constants.ts'
 export {
-  CodecError, FrameTooLargeError, TruncatedFrameError, InvalidLengthPrefixError, InvalidMessageError,
+  CodecError, FrameTooLargeError, TruncatedFrameError, InvalidLengthPrefixError, MalformedMessageError,
   UnknownEnumValueError, MissingFieldError, UnsupportedByDialectError, UnknownDialectError, PeerRecordError,
   InvalidEnvelopeError, InvalidSignatureError, WrongPayloadTypeError, InvalidPeerRecordError, KeyMismatchError,
-  UnexpectedPeerError, NoAddressesError, UnknownRecordFormatError
+  RecordOfAnotherPeerError, NoAddressesError, UnknownRecordFormatError
 } from './errors.ts'
 export * from './federation-messages.ts'

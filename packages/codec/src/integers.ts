@@ -1,4 +1,4 @@
-import { InvalidMessageError } from './errors.ts'
+import { MalformedMessageError } from './errors.ts'
 
 /**
  * ttl and limit travel as 64-bit integers but mean seconds and counts, which a `number` holds
@@ -9,13 +9,13 @@ export function fromWireInteger (value: bigint): number {
   return Number(value)
 }
 
-/** @throws {InvalidMessageError} for a value the wire type cannot carry */
+/** @throws {MalformedMessageError} for a value the wire type cannot carry */
 export function toWireInteger (value: number, field: string, signed: boolean): bigint {
   if (!Number.isSafeInteger(value)) {
-    throw new InvalidMessageError(`${field} must be a safe integer, got ${value}`)
+    throw new MalformedMessageError(`${field} must be a safe integer, got ${value}`)
   }
   if (!signed && value < 0) {
-    throw new InvalidMessageError(`${field} must not be negative in this dialect, got ${value}`)
+    throw new MalformedMessageError(`${field} must not be negative in this dialect, got ${value}`)
   }
   return BigInt(value)
 }

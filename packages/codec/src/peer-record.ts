@@ -1,7 +1,7 @@
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { InvalidEnvelopeError, InvalidSignatureError, KeyMismatchError, NoAddressesError, UnexpectedPeerError, WrongPayloadTypeError } from './errors.ts'
+import { InvalidEnvelopeError, InvalidSignatureError, KeyMismatchError, NoAddressesError, RecordOfAnotherPeerError, WrongPayloadTypeError } from './errors.ts'
 import { formatOfPayloadType, RECORD_FORMATS, recordFormat } from './record-formats.ts'
 import { standardRecord } from './standard-record.ts'
 import type { PeerRecordContent, RecordFormat } from './record-format.ts'
@@ -28,7 +28,7 @@ export interface VerifiedPeerRecord {
 }
 
 export interface OpenPeerRecordOptions extends AbortOptions {
-  /** Fail with {@link UnexpectedPeerError} unless the record belongs to this peer */
+  /** Fail with {@link RecordOfAnotherPeerError} unless the record belongs to this peer */
   expectedPeer?: PeerId
   /**
    * The formats accepted (values or names); default: every format in `RECORD_FORMATS`. An envelope of any
@@ -95,7 +95,7 @@ export async function sealPeerRecord (privateKey: PrivateKey, multiaddrs: Multia
  * the record belongs to `expectedPeer`, and the signature is valid for the format's domain. The structural
  * checks run before the signature, so malformed input costs no signature verification.
  *
- * @throws {InvalidEnvelopeError | WrongPayloadTypeError | InvalidPeerRecordError | KeyMismatchError | UnexpectedPeerError | InvalidSignatureError}
+ * @throws {InvalidEnvelopeError | WrongPayloadTypeError | InvalidPeerRecordError | KeyMismatchError | RecordOfAnotherPeerError | InvalidSignatureError}
  */
 export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecordOptions = {}): Promise<VerifiedPeerRecord> {
   let envelope: RecordEnvelope
@@ -119,7 +119,7 @@ export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecord
   }
 
   if (options.expectedPeer != null && !options.expectedPeer.equals(record.peerId)) {
-    throw new UnexpectedPeerError(`the record belongs to ${record.peerId}, not to ${options.expectedPeer}`)
+    throw new RecordOfAnotherPeerError(`the record belongs to ${record.peerId}, not to ${options.expectedPeer}`)
   }
 
   let valid: boolean

@@ -1,5 +1,5 @@
 import { RENDEZVOUS_PROTOCOL } from './constants.ts'
-import { InvalidMessageError, MissingFieldError } from './errors.ts'
+import { MalformedMessageError, MissingFieldError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/rendezvous.ts'
 import { rustLegacyRecord } from './rust-legacy-record.ts'
@@ -53,7 +53,7 @@ function toStatus (status: Message.ResponseStatus | undefined): StatusCode {
 function fromStatus (code: StatusCode): Message.ResponseStatus {
   const name = statusName(code)
   if (!(name in Message.ResponseStatus)) {
-    throw new InvalidMessageError(`unknown status code ${code}`)
+    throw new MalformedMessageError(`unknown status code ${code}`)
   }
   return name as Message.ResponseStatus
 }
@@ -137,7 +137,7 @@ export function encodeRendezvousMessage (message: RendezvousMessage, encoding: R
         }
       })
     default:
-      throw new InvalidMessageError(`cannot encode message type ${(message as { type: unknown }).type}`)
+      throw new MalformedMessageError(`cannot encode message type ${(message as { type: unknown }).type}`)
   }
 }
 
@@ -186,7 +186,7 @@ export function decodeRendezvousMessage (bytes: Uint8Array | Uint8ArrayList): Re
       }
     default:
       // the schema pass admits only the dialect's enum values
-      throw new InvalidMessageError(`unexpected message type ${String(msg.type)}`)
+      throw new MalformedMessageError(`unexpected message type ${String(msg.type)}`)
   }
 }
 

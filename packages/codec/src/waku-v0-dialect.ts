@@ -1,5 +1,5 @@
 import { WAKU_V0_PROTOCOL } from './constants.ts'
-import { InvalidMessageError, UnsupportedByDialectError } from './errors.ts'
+import { MalformedMessageError, UnsupportedByDialectError } from './errors.ts'
 import { fromWireInteger, toWireInteger } from './integers.ts'
 import { Message } from './pb/waku-rendezvous.ts'
 import { standardRecord } from './standard-record.ts'
@@ -110,7 +110,7 @@ function encode (message: RendezvousMessage): Uint8Array {
         }
       })
     default:
-      throw new InvalidMessageError(`cannot encode message type ${(message as { type: unknown }).type}`)
+      throw new MalformedMessageError(`cannot encode message type ${(message as { type: unknown }).type}`)
   }
 }
 
@@ -154,7 +154,7 @@ function decode (bytes: Uint8Array | Uint8ArrayList): RendezvousMessage {
       }
     default:
       // the schema pass admits only the dialect's enum values
-      throw new InvalidMessageError(`unexpected message type ${String(msg.type)}`)
+      throw new MalformedMessageError(`unexpected message type ${String(msg.type)}`)
   }
 }
 

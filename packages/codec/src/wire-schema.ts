@@ -1,4 +1,4 @@
-import { InvalidMessageError, UnknownEnumValueError } from './errors.ts'
+import { MalformedMessageError, UnknownEnumValueError } from './errors.ts'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
@@ -45,7 +45,7 @@ function readVarint (buf: Uint8Array, pos: number, end: number, path: string): n
   let scale = 1
   for (let i = 0; i < 10; i++) {
     if (pos >= end) {
-      throw new InvalidMessageError(`truncated varint in ${path}`)
+      throw new MalformedMessageError(`truncated varint in ${path}`)
     }
     const b = buf[pos++]
     if (i < 5) {
@@ -60,7 +60,7 @@ function readVarint (buf: Uint8Array, pos: number, end: number, path: string): n
       return pos
     }
   }
-  throw new InvalidMessageError(`varint longer than 10 bytes in ${path}`)
+  throw new MalformedMessageError(`varint longer than 10 bytes in ${path}`)
 }
 
 function wireTypeOf (field: FieldSchema): number {
@@ -70,7 +70,7 @@ function wireTypeOf (field: FieldSchema): number {
 /**
  * Check that `buf[start, end)` is a valid encoding of a message of the given schema.
  *
- * @throws {InvalidMessageError} with a description of the first problem found
+ * @throws {MalformedMessageError} with a description of the first problem found
  */
 export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 'Message', start = 0, end = buf.byteLength): void {
   let pos = start
@@ -80,12 +80,12 @@ export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 
     const fieldNumber = Math.floor(tag / 8)
     const wireType = tag % 8
     if (fieldNumber === 0 || tag >= 2 ** 32) {
-      throw new InvalidMessageError(`invalid field number ${fieldNumber} in ${path}`)
+      throw new MalformedMessageError(`invalid field number ${fieldNumber} in ${path}`)
     }
     const field = schema.get(fieldNumber)
     const fieldPath = `${path}.${field?.name ?? String(fieldNumber)}`
     if (field != null && wireTypeOf(field) !== wireType) {
-      throw new InvalidMessageError(`${fieldPath} has wire type ${wireType}, expected ${wireTypeOf(field)}`)
+      throw new MalformedMessageError(`${fieldPath} has wire type ${wireType}, expected ${wireTypeOf(field)}`)
     }
 
     switch (wireType) {
@@ -106,14 +106,14 @@ export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 
         pos = readVarint(buf, pos, end, fieldPath)
         const length = varintValue
         if (length > end - pos) {
-          throw new InvalidMessageError(`${fieldPath} announces ${length} bytes but only ${end - pos} remain`)
+          throw new MalformedMessageError(`${fieldPath} announces ${length} bytes but only ${end - pos} remain`)
         }
         const fieldEnd = pos + length
         if (field?.kind === 'string') {
           try {
             utf8.decode(buf.subarray(pos, fieldEnd))
           } catch {
-            throw new InvalidMessageError(`${fieldPath} is not valid UTF-8`)
+            throw new MalformedMessageError(`${fieldPath} is not valid UTF-8`)
           }
         } else if (field?.kind === 'message') {
           validateMessage(buf, field.schema, fieldPath, pos, fieldEnd)
@@ -123,11 +123,11 @@ export function validateMessage (buf: Uint8Array, schema: MessageSchema, path = 
       }
       default:
         // 3 and 4 are the deprecated groups, which neither dialect uses; 6 and 7 do not exist
-        throw new InvalidMessageError(`unsupported wire type ${wireType} in ${fieldPath}`)
+        throw new MalformedMessageError(`unsupported wire type ${wireType} in ${fieldPath}`)
     }
   }
   if (pos > end) {
-    throw new InvalidMessageError(`truncated fixed-width field in ${path}`)
+    throw new MalformedMessageError(`truncated fixed-width field in ${path}`)
   }
 }
 
@@ -142,7 +142,7 @@ export const field = {
 
 /**
  * Validate `bytes` against the schema, then decode them with the generated decoder. Whatever the
- * generated code might still throw becomes an {@link InvalidMessageError}: after validation that is
+ * generated code might still throw becomes an {@link MalformedMessageError}: after validation that is
  * unreachable unless protons and the schema disagree, and a peer's bytes must never raise an untyped error.
  */
 export function decodeValidated<T> (bytes: Uint8Array | Uint8ArrayList, schema: MessageSchema, decode: (buf: Uint8Array) => T): T {
@@ -151,6 +151,6 @@ export function decodeValidated<T> (bytes: Uint8Array | Uint8ArrayList, schema: 
   try {
     return decode(buf)
   } catch (err: any) {
-    throw new InvalidMessageError(`undecodable message: ${err.message}`)
+    throw new MalformedMessageError(`undecodable message: ${err.message}`)
   }
 }

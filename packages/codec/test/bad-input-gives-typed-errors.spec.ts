@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import {
-  CodecError, FrameDecoder, FrameTooLargeError, InvalidLengthPrefixError, InvalidMessageError, MissingFieldError,
+  CodecError, FrameDecoder, FrameTooLargeError, InvalidLengthPrefixError, MalformedMessageError, MissingFieldError,
   TruncatedFrameError, UnknownEnumValueError, UnsupportedByDialectError, decodeFrame, decodeFrames, encodeFrame,
   rendezvous, wakuV0
 } from '../src/index.ts'
@@ -72,9 +72,9 @@ describe('message decoding rejects bad input with typed errors', () => {
     describe(dialect.name, () => {
       it('names a wrong wire type', () => {
         // field 1 (type) sent as a length-delimited field
-        expect(() => dialect.decode(u8(0x0a, 0x01, 0x00))).to.throw(InvalidMessageError, /type has wire type 2/)
+        expect(() => dialect.decode(u8(0x0a, 0x01, 0x00))).to.throw(MalformedMessageError, /type has wire type 2/)
         // register.ns (string) sent as a varint
-        expect(() => dialect.decode(u8(0x08, 0x00, 0x12, 0x02, 0x08, 0x01))).to.throw(InvalidMessageError, /register\.ns has wire type 0/)
+        expect(() => dialect.decode(u8(0x08, 0x00, 0x12, 0x02, 0x08, 0x01))).to.throw(MalformedMessageError, /register\.ns has wire type 0/)
       })
 
       it('names an unknown message type and an unknown status', () => {
@@ -84,18 +84,18 @@ describe('message decoding rejects bad input with typed errors', () => {
       })
 
       it('refuses a field that announces more bytes than remain', () => {
-        expect(() => dialect.decode(u8(0x12, 0x05, 0x0a, 0x01))).to.throw(InvalidMessageError, /announces/)
+        expect(() => dialect.decode(u8(0x12, 0x05, 0x0a, 0x01))).to.throw(MalformedMessageError, /announces/)
       })
 
       it('refuses a truncated varint, a varint over ten bytes, field number 0 and group wire types', () => {
-        expect(() => dialect.decode(u8(0x08, 0x80))).to.throw(InvalidMessageError, /truncated varint/)
-        expect(() => dialect.decode(u8(0x08, ...new Array(11).fill(0x81)))).to.throw(InvalidMessageError, /longer than 10 bytes/)
-        expect(() => dialect.decode(u8(0x00, 0x00))).to.throw(InvalidMessageError, /field number 0/)
-        expect(() => dialect.decode(u8(0x0b))).to.throw(InvalidMessageError, /wire type 3/)
+        expect(() => dialect.decode(u8(0x08, 0x80))).to.throw(MalformedMessageError, /truncated varint/)
+        expect(() => dialect.decode(u8(0x08, ...new Array(11).fill(0x81)))).to.throw(MalformedMessageError, /longer than 10 bytes/)
+        expect(() => dialect.decode(u8(0x00, 0x00))).to.throw(MalformedMessageError, /field number 0/)
+        expect(() => dialect.decode(u8(0x0b))).to.throw(MalformedMessageError, /wire type 3/)
       })
 
       it('refuses a namespace that is not valid UTF-8', () => {
-        expect(() => dialect.decode(u8(0x08, 0x00, 0x12, 0x03, 0x0a, 0x01, 0xff))).to.throw(InvalidMessageError, /UTF-8/)
+        expect(() => dialect.decode(u8(0x08, 0x00, 0x12, 0x03, 0x0a, 0x01, 0xff))).to.throw(MalformedMessageError, /UTF-8/)
       })
 
       it('skips unknown fields, as protobuf requires', () => {
@@ -127,7 +127,7 @@ describe('message decoding rejects bad input with typed errors', () => {
   })
 
   it('refuses values the wire type cannot carry', () => {
-    expect(() => rendezvous.encode({ type: 'REGISTER', ns: 'a', ttl: -1 })).to.throw(InvalidMessageError)
-    expect(() => wakuV0.encode({ type: 'REGISTER', ns: 'a', ttl: 1.5 })).to.throw(InvalidMessageError)
+    expect(() => rendezvous.encode({ type: 'REGISTER', ns: 'a', ttl: -1 })).to.throw(MalformedMessageError)
+    expect(() => wakuV0.encode({ type: 'REGISTER', ns: 'a', ttl: 1.5 })).to.throw(MalformedMessageError)
   })
 })

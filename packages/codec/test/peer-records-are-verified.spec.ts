@@ -6,7 +6,7 @@ import { expect } from 'aegir/chai'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import {
   GOLDEN_ENVELOPE_HEX, InvalidEnvelopeError, InvalidPeerRecordError, InvalidSignatureError, KeyMismatchError,
-  NoAddressesError, PeerRecordError, RECORD_FORMATS, UnexpectedPeerError, UnknownRecordFormatError, WrongPayloadTypeError,
+  NoAddressesError, PeerRecordError, RECORD_FORMATS, RecordOfAnotherPeerError, UnknownRecordFormatError, WrongPayloadTypeError,
   openPeerRecord, sealPeerRecord
 } from '../src/index.ts'
 import type { PrivateKey, Record } from '@libp2p/interface'
@@ -95,7 +95,7 @@ describe('signed peer records', () => {
 
       it('names a valid record of another peer than the one expected', async () => {
         const sealed = await sealPeerRecord(keys.key, addrs, { format })
-        await expect(openPeerRecord(sealed, { expectedPeer: peerIdFromPrivateKey(keys.other) })).to.eventually.be.rejectedWith(UnexpectedPeerError)
+        await expect(openPeerRecord(sealed, { expectedPeer: peerIdFromPrivateKey(keys.other) })).to.eventually.be.rejectedWith(RecordOfAnotherPeerError)
       })
 
       it('is refused where only the other formats are accepted', async () => {

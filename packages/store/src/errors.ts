@@ -35,9 +35,9 @@ export class InvalidPositionError extends InvalidArgumentError {
 }
 
 /** A peer ID that is not a well-formed, non-empty string of at most 128 bytes of UTF-8 */
-export class InvalidPeerIdError extends InvalidArgumentError {
-  static readonly name = 'InvalidPeerIdError'
-  override readonly name = 'InvalidPeerIdError'
+export class MalformedPeerIdError extends InvalidArgumentError {
+  static readonly name = 'MalformedPeerIdError'
+  override readonly name = 'MalformedPeerIdError'
 }
 
 /**
@@ -45,7 +45,7 @@ export class InvalidPeerIdError extends InvalidArgumentError {
  * record format that is not 1 to 32 bytes of `[a-z0-9-]`, a TTL
  * that is not a non-negative safe integer, times that are not non-negative safe integers, or an expiry
  * before the registration time. (A bad namespace or peer ID raises {@link InvalidNamespaceError} or
- * {@link InvalidPeerIdError}.)
+ * {@link MalformedPeerIdError}.)
  */
 export class InvalidRegistrationError extends InvalidArgumentError {
   static readonly name = 'InvalidRegistrationError'

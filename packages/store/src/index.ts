@@ -59,7 +59,7 @@ export {
   InvalidNamespaceError,
   InvalidLimitError,
   InvalidPositionError,
-  InvalidPeerIdError,
+  MalformedPeerIdError,
   InvalidRegistrationError,
   RegistrationLimitError,
   StoreClosedError,

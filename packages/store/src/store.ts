@@ -103,7 +103,7 @@ export interface DiscoverResult {
  *
  * Every method reports failure by rejecting its promise, never by throwing synchronously: arguments out
  * of range reject with the typed errors of this package (`InvalidNamespaceError`, `InvalidLimitError`,
- * `InvalidPositionError`, `InvalidPeerIdError`, `InvalidRegistrationError`, `InvalidArgumentError`) and change
+ * `InvalidPositionError`, `MalformedPeerIdError`, `InvalidRegistrationError`, `InvalidArgumentError`) and change
  * nothing, as does an upsert refused with `RegistrationLimitError`; after
  * `close`, every method but `close` rejects with `StoreClosedError`.
  *

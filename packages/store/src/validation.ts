@@ -1,5 +1,5 @@
 import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES } from './constants.ts'
-import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, InvalidPeerIdError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
+import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, MalformedPeerIdError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
 import type { CountByPeerOptions, DiscoverOptions, NewRegistration, SampleOptions, UpsertOptions } from './store.ts'
 
 const encoder = new TextEncoder()
@@ -130,25 +130,25 @@ export function validateNamespace (namespace: unknown, what = 'namespace'): asse
 /**
  * Check a peer ID string: well-formed, 1 to {@link MAX_PEER_ID_BYTES} bytes of UTF-8.
  *
- * @throws {InvalidPeerIdError}
+ * @throws {MalformedPeerIdError}
  */
 export function validatePeerId (peerId: unknown): asserts peerId is string {
   if (typeof peerId !== 'string') {
-    throw new InvalidPeerIdError(`The peer ID must be a string, got ${describe(peerId)}`)
+    throw new MalformedPeerIdError(`The peer ID must be a string, got ${describe(peerId)}`)
   }
 
   if (peerId.length === 0) {
-    throw new InvalidPeerIdError('The peer ID must not be empty')
+    throw new MalformedPeerIdError('The peer ID must not be empty')
   }
 
   if (!peerId.isWellFormed()) {
-    throw new InvalidPeerIdError('The peer ID contains a lone surrogate, which has no UTF-8 encoding')
+    throw new MalformedPeerIdError('The peer ID contains a lone surrogate, which has no UTF-8 encoding')
   }
 
   const bytes = peerId.length * 3 <= MAX_PEER_ID_BYTES ? 0 : utf8ByteLength(peerId)
 
   if (bytes > MAX_PEER_ID_BYTES) {
-    throw new InvalidPeerIdError(`The peer ID is ${bytes} bytes of UTF-8, more than the ${MAX_PEER_ID_BYTES} allowed`)
+    throw new MalformedPeerIdError(`The peer ID is ${bytes} bytes of UTF-8, more than the ${MAX_PEER_ID_BYTES} allowed`)
   }
 }
 
@@ -200,7 +200,7 @@ export function validateDiscoverOptions (options: DiscoverOptions): void {
 /**
  * Check the options of `countByPeer`.
  *
- * @throws {InvalidPeerIdError | InvalidNamespaceError}
+ * @throws {MalformedPeerIdError | InvalidNamespaceError}
  */
 export function validateCountByPeer (peerId: string, options?: CountByPeerOptions): void {
   validatePeerId(peerId)
@@ -213,7 +213,7 @@ export function validateCountByPeer (peerId: string, options?: CountByPeerOption
 /**
  * Check a registration handed to `upsert`.
  *
- * @throws {InvalidNamespaceError | InvalidPeerIdError | InvalidRegistrationError}
+ * @throws {InvalidNamespaceError | MalformedPeerIdError | InvalidRegistrationError}
  */
 export function validateNewRegistration (registration: NewRegistration): void {
   if (registration == null || typeof registration !== 'object') {

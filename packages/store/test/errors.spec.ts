@@ -16,7 +16,7 @@ describe('errors', () => {
   })
 
   it('argument errors share a base class', () => {
-    for (const ErrorClass of [errors.InvalidNamespaceError, errors.InvalidLimitError, errors.InvalidPositionError, errors.InvalidPeerIdError, errors.InvalidRegistrationError]) {
+    for (const ErrorClass of [errors.InvalidNamespaceError, errors.InvalidLimitError, errors.InvalidPositionError, errors.MalformedPeerIdError, errors.InvalidRegistrationError]) {
       expect(new ErrorClass('x')).to.be.an.instanceOf(errors.InvalidArgumentError)
     }
 

@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES } from '../src/constants.ts'
-import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, InvalidPeerIdError, InvalidPositionError, InvalidRegistrationError } from '../src/errors.ts'
+import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, MalformedPeerIdError, InvalidPositionError, InvalidRegistrationError } from '../src/errors.ts'
 import { isFormat, utf8ByteLength, validateDiscoverOptions, validateFormats, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validatePosition, validateSampleOptions, validateUpsertOptions } from '../src/validation.ts'
 import type { NewRegistration } from '../src/store.ts'
 
@@ -46,11 +46,11 @@ describe('validation', () => {
     expect(MAX_NAMESPACE_BYTES).to.equal(255)
   })
 
-  it('rejects bad peer IDs with InvalidPeerIdError', () => {
+  it('rejects bad peer IDs with MalformedPeerIdError', () => {
     expect(() => { validatePeerId(good.peerId) }).to.not.throw()
 
     for (const bad of ['', 'x'.repeat(129), '\ud800', 5, null]) {
-      expect(() => { validatePeerId(bad) }).to.throw(InvalidPeerIdError)
+      expect(() => { validatePeerId(bad) }).to.throw(MalformedPeerIdError)
     }
   })
 
@@ -77,7 +77,7 @@ describe('validation', () => {
     expect(() => { validateNewRegistration(good) }).to.not.throw()
     expect(() => { validateNewRegistration({ ...good, ttl: 0, expiresAt: good.registeredAt }) }).to.not.throw()
     expect(() => { validateNewRegistration({ ...good, namespace: '' }) }).to.throw(InvalidNamespaceError)
-    expect(() => { validateNewRegistration({ ...good, peerId: '' }) }).to.throw(InvalidPeerIdError)
+    expect(() => { validateNewRegistration({ ...good, peerId: '' }) }).to.throw(MalformedPeerIdError)
 
     const bad: Array<Partial<Record<keyof NewRegistration, unknown>>> = [
       { signedPeerRecord: new Uint8Array() },

@@ -46,15 +46,15 @@ export function validationTests (suite: Suite): void {
       assert.deepEqual((await store.discover({ limit: 10 })).registrations, [])
     })
 
-    suite.test('an empty or malformed peer ID rejects with InvalidPeerIdError and stores nothing', async (h) => {
+    suite.test('an empty or malformed peer ID rejects with MalformedPeerIdError and stores nothing', async (h) => {
       const store = await h.store()
 
       for (const peer of BAD_PEER_IDS) {
         const label = JSON.stringify(peer)
-        await assertRejectsWith(() => store.upsert(h.registration('chat', peer as any)), 'InvalidPeerIdError', `upsert ${label}`)
-        await assertRejectsWith(() => store.remove('chat', peer as any), 'InvalidPeerIdError', `remove ${label}`)
-        await assertRejectsWith(() => store.removePeer(peer as any), 'InvalidPeerIdError', `removePeer ${label}`)
-        await assertRejectsWith(() => store.countByPeer(peer as any), 'InvalidPeerIdError', `countByPeer ${label}`)
+        await assertRejectsWith(() => store.upsert(h.registration('chat', peer as any)), 'MalformedPeerIdError', `upsert ${label}`)
+        await assertRejectsWith(() => store.remove('chat', peer as any), 'MalformedPeerIdError', `remove ${label}`)
+        await assertRejectsWith(() => store.removePeer(peer as any), 'MalformedPeerIdError', `removePeer ${label}`)
+        await assertRejectsWith(() => store.countByPeer(peer as any), 'MalformedPeerIdError', `countByPeer ${label}`)
       }
 
       assert.equal(await store.count(), 0)
