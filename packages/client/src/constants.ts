@@ -50,3 +50,5 @@ export const FOLLOW_RETRY_MAX = 30_000
  * and a slow point should not hold up its shutdown
  */
 export const UNREGISTER_ON_STOP_TIMEOUT = 2_000
+/** Ms a followed discovery waits after a pushed peer before dialing, to gather the peers pushed meanwhile */
+export const FOLLOW_DIAL_DELAY = 250

@@ -2,7 +2,7 @@ import { peerDiscoverySymbol, serviceCapabilities } from '@libp2p/interface'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { RendezvousClient } from './client.ts'
-import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
+import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_DIAL_DELAY, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
 import { FollowUnsupportedError } from './errors.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 import type { PointInput } from './point.ts'
@@ -79,7 +79,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
   private readonly followed = new Set<string>()
   private readonly follows = new Set<Promise<void>>()
   private maintaining?: Promise<void>
-  private maintainAgain = false
+  private maintainTimer?: ReturnType<typeof setTimeout>
   private started = false
 
   constructor (components: RendezvousClientComponents, init: RendezvousDiscoveryInit) {
@@ -153,6 +153,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     await this.unregisterNamespaces()
     this.started = false
     clearTimeout(this.timer)
+    clearTimeout(this.maintainTimer)
+    this.maintainTimer = undefined
     this.controller?.abort(new Error('rendezvous discovery stopped'))
     await this.polling?.catch(() => {})
     await Promise.all([...this.follows])
@@ -267,19 +269,28 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     }
   }
 
-  /** Dial newly followed peers now rather than at the next poll, one pass at a time */
+  /**
+   * Dial newly followed peers soon rather than at the next poll: a short wait first gathers the peers pushed
+   * meanwhile, so that the random choice among them spreads the dials of peers that boot together, instead
+   * of all of them dialing the first few to register
+   */
   private maintainSoon (signal: AbortSignal): void {
-    if (this.maintaining != null) {
-      this.maintainAgain = true
+    if (this.maintainTimer != null) {
       return
     }
-    this.maintaining = this.maintainConnections(signal).catch(() => {}).finally(() => {
-      this.maintaining = undefined
-      if (this.maintainAgain && !signal.aborted) {
-        this.maintainAgain = false
-        this.maintainSoon(signal)
+    this.maintainTimer = setTimeout(() => {
+      if (this.maintaining != null) {
+        // a pass is running: run another when it is done
+        this.maintaining.finally(() => { this.maintainTimer = undefined; this.maintainSoon(signal) }).catch(() => {})
+        return
       }
-    })
+      this.maintainTimer = undefined
+      if (signal.aborted) {
+        return
+      }
+      this.maintaining = this.maintainConnections(signal).catch(() => {}).finally(() => { this.maintaining = undefined })
+    }, FOLLOW_DIAL_DELAY)
+    this.maintainTimer.unref?.()
   }
 
   private consider (registration: DiscoveredRegistration): void {
