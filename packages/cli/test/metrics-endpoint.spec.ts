@@ -52,4 +52,29 @@ describe('rendezvous serve --metrics', function () {
     const post = await fetch(ready.metrics, { method: 'POST', signal: AbortSignal.timeout(5000) })
     expect(post.status).to.equal(405)
   })
+
+  it('labels the 20 largest namespaces and sums the rest under (other), however many namespaces peers invent', async () => {
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--metrics', '127.0.0.1:0'], { cwd: dir })
+    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    client = await rawClient()
+    // 30 namespaces: the first 10 hold 2 registrations (a second peer), the other 20 one each
+    const second = await rawClient()
+    try {
+      for (let i = 0; i < 30; i++) {
+        expect(await client.register(ready.multiaddrs[0], `ns-${String(i).padStart(2, '0')}`)).to.include({ status: 0 })
+        if (i < 10) {
+          expect(await second.register(ready.multiaddrs[0], `ns-${String(i).padStart(2, '0')}`)).to.include({ status: 0 })
+        }
+      }
+    } finally {
+      await second.stop()
+    }
+    const text = await (await fetch(ready.metrics, { signal: AbortSignal.timeout(5000) })).text()
+    const series = [...text.matchAll(/^rendezvous_namespace_registrations\{namespace="([^"]*)"\} (\d+)$/gm)].map(m => ({ namespace: m[1], value: Number(m[2]) }))
+    expect(series).to.have.lengthOf(21)
+    expect(series.filter(s => s.value === 2).map(s => s.namespace).sort()).to.deep.equal(Array.from({ length: 10 }, (_, i) => `ns-0${i}`))
+    // of the 20 single ones, the first 10 by name are labelled, the last 10 summed
+    expect(series.find(s => s.namespace === '(other)')?.value).to.equal(10)
+    expect(series.reduce((sum, s) => sum + s.value, 0)).to.equal(40)
+  })
 })
