@@ -3,7 +3,7 @@
  * Run every federation and follow benchmark and print a Markdown table (docs/federation.md keeps the
  * figures of one run). `QUICK=1` runs fewer samples.
  */
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { measureCatchUp } from './catch-up.ts'
 import { measureConvergence } from './convergence.ts'
 import { measureFollowLatency } from './follow-latency.ts'
@@ -15,7 +15,8 @@ const SAMPLES = quick ? 50 : 300
 const ms = (v: number | undefined): string => v == null ? 'did not form' : `${v.toFixed(1)} ms`
 const row = (name: string, p: Percentiles, budget: string): string => `| ${name} | ${p.count} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.max)} | ${budget} |`
 
-console.info(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), loopback TCP, memory stores\n`)
+const load = (): string => loadavg().map(l => l.toFixed(1)).join(' ')
+console.info(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), loopback TCP, memory stores, load average ${load()}\n`)
 console.info('| measurement | samples | p50 | p99 | max | budget |')
 console.info('|---|---|---|---|---|---|')
 console.info(row('convergence, 3 points', await measureConvergence(3, SAMPLES, 60), 'p99 ≤ 500 ms (5 points)'))
@@ -49,3 +50,4 @@ console.info('| | with follow | polling every 10 s | ratio |')
 console.info('|---|---|---|---|')
 console.info(`| mesh links connect every peer | ${ms(followed.mesh)} | ${ms(polled.mesh)} | ${ratio(followed.mesh, polled.mesh)} |`)
 console.info(`| every peer discovered every other (no dials) | ${ms(followed.discovered)} | ${ms(polled.discovered)} | ${ratio(followed.discovered, polled.discovered)} |`)
+console.info(`\nload average at the end: ${load()}`)
