@@ -140,35 +140,44 @@ await node.services.rendezvous.register(config.chatNamespace)
 window.addEventListener('pagehide', () => { void node.services.rendezvous.unregister(config.chatNamespace) })
 status('ready')
 
-// 4. find the others and connect: WebRTC first (signalled over the relay), the relay if that fails
-const failed = new Set()
+// 4. find the others and connect: WebRTC first (signalled over the relay), the relay if that fails. Of two
+// tabs, the one with the smaller peer ID dials, so that they do not start two WebRTC sessions at once; a
+// failed or relayed peer is tried again after RETRY_INTERVAL
+const RETRY_INTERVAL = 10_000
+const self = node.peerId.toString()
+const lastTried = new Map()
+
+async function connect (registration) {
+  const id = registration.peerId.toString()
+  const webrtc = registration.multiaddrs.filter(ma => ma.toString().includes('/webrtc'))
+  const relayed = registration.multiaddrs.filter(ma => !ma.toString().includes('/webrtc'))
+  const connected = bestConnection(registration.peerId) != null
+  for (const address of connected ? webrtc : [...webrtc, ...relayed]) {
+    try {
+      const connection = await node.dial(multiaddr(address).encapsulate(`/p2p/${id}`))
+      log(`* connected to ${short(id)} (${pathOf(connection)})`)
+      return
+    } catch (err) {
+      log(`* ${short(id)} via ${address.toString().includes('/webrtc') ? 'WebRTC' : 'the relay'}: ${err.message}`)
+    }
+  }
+}
+
 async function poll () {
   const { registrations } = await node.services.rendezvous.discover(config.chatNamespace)
   for (const registration of registrations) {
     const id = registration.peerId.toString()
-    if (registration.peerId.equals(node.peerId) || failed.has(id)) {
+    if (id === self) {
       continue
     }
     chatPeers.set(id, registration)
-    if (bestConnection(registration.peerId) != null) {
+    const connection = bestConnection(registration.peerId)
+    const due = Date.now() - (lastTried.get(id) ?? 0) >= RETRY_INTERVAL
+    if (id < self || (connection != null && pathOf(connection) === 'webrtc') || !due) {
       continue
     }
-    const webrtc = registration.multiaddrs.filter(ma => ma.toString().includes('/webrtc'))
-    const relayed = registration.multiaddrs.filter(ma => !ma.toString().includes('/webrtc'))
-    for (const address of [...webrtc, ...relayed]) {
-      try {
-        const connection = await node.dial(multiaddr(address).encapsulate(`/p2p/${id}`))
-        log(`* connected to ${short(id)} (${pathOf(connection)})`)
-        break
-      } catch (err) {
-        log(`* ${short(id)} via ${address.toString().includes('/webrtc') ? 'WebRTC' : 'the relay'}: ${err.message}`)
-      }
-    }
-    if (bestConnection(registration.peerId) == null) {
-      // a tab closed without unregistering: its registration stays until its TTL runs out
-      failed.add(id)
-      chatPeers.delete(id)
-    }
+    lastTried.set(id, Date.now())
+    await connect(registration)
   }
   showPeers()
 }

@@ -55,17 +55,22 @@ describe('examples/browser-relay runs as its README says', function () {
       await tab.goto(example.url)
     }
     for (const tab of [alice, bob]) {
-      await tab.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 })
+      await tab.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 60_000 })
     }
     const aliceId = await alice.textContent('#self')
     const bobId = await bob.textContent('#self')
-    // each tab lists the other, connected directly
-    await alice.waitForSelector(`#peers li[data-peer="${bobId ?? ''}"][data-path="webrtc"]`, { timeout: 30_000 })
-    await bob.waitForSelector(`#peers li[data-peer="${aliceId ?? ''}"][data-path="webrtc"]`, { timeout: 30_000 })
+    // each tab lists the other, connected directly; if not, the failure shows both tabs' logs
+    try {
+      await alice.waitForSelector(`#peers li[data-peer="${bobId ?? ''}"][data-path="webrtc"]`, { timeout: 60_000 })
+      await bob.waitForSelector(`#peers li[data-peer="${aliceId ?? ''}"][data-path="webrtc"]`, { timeout: 60_000 })
+    } catch (err: any) {
+      const logs = await Promise.all([alice, bob].map(async tab => (await tab.locator('#log li').allTextContents()).join(' | ')))
+      throw new Error(`${String(err.message)}\nalice: ${logs[0]}\nbob: ${logs[1]}`)
+    }
 
     await alice.fill('#message', 'hello bob')
     await alice.click('#send')
-    const line = await bob.waitForSelector('#log li:has-text("hello bob")', { timeout: 30_000 })
+    const line = await bob.waitForSelector('#log li:has-text("hello bob")', { timeout: 60_000 })
     expect(await line.textContent()).to.equal(`<${(aliceId ?? '').slice(-8)}> hello bob (webrtc)`)
 
     // Ctrl-C (SIGTERM here) stops it cleanly
