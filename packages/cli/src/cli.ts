@@ -3,12 +3,14 @@ import { EXIT_USAGE, SHUTDOWN_TIMEOUT_MS } from './constants.ts'
 import { startDaemon } from './daemon.ts'
 import { DaemonError } from './errors.ts'
 import { createOutput } from './output.ts'
+import { databaseSecrets, redact } from './postgres-store.ts'
 import { logRequests } from './request-log.ts'
 import { onShutdownSignal } from './signals.ts'
 import { printStatus } from './status-command.ts'
 import { packageVersion } from './version.ts'
+import { runPrimary, workerLink } from './workers.ts'
 import type { Environment } from './config.ts'
-import type { OutputStreams } from './output.ts'
+import type { ListeningInfo, OutputStreams } from './output.ts'
 import type { ShutdownSignal } from './signals.ts'
 
 /** Whether errors found while parsing should already be JSON: the flag or variable may be what failed */
@@ -48,7 +50,16 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
   }
 
   const { config } = command
-  const output = createOutput(config.json, streams, config.logLevel)
+  // the database URL's password is written nowhere: not in the banner, errors, warnings or request lines
+  const secrets = databaseSecrets(config.databaseUrl)
+  const out: OutputStreams = secrets.length === 0
+    ? streams
+    : { stdout: { write: (text: string) => streams.stdout.write(redact(text, secrets)) }, stderr: { write: (text: string) => streams.stderr.write(redact(text, secrets)) } }
+  const output = createOutput(config.json, out, config.logLevel)
+  const worker = workerLink()
+  if (config.workers > 1 && worker == null) {
+    return runPrimary(config, output)
+  }
 
   // a stray rejection deep in a peer's connection must not take the point down for everyone else
   const onRejection = (reason: unknown): void => { output.warn(`unhandled rejection: ${asError(reason).message}`) }
@@ -60,16 +71,18 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
     output.error(new Error(`${again} received again while stopping: exiting without finishing the graceful stop`))
     process.exit(1)
   })
+  // a worker of --workers N also stops when its primary asks, or goes away
+  const removeWorkerStop = worker?.onStop(() => { signalled('SIGTERM') }) ?? (() => {})
 
   try {
     let daemon
     try {
-      daemon = await startDaemon(config)
+      daemon = await startDaemon(config, { worker: worker != null })
     } catch (err) {
       output.error(asError(err))
       return err instanceof DaemonError ? err.exitCode : 1
     }
-    output.listening({
+    const info: ListeningInfo = {
       version: packageVersion(),
       peerId: daemon.peerId,
       identity: daemon.identity,
@@ -89,12 +102,20 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
       ...(daemon.adminUrl != null ? { admin: daemon.adminUrl } : {}),
       ...(daemon.metricsUrl != null ? { metrics: daemon.metricsUrl } : {}),
       logLevel: config.logLevel
-    })
+    }
+    // the primary of --workers N prints the banner once for all its workers
+    if (worker != null) {
+      worker.ready(info)
+    } else {
+      output.listening(info)
+    }
     const stopRequestLog = logRequests(daemon.node.services.rendezvous, output, config.logLevel)
 
     const received = await signal
     stopRequestLog()
-    output.event('stopping', { signal: received }, `stopping (${received})`)
+    if (worker == null) {
+      output.event('stopping', { signal: received }, `stopping (${received})`)
+    }
     const deadline = setTimeout(() => {
       output.error(new Error(`graceful stop took longer than ${SHUTDOWN_TIMEOUT_MS / 1000}s: exiting`))
       process.exit(1)
@@ -108,9 +129,12 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
     } finally {
       clearTimeout(deadline)
     }
-    output.event('stopped', {}, 'stopped')
+    if (worker == null) {
+      output.event('stopped', {}, 'stopped')
+    }
     return 0
   } finally {
+    removeWorkerStop()
     removeSignalHandlers()
     process.off('unhandledRejection', onRejection)
   }

@@ -11,13 +11,15 @@ import {
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
 import { InvalidFlagError } from './errors.ts'
+import { DATABASE_FLAGS, readDatabaseUrl } from './postgres-store.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
 import { TLS_FLAGS, readTlsConfig } from './tls.ts'
+import { WORKER_FLAGS, readWorkers } from './workers.ts'
 import type { RelayConfig } from './relay-config.ts'
 import type { TlsConfig } from './tls.ts'
 
 /** The registration stores the daemon can embed */
-export type StoreKind = 'memory' | 'level' | 'sqlite'
+export type StoreKind = 'memory' | 'level' | 'sqlite' | 'postgres'
 
 /** A dialect's name in the codec's registry: `rendezvous/1.0.0`, `waku/1.0.0`, `waku/0.0.1` */
 export type DialectName = string
@@ -40,6 +42,10 @@ export interface DaemonConfig {
   listen: string[]
   /** Which store keeps registrations */
   store: StoreKind
+  /** With `--store postgres`: the database URL (it may hold a password: never print it, see `maskDatabaseUrl`) */
+  databaseUrl?: string
+  /** Worker processes sharing the listening sockets and the peer ID (`--workers`); above 1 only with postgres */
+  workers: number
   /** Absolute path of the directory holding the identity key, cookie secret and store */
   dataDir: string
   /** Which protocols to serve, at least one */
@@ -133,7 +139,9 @@ export interface FlagSpec {
 /** Every flag of `rendezvous serve`, in the order help text lists them */
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'listen', env: 'RENDEZVOUS_LISTEN', type: 'string', multiple: true, value: '<multiaddr>', description: 'listen address, repeatable or comma separated: /ip4|ip6/<host>/tcp/<port>[/ws]', defaultText: DEFAULT_LISTEN.join(',') },
-  { name: 'store', env: 'RENDEZVOUS_STORE', type: 'string', value: 'memory|level|sqlite', description: 'where registrations are kept', defaultText: DEFAULT_STORE },
+  { name: 'store', env: 'RENDEZVOUS_STORE', type: 'string', value: 'memory|level|sqlite|postgres', description: 'where registrations are kept (postgres: a database shared by a fleet of points, docs/fleet.md)', defaultText: DEFAULT_STORE },
+  ...DATABASE_FLAGS,
+  ...WORKER_FLAGS,
   { name: 'data-dir', env: 'RENDEZVOUS_DATA_DIR', type: 'string', value: '<dir>', description: 'directory of the identity key, cookie secret and store', defaultText: DEFAULT_DATA_DIR },
   { name: 'dialect', env: 'RENDEZVOUS_DIALECT', type: 'string', multiple: true, value: '<name|protocol>', description: `protocols to serve by name or protocol ID (${DIALECTS.map(d => `${d.name} = ${d.protocol}`).join(', ')}), repeatable or comma separated`, defaultText: DIALECTS.map(d => d.name).join(',') },
   { name: 'min-ttl', env: 'RENDEZVOUS_MIN_TTL', type: 'string', value: '<duration>', description: `shortest TTL a ${ADJUSTABLE_TTL} peer may ask for (seconds, or 60s, 30m, 2h, 3d)`, defaultText: formatDuration(DEFAULT_MIN_TTL) },
@@ -165,7 +173,7 @@ export const FLAGS: readonly FlagSpec[] = [
 
 const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
 
-const STORES: readonly StoreKind[] = ['memory', 'level', 'sqlite']
+const STORES: readonly StoreKind[] = ['memory', 'level', 'sqlite', 'postgres']
 
 /** Where a value came from, for error messages that say where to look */
 function origin (spec: FlagSpec, fromEnv: boolean): string {
@@ -452,7 +460,7 @@ function readStore (reader: FlagReader): StoreKind {
   const given = reader.one('store')
   const store = (given?.value.trim() ?? DEFAULT_STORE) as StoreKind
   if (!STORES.includes(store)) {
-    throw new InvalidFlagError(`${given?.where ?? '--store'}: unknown store '${given?.value ?? ''}'; use memory, level or sqlite`)
+    throw new InvalidFlagError(`${given?.where ?? '--store'}: unknown store '${given?.value ?? ''}'; use memory, level, sqlite or postgres`)
   }
   return store
 }
@@ -543,10 +551,14 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   const tls = readTlsConfig(reader, listen)
   const admin = reader.one('admin')
   const federation = readFederation(reader)
+  const store = readStore(reader)
+  const databaseUrl = readDatabaseUrl(reader, store)
 
   return {
     listen,
-    store: readStore(reader),
+    store,
+    ...(databaseUrl != null ? { databaseUrl } : {}),
+    workers: readWorkers(reader, store),
     dataDir: readDataDir(reader, cwd),
     dialects: readDialects(reader),
     ...readTtlWindow(reader),

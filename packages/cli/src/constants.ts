@@ -105,3 +105,21 @@ export const ADMIN_MAX_PAGE = 500
 
 /** How long `rendezvous status` waits for the admin server */
 export const STATUS_TIMEOUT_MS = 5000
+
+/** Connections each point (each worker) keeps to the PostgreSQL store */
+export const DATABASE_POOL_SIZE = 10
+
+/**
+ * The session advisory lock whose holder runs expiry for the whole fleet: the store's lock class
+ * (0x5244565a, `RDVZ`) is the store's own; this one is `RDVE`, key 1
+ */
+export const EXPIRY_LEADER_LOCK = { classId: 0x52445645, objectId: 1 } as const
+
+/** A worker that dies this soon after it started is not restarted again and again: the primary gives up */
+export const WORKER_MIN_UPTIME_MS = 5_000
+
+/** Restarts of workers that died young, in a row, before the primary gives up and stops every worker */
+export const WORKER_MAX_QUICK_RESTARTS = 5
+
+/** How long the primary waits for its workers to listen */
+export const WORKER_START_TIMEOUT_MS = 60_000

@@ -83,6 +83,11 @@ export interface DaemonHooks {
    * take a port in that gap and prove that a failed start removes what it created
    */
   beforeWrite?(): void | Promise<void>
+  /**
+   * A worker of `--workers N`: its primary checked the ports, holds the data directory's lock and wrote
+   * the identity key, for all its workers
+   */
+  worker?: boolean
 }
 
 /** Everything a start made on disk, to take back if the start fails */
@@ -158,10 +163,15 @@ function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opene
  */
 export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}): Promise<Daemon> {
   await checkDataDir(config.dataDir)
-  await checkDataDirLock(config.dataDir)
+  if (hooks.worker !== true) {
+    await checkDataDirLock(config.dataDir)
+  }
   const identity = await loadIdentity(config.dataDir)
-  const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory')
-  await probeListenAddresses(config.listen)
+  // postgres keeps the fleet's cookie secret in the database (read once the store is open)
+  const cookie = await loadCookieSecret(config.dataDir, config.store !== 'memory' && config.store !== 'postgres')
+  if (hooks.worker !== true) {
+    await probeListenAddresses(config.listen)
+  }
   const tls = config.tls != null ? await loadTls(config.tls) : undefined
 
   let endpoint: MetricsEndpoint | undefined
@@ -180,7 +190,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   try {
     await hooks.beforeWrite?.()
     footprint.createdDir = await createDataDir(config.dataDir)
-    lock = await lockDataDir(config.dataDir)
+    lock = hooks.worker === true ? undefined : await lockDataDir(config.dataDir)
     const keptIdentity = await persistIdentity(identity)
     if (keptIdentity.created) {
       footprint.createdFiles.push(identity.path)
@@ -190,7 +200,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     if (keptCookie.created && cookie.path != null) {
       footprint.createdFiles.push(cookie.path)
     }
-    opened = await openStore(config.store, config.dataDir)
+    opened = await openStore(config.store, config.dataDir, config.databaseUrl)
     footprint.createdFiles.push(...opened.createdPaths)
 
     // federation (docs/federation.md): the other members' connections carry gossip, never a rendezvous stream
@@ -238,7 +248,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           maxRecordBytes: config.maxRecordBytes,
           discoverBytesPerSecond: config.discoverBytesPerSecond,
           connectionGuard: guard,
-          cookieSecret: keptCookie.cookie.secret,
+          cookieSecret: opened.cookieSecret ?? keptCookie.cookie.secret,
           federation
         }),
         ...(federation != null ? { pubsub: federationPubsub() } : {}),
@@ -312,7 +322,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
             try {
               await endpoint?.close()
             } finally {
-              await held.release()
+              await held?.release()
             }
           }
         }

@@ -5,6 +5,7 @@ import { memoryStore } from '@rendezvous/store-memory'
 import { sqliteStore } from '@rendezvous/store-sqlite'
 import { LEVEL_DIR, SQLITE_FILE } from './constants.ts'
 import { StoreOpenError } from './errors.ts'
+import { fleetCookieSecret, openPostgresStore } from './postgres-store.ts'
 import type { StoreKind } from './config.ts'
 import type { RegistrationStore } from '@rendezvous/store'
 
@@ -15,6 +16,8 @@ export interface OpenedStore {
   path?: string
   /** Every file or directory the store may have created, for removal if the start fails */
   createdPaths: string[]
+  /** The cookie secret kept in the store (postgres: one for the whole fleet), which replaces the data directory's */
+  cookieSecret?: Uint8Array
 }
 
 /** Where a store of this kind keeps its data inside the data directory */
@@ -42,7 +45,19 @@ async function exists (path: string): Promise<boolean> {
  * LevelDB in `<data-dir>/registrations.leveldb/`, or memory. Throws {@link StoreOpenError} with the
  * store's own reason (corrupt, newer schema, locked by another process).
  */
-export async function openStore (kind: StoreKind, dataDir: string): Promise<OpenedStore> {
+export async function openStore (kind: StoreKind, dataDir: string, databaseUrl?: string): Promise<OpenedStore> {
+  if (kind === 'postgres') {
+    if (databaseUrl == null) {
+      throw new StoreOpenError('postgres store: no database URL (--database-url)')
+    }
+    const { store, location } = await openPostgresStore(databaseUrl)
+    try {
+      return { store, path: location, createdPaths: [], cookieSecret: await fleetCookieSecret(store) }
+    } catch (err: any) {
+      await store.close().catch(() => {})
+      throw new StoreOpenError(`postgres store ${location}: cannot read the fleet's cookie secret: ${String(err?.name ?? 'Error')}`)
+    }
+  }
   const path = storePath(kind, dataDir)
   if (path == null) {
     return { store: memoryStore(), createdPaths: [] }
