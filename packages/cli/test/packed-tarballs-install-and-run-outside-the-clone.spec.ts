@@ -38,7 +38,8 @@ const EXAMPLE_DEPENDENCIES = ['libp2p@^3.3.11', '@libp2p/tcp@^11.0.28', '@chains
 
 /** Spawn the installed bin (`node_modules/.bin/rendezvous`) as a user of the tarball would */
 function spawnInstalled (app: string, args: string[]): DaemonProcess {
-  return spawnDaemon(args, { cwd: app, bin: join(app, 'node_modules', '@rendezvous', 'cli', 'dist', 'src', 'bin.js') })
+  // node_modules/.bin/rendezvous, as npx runs it
+  return spawnDaemon(args, { cwd: app, bin: join(app, 'node_modules', '.bin', 'rendezvous') })
 }
 
 describe('packed tarballs (pnpm pack), installed outside the clone', function () {
