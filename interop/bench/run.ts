@@ -17,6 +17,10 @@
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries and the Rust peer
  * - BENCH_TS_FLAGS="--experiment-cork": extra flags for ts-server.ts (experiments; never in a full run)
  * - BENCH_NODE_FLAGS="--max-semi-space-size=1": flags for the node running ts-server.ts (never in a full run)
+ * - BENCH_VARIANT="--experiment-cork" and/or BENCH_VARIANT_NODE="--max-semi-space-size=1": an A/B experiment in
+ * one run: each TS target runs again right after itself as `<target>+` with these ts-server.ts / node flags,
+ * and a table gives variant/base per server CPU-second, pair by pair (never in a full run)
+ * - BENCH_WAVES=<n>: refresh waves of the register sessions (default 1); more operations per phase
  * - BENCH_REPORT=<results.json>: run nothing, print the tables of a saved run again
  * - BENCH_DOCS=0: do not rewrite the results block of docs/performance.md (a full, unfiltered, unprofiled
  * run rewrites it, as `pnpm test:interop` rewrites docs/interop.md)
@@ -56,8 +60,14 @@ const PHASE_SECONDS = QUICK ? 1.5 : 3
 const SEED = 'rendezvous-bench-1'
 const TS_FLAGS = (process.env.BENCH_TS_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(f => f !== '')
+const VARIANT_FLAGS = (process.env.BENCH_VARIANT ?? '').split(/\s+/).filter(f => f !== '')
+const VARIANT_NODE_FLAGS = (process.env.BENCH_VARIANT_NODE ?? '').split(/\s+/).filter(f => f !== '')
+const VARIANT = VARIANT_FLAGS.length > 0 || VARIANT_NODE_FLAGS.length > 0
+const WAVES = Math.max(1, Math.min(10, Number(process.env.BENCH_WAVES ?? 1)))
 
-type TargetName = 'go' | 'ts-floor' | 'ts-memory' | 'ts-sqlite' | 'go-libp2p' | 'rust'
+type TsTarget = 'ts-floor' | 'ts-memory' | 'ts-sqlite'
+/** `<ts target>+`: the same with BENCH_VARIANT's flags (an A/B experiment) */
+type TargetName = 'go' | TsTarget | `${TsTarget}+` | 'go-libp2p' | 'rust'
 /**
  * The /vac/waku/rendezvous/0.0.1 targets. `ts-floor` is the stack's floor (`ts-server.ts --floor`: read one
  * frame, answer a fixed REGISTER OK): it stores nothing, so it runs in the register and idle sessions only,
@@ -71,7 +81,8 @@ const V1_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite', 'go-libp2p', 'rust']
 const V1_YARDSTICKS: TargetName[] = ['go-libp2p', 'rust']
 const TARGETS = [...ALL_TARGETS, ...V1_YARDSTICKS].filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
 const isTs = (target: TargetName): boolean => target.startsWith('ts-')
-const isFloor = (target: TargetName): boolean => target === 'ts-floor'
+const isFloor = (target: TargetName): boolean => target.startsWith('ts-floor')
+const isVariant = (target: TargetName): boolean => target.endsWith('+')
 /** Idle session: peers connected in steps of this many, each step a phase (`connect-to-<open>`) */
 const CONNECT_STEP = 1000
 const IDLE_N = 5000
@@ -300,10 +311,12 @@ async function startServer (target: TargetName, log: WriteStream, profileDir?: s
     cmd = [
       process.execPath,
       ...NODE_FLAGS,
+      ...(isVariant(target) ? VARIANT_NODE_FLAGS : []),
       join(HERE, 'ts-server.ts'),
       ...(profileDir != null ? ['--profile-dir', profileDir] : []),
-      '--store', target === 'ts-sqlite' ? 'sqlite' : 'memory',
+      '--store', target.startsWith('ts-sqlite') ? 'sqlite' : 'memory',
       ...(isFloor(target) ? ['--floor'] : []),
+      ...(isVariant(target) ? VARIANT_FLAGS : []),
       '--listen', '/ip4/127.0.0.1/tcp/0',
       '--data-dir', dataDir,
       ...TS_FLAGS
@@ -380,6 +393,7 @@ async function runSession (def: SessionDef, target: TargetName, round: number, l
       checkWaku: ts && !isFloor(target) && def.spec.dialect === 'waku',
       ...(profileDir != null ? { profilePhases: PROFILED_PHASES } : {}),
       ...def.spec,
+      ...(def.spec.kind === 'register' && WAVES > 1 ? { refreshWaves: WAVES } : {}),
       // the background re-registration exists for the Go reference's vanishing registrations: Go only
       ...(target !== 'go' ? { keepaliveMs: 0 } : {}),
       // rust-libp2p reads only its legacy record format
@@ -871,6 +885,35 @@ function floorTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
   return md
 }
 
+/** BENCH_VARIANT: each TS target against itself with the variant's flags, per server CPU-second, pair by pair */
+function variantTable (records: RunRecord[]): string[] {
+  if (!records.some(r => isVariant(r.target))) {
+    return []
+  }
+  const md = [
+    '',
+    `A/B experiment: \`<target>+\` ran with ${[...VARIANT_NODE_FLAGS.map(f => `node ${f}`), ...VARIANT_FLAGS].join(' ')}, right after \`<target>\` in each round; variant/base per server CPU-second, pair by pair (each round in parentheses), and peak RSS:`,
+    '',
+    '| scenario | target | base per CPU-s | variant per CPU-s | variant/base | base peak RSS MiB | variant peak RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|'
+  ]
+  for (const sc of scenarios()) {
+    for (const base of ['ts-floor', 'ts-memory', 'ts-sqlite'] as TsTarget[]) {
+      const a = cell([...phasesOf(records, sc, base).values()])
+      const b = cell([...phasesOf(records, sc, `${base}+`).values()])
+      if (a == null || b == null) {
+        continue
+      }
+      if (sc.phase === 'idle') {
+        md.push(`| ${sc.title} | ${base} | ${fmt(a.kibPerConnection, 1)} KiB/conn | ${fmt(b.kibPerConnection, 1)} KiB/conn | ${fmt((b.kibPerConnection ?? NaN) / (a.kibPerConnection ?? NaN), 2)}× | ${fmt(a.serverPeakRssMiB, 0)} | ${fmt(b.serverPeakRssMiB, 0)} |`)
+        continue
+      }
+      md.push(`| ${sc.title} | ${base} | ${fmt(a.perCpuSecond, 0)} | ${fmt(b.perCpuSecond, 0)} | **${ratioText(cpuRatios(records, sc, `${base}+`, base))}** | ${fmt(a.serverPeakRssMiB, 0)} | ${fmt(b.serverPeakRssMiB, 0)} |`)
+    }
+  }
+  return md
+}
+
 /** The /rendezvous/1.0.0 scenarios, against go-libp2p-rendezvous and rust-libp2p */
 const V1_SCENARIOS: Array<{ title: string, session: string, phase: string }> = [
   { title: 'registration storm, N=1,000', session: 'storm-1.0.0', phase: 'storm' },
@@ -919,7 +962,7 @@ function v1Table (records: RunRecord[]): string[] {
 
 function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
   const md: string[] = []
-  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}${meta.experiment != null ? ` · EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}`)
+  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}${meta.experiment != null ? ` · EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}${meta.variant != null ? ` · A/B VARIANT: ${meta.variant}` : ''}`)
   md.push('')
   const budgets: BudgetRow[] = []
   md.push(...mainTable(records, budgets))
@@ -932,6 +975,7 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
   }
 
   md.push(...floorTable(records, budgets))
+  md.push(...variantTable(records))
   md.push(...verifyTable(records, verify, budgets))
   md.push(...lostTable(records, budgets))
   md.push('')
@@ -991,7 +1035,8 @@ async function machine (): Promise<Record<string, string>> {
     rounds: String(ROUNDS),
     quick: String(QUICK),
     loadStart: loadavg()[0].toFixed(1),
-    ...(TS_FLAGS.length > 0 || NODE_FLAGS.length > 0 ? { experiment: [...NODE_FLAGS.map(f => `node ${f}`), ...TS_FLAGS].join(' ') } : {})
+    ...(TS_FLAGS.length > 0 || NODE_FLAGS.length > 0 ? { experiment: [...NODE_FLAGS.map(f => `node ${f}`), ...TS_FLAGS].join(' ') } : {}),
+    ...(VARIANT ? { variant: [...VARIANT_NODE_FLAGS.map(f => `node ${f}`), ...VARIANT_FLAGS].join(' ') } : {})
   }
 }
 
@@ -1017,6 +1062,9 @@ async function main (): Promise<void> {
       if (def.once === true && round > 1) { continue }
       for (const target of def.targets.filter(t => TARGETS.includes(t))) {
         records.push(await runSession(def, target, round, log))
+        if (VARIANT && isTs(target)) {
+          records.push(await runSession(def, `${target as TsTarget}+`, round, log))
+        }
       }
     }
     progress(`round ${round} done after ${fmt((Date.now() - started) / 1000, 0)} s`)
@@ -1037,12 +1085,12 @@ async function main (): Promise<void> {
   const output = markdown + profiles
   process.stdout.write(`${output}\n`)
   await writeFile(join(OUT, `${stamp}.md`), `${output}\n`)
-  const complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
+  const complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && !VARIANT && WAVES === 1 && list('BENCH_SESSIONS') == null && list('BENCH_TARGETS') == null
   if (complete && process.env.BENCH_DOCS !== '0') {
     await updateDocs(markdown)
   }
   // the 1.0.0 comparison has its own block, rewritten whenever both 1.0.0 sessions ran against every 1.0.0 target
-  const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
+  const v1Complete = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && !VARIANT && WAVES === 1 && ['storm-1.0.0', 'discovery-1.0.0'].every(id => SESSIONS.some(s => s.id === id)) &&
     V1_TARGETS.every(t => TARGETS.includes(t))
   if (v1Complete && process.env.BENCH_DOCS !== '0') {
     // the load average tells how much of the two cores other work took meanwhile
