@@ -30,7 +30,13 @@ import './node-version.ts'
 export { startDaemon } from './daemon.ts'
 export type { Daemon, DaemonServices, DaemonHooks } from './daemon.ts'
 export { parseConfig, parseCommandLine, helpText, FLAGS } from './config.ts'
-export type { DaemonConfig, Command, Environment, FlagSpec, StoreKind, DialectName, MetricsAddress } from './config.ts'
+export type { DaemonConfig, Command, Environment, FlagSpec, StoreKind, DialectName, MetricsAddress, LogLevel } from './config.ts'
+export { LOG_LEVELS } from './config.ts'
+export { startAdminServer } from './admin-server.ts'
+export type { AdminServer } from './admin-server.ts'
+export type { PointStatus, NamespaceStatus, RegistrationView } from './point-status.ts'
+export { logRequests } from './request-log.ts'
+export type { RequestLine } from './request-log.ts'
 export { runCli } from './cli.ts'
 export { RELAY_NAMESPACE, RELAY_FLAGS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_RESERVATION_TTL, DEFAULT_RELAY_DURATION_LIMIT, DEFAULT_RELAY_DATA_LIMIT } from './relay-config.ts'
 export type { RelayConfig } from './relay-config.ts'
@@ -40,9 +46,9 @@ export type { TlsConfig, TlsMaterial } from './tls.ts'
 export type { RelayAdvertisementInit } from './relay.ts'
 export { createOutput } from './output.ts'
 export type { Output, OutputStreams, ListeningInfo } from './output.ts'
-export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError, TlsFileError } from './errors.ts'
+export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError, TlsFileError, DataDirLockedError } from './errors.ts'
 export {
   DEFAULT_DATA_DIR, DEFAULT_LISTEN, DEFAULT_STORE, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_DEFAULT_TTL,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_REGISTRATIONS, DEFAULT_MAX_DISCOVER_LIMIT, IDENTITY_FILE,
-  COOKIE_SECRET_FILE, SQLITE_FILE, LEVEL_DIR, EXIT_USAGE
+  COOKIE_SECRET_FILE, SQLITE_FILE, LEVEL_DIR, EXIT_USAGE, LOCK_FILE, DEFAULT_ADMIN, DEFAULT_LOG_LEVEL
 } from './constants.ts'
