@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startPostgres } from '@rendezvous/store-postgres/testing'
+import { expect } from 'aegir/chai'
+import { clientNode } from './fixtures/client-node.ts'
+import { BIN, killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import type { ClientNode } from './fixtures/client-node.ts'
+import type { PostgresServer } from '@rendezvous/store-postgres/testing'
+
+/** A password that can only come from the URL: found anywhere in the output, it leaked */
+const PASSWORD = 'Ex4mple-pa55word-never-printed'
+
+/** The test server trusts 127.0.0.1, so the password is not checked: it is only there to be hidden */
+function withPassword (url: string): string {
+  const parsed = new URL(url)
+  parsed.username = parsed.username === '' ? 'postgres' : parsed.username
+  parsed.password = PASSWORD
+  return parsed.toString()
+}
+
+/** A loopback port nothing listens on, for a database that cannot be reached */
+async function closedPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => { server.listen(0, '127.0.0.1', () => { resolve() }) })
+  const address = server.address()
+  const port = typeof address === 'object' && address != null ? address.port : 0
+  await new Promise<void>(resolve => { server.close(() => { resolve() }) })
+  return port
+}
+
+async function run (args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null, out: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+  return { code, out }
+}
+
+describe('rendezvous serve --store postgres', function () {
+  this.timeout(120_000)
+
+  let postgres: PostgresServer
+  let dir: string
+  const clients: ClientNode[] = []
+
+  before(async () => {
+    postgres = await startPostgres()
+  })
+
+  after(async () => {
+    await postgres?.stop()
+  })
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rendezvous-postgres-'))
+  })
+
+  afterEach(async () => {
+    await killAll()
+    await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('serves from the database and shows the URL without its password in the banner, the status API and the JSON output', async () => {
+    const env = { RENDEZVOUS_DATABASE_URL: withPassword(postgres.url) }
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--admin', '127.0.0.1:0', '--log-level', 'debug'], { cwd: dir, env })
+    const ready = await waitReady(daemon)
+    const storeLine = daemon.stdout().split('\n').find(l => l.startsWith('store: ')) ?? ''
+    expect(storeLine).to.match(/^store: postgres at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\//)
+
+    const peer = await clientNode([ready.multiaddrs[0]])
+    clients.push(peer)
+    expect((await peer.services.rendezvous.register('pg/chat'))[0].error).to.equal(undefined)
+    const found = await peer.services.rendezvous.discover('pg/chat')
+    expect(found.registrations.map(r => r.peerId.toString())).to.deep.equal([peer.peerId.toString()])
+
+    const admin = /^status page: (\S+)$/m.exec(daemon.stdout())?.[1] ?? ''
+    const status = await (await fetch(new URL('/api/status', admin))).text()
+    expect(JSON.parse(status).store.kind).to.equal('postgres')
+    expect(status).to.include(':***@')
+    expect(status).to.not.include(PASSWORD)
+
+    daemon.child.kill('SIGTERM')
+    expect(await waitForExit(daemon)).to.deep.equal({ code: 0, signal: null })
+    expect(daemon.stdout() + daemon.stderr()).to.not.include(PASSWORD)
+
+    // the same with --json and the URL on the command line
+    const json = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--json', '--database-url', withPassword(postgres.url)], { cwd: dir })
+    const listening = JSON.parse(await json.waitFor(/"event":"listening"/))
+    // a new peer: the first one's peer store still holds the stopped process's address for this peer ID
+    const reader = await clientNode([listening.multiaddrs[0]])
+    clients.push(reader)
+    expect((await reader.services.rendezvous.discover('pg/chat')).registrations.map(r => r.peerId.toString())).to.deep.equal([peer.peerId.toString()])
+    json.child.kill('SIGTERM')
+    await waitForExit(json)
+    expect(json.stdout() + json.stderr()).to.not.include(PASSWORD)
+  })
+
+  it('names an unreachable database in its error without the password, and exits 2', async () => {
+    const url = `postgres://rendezvous:${PASSWORD}@127.0.0.1:${await closedPort()}/rendezvous`
+    const text = await run(['serve', ...LOOPBACK, '--store', 'postgres'], { RENDEZVOUS_DATABASE_URL: url }, dir)
+    expect(text.code).to.equal(2)
+    expect(text.out).to.match(/postgres store postgres:\/\/rendezvous:\*\*\*@127\.0\.0\.1:\d+\/rendezvous cannot be opened/)
+    expect(text.out).to.not.include(PASSWORD)
+
+    const json = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--json', '--database-url', url], {}, dir)
+    expect(json.code).to.equal(2)
+    expect(json.out).to.match(/"event":"error"/)
+    expect(json.out).to.not.include(PASSWORD)
+  })
+
+  it('keeps the password out of --help and out of its flag errors', async () => {
+    const env = { RENDEZVOUS_DATABASE_URL: withPassword(postgres.url) }
+    const help = await run(['serve', '--help'], env, dir)
+    expect(help.code).to.equal(0)
+    expect(help.out).to.include('--database-url')
+    expect(help.out).to.not.include(PASSWORD)
+
+    const wrongStore = await run(['serve', ...LOOPBACK, '--store', 'sqlite'], env, dir)
+    expect(wrongStore.code).to.equal(2)
+    expect(wrongStore.out).to.include('RENDEZVOUS_DATABASE_URL (--database-url) is only for --store postgres')
+    expect(wrongStore.out).to.not.include(PASSWORD)
+
+    const notPostgres = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', `mysql://u:${PASSWORD}@127.0.0.1/db`], {}, dir)
+    expect(notPostgres.code).to.equal(2)
+    expect(notPostgres.out).to.include('--database-url must start with postgres://')
+    expect(notPostgres.out).to.not.include(PASSWORD)
+
+    const missing = await run(['serve', ...LOOPBACK, '--store', 'postgres'], {}, dir)
+    expect(missing.code).to.equal(2)
+    expect(missing.out).to.include('--store postgres needs --database-url')
+  })
+})
