@@ -7,6 +7,10 @@
  * `--floor` runs the stack's floor instead of the server (`floor.ts`: read one frame, answer a fixed
  * REGISTER OK): the same node, stack and settings, so server/floor in one run is the server's own share.
  *
+ * `--coalesce-writes` turns on what `rendezvous serve --coalesce-writes` turns on (`coalesceSocketWrites()`
+ * of packages/cli/src/write-coalescing.ts, imported from the source: the interop package does not depend
+ * on the CLI).
+ *
  * The `--experiment-*` flags change one stack setting each, to measure what it costs (never in a full run):
  * `--experiment-cork` (coalesce each socket's writes of one tick), `--experiment-no-identify` (no identify
  * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-passive`
@@ -52,6 +56,7 @@ const { values } = parseArgs({
     'profile-dir': { type: 'string' },
     floor: { type: 'boolean', default: false },
     'experiment-cork': { type: 'boolean', default: false },
+    'coalesce-writes': { type: 'boolean', default: false },
     'experiment-no-identify': { type: 'boolean', default: false },
     'experiment-identify-passive': { type: 'boolean', default: false },
     'experiment-monitor-off': { type: 'boolean', default: false },
@@ -89,6 +94,11 @@ if (values['experiment-cork']) {
     }
     return (write as (...a: any[]) => boolean).apply(this, args)
   } as typeof Socket.prototype.write
+}
+
+if (values['coalesce-writes']) {
+  const mod = await import(new URL('../../packages/cli/src/write-coalescing.ts', import.meta.url).href)
+  mod.coalesceSocketWrites()
 }
 
 const ownDir = values['data-dir'] == null

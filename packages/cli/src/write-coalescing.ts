@@ -1,0 +1,73 @@
+import diagnostics from 'node:diagnostics_channel'
+import type { Socket } from 'node:net'
+
+/** Node's channels for every TCP socket a server accepts and every one the process dials */
+const CHANNELS = ['net.server.socket', 'net.client.socket'] as const
+
+/** Sockets already wrapped, so a socket seen on both channels is wrapped once */
+const WRAPPED = new WeakSet<Socket>()
+
+/** What {@link coalesceSocketWrites} returns: stop wrapping new sockets (wrapped ones keep coalescing) */
+export interface WriteCoalescing {
+  stop(): void
+}
+
+/**
+ * Make each TCP socket of this process (accepted or dialled from now on) send the writes of one event-loop
+ * tick as one `writev`: the first write of a tick corks the socket and a `process.nextTick` uncorks it.
+ *
+ * Why: js-libp2p writes every Noise message as two socket writes (its length and its ciphertext) and Yamux
+ * writes each frame on its own, so a REGISTER answered on a fresh stream costs about ten `write` syscalls
+ * (docs/performance.md). Corked for the tick, they leave as one. Nothing is reordered or held past the
+ * tick; `end()` flushes at once. The wrap is per socket (found through `node:diagnostics_channel`), not a
+ * change of `net.Socket.prototype`, so sockets made before the call are untouched. Node announces an
+ * accepted socket right after the server's 'connection' listeners have run, so writes made inside those
+ * listeners are not coalesced; js-libp2p's first write comes later, after reading the peer's first bytes.
+ *
+ * `rendezvous serve --coalesce-writes` turns it on; docs/performance.md gives its measured effect.
+ */
+export function coalesceSocketWrites (): WriteCoalescing {
+  const onSocket = (message: unknown): void => {
+    const socket = (message as { socket?: Socket } | undefined)?.socket
+    if (socket != null) {
+      coalesce(socket)
+    }
+  }
+  for (const channel of CHANNELS) {
+    diagnostics.subscribe(channel, onSocket)
+  }
+  let stopped = false
+  return {
+    stop: () => {
+      if (stopped) {
+        return
+      }
+      stopped = true
+      for (const channel of CHANNELS) {
+        diagnostics.unsubscribe(channel, onSocket)
+      }
+    }
+  }
+}
+
+/** Wrap one socket's `write`: the first write of a tick corks it until the tick ends */
+function coalesce (socket: Socket): void {
+  if (WRAPPED.has(socket)) {
+    return
+  }
+  WRAPPED.add(socket)
+  const write = socket.write
+  let corked = false
+  const uncork = (): void => {
+    corked = false
+    socket.uncork()
+  }
+  socket.write = function (this: Socket, ...args: unknown[]): boolean {
+    if (!corked && !socket.destroyed) {
+      corked = true
+      socket.cork()
+      process.nextTick(uncork)
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args)
+  } as Socket['write']
+}
