@@ -132,10 +132,14 @@ export class RendezvousServer implements Startable {
       if (peerId == null || connectionManager == null || events == null) {
         throw new InvalidServerConfigError('a federation needs the node\'s peerId, connectionManager and events components')
       }
-      await this.federation.start()
     }
     this.started = true
     this.log('serving %s', this.config.dialects.map(d => d.protocol).join(', '))
+  }
+
+  /** The federation joins its gossipsub topic once every service of the node, gossipsub included, has started */
+  async afterStart (): Promise<void> {
+    await this.federation?.start()
   }
 
   /**
