@@ -23,12 +23,12 @@ function repositoryRoot (): string {
 const ROOT = repositoryRoot()
 
 /** The first ```js block of a README section: what a reader copies */
-async function readmeExample (heading: string): Promise<string> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+async function readmeExample (heading: string, readmePath = 'README.md'): Promise<string> {
+  const readme = await readFile(join(ROOT, readmePath), 'utf8')
   const section = readme.split(/^## /m).find(s => s.startsWith(heading))
   const code = section == null ? undefined : /```js\n([\s\S]*?)```/.exec(section)?.[1]
   if (code == null) {
-    throw new Error(`README.md has no js example under "## ${heading}"`)
+    throw new Error(`${readmePath} has no js example under "## ${heading}"`)
   }
   return code
 }
@@ -107,6 +107,14 @@ describe('packed tarballs (pnpm pack), installed outside the clone', function ()
     const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: app, timeout: 60_000 })
     expect(stdout).to.match(/^alice registered under my-app for 7200 s$/m)
     expect(stdout).to.match(/^bob found 12D3KooW\w+ at \/ip4\/127\.0\.0\.1\/tcp\/\d+$/m)
+
+    // the daemon from code, as @rendezvous/cli's README shows it: runs until SIGINT
+    await writeFile(join(app, 'point.mjs'), await readmeExample('From code', 'packages/cli/README.md'))
+    const fromCode = spawnDaemon([], { cwd: app, bin: join(app, 'point.mjs') })
+    await fromCode.waitFor(/^peer id 12D3KooW\w+$/, 30_000)
+    await fromCode.waitFor(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3KooW\w+$/)
+    fromCode.child.kill('SIGINT')
+    expect(await waitForExit(fromCode)).to.deep.equal({ code: 0, signal: null })
 
     const daemon = spawnInstalled(app, ['serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', join(app, 'data'), '--admin', '127.0.0.1:0', '--json'])
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/, 30_000))
