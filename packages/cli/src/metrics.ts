@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { createServer } from 'node:http'
 import { Registry } from 'prom-client'
 import { AddressInUseError } from './errors.ts'
@@ -53,7 +54,8 @@ export async function startMetricsEndpoint (address: MetricsAddress, registry: R
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen({ host: address.host, port: address.port, exclusive: true }, () => {
+      // the workers of --workers N share the port through the cluster's primary, as they share libp2p's
+      server.listen({ host: address.host, port: address.port, exclusive: !cluster.isWorker }, () => {
         server.off('error', reject)
         resolve()
       })

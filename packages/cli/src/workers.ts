@@ -25,7 +25,7 @@ export interface WorkersFlagReader {
 /** Why each store refuses more than one worker */
 const SINGLE_PROCESS_STORES: Record<string, string> = {
   memory: 'the memory store lives in one process, so each worker would hold registrations the others cannot see',
-  level: 'LevelDB opens its directory in one process only',
+  level: 'the level store opens its LevelDB directory in one process only',
   // store-sqlite's README and src/database.ts: the count and the next position are kept in memory, under an exclusive file lock
   sqlite: 'the sqlite store locks its file to one process (it keeps its row count and next position in memory, which other writers would make wrong)'
 }

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { get } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startPostgres } from '@rendezvous/store-postgres/testing'
+import { expect } from 'aegir/chai'
+import { clientNode } from './fixtures/client-node.ts'
+import { BIN, killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import type { ClientNode } from './fixtures/client-node.ts'
+import type { DaemonProcess } from './fixtures/daemon-process.ts'
+import type { PostgresServer } from '@rendezvous/store-postgres/testing'
+
+/** GET on a connection of its own, so the cluster hands each request to the next worker */
+async function freshGet (url: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers: { connection: 'close' } }, res => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk }).on('end', () => { resolve(JSON.parse(body)) })
+    }).on('error', reject)
+  })
+}
+
+function workerPids (daemon: DaemonProcess): number[] {
+  const line = /^workers: \d+ processes \(([\d, ]+)\)/m.exec(daemon.stdout())?.[1] ?? ''
+  return line.split(',').map(s => Number(s.trim())).filter(n => n > 0)
+}
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function run (args: string[], cwd: string): Promise<{ code: number | null, out: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+  return { code, out }
+}
+
+describe('rendezvous serve --workers', function () {
+  this.timeout(120_000)
+
+  let postgres: PostgresServer
+  let dir: string
+  const clients: ClientNode[] = []
+
+  before(async () => {
+    postgres = await startPostgres()
+  })
+
+  after(async () => {
+    await postgres?.stop()
+  })
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rendezvous-workers-'))
+  })
+
+  afterEach(async () => {
+    await killAll()
+    await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('runs two workers on one port and one peer ID, restarts a killed one, and drains both on SIGTERM', async () => {
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2', '--admin', '127.0.0.1:0'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: postgres.url } })
+    const ready = await waitReady(daemon)
+    const pids = workerPids(daemon)
+    expect(pids).to.have.lengthOf(2)
+    expect(daemon.stdout().match(/^ready$/gm)).to.have.lengthOf(1)
+
+    // the admin server is shared too: connections of their own reach both workers
+    const admin = /^status page: (\S+)$/m.exec(daemon.stdout())?.[1] ?? ''
+    const starts = new Set<string>()
+    for (let i = 0; i < 8 && starts.size < 2; i++) {
+      const status = await freshGet(new URL('/api/status', admin).toString())
+      expect(status.peerId).to.equal(ready.peerId)
+      starts.add(status.startedAt)
+    }
+    expect(starts.size).to.equal(2)
+
+    // peers on connections of their own, spread over the workers, all see each other
+    const peers = await Promise.all(Array.from({ length: 4 }, async () => clientNode([ready.multiaddrs[0]])))
+    clients.push(...peers)
+    for (const peer of peers) {
+      expect((await peer.services.rendezvous.register('workers/chat'))[0].error).to.equal(undefined)
+    }
+    for (const peer of peers) {
+      const found = await peer.services.rendezvous.discover('workers/chat')
+      expect(found.registrations.map(r => r.peerId.toString()).sort()).to.deep.equal(peers.map(p => p.peerId.toString()).sort())
+    }
+
+    // a worker that dies is replaced, and the point goes on answering on the same address
+    process.kill(pids[0], 'SIGKILL')
+    await waitForStderr(daemon, new RegExp(`worker ${pids[0]} ended \\(signal SIGKILL\\); starting another`))
+    const late = await clientNode([ready.multiaddrs[0]])
+    clients.push(late)
+    expect((await late.services.rendezvous.register('workers/chat'))[0].error).to.equal(undefined)
+    expect((await late.services.rendezvous.discover('workers/chat')).registrations).to.have.lengthOf(5)
+
+    daemon.child.kill('SIGTERM')
+    expect(await waitForExit(daemon)).to.deep.equal({ code: 0, signal: null })
+    expect(daemon.stdout()).to.match(/stopping \(SIGTERM\)\nstopped\n$/)
+    expect(pids.filter(alive)).to.deep.equal([])
+  })
+
+  it('holds the data directory for all its workers: a second daemon on it is refused', async () => {
+    const first = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: postgres.url } })
+    await waitReady(first)
+    const second = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', postgres.url], dir)
+    expect(second.code).to.equal(2)
+    expect(second.out).to.match(/is in use by another rendezvous daemon/)
+    first.child.kill('SIGTERM')
+    expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
+  })
+
+  it('refuses more than one worker with the single-process stores, saying why', async () => {
+    for (const store of ['sqlite', 'level', 'memory']) {
+      const refused = await run(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], dir)
+      expect(refused.code).to.equal(2)
+      expect(refused.out).to.include(`--workers 2 needs --store postgres: the ${store} store`)
+    }
+    const bad = await run(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], dir)
+    expect(bad.code).to.equal(2)
+    expect(bad.out).to.include("--workers: 'many' is not a number of workers")
+  })
+})
+
+/** Resolves once stderr holds a line matching `pattern` (bounded by the process timeout of the fixture) */
+async function waitForStderr (daemon: DaemonProcess, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 15_000
+  // polls: the output arrives in arbitrary chunks; bounded by the deadline
+  while (Date.now() < deadline) {
+    if (pattern.test(daemon.stderr())) {
+      return
+    }
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+  throw new Error(`no ${pattern} on stderr; stderr: ${daemon.stderr()}`)
+}
