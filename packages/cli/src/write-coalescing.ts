@@ -7,6 +7,16 @@ const CHANNELS = ['net.server.socket', 'net.client.socket'] as const
 /** Sockets already wrapped, so a socket seen on both channels is wrapped once */
 const WRAPPED = new WeakSet<Socket>()
 
+/** The one subscription of this process, shared by every caller until the last one stops */
+let subscribers = 0
+
+function onSocket (message: unknown): void {
+  const socket = (message as { socket?: Socket } | undefined)?.socket
+  if (socket != null) {
+    coalesce(socket)
+  }
+}
+
 /** What {@link coalesceSocketWrites} returns: stop wrapping new sockets (wrapped ones keep coalescing) */
 export interface WriteCoalescing {
   stop(): void
@@ -24,17 +34,14 @@ export interface WriteCoalescing {
  * accepted socket right after the server's 'connection' listeners have run, so writes made inside those
  * listeners are not coalesced; js-libp2p's first write comes later, after reading the peer's first bytes.
  *
+ * Calls share one subscription: sockets are wrapped until every caller has stopped.
  * `rendezvous serve --coalesce-writes` turns it on; docs/performance.md gives its measured effect.
  */
 export function coalesceSocketWrites (): WriteCoalescing {
-  const onSocket = (message: unknown): void => {
-    const socket = (message as { socket?: Socket } | undefined)?.socket
-    if (socket != null) {
-      coalesce(socket)
+  if (subscribers++ === 0) {
+    for (const channel of CHANNELS) {
+      diagnostics.subscribe(channel, onSocket)
     }
-  }
-  for (const channel of CHANNELS) {
-    diagnostics.subscribe(channel, onSocket)
   }
   let stopped = false
   return {
@@ -43,8 +50,10 @@ export function coalesceSocketWrites (): WriteCoalescing {
         return
       }
       stopped = true
-      for (const channel of CHANNELS) {
-        diagnostics.unsubscribe(channel, onSocket)
+      if (--subscribers === 0) {
+        for (const channel of CHANNELS) {
+          diagnostics.unsubscribe(channel, onSocket)
+        }
       }
     }
   }
