@@ -108,7 +108,10 @@ export async function openPostgresStore (url: string): Promise<OpenedPostgresSto
     const detail = redact(String(err?.cause?.message ?? err?.message ?? err).replace(/\s*\n\s*/g, ' '), secrets)
     throw new StoreOpenError(`postgres store ${maskDatabaseUrl(url)} cannot be opened: ${detail}`)
   }
-  return { store: withExpiryLeader(store, new ExpiryLeader(url)), location: maskDatabaseUrl(url) }
+  const leader = new ExpiryLeader(url)
+  // try at once, so a fleet has its expiring point from the start (and an operator can see which in pg_locks)
+  await leader.hold()
+  return { store: withExpiryLeader(store, leader), location: maskDatabaseUrl(url) }
 }
 
 /**
