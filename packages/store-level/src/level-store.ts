@@ -1,4 +1,4 @@
-import { CorruptStoreError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
+import { CorruptStoreError, GuardedStore, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
 import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
@@ -60,7 +60,7 @@ interface Pointer {
  * each as one atomic batch that also carries the position counter, so a crash never leaves an index
  * pointing at a missing record or a counter behind a position already handed out.
  */
-export class LevelRegistrationStore implements RegistrationStore {
+export class LevelRegistrationStore extends GuardedStore implements RegistrationStore {
   readonly path: string
   private readonly db: Level
   private readonly clock: Clock
@@ -75,11 +75,16 @@ export class LevelRegistrationStore implements RegistrationStore {
   private closed = false
 
   constructor (path: string, db: Level, state: StoreState, formats: Set<string>, clock: Clock) {
+    super()
     this.path = path
     this.db = db
     this.state = state
     this.formats = formats
     this.clock = clock
+  }
+
+  protected isClosed (): boolean {
+    return this.closed
   }
 
   private checkOpen (): void {
@@ -133,9 +138,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     this.state.stored = stored
   }
 
-  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
-    validateNewRegistration(registration)
-    validateUpsertOptions(options)
+  protected async upsertChecked (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     const perPeer = options?.maxRegistrationsPerPeer ?? Number.POSITIVE_INFINITY
     const total = options?.maxRegistrations ?? Number.POSITIVE_INFINITY
 
@@ -208,10 +211,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     }
   }
 
-  async remove (namespace: string, peerId: string): Promise<boolean> {
-    validateNamespace(namespace)
-    validatePeerId(peerId)
-
+  protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {
     return this.exclusive(async () => {
       const ns = utf8(namespace)
       const peer = utf8(peerId)
@@ -227,8 +227,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     })
   }
 
-  async removePeer (peerId: string): Promise<number> {
-    validatePeerId(peerId)
+  protected async removePeerChecked (peerId: string): Promise<number> {
     return this.exclusive(async () => {
       const peer = utf8(peerId)
       const prefix = peerPrefix(peer)
@@ -264,8 +263,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     })
   }
 
-  async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
-    validateCountByPeer(peerId, options)
+  protected async countByPeerChecked (peerId: string, options?: CountByPeerOptions): Promise<number> {
     const exclude = options?.excludeNamespace
 
     this.checkOpen()
@@ -284,16 +282,11 @@ export class LevelRegistrationStore implements RegistrationStore {
     return count
   }
 
-  async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    validateDiscoverOptions(options)
+  protected async discoverChecked (options: DiscoverOptions): Promise<DiscoverResult> {
     const { namespace, after, limit, formats } = options
     this.checkOpen()
 
     const from = after ?? 0
-
-    if (limit === 0 || formats?.length === 0) {
-      return { registrations: [], position: from }
-    }
 
     const now = this.clock()
     let registrations: Registration[]
@@ -362,16 +355,9 @@ export class LevelRegistrationStore implements RegistrationStore {
     return this.records(mergeByPosition(pointers, formats.length, limit))
   }
 
-  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
-    validateNamespace(namespace)
-    validateLimit(limit)
-    validateSampleOptions(options)
+  protected async sampleChecked (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     this.checkOpen()
     const formats = options?.formats
-
-    if (limit === 0 || formats?.length === 0) {
-      return []
-    }
 
     const now = this.clock()
     const ns = utf8(namespace)
@@ -535,7 +521,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     return this.records(chosen)
   }
 
-  async expire (): Promise<number> {
+  protected async expireChecked (): Promise<number> {
     return this.exclusive(async () => {
       const upper = expiryUpperBound(this.clock())
       let removed = 0
@@ -562,7 +548,7 @@ export class LevelRegistrationStore implements RegistrationStore {
     })
   }
 
-  async count (): Promise<number> {
+  protected async countChecked (): Promise<number> {
     this.checkOpen()
     return this.state.stored - await this.countExpired(this.clock())
   }

@@ -1,16 +1,4 @@
-import {
-  RegistrationLimitError,
-  StoreClosedError,
-  validateCountByPeer,
-  validateDiscoverOptions,
-  validateLimit,
-  validateNamespace,
-  validateNewRegistration,
-  validatePeerId,
-  validateSampleOptions,
-  validateUpsertOptions,
-  FIRST_POSITION
-} from '@rendezvous/store'
+import { FIRST_POSITION, GuardedStore, RegistrationLimitError } from '@rendezvous/store'
 import { EnvelopeArena } from './envelope-arena.ts'
 import { ExpiryHeap } from './expiry-heap.ts'
 import { Members, sampleMembers } from './members.ts'
@@ -61,7 +49,7 @@ export interface MemoryStoreInit {
  * returns a settled promise, so concurrent calls cannot interleave: each one sees the store as the calls
  * before it left it.
  */
-export class MemoryRegistrationStore implements RegistrationStore {
+export class MemoryRegistrationStore extends GuardedStore implements RegistrationStore {
   private readonly clock: Clock
   private readonly random: () => number
   private readonly namespaces = new Map<string, NamespaceIndex>()
@@ -84,15 +72,12 @@ export class MemoryRegistrationStore implements RegistrationStore {
   private closed = false
 
   constructor (init: MemoryStoreInit) {
+    super()
     this.clock = init.clock
     this.random = init.random
   }
 
-  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
-    this.assertOpen()
-    validateNewRegistration(registration)
-    validateUpsertOptions(options)
-
+  protected async upsertChecked (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     const { namespace, peerId, format } = registration
     let index = this.namespaces.get(namespace)
     const existing = index?.byPeer.get(peerId)
@@ -247,11 +232,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     })
   }
 
-  async remove (namespace: string, peerId: string): Promise<boolean> {
-    this.assertOpen()
-    validateNamespace(namespace)
-    validatePeerId(peerId)
-
+  protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {
     const entry = this.namespaces.get(namespace)?.byPeer.get(peerId)
 
     if (entry == null) {
@@ -262,10 +243,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return true
   }
 
-  async removePeer (peerId: string): Promise<number> {
-    this.assertOpen()
-    validatePeerId(peerId)
-
+  protected async removePeerChecked (peerId: string): Promise<number> {
     const ofPeer = this.peers.get(peerId)
 
     if (ofPeer == null) {
@@ -281,10 +259,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return entries.length
   }
 
-  async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
-    this.assertOpen()
-    validateCountByPeer(peerId, options)
-
+  protected async countByPeerChecked (peerId: string, options?: CountByPeerOptions): Promise<number> {
     return this.liveOfPeer(peerId, this.clock(), options?.excludeNamespace)
   }
 
@@ -308,10 +283,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return count
   }
 
-  async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    this.assertOpen()
-    validateDiscoverOptions(options)
-
+  protected async discoverChecked (options: DiscoverOptions): Promise<DiscoverResult> {
     const { namespace, limit } = options
     const after = options.after ?? 0
     const registrations: Registration[] = []
@@ -381,12 +353,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return orders
   }
 
-  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
-    this.assertOpen()
-    validateNamespace(namespace)
-    validateLimit(limit)
-    validateSampleOptions(options)
-
+  protected async sampleChecked (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     const index = this.namespaces.get(namespace)
 
     if (index == null || limit === 0) {
@@ -416,9 +383,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return sampleMembers(groups, limit, now, this.random, soonest == null || soonest.expiresAt > now)
   }
 
-  async expire (): Promise<number> {
-    this.assertOpen()
-
+  protected async expireChecked (): Promise<number> {
     const now = this.clock()
     let expired = 0
 
@@ -431,9 +396,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return expired
   }
 
-  async count (): Promise<number> {
-    this.assertOpen()
-
+  protected async countChecked (): Promise<number> {
     return this.size - this.expiries.countDue(this.clock())
   }
 
@@ -481,10 +444,8 @@ export class MemoryRegistrationStore implements RegistrationStore {
     this.envelopes.release(entry)
   }
 
-  private assertOpen (): void {
-    if (this.closed) {
-      throw new StoreClosedError()
-    }
+  protected isClosed (): boolean {
+    return this.closed
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { InvalidArgumentError, RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
+import { GuardedStore, InvalidArgumentError, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
 import { EXPIRE_CHUNK, MAX_EXPIRE_CHUNKS, MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
 import { packEntry, unpackPage } from './entry.ts'
@@ -64,7 +64,7 @@ export type PostgresRegistrationStore = RegistrationStore & PostgresRegistration
  * counts from the database, and every write is one call of a function of the schema (schema.ts) that
  * takes the store's advisory lock until it commits.
  */
-export class PostgresStore implements PostgresRegistrationStore {
+export class PostgresStore extends GuardedStore implements PostgresRegistrationStore {
   private readonly pool: pg.Pool
   private readonly clock: Clock
   private readonly statements: Record<QueryName, Query>
@@ -75,10 +75,15 @@ export class PostgresStore implements PostgresRegistrationStore {
   private writing = false
 
   constructor (pool: pg.Pool, context: SchemaContext, clock: Clock, location: string) {
+    super()
     this.pool = pool
     this.location = location
     this.clock = clock
     this.statements = queries(context)
+  }
+
+  protected isClosed (): boolean {
+    return this.closed
   }
 
   /** Runs a prepared statement, rows as arrays; database outages reject with StoreUnavailableError */
@@ -103,10 +108,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     return rows[0]?.[0]
   }
 
-  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
-    validateNewRegistration(registration)
-    validateUpsertOptions(options)
-
+  protected async upsertChecked (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     // the entry is a copy: the caller may change its array as soon as this returns
     const { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt } = registration
     const storedNamespace = encodeKey(namespace)
@@ -184,39 +186,23 @@ export class PostgresStore implements PostgresRegistrationStore {
     }
   }
 
-  async remove (namespace: string, peerId: string): Promise<boolean> {
-    validateNamespace(namespace)
-    validatePeerId(peerId)
-
+  protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {
     return await this.value('remove', [encodeKey(namespace), encodeKey(peerId), this.clock()]) === true
   }
 
-  async removePeer (peerId: string): Promise<number> {
-    validatePeerId(peerId)
-
+  protected async removePeerChecked (peerId: string): Promise<number> {
     return await this.value('removePeer', [encodeKey(peerId), this.clock()]) as number
   }
 
-  async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
-    validateCountByPeer(peerId, options)
+  protected async countByPeerChecked (peerId: string, options?: CountByPeerOptions): Promise<number> {
     const exclude = options?.excludeNamespace
 
     return await this.value('countByPeer', [encodeKey(peerId), exclude === undefined ? null : encodeKey(exclude), this.clock()]) as number
   }
 
-  async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    validateDiscoverOptions(options)
+  protected async discoverChecked (options: DiscoverOptions): Promise<DiscoverResult> {
     const { namespace, limit, formats } = options
     const after = options.after ?? 0
-
-    if (limit === 0) {
-      if (this.closed) {
-        throw new StoreClosedError()
-      }
-
-      return { registrations: [], position: after }
-    }
-
     const filter = formats === undefined ? null : [...formats]
     const packed = namespace === undefined
       ? await this.value('discoverAll', [after, this.clock(), limit, filter])
@@ -229,19 +215,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     }
   }
 
-  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
-    validateNamespace(namespace)
-    validateLimit(limit)
-    validateSampleOptions(options)
-
-    if (limit === 0) {
-      if (this.closed) {
-        throw new StoreClosedError()
-      }
-
-      return []
-    }
-
+  protected async sampleChecked (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     const formats = options?.formats === undefined ? null : [...options.formats]
     // the database's limit is an int4: a larger one means "all of them" just the same
     const packed = await this.value('sample', [encodeKey(namespace), Math.min(limit, 0x7fffffff), this.clock(), formats])
@@ -249,7 +223,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     return unpackPage(packed as string | null, this.location, namespace)
   }
 
-  async expire (): Promise<number> {
+  protected async expireChecked (): Promise<number> {
     const now = this.clock()
     let deleted = 0
 
@@ -265,7 +239,7 @@ export class PostgresStore implements PostgresRegistrationStore {
     return deleted
   }
 
-  async count (): Promise<number> {
+  protected async countChecked (): Promise<number> {
     return await this.value('count', [this.clock()]) as number
   }
 

@@ -1,4 +1,4 @@
-import { RegistrationLimitError, StoreClosedError, validateCountByPeer, validateDiscoverOptions, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validateSampleOptions, validateUpsertOptions } from '@rendezvous/store'
+import { GuardedStore, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
 import { POSITION_BLOCK } from './constants.ts'
 import { openDatabase, wrapCorruption } from './database.ts'
 import { QUERIES } from './queries.ts'
@@ -70,7 +70,7 @@ function sampled (row: SampleRow): Registration {
  * runs them synchronously, so every method has finished its work (and an upsert is committed to the WAL)
  * by the time its promise settles.
  */
-export class SqliteRegistrationStore implements RegistrationStore {
+export class SqliteRegistrationStore extends GuardedStore implements RegistrationStore {
   readonly path: string
   private readonly clock: Clock
   private db: Database.Database | undefined
@@ -92,6 +92,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
   private readonly discoverTransaction: (namespace: string | undefined, after: number, now: number, limit: number, formats: readonly string[] | undefined) => Registration[]
 
   constructor (path: string, clock: Clock, synchronous: Synchronous) {
+    super()
     this.path = path
     this.clock = clock
     const db = openDatabase(path, synchronous)
@@ -158,6 +159,10 @@ export class SqliteRegistrationStore implements RegistrationStore {
     this.removePeerTransaction = db.transaction((peerId: string): number[] => s.removePeer.all(peerId) as number[])
   }
 
+  protected isClosed (): boolean {
+    return this.db == null
+  }
+
   private open (): Database.Database {
     if (this.db == null) {
       throw new StoreClosedError()
@@ -177,10 +182,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
-  async upsert (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
-    validateNewRegistration(registration)
-    validateUpsertOptions(options)
-
+  protected async upsertChecked (registration: NewRegistration, options?: UpsertOptions): Promise<Registration> {
     const perPeer = options?.maxRegistrationsPerPeer ?? Number.POSITIVE_INFINITY
     const total = options?.maxRegistrations ?? Number.POSITIVE_INFINITY
     const limits = perPeer === Number.POSITIVE_INFINITY && total === Number.POSITIVE_INFINITY ? undefined : { perPeer, total }
@@ -212,10 +214,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
-  async remove (namespace: string, peerId: string): Promise<boolean> {
-    validateNamespace(namespace)
-    validatePeerId(peerId)
-
+  protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {
     const expiresAt = this.run(() => this.statements.removeKey.get(peerId, namespace)) as number | undefined
 
     if (expiresAt === undefined) {
@@ -226,8 +225,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
     return expiresAt > this.clock()
   }
 
-  async removePeer (peerId: string): Promise<number> {
-    validatePeerId(peerId)
+  protected async removePeerChecked (peerId: string): Promise<number> {
     const expiries = this.run(() => this.removePeerTransaction(peerId))
     this.rows -= expiries.length
     const now = this.clock()
@@ -235,19 +233,17 @@ export class SqliteRegistrationStore implements RegistrationStore {
     return expiries.filter(expiresAt => expiresAt > now).length
   }
 
-  async countByPeer (peerId: string, options?: CountByPeerOptions): Promise<number> {
-    validateCountByPeer(peerId, options)
+  protected async countByPeerChecked (peerId: string, options?: CountByPeerOptions): Promise<number> {
     const exclude = options?.excludeNamespace
 
     return this.run(() => this.statements.countByPeer.get(peerId, exclude ?? null, this.clock())) as number
   }
 
-  async discover (options: DiscoverOptions): Promise<DiscoverResult> {
-    validateDiscoverOptions(options)
+  protected async discoverChecked (options: DiscoverOptions): Promise<DiscoverResult> {
     const { namespace, after, limit, formats } = options
 
     const from = after ?? 0
-    const registrations = limit === 0 || formats?.length === 0 ? [] : this.run(() => this.discoverTransaction(namespace, from, this.clock(), limit, formats))
+    const registrations = this.run(() => this.discoverTransaction(namespace, from, this.clock(), limit, formats))
 
     return {
       registrations,
@@ -255,16 +251,8 @@ export class SqliteRegistrationStore implements RegistrationStore {
     }
   }
 
-  async sample (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
-    validateNamespace(namespace)
-    validateLimit(limit)
-    validateSampleOptions(options)
+  protected async sampleChecked (namespace: string, limit: number, options?: SampleOptions): Promise<Registration[]> {
     const formats = options?.formats
-
-    if (limit === 0 || formats?.length === 0) {
-      return []
-    }
-
     const rows = this.run(() => formats === undefined
       ? this.statements.sample.all({ namespace, now: this.clock(), limit })
       : this.statements.sampleFormats.all({ namespace, formats: JSON.stringify(distinct(formats)), now: this.clock(), limit })) as SampleRow[]
@@ -272,14 +260,14 @@ export class SqliteRegistrationStore implements RegistrationStore {
     return rows.map(sampled)
   }
 
-  async expire (): Promise<number> {
+  protected async expireChecked (): Promise<number> {
     const deleted = this.run(() => this.statements.expire.run(this.clock()).changes)
     this.rows -= deleted
 
     return deleted
   }
 
-  async count (): Promise<number> {
+  protected async countChecked (): Promise<number> {
     return this.rows - (this.run(() => this.statements.countExpired.get(this.clock())) as number)
   }
 

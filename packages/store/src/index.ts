@@ -84,4 +84,6 @@ export {
   utf8Encode
 } from './validation.ts'
 
+export { GuardedStore } from './guarded-store.ts'
+
 export { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES, MAX_FORMAT_BYTES, FIRST_POSITION } from './constants.ts'
