@@ -10,8 +10,10 @@
  * - BENCH_ROUNDS=<n>: rounds (default 2; 1 in quick mode)
  * - BENCH_PROFILE=1: profile the TS servers around each timed phase (V8 CPU profiler) and summarise by self
  * time; profiling slows them, so the figures of a profiled run are not comparable
- * - BENCH_TARGETS=a,b: only these of go, ts-floor, ts-memory, ts-sqlite, go-libp2p, rust (ts-floor: the stack's
- * floor, ts-server.ts --floor, in the register and idle sessions only)
+ * - BENCH_TARGETS=a,b: only these of go, ts-floor, ts-memory, ts-sqlite, go-libp2p, rust, ts-postgres, ts-postgres-w2
+ * (ts-floor: the stack's floor, ts-server.ts --floor, in the register and idle sessions only; ts-postgres: over
+ * store-postgres on a PostgreSQL the run starts, one process; ts-postgres-w2: the same in two cluster workers, as
+ * `rendezvous serve --workers 2`; both in the storm sessions, with a table of the scaling from 1 to 2 workers)
  * - BENCH_SESSIONS=a,b: only these sessions (ids below)
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries and the Rust peer
@@ -65,7 +67,7 @@ const VARIANT_NODE_FLAGS = (process.env.BENCH_VARIANT_NODE ?? '').split(/\s+/).f
 const VARIANT = VARIANT_FLAGS.length > 0 || VARIANT_NODE_FLAGS.length > 0
 const WAVES = Math.max(1, Math.min(10, Number(process.env.BENCH_WAVES ?? 1)))
 
-type TsTarget = 'ts-floor' | 'ts-memory' | 'ts-sqlite'
+type TsTarget = 'ts-floor' | 'ts-memory' | 'ts-sqlite' | 'ts-postgres' | 'ts-postgres-w2'
 /** `<ts target>+`: the same with BENCH_VARIANT's flags (an A/B experiment) */
 type TargetName = 'go' | TsTarget | `${TsTarget}+` | 'go-libp2p' | 'rust'
 /**
@@ -79,7 +81,10 @@ const STORING_TARGETS: TargetName[] = ['go', 'ts-memory', 'ts-sqlite']
 /** The /rendezvous/1.0.0 targets: ours and the two yardsticks */
 const V1_TARGETS: TargetName[] = ['ts-memory', 'ts-sqlite', 'go-libp2p', 'rust']
 const V1_YARDSTICKS: TargetName[] = ['go-libp2p', 'rust']
-const TARGETS = [...ALL_TARGETS, ...V1_YARDSTICKS].filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
+/** Over PostgreSQL, in one process and in two workers (issue 14): the storm sessions only */
+const POSTGRES_TARGETS: TargetName[] = ['ts-postgres', 'ts-postgres-w2']
+const isPostgres = (target: TargetName): boolean => target.startsWith('ts-postgres')
+const TARGETS = [...ALL_TARGETS, ...V1_YARDSTICKS, ...POSTGRES_TARGETS].filter(t => list('BENCH_TARGETS')?.includes(t) ?? true)
 const isTs = (target: TargetName): boolean => target.startsWith('ts-')
 const isFloor = (target: TargetName): boolean => target.startsWith('ts-floor')
 const isVariant = (target: TargetName): boolean => target.endsWith('+')
@@ -122,10 +127,10 @@ interface SessionDef {
 
 const N_LARGE = 10_000
 const ALL_SESSIONS: SessionDef[] = [
-  { id: 'storm-1k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: 1000, ttl: 20 } },
+  { id: 'storm-1k', targets: [...ALL_TARGETS, ...POSTGRES_TARGETS], spec: { kind: 'register', dialect: 'waku', n: 1000, ttl: 20 } },
   // 1,000 peers connected at a time: js-libp2p's connection manager makes each new connection cost time
   // linear in the open ones (see docs/performance.md), so 10,000 at once would measure that alone
-  ...(QUICK ? [] : [{ id: 'storm-10k', targets: ALL_TARGETS, spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20, connectBatch: 1000 } } satisfies SessionDef]),
+  ...(QUICK ? [] : [{ id: 'storm-10k', targets: [...ALL_TARGETS, ...POSTGRES_TARGETS], spec: { kind: 'register', dialect: 'waku', n: N_LARGE, ttl: 20, connectBatch: 1000 } } satisfies SessionDef]),
   {
     id: 'discovery',
     targets: STORING_TARGETS,
@@ -295,6 +300,8 @@ interface Server {
   profileDir?: string
 }
 
+let schemas = 0
+
 async function startServer (target: TargetName, log: WriteStream, profileDir?: string): Promise<Server> {
   let cmd: string[]
   let dataDir: string | undefined
@@ -314,7 +321,10 @@ async function startServer (target: TargetName, log: WriteStream, profileDir?: s
       ...(isVariant(target) ? VARIANT_NODE_FLAGS : []),
       join(HERE, 'ts-server.ts'),
       ...(profileDir != null ? ['--profile-dir', profileDir] : []),
-      '--store', target.startsWith('ts-sqlite') ? 'sqlite' : 'memory',
+      '--store', target.startsWith('ts-sqlite') ? 'sqlite' : isPostgres(target) ? 'postgres' : 'memory',
+      // each server its own schema: every session starts from an empty store
+      ...(isPostgres(target) ? ['--schema', `bench_${++schemas}`] : []),
+      ...(target.startsWith('ts-postgres-w2') ? ['--workers', '2'] : []),
       ...(isFloor(target) ? ['--floor'] : []),
       ...(isVariant(target) ? VARIANT_FLAGS : []),
       '--listen', '/ip4/127.0.0.1/tcp/0',
@@ -886,6 +896,45 @@ function floorTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
 }
 
 /** BENCH_VARIANT: each TS target against itself with the variant's flags, per server CPU-second, pair by pair */
+/**
+ * From 1 to 2 worker processes over PostgreSQL (issue 14): ops/s, the server's CPU (the primary and its
+ * workers, summed by the generator over the process tree) and the generator's own CPU, which shares the
+ * machine's cores; ratios pair by pair in each round, median. Budgets: storm and refresh throughput at least
+ * 1.25x, REGISTERs per server CPU-second at least 0.9x.
+ */
+function scalingTable (records: RunRecord[], budgets: BudgetRow[]): string[] {
+  if (!records.some(r => r.target === 'ts-postgres') || !records.some(r => r.target === 'ts-postgres-w2')) {
+    return []
+  }
+  const md: string[] = ['', 'Scaling from 1 to 2 workers over PostgreSQL (`ts-postgres` one process, `ts-postgres-w2` two cluster workers sharing the socket and the peer ID); server CPU is the primary and its workers summed; ratios w2/w1 pair by pair in each round, median:', '']
+  md.push('| scenario | w1 ops/s | w2 ops/s | w2/w1 ops/s | w1 server CPU s | w2 server CPU s | w1 generator CPU s | w2 generator CPU s | w1 per server CPU-s | w2 per server CPU-s | w2/w1 per CPU-s |')
+  md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const session of SESSIONS.filter(s => s.targets.includes('ts-postgres-w2')).map(s => s.id)) {
+    for (const phase of ['storm', 'refresh']) {
+      const sc: Scenario = { key: `${session}-${phase}`, title: `${session} ${phase}`, session, phase }
+      const one = phasesOf(records, sc, 'ts-postgres')
+      const two = phasesOf(records, sc, 'ts-postgres-w2')
+      if (one.size === 0 || two.size === 0) { continue }
+      const speed: number[] = []
+      for (const [round, p] of two) {
+        const q = one.get(round)
+        if (q != null && q.opsPerSec > 0) { speed.push(p.opsPerSec / q.opsPerSec) }
+      }
+      const perCpuRatio = cpuRatios(records, sc, 'ts-postgres-w2', 'ts-postgres')
+      const a = [...one.values()]
+      const b = [...two.values()]
+      md.push(`| ${sc.title} | ${fmt(median(a.map(p => p.opsPerSec)), 0)} | ${fmt(median(b.map(p => p.opsPerSec)), 0)} | ${ratioText(speed)} | ${fmt(median(a.map(p => p.serverCpuSec)), 2)} | ${fmt(median(b.map(p => p.serverCpuSec)), 2)} | ${fmt(median(a.map(p => p.genCpuSec)), 2)} | ${fmt(median(b.map(p => p.genCpuSec)), 2)} | ${fmt(median(a.map(perCpu)), 0)} | ${fmt(median(b.map(perCpu)), 0)} | ${ratioText(perCpuRatio)} |`)
+      if (speed.length > 0) {
+        budgets.push({ budget: `--workers 2 ${session} ${phase} ops/s ≥ 1.25× --workers 1`, target: 'ts-postgres-w2', measured: ratioText(speed), met: median(speed) >= 1.25 })
+      }
+      if (phase === 'storm' && perCpuRatio.length > 0) {
+        budgets.push({ budget: `--workers 2 ${session} REGISTERs per server CPU-s ≥ 0.9× --workers 1`, target: 'ts-postgres-w2', measured: ratioText(perCpuRatio), met: median(perCpuRatio) >= 0.9 })
+      }
+    }
+  }
+  return md
+}
+
 function variantTable (records: RunRecord[]): string[] {
   if (!records.some(r => isVariant(r.target))) {
     return []
@@ -975,6 +1024,7 @@ function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Rec
   }
 
   md.push(...floorTable(records, budgets))
+  md.push(...scalingTable(records, budgets))
   md.push(...variantTable(records))
   md.push(...verifyTable(records, verify, budgets))
   md.push(...lostTable(records, budgets))
@@ -1055,6 +1105,14 @@ async function main (): Promise<void> {
   const verify = await verificationRate(envFile)
   progress(`raw verification: ${fmt(verify.perCpuSecond, 0)} per CPU-second (${fmt(verify.perSecond, 0)}/s)`)
 
+  // the PostgreSQL of the ts-postgres targets (initdb, pg_ctl start on 127.0.0.1), stopped when the run ends
+  let postgres: { url: string, stop(): Promise<void> } | undefined
+  if (TARGETS.some(isPostgres) && SESSIONS.some(s => s.targets.some(isPostgres))) {
+    const testing = await import(new URL('../../packages/store-postgres/dist/src/testing.js', import.meta.url).href)
+    postgres = await testing.startPostgres({ settings: { max_connections: '200' } })
+    process.env.BENCH_DATABASE_URL = postgres?.url
+    process.once('exit', () => { void postgres?.stop() })
+  }
   const records: RunRecord[] = []
   const started = Date.now()
   for (let round = 1; round <= ROUNDS; round++) {
@@ -1070,6 +1128,7 @@ async function main (): Promise<void> {
     progress(`round ${round} done after ${fmt((Date.now() - started) / 1000, 0)} s`)
   }
   log.end()
+  await postgres?.stop()
 
   const { markdown } = report(records, verify, meta)
   let profiles = ''

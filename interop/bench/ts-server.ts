@@ -32,6 +32,7 @@
  * reference (null resource manager) has no limit at all. 127.0.0.1 is on the allow list, which bypasses
  * those three limits and the pruner, and maxConnections is raised.
  */
+import cluster from 'node:cluster'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { Socket } from 'node:net'
@@ -39,6 +40,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
@@ -53,6 +55,11 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'memory' },
     listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
     'data-dir': { type: 'string' },
+    // --store postgres: the database (or BENCH_DATABASE_URL) and the schema of this server's store
+    'database-url': { type: 'string' },
+    schema: { type: 'string', default: 'rendezvous' },
+    // worker processes sharing the listening socket and one identity (Node's cluster, as rendezvous serve --workers)
+    workers: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
     floor: { type: 'boolean', default: false },
     'experiment-cork': { type: 'boolean', default: false },
@@ -69,13 +76,46 @@ const { values } = parseArgs({
 
 const line = (event: Record<string, unknown>): void => { process.stdout.write(`${JSON.stringify(event)}\n`) }
 
-if (values.store !== 'memory' && values.store !== 'sqlite') {
-  line({ event: 'error', message: `--store must be memory or sqlite, got ${String(values.store)}` })
+if (values.store !== 'memory' && values.store !== 'sqlite' && values.store !== 'postgres') {
+  line({ event: 'error', message: `--store must be memory, sqlite or postgres, got ${String(values.store)}` })
   process.exit(2)
 }
 if (!String(values.listen).startsWith('/ip4/127.0.0.1/')) {
   line({ event: 'error', message: 'loopback only: --listen must be an /ip4/127.0.0.1/ address' })
   process.exit(2)
+}
+
+const WORKERS = Number(values.workers)
+if (!Number.isSafeInteger(WORKERS) || WORKERS < 1 || (WORKERS > 1 && values.store !== 'postgres')) {
+  line({ event: 'error', message: '--workers must be 1, or more with --store postgres' })
+  process.exit(2)
+}
+
+if (WORKERS > 1 && cluster.isPrimary) {
+  // the primary: one identity for all workers (one peer ID, as the daemon's workers load one key file),
+  // the ready line once they all listen, and a stop passed on to each
+  const key = privateKeyToProtobuf(await generateKeyPair('Ed25519'))
+  const workers = Array.from({ length: WORKERS }, () => cluster.fork({ BENCH_SERVER_KEY: Buffer.from(key).toString('hex') }))
+  const ready = await Promise.all(workers.map(async w => new Promise<Record<string, any>>((resolve, reject) => {
+    w.on('message', (m: any) => { if (m?.event === 'ready') { resolve(m) } })
+    w.once('exit', code => { reject(new Error(`worker exited with ${String(code)}`)) })
+  }))).catch((err: Error) => { line({ event: 'error', message: err.message }); process.exit(2) })
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(workers.map(async w => new Promise<void>(resolve => {
+      if (w.isDead()) { resolve(); return }
+      w.once('exit', () => { resolve() })
+      w.process.kill('SIGTERM')
+    })))
+    line({ event: 'stopped' })
+    process.exit(0)
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => { void stopAll() })
+  }
+  process.stdin.on('end', () => { void stopAll() })
+  process.stdin.resume()
+  line({ ...ready[0], pid: process.pid, workers: ready.map(r => r.pid) })
+  await new Promise(() => {})
 }
 
 if (values['experiment-cork']) {
@@ -117,9 +157,15 @@ async function openSqliteStore (path: string): Promise<RegistrationStore> {
   return mod.sqliteStore({ path })
 }
 
+/** `@rendezvous/store-postgres` straight from the workspace build (the interop package does not depend on it) */
+async function openPostgresStore (): Promise<RegistrationStore> {
+  const mod = await import(new URL('../../packages/store-postgres/dist/src/index.js', import.meta.url).href)
+  return mod.postgresStore({ url: values['database-url'] ?? process.env.BENCH_DATABASE_URL, schema: values.schema })
+}
+
 const store = values.store === 'sqlite'
   ? await openSqliteStore(join(dataDir, 'registrations.sqlite'))
-  : memoryStore()
+  : values.store === 'postgres' ? await openPostgresStore() : memoryStore()
 
 /**
  * `@libp2p/prometheus-metrics` as the daemon runs it; the interop package does not depend on it (only this
@@ -137,6 +183,7 @@ const identifyService = values['experiment-no-identify']
   : { identify: identify(values['experiment-identify-passive'] ? { runOnConnectionOpen: false } : {}) }
 
 const node = await createLibp2p({
+  ...(process.env.BENCH_SERVER_KEY != null ? { privateKey: privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) } : {}),
   // as the daemon runs: with DEBUG unset nothing is logged, and the quiet logger builds no logger per stream
   ...(values['experiment-default-logger'] === true || (process.env.DEBUG ?? '') !== '' ? {} : { logger: quietLogger() }),
   addresses: { listen: [String(values.listen)] },
@@ -203,10 +250,16 @@ if (profileDir != null) {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => { void stop(signal).then(() => process.exit(0)) })
 }
-process.stdin.on('end', () => { void stop('stdin closed').then(() => process.exit(0)) })
-process.stdin.resume()
+if (cluster.isWorker) {
+  // a worker's stdin is not the orchestrator's: its primary going away is what ends it
+  process.on('disconnect', () => { void stop('primary gone').then(() => process.exit(0)) })
+} else {
+  process.stdin.on('end', () => { void stop('stdin closed').then(() => process.exit(0)) })
+  process.stdin.resume()
+}
 
-line({
+// a worker tells its primary, which prints one ready line for all
+;(cluster.isWorker ? (event: Record<string, unknown>) => { process.send?.(event) } : line)({
   event: 'ready',
   role: 'server',
   store: values.store,
