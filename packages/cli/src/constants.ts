@@ -7,23 +7,17 @@ export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/w
 /** The embedded store used when `--store` is not given */
 export const DEFAULT_STORE = 'sqlite'
 
-/** Shortest TTL, in seconds, a `/rendezvous/1.0.0` REGISTER may ask for (libp2p specification: 2 h) */
-export const DEFAULT_MIN_TTL = 7200
-
-/** Longest TTL, in seconds, a `/rendezvous/1.0.0` REGISTER may ask for (libp2p specification: 72 h) */
-export const DEFAULT_MAX_TTL = 72 * 3600
-
-/** TTL, in seconds, granted to a `/rendezvous/1.0.0` REGISTER that asks for none */
-export const DEFAULT_DEFAULT_TTL = 7200
-
-/** Registrations one peer may hold at once (libp2p specification) */
-export const DEFAULT_MAX_REGISTRATIONS_PER_PEER = 1000
+/**
+ * The server's defaults, one copy of each: the TTL window of the dialects whose window is the operator's
+ * (2 h to 72 h, 2 h when a REGISTER names none), registrations per peer, registrations per DISCOVER
+ */
+export {
+  DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_TTL as DEFAULT_DEFAULT_TTL, DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_DISCOVER_LIMIT
+} from '@rendezvous/server'
 
 /** Live registrations across all peers; over it REGISTER answers E_UNAVAILABLE */
 export const DEFAULT_MAX_REGISTRATIONS = 1_000_000
 
-/** Most registrations one DISCOVER answer carries (libp2p specification) */
-export const DEFAULT_MAX_DISCOVER_LIMIT = 1000
 
 /**
  * Most open connections. libp2p's default (300) suits an ordinary node; a rendezvous point is dialled by
