@@ -3,7 +3,7 @@ import { EXIT_USAGE, SHUTDOWN_TIMEOUT_MS } from './constants.ts'
 import { startDaemon } from './daemon.ts'
 import { DaemonError } from './errors.ts'
 import { createOutput } from './output.ts'
-import { databaseSecrets, redact } from './postgres-store.ts'
+import { redactingStreams } from './postgres-store.ts'
 import { logRequests } from './request-log.ts'
 import { onShutdownSignal } from './signals.ts'
 import { printStatus } from './status-command.ts'
@@ -51,11 +51,7 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
 
   const { config } = command
   // the database URL's password is written nowhere: not in the banner, errors, warnings or request lines
-  const secrets = databaseSecrets(config.databaseUrl)
-  const out: OutputStreams = secrets.length === 0
-    ? streams
-    : { stdout: { write: (text: string) => streams.stdout.write(redact(text, secrets)) }, stderr: { write: (text: string) => streams.stderr.write(redact(text, secrets)) } }
-  const output = createOutput(config.json, out, config.logLevel)
+  const output = createOutput(config.json, redactingStreams(streams, config.databaseUrl), config.logLevel)
   const worker = workerLink()
   if (config.workers > 1 && worker == null) {
     return runPrimary(config, output)

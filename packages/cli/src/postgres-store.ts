@@ -3,6 +3,7 @@ import { COOKIE_SECRET_BYTES, COOKIE_SECRET_FILE, DATABASE_POOL_SIZE } from './c
 import { InvalidFlagError, StoreOpenError } from './errors.ts'
 import { ExpiryLeader, withExpiryLeader } from './expiry-leader.ts'
 import type { FlagSpec } from './config.ts'
+import type { OutputStreams } from './output.ts'
 import type { PostgresRegistrationStore } from '@rendezvous/store-postgres'
 
 /** The flag of the PostgreSQL store, in the order help text lists it */
@@ -86,6 +87,18 @@ export function redact (text: string, secrets: readonly string[]): string {
     out = out.split(secret).join('***')
   }
   return out
+}
+
+/** `streams` that write everything with the password of `databaseUrl` replaced by `***` (`streams` itself when there is none) */
+export function redactingStreams (streams: OutputStreams, databaseUrl: string | undefined): OutputStreams {
+  const secrets = databaseSecrets(databaseUrl)
+  if (secrets.length === 0) {
+    return streams
+  }
+  return {
+    stdout: { write: (text: string) => streams.stdout.write(redact(text, secrets)) },
+    stderr: { write: (text: string) => streams.stderr.write(redact(text, secrets)) }
+  }
 }
 
 /** The PostgreSQL store, opened for the daemon */
