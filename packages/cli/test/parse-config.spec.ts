@@ -30,6 +30,7 @@ describe('flags and environment', () => {
     expect(parseConfig([], {}, CWD)).to.deep.equal({
       listen: ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/ws'],
       store: 'sqlite',
+      workers: 1,
       dataDir: '/srv/rendezvous/rendezvous-data',
       dialects: ['rendezvous/1.0.0', 'waku/1.0.0', 'waku/0.0.1'],
       minTtl: 7200,
@@ -76,6 +77,7 @@ describe('flags and environment', () => {
     expect(config).to.deep.equal({
       listen: ['/ip4/127.0.0.1/tcp/9000', '/ip6/::1/tcp/9001/ws', '/ip4/127.0.0.1/tcp/0'],
       store: 'level',
+      workers: 1,
       dataDir: '/srv/rendezvous/state',
       dialects: ['waku/0.0.1'],
       minTtl: 60,
@@ -123,6 +125,7 @@ describe('flags and environment', () => {
     expect(parseConfig([], env, CWD)).to.deep.equal({
       listen: ['/ip4/127.0.0.1/tcp/7000', '/ip4/127.0.0.1/tcp/7001/ws'],
       store: 'memory',
+      workers: 1,
       dataDir: '/var/lib/rendezvous',
       dialects: ['rendezvous/1.0.0'],
       minTtl: 60,
