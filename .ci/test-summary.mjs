@@ -44,9 +44,10 @@ function scan (stream, out) {
         const key = { passing: 'passed', failing: 'failed', pending: 'skipped' }[summary[3]]
         totals[key] += Number(summary[2])
       }
-      const failed = /^\s*Failed:\s+(\S+)/.exec(plain)
+      // turbo lists the failed tasks on one line: "Failed:    a#test, b#test"
+      const failed = /^\s*Failed:\s+(.+)$/.exec(plain)
       if (failed != null) {
-        failedTasks.push(failed[1])
+        failedTasks.push(...failed[1].split(',').map(t => t.trim()).filter(t => t !== ''))
       }
     }
   })

@@ -79,10 +79,11 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
       return err instanceof DaemonError ? err.exitCode : 1
     }
     const info: ListeningInfo = {
-      version: packageVersion(),
+      // peerId and multiaddrs lead the JSON line, as they did before the banner grew
       peerId: daemon.peerId,
-      identity: daemon.identity,
       multiaddrs: daemon.multiaddrs,
+      version: packageVersion(),
+      identity: daemon.identity,
       ...(config.announce.length > 0 ? { listen: daemon.listenAddrs } : {}),
       protocols: daemon.protocols,
       store: config.store,
