@@ -108,6 +108,8 @@ export const FEDERATION_SYNC_MAX_FRAME_BYTES = 8 * 1024 * 1024
 export const FEDERATION_SYNC_TIMEOUT = 60_000
 /** Pages one sync answer holds at most (5 million registrations): bounds the loop whatever the store does */
 export const FEDERATION_SYNC_MAX_PAGES = 10_000
+/** Ms between passes that forget expired registrations and old unregistrations */
+export const FEDERATION_SWEEP_INTERVAL = 60_000
 /** Federated registrations verified and stored at once during a sync */
 export const FEDERATION_SYNC_CONCURRENCY = 64
 

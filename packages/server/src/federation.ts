@@ -7,7 +7,7 @@ import {
 } from '@rendezvous/codec'
 import { MAX_NAMESPACE_BYTES, RegistrationLimitError } from '@rendezvous/store'
 import {
-  FEDERATION_SYNC_CONCURRENCY, FEDERATION_SYNC_MAX_FRAME_BYTES, FEDERATION_SYNC_MAX_PAGES, FEDERATION_SYNC_PAGE,
+  FEDERATION_SWEEP_INTERVAL, FEDERATION_SYNC_CONCURRENCY, FEDERATION_SYNC_MAX_FRAME_BYTES, FEDERATION_SYNC_MAX_PAGES, FEDERATION_SYNC_PAGE,
   FEDERATION_SYNC_TIMEOUT
 } from './constants.ts'
 import { FederationRejectedError, InvalidServerConfigError } from './errors.ts'
@@ -82,6 +82,7 @@ export class Federation implements RegistrationEvents {
   private readonly pulls = new Map<string, Promise<void>>()
   private pubsub?: GossipSub
   private redialTimer?: ReturnType<typeof setInterval>
+  private sweepTimer?: ReturnType<typeof setInterval>
   private controller?: AbortController
   private indexing?: Promise<void>
   private started = false
@@ -138,6 +139,8 @@ export class Federation implements RegistrationEvents {
       this.redialTimer = setInterval(() => { this.redial() }, this.config.redialInterval)
       this.redialTimer.unref?.()
     }
+    this.sweepTimer = setInterval(() => { this.sweep() }, FEDERATION_SWEEP_INTERVAL)
+    this.sweepTimer.unref?.()
     this.log('member of federation %s (topic %s), %d members', this.config.name, this.config.topic, this.config.members.size)
   }
 
@@ -147,6 +150,7 @@ export class Federation implements RegistrationEvents {
     }
     this.started = false
     clearInterval(this.redialTimer)
+    clearInterval(this.sweepTimer)
     this.controller?.abort(new Error('the federation stopped'))
     this.components.events.removeEventListener('peer:connect', this.onConnect)
     this.pubsub?.topicValidators.delete(this.config.topic)
@@ -557,12 +561,26 @@ export class Federation implements RegistrationEvents {
     }
   }
 
+  /** Forget what is held of expired registrations, and unregistrations that no longer matter */
+  private sweep (): void {
+    const now = this.server.clock()
+    for (const [peer, namespaces] of this.index) {
+      for (const [ns, entry] of namespaces) {
+        if (entry.expiresAt <= now) {
+          namespaces.delete(ns)
+        }
+      }
+      if (namespaces.size === 0) {
+        this.index.delete(peer)
+      }
+    }
+    this.pruneUnregistrations(now)
+  }
+
   private redial (): void {
     if (!this.started) {
       return
     }
-    const now = this.server.clock()
-    this.pruneUnregistrations(now)
     for (const { peerId, multiaddr } of this.config.peers) {
       if (peerId.equals(this.components.peerId) || this.components.connectionManager.getConnections(peerId).length > 0) {
         continue
