@@ -69,6 +69,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
   private readonly log: Logger
   private readonly interval: number
   private readonly targetConnections: number
+  /** Peers being dialed now, by peer ID */
+  private readonly dialing = new Set<string>()
   private readonly known = new Map<string, KnownPeer>()
   private client?: RendezvousClient
   private ownClient = false
@@ -265,7 +267,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
         return
       }
       failures++
-      await abortableDelay(Math.min(FOLLOW_RETRY_MAX, FOLLOW_RETRY_INITIAL * 2 ** (failures - 1)), signal)
+      // never longer than polling would wait
+      await abortableDelay(Math.min(FOLLOW_RETRY_MAX, this.interval, FOLLOW_RETRY_INITIAL * 2 ** (failures - 1)), signal)
     }
   }
 
@@ -329,8 +332,9 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     const candidates: KnownPeer[] = []
     let connected = 0
     const now = Date.now()
-    for (const peer of this.known.values()) {
-      if (this.components.connectionManager.getConnections(peer.peerId).length > 0) {
+    for (const [key, peer] of this.known) {
+      // a dial in flight counts as a connection: polls and follow pushes may maintain at the same time
+      if (this.dialing.has(key) || this.components.connectionManager.getConnections(peer.peerId).length > 0) {
         connected++
       } else if (peer.dialAfter <= now) {
         candidates.push(peer)
@@ -349,6 +353,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     }
     await Promise.all(candidates.slice(0, wanted).map(async peer => {
       const { peerId } = peer
+      const key = peerId.toString()
+      this.dialing.add(key)
       try {
         await this.components.connectionManager.openConnection(peer.multiaddrs.map(a => withPeer(a, peerId)), { signal })
         peer.dialFailures = 0
@@ -356,6 +362,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
         peer.dialFailures++
         peer.dialAfter = Date.now() + Math.min(DIAL_BACKOFF_MAX, DIAL_BACKOFF_INITIAL * 2 ** (peer.dialFailures - 1))
         this.log('dialing %p failed - %e', peerId, err)
+      } finally {
+        this.dialing.delete(key)
       }
     }))
   }
