@@ -117,6 +117,7 @@ export interface PrimaryConfig {
  */
 export async function runPrimary (config: PrimaryConfig, output: Output): Promise<number> {
   let lock
+  let identityCreated = false
   try {
     await checkDataDir(config.dataDir)
     await checkDataDirLock(config.dataDir)
@@ -124,7 +125,7 @@ export async function runPrimary (config: PrimaryConfig, output: Output): Promis
     await probeListenAddresses(config.listen)
     await createDataDir(config.dataDir)
     lock = await lockDataDir(config.dataDir)
-    await persistIdentity(identity)
+    identityCreated = (await persistIdentity(identity)).created
   } catch (err: any) {
     await lock?.release()
     output.error(err instanceof Error ? err : new Error(String(err)))
@@ -153,6 +154,8 @@ export async function runPrimary (config: PrimaryConfig, output: Output): Promis
   const fork = (): void => {
     const worker = cluster.fork()
     workers.set(worker, { startedAt: Date.now() })
+    // a message to a worker that is already gone (Ctrl-C reaches the workers too) fails on its channel: its exit is what counts
+    worker.on('error', () => {})
     worker.on('message', (message: unknown) => {
       if (isMessage(message) && message.rendezvous === 'listening') {
         firstInfo ??= message.info
@@ -204,7 +207,8 @@ export async function runPrimary (config: PrimaryConfig, output: Output): Promis
     clearTimeout(timer)
     if (first === 'started' && firstInfo != null) {
       output.event('workers', { workers: config.workers, pids: [...workers.keys()].map(w => w.process.pid) }, `workers: ${config.workers} processes (${[...workers.keys()].map(w => w.process.pid).join(', ')}), primary ${process.pid}`)
-      output.listening(firstInfo)
+      // the workers loaded the key the primary wrote: whether it is new is the primary's to say
+      output.listening(firstInfo.identity != null ? { ...firstInfo, identity: { ...firstInfo.identity, created: identityCreated } } : firstInfo)
     }
     const received = first === 'started' ? await finished : first
     stopping = true
