@@ -14,7 +14,7 @@ import { InvalidFlagError } from './errors.ts'
 import { DATABASE_FLAGS, readDatabaseUrl } from './postgres-store.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
 import { TLS_FLAGS, readTlsConfig } from './tls.ts'
-import { WORKER_FLAGS, readWorkers } from './workers.ts'
+import { WORKER_FLAGS, checkWorkersFeatures, readWorkers } from './workers.ts'
 import type { RelayConfig } from './relay-config.ts'
 import type { TlsConfig } from './tls.ts'
 
@@ -553,12 +553,14 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
   const federation = readFederation(reader)
   const store = readStore(reader)
   const databaseUrl = readDatabaseUrl(reader, store)
+  const workers = readWorkers(reader, store)
+  checkWorkersFeatures(workers, { relay: relay != null, federation: federation != null })
 
   return {
     listen,
     store,
     ...(databaseUrl != null ? { databaseUrl } : {}),
-    workers: readWorkers(reader, store),
+    workers,
     dataDir: readDataDir(reader, cwd),
     dialects: readDialects(reader),
     ...readTtlWindow(reader),

@@ -58,6 +58,22 @@ export function readWorkers (reader: WorkersFlagReader, store: string): number {
   return workers
 }
 
+/**
+ * Refuse what several workers cannot share: a circuit relay keeps its reservations in one process (a peer
+ * reserved at one worker could not be reached through another), and a federation member is one gossipsub
+ * peer (several workers with one peer ID would fight over its connections)
+ *
+ * @throws {InvalidFlagError} when `workers` is above 1 with `--relay` or `--federation`
+ */
+export function checkWorkersFeatures (workers: number, features: { relay: boolean, federation: boolean }): void {
+  if (workers > 1 && features.relay) {
+    throw new InvalidFlagError(`--workers ${workers} cannot run with --relay: relay reservations live in one process; run the relay with --workers 1`)
+  }
+  if (workers > 1 && features.federation) {
+    throw new InvalidFlagError(`--workers ${workers} cannot run with --federation: a federation member is one gossipsub peer; a fleet on one database needs no federation (docs/fleet.md)`)
+  }
+}
+
 /** A message between the primary and a worker */
 type WorkerMessage =
   | { rendezvous: 'listening', info: ListeningInfo }

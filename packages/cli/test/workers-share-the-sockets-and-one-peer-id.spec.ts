@@ -121,12 +121,15 @@ describe('rendezvous serve --workers', function () {
     expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
   })
 
-  it('refuses more than one worker with the single-process stores, saying why', async () => {
+  it('refuses more than one worker with the single-process stores and with the relay, saying why', async () => {
     for (const store of ['sqlite', 'level', 'memory']) {
       const refused = await run(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], dir)
       expect(refused.code).to.equal(2)
       expect(refused.out).to.include(`--workers 2 needs --store postgres: the ${store} store`)
     }
+    const relay = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', 'postgres://127.0.0.1/db', '--workers', '2', '--relay'], dir)
+    expect(relay.code).to.equal(2)
+    expect(relay.out).to.include('--workers 2 cannot run with --relay')
     const bad = await run(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], dir)
     expect(bad.code).to.equal(2)
     expect(bad.out).to.include("--workers: 'many' is not a number of workers")
