@@ -90,6 +90,8 @@ export interface DaemonConfig {
   admin?: MetricsAddress
   /** One JSON object per output line instead of text for people */
   json: boolean
+  /** `--coalesce-writes`: each TCP socket's writes of one tick leave as one writev (`coalesceSocketWrites`) */
+  coalesceWrites?: boolean
   /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
   federation?: { name: string, peers: string[] }
 }
@@ -165,6 +167,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'federation-peer', env: 'RENDEZVOUS_FEDERATION_PEER', type: 'string', multiple: true, value: '<multiaddr>', description: 'another member point of the federation, ending in /p2p/<peer ID>, repeatable or comma separated; only these are trusted', defaultText: 'none' },
   ...RELAY_FLAGS,
   ...TLS_FLAGS,
+  { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -582,6 +585,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     logLevel: readLogLevel(reader),
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false,
+    ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
     ...(federation != null ? { federation } : {})
   }
 }

@@ -26,6 +26,7 @@ import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
 import { loadTls } from './tls.ts'
 import { packageVersion } from './version.ts'
+import { coalesceSocketWrites } from './write-coalescing.ts'
 import type { AdminServer } from './admin-server.ts'
 import type { DaemonConfig } from './config.ts'
 import type { DataDirLock } from './data-dir-lock.ts'
@@ -214,6 +215,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       // a reservation holder is reachable only through its idle connection to the relay
       keep: (connection) => (node?.services.relay != null && holdsReservation(node.services.relay, connection)) || members.has(connection.remotePeer.toString())
     })
+    if (config.coalesceWrites === true) { coalesceSocketWrites() }
     node = await createLibp2p({
       start: false,
       privateKey: keptIdentity.identity.privateKey,

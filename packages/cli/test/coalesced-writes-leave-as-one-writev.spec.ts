@@ -90,6 +90,12 @@ describe('coalesceSocketWrites', function () {
     expect(wrapped).to.equal(false)
   })
 
+  it('is what --coalesce-writes and RENDEZVOUS_COALESCE_WRITES ask for, and off by default', () => {
+    expect(parseConfig(['--coalesce-writes'], {}, '/tmp').coalesceWrites).to.equal(true)
+    expect(parseConfig([], { RENDEZVOUS_COALESCE_WRITES: 'true' }, '/tmp').coalesceWrites).to.equal(true)
+    expect(parseConfig([], {}, '/tmp').coalesceWrites).to.equal(undefined)
+  })
+
   it('keeps a rendezvous point answering REGISTER and DISCOVER over Noise and Yamux', async () => {
     coalescing = coalesceSocketWrites()
     dir = await mkdtemp(join(tmpdir(), 'rendezvous-coalesce-'))
