@@ -43,7 +43,9 @@ describe('rendezvous serve across restarts', function () {
       expect(outcomes).to.have.lengthOf(1)
       expect(outcomes[0].error).to.equal(undefined)
       expect(outcomes[0]).to.include({ protocol: '/rendezvous/1.0.0', ttl: 7200 })
-      // it must not refresh at the restarted point: what is found there was stored before the stop
+      // it must not refresh at the restarted point: what is found there was stored before the stop. Stopping
+      // would UNREGISTER, so the registrant leaves as a crashed peer does: it just stops refreshing
+      await registrant.services.rendezvous.unregister('chat/room', { notify: false })
       await registrant.stop()
 
       first.child.kill(signal)
@@ -84,6 +86,8 @@ describe('rendezvous serve across restarts', function () {
     clients.push(...registrants)
     for (const registrant of registrants) {
       expect((await registrant.services.rendezvous.register('paged'))[0].error).to.equal(undefined)
+      // leave without UNREGISTER (as a crashed peer would), so the registrations outlive the registrants
+      await registrant.services.rendezvous.unregister('paged', { notify: false })
       await registrant.stop()
     }
     const reader = await clientNode([before.multiaddrs[0]])
