@@ -90,6 +90,8 @@ export interface DaemonConfig {
   admin?: MetricsAddress
   /** One JSON object per output line instead of text for people */
   json: boolean
+  /** `--ping-interval`, seconds: js-libp2p's connection monitor pings every connection this often (unset: its 10 s) */
+  pingInterval?: number
   /** `--coalesce-writes`: each TCP socket's writes of one tick leave as one writev (`coalesceSocketWrites`) */
   coalesceWrites?: boolean
   /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
@@ -167,6 +169,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'federation-peer', env: 'RENDEZVOUS_FEDERATION_PEER', type: 'string', multiple: true, value: '<multiaddr>', description: 'another member point of the federation, ending in /p2p/<peer ID>, repeatable or comma separated; only these are trusted', defaultText: 'none' },
   ...RELAY_FLAGS,
   ...TLS_FLAGS,
+  { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'how often every connection is pinged to find peers that vanished (js-libp2p\'s connection monitor); 60s holds far less memory per idle connection (docs/performance.md)', defaultText: '10s' },
   { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
@@ -586,6 +589,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false,
     ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
+    ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', 10) } : {}),
     ...(federation != null ? { federation } : {})
   }
 }

@@ -234,6 +234,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         inboundUpgradeTimeout: config.handshakeTimeout * 1000
       },
       connectionGater: guard.gater,
+      ...(config.pingInterval != null ? { connectionMonitor: { pingInterval: config.pingInterval * 1000 } } : {}),
       ...(endpoint != null
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
         : {}),
