@@ -6,6 +6,13 @@ import { InvalidFlagError, parseConfig, startDaemon } from '../src/index.ts'
 import { clientNode } from './fixtures/client-node.ts'
 import type { Daemon } from '../src/index.ts'
 import type { ClientNode } from './fixtures/client-node.ts'
+import type { Stream } from '@libp2p/interface'
+
+/** Answer a ping stream as a peer would: echo what comes, close our side after the point closes its own */
+function answerPing (stream: Stream): void {
+  stream.addEventListener('message', (evt) => { stream.send(evt.data) })
+  stream.addEventListener('remoteCloseWrite', () => { stream.close().catch(err => { stream.abort(err) }) })
+}
 
 describe('--ping-interval', function () {
   this.timeout(30_000)
@@ -44,9 +51,7 @@ describe('--ping-interval', function () {
         if (connection.remotePeer.toString() !== point) {
           return
         }
-        stream.addEventListener('message', (evt) => { stream.send(evt.data) })
-        // the point closes its side after reading the echo and waits for ours, as @libp2p/ping's handler does
-        stream.addEventListener('remoteCloseWrite', () => { stream.close().catch(err => { stream.abort(err) }) })
+        answerPing(stream)
         if (++pings === 3) {
           resolve()
         }
