@@ -590,12 +590,32 @@ interface Cell {
   endedEarly: boolean
 }
 
+/** Several lines of one phase in one session (BENCH_WAVES refresh waves) as one: counts and CPU add up */
+function mergePhases (parts: PhaseResult[]): PhaseResult {
+  const sum = (f: (p: PhaseResult) => number): number => parts.reduce((t, p) => t + f(p), 0)
+  const ops = sum(p => p.ops)
+  const seconds = sum(p => p.seconds)
+  return {
+    ...parts[0],
+    ops,
+    errors: sum(p => p.errors),
+    seconds,
+    opsPerSec: seconds > 0 ? ops / seconds : 0,
+    p50Ms: median(parts.map(p => p.p50Ms)),
+    p99Ms: Math.max(...parts.map(p => p.p99Ms)),
+    maxMs: Math.max(...parts.map(p => p.maxMs)),
+    serverCpuSec: sum(p => p.serverCpuSec),
+    genCpuSec: sum(p => p.genCpuSec),
+    serverPeakRssMiB: Math.max(...parts.map(p => p.serverPeakRssMiB))
+  }
+}
+
 function phasesOf (records: RunRecord[], sc: Scenario, target: TargetName): Map<number, PhaseResult> {
   const byRound = new Map<number, PhaseResult>()
   for (const r of records) {
     if (r.session !== sc.session || r.target !== target) { continue }
-    const p = r.phases.find(p => phaseLabel(p) === sc.phase)
-    if (p != null) { byRound.set(r.round, p) }
+    const same = r.phases.filter(p => phaseLabel(p) === sc.phase)
+    if (same.length > 0) { byRound.set(r.round, same.length === 1 ? same[0] : mergePhases(same)) }
   }
   return byRound
 }
