@@ -18,7 +18,6 @@ export {
 /** Live registrations across all peers; over it REGISTER answers E_UNAVAILABLE */
 export const DEFAULT_MAX_REGISTRATIONS = 1_000_000
 
-
 /**
  * Most open connections. libp2p's default (300) suits an ordinary node; a rendezvous point is dialled by
  * every peer that registers or discovers, and each connection costs little while idle. Above it the
