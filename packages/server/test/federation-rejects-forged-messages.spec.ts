@@ -8,7 +8,7 @@ import { encodeFederationGossip, FEDERATION_SYNC_PROTOCOL, encodeFrame, encodeSy
 import { expect } from 'aegir/chai'
 import { createLibp2p } from 'libp2p'
 import { federationPubsub } from '../src/index.ts'
-import { startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { meshedWith, startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
 import { corruptSignature } from './fixtures/records.ts'
@@ -50,6 +50,7 @@ describe('federation: forged messages change nothing', function () {
       await node.dial(points[0].node.getMultiaddrs())
     }
     await topicPeers(points[0], [outsider.peerId, rogueMember.peerId])
+    await Promise.all([outsider, rogueMember].map(async n => meshedWith(n.services.pubsub, topic, points[0].peerId)))
     // a registration every point holds, for the forged unregistration to aim at
     const s = await RawStream.open(peers[0].node, points[1].node.getMultiaddrs(), rendezvous)
     expect((await s.register({ ns: 'chat', signedPeerRecord: await peers[0].record() })).status).to.equal(Status.OK)

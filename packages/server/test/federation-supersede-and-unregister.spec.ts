@@ -8,7 +8,7 @@ import { encodeFederationGossip, rendezvous, Status } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { createLibp2p } from 'libp2p'
 import { federationPubsub } from '../src/index.ts'
-import { startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { meshedWith, startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import { RawStream } from './fixtures/raw-client.ts'
 import type { FederatedPoint } from './fixtures/federation-points.ts'
@@ -49,6 +49,7 @@ describe('federation: a later registration supersedes an earlier one, and an UNR
     member.services.pubsub.subscribe(points[0].node.services.rendezvous.federation?.topic ?? '')
     await member.dial(points[0].node.getMultiaddrs())
     await topicPeers(points[0], [member.peerId])
+    await meshedWith(member.services.pubsub, points[0].node.services.rendezvous.federation?.topic ?? '', points[0].peerId)
   })
 
   after(async () => {
