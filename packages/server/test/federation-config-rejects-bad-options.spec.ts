@@ -1,9 +1,12 @@
+import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
-import { InvalidServerConfigError, resolveConfig, resolveFederation } from '../src/index.ts'
-import { startServer } from './fixtures/nodes.ts'
+import { createLibp2p } from 'libp2p'
+import { InvalidServerConfigError, rendezvousServer, resolveConfig, resolveFederation } from '../src/index.ts'
 import type { FederationInit } from '../src/index.ts'
 
 describe('federation options: bad ones are refused with a typed error naming them', () => {
@@ -33,7 +36,20 @@ describe('federation options: bad ones are refused with a typed error naming the
 
   it('a node without a gossipsub service does not start a federated point', async () => {
     const member = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-    await expect(startServer({ store: memoryStore(), federation: { name: 'fleet', members: [member] } }))
-      .to.eventually.be.rejected.with.property('name', InvalidServerConfigError.name)
+    // built stopped, so that the components that did start can be stopped again: a failed start leaves
+    // the listener open otherwise, and the test process would never exit
+    const node = await createLibp2p({
+      start: false,
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { rendezvous: rendezvousServer({ store: memoryStore(), federation: { name: 'fleet', members: [member] } }) }
+    })
+    try {
+      await expect(node.start()).to.eventually.be.rejected.with.property('name', InvalidServerConfigError.name)
+    } finally {
+      await node.stop()
+    }
   })
 })
