@@ -125,8 +125,11 @@ function postgresUser (): { uid: number, gid: number } {
   return { uid: Number(fields[2]), gid: Number(fields[3]) }
 }
 
+/** `runuser` lives in /usr/sbin or /sbin, which a bare PATH (`/usr/bin:/bin`) leaves out */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find(path => existsSync(path)) ?? 'runuser'
+
 async function run (command: string, args: string[], asPostgres: boolean): Promise<string> {
-  const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]
+  const [file, argv] = asPostgres ? [RUNUSER, ['-u', 'postgres', '--', command, ...args]] : [command, args]
 
   return new Promise((resolve, reject) => {
     execFile(file, argv, { encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
