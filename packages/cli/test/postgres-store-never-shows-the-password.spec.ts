@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,7 +5,7 @@ import { join } from 'node:path'
 import { startPostgres } from '@rendezvous/store-postgres/testing'
 import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
-import { BIN, killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { killAll, LOOPBACK, runToExit, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
 import type { ClientNode } from './fixtures/client-node.ts'
 import type { PostgresServer } from '@rendezvous/store-postgres/testing'
 
@@ -29,15 +28,6 @@ async function closedPort (): Promise<number> {
   const port = typeof address === 'object' && address != null ? address.port : 0
   await new Promise<void>(resolve => { server.close(() => { resolve() }) })
   return port
-}
-
-async function run (args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null, out: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
-  return { code, out }
 }
 
 describe('rendezvous serve --store postgres', function () {
@@ -102,12 +92,12 @@ describe('rendezvous serve --store postgres', function () {
 
   it('names an unreachable database in its error without the password, and exits 2', async () => {
     const url = `postgres://rendezvous:${PASSWORD}@127.0.0.1:${await closedPort()}/rendezvous`
-    const text = await run(['serve', ...LOOPBACK, '--store', 'postgres'], { RENDEZVOUS_DATABASE_URL: url }, dir)
+    const text = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: url } })
     expect(text.code).to.equal(2)
     expect(text.out).to.match(/postgres store postgres:\/\/rendezvous:\*\*\*@127\.0\.0\.1:\d+\/rendezvous cannot be opened/)
     expect(text.out).to.not.include(PASSWORD)
 
-    const json = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--json', '--database-url', url], {}, dir)
+    const json = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--json', '--database-url', url], { cwd: dir })
     expect(json.code).to.equal(2)
     expect(json.out).to.match(/"event":"error"/)
     expect(json.out).to.not.include(PASSWORD)
@@ -115,22 +105,22 @@ describe('rendezvous serve --store postgres', function () {
 
   it('keeps the password out of --help and out of its flag errors', async () => {
     const env = { RENDEZVOUS_DATABASE_URL: withPassword(postgres.url) }
-    const help = await run(['serve', '--help'], env, dir)
+    const help = await runToExit(['serve', '--help'], { cwd: dir, env })
     expect(help.code).to.equal(0)
     expect(help.out).to.include('--database-url')
     expect(help.out).to.not.include(PASSWORD)
 
-    const wrongStore = await run(['serve', ...LOOPBACK, '--store', 'sqlite'], env, dir)
+    const wrongStore = await runToExit(['serve', ...LOOPBACK, '--store', 'sqlite'], { cwd: dir, env })
     expect(wrongStore.code).to.equal(2)
     expect(wrongStore.out).to.include('RENDEZVOUS_DATABASE_URL (--database-url) is only for --store postgres')
     expect(wrongStore.out).to.not.include(PASSWORD)
 
-    const notPostgres = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', `mysql://u:${PASSWORD}@127.0.0.1/db`], {}, dir)
+    const notPostgres = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', `mysql://u:${PASSWORD}@127.0.0.1/db`], { cwd: dir })
     expect(notPostgres.code).to.equal(2)
     expect(notPostgres.out).to.include('--database-url must start with postgres://')
     expect(notPostgres.out).to.not.include(PASSWORD)
 
-    const missing = await run(['serve', ...LOOPBACK, '--store', 'postgres'], {}, dir)
+    const missing = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres'], { cwd: dir })
     expect(missing.code).to.equal(2)
     expect(missing.out).to.include('--store postgres needs --database-url')
   })

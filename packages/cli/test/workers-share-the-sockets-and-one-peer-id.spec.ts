@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -6,7 +5,7 @@ import { join } from 'node:path'
 import { startPostgres } from '@rendezvous/store-postgres/testing'
 import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
-import { BIN, killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { killAll, LOOPBACK, runToExit, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
 import type { ClientNode } from './fixtures/client-node.ts'
 import type { DaemonProcess } from './fixtures/daemon-process.ts'
 import type { PostgresServer } from '@rendezvous/store-postgres/testing'
@@ -33,15 +32,6 @@ function alive (pid: number): boolean {
   } catch {
     return false
   }
-}
-
-async function run (args: string[], cwd: string): Promise<{ code: number | null, out: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
-  return { code, out }
 }
 
 describe('rendezvous serve --workers', function () {
@@ -114,7 +104,7 @@ describe('rendezvous serve --workers', function () {
   it('holds the data directory for all its workers: a second daemon on it is refused', async () => {
     const first = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: postgres.url } })
     await waitReady(first)
-    const second = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', postgres.url], dir)
+    const second = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', postgres.url], { cwd: dir })
     expect(second.code).to.equal(2)
     expect(second.out).to.match(/is in use by another rendezvous daemon/)
     first.child.kill('SIGTERM')
@@ -123,14 +113,14 @@ describe('rendezvous serve --workers', function () {
 
   it('refuses more than one worker with the single-process stores and with the relay, saying why', async () => {
     for (const store of ['sqlite', 'level', 'memory']) {
-      const refused = await run(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], dir)
+      const refused = await runToExit(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], { cwd: dir })
       expect(refused.code).to.equal(2)
       expect(refused.out).to.include(`--workers 2 needs --store postgres: the ${store} store`)
     }
-    const relay = await run(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', 'postgres://127.0.0.1/db', '--workers', '2', '--relay'], dir)
+    const relay = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', 'postgres://127.0.0.1/db', '--workers', '2', '--relay'], { cwd: dir })
     expect(relay.code).to.equal(2)
     expect(relay.out).to.include('--workers 2 cannot run with --relay')
-    const bad = await run(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], dir)
+    const bad = await runToExit(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], { cwd: dir })
     expect(bad.code).to.equal(2)
     expect(bad.out).to.include("--workers: 'many' is not a number of workers")
   })
