@@ -1,0 +1,19 @@
+/**
+ * @packageDocumentation
+ *
+ * What this repository's tests share, one copy of each (private, never published). The README example
+ * runner runs every TypeScript or JavaScript block of a README unchanged, in a process of its own, and checks
+ * it prints what its comments say. {@link RawStream} writes and reads rendezvous frames with the codec and
+ * nothing else. {@link startNode} starts a loopback libp2p node; {@link waitForEvent} and {@link waitFor} let
+ * tests wait for what they expect instead of sleeping.
+ */
+
+export { readmeExamples, runExample, runAsCommented, commentedOutput } from './readme-examples.ts'
+export type { ReadmeExample, PrintedLine, RunExampleOptions, ExampleRun } from './readme-examples.ts'
+export { RawStream } from './raw-stream.ts'
+export type { StreamEnd } from './raw-stream.ts'
+export { startNode, stopAll } from './nodes.ts'
+export { waitFor, waitForEvent } from './wait-for.ts'
+export type { WaitOptions } from './wait-for.ts'
+export { ExampleFailedError, UnknownCodeBlockError, WaitTimeoutError } from './errors.ts'
+export { NOT_RUN, EXAMPLE_TIMEOUT_MS, WAIT_TIMEOUT_MS } from './constants.ts'
