@@ -81,7 +81,7 @@ export async function readmeExamples (readme: URL): Promise<ReadmeExample[]> {
 export function commentedOutput (source: string): string[] {
   const out: string[] = []
   for (const line of source.split('\n')) {
-    const found = /^\s*(?:await\s+)?console\.(?:log|info)\(.*\)\s*\/\/\s*(.*)$/.exec(line)
+    const found = /^\s*(?:await\s+)?console\.(?:log|info)\(.*?\)\s*\/\/\s*(.*)$/.exec(line)
     if (found != null) {
       out.push(found[1].replace(/\s+\([^()]*\)$/, '').trim())
     }
