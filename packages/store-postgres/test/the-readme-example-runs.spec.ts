@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
+import { readmeExamples, runAsCommented } from '@rendezvous/test-utils'
 import { twoPoints } from '../examples/two-points.ts'
 import { startPostgres } from '../src/testing.ts'
 
@@ -26,5 +27,13 @@ describe('the README example runs', function () {
     const example = await readFile(new URL('../examples/two-points.ts', import.meta.url), 'utf8')
     const body = example.slice(example.indexOf('export async function'), example.indexOf('\nif (import.meta.url'))
     assert.ok(readme.includes(body.trim()), 'README.md must contain the code of examples/two-points.ts')
+  })
+
+  it('every other example of the README runs unchanged and prints what its comments say', async () => {
+    const examples = (await readmeExamples(new URL('../README.md', import.meta.url))).filter(example => example.notRun == null)
+    assert.equal(examples.length, 1, 'the README example of the testing server')
+    for (const example of examples) {
+      await runAsCommented(example, { packageDir: new URL('../', import.meta.url) })
+    }
   })
 })
