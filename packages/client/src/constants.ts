@@ -40,8 +40,10 @@ export const DIAL_BACKOFF_MAX = 300_000
 /** Most peers discovery remembers (per namespace) to tell new registrations from known ones */
 export const MAX_KNOWN_PEERS = 10_000
 
-/** Ms before following a namespace again after the stream failed, doubling per failure up to the max */
+/** Ms before following a namespace again after the stream failed, doubling per failure up to {@link FOLLOW_RETRY_MAX} */
 export const FOLLOW_RETRY_INITIAL = 500
+
+/** Longest wait before following a namespace again, in milliseconds */
 export const FOLLOW_RETRY_MAX = 30_000
 
 /**
@@ -50,5 +52,9 @@ export const FOLLOW_RETRY_MAX = 30_000
  * and a slow point should not hold up its shutdown
  */
 export const UNREGISTER_ON_STOP_TIMEOUT = 2_000
+
 /** Ms a followed discovery waits after a pushed peer before dialing, to gather the peers pushed meanwhile */
 export const FOLLOW_DIAL_DELAY = 250
+
+/** Ms the client lingers for a point to close a finished stream before it resets it, unless configured otherwise */
+export const DEFAULT_STREAM_LINGER = 5_000

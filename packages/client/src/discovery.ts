@@ -4,8 +4,10 @@ import { setMaxListeners, TypedEventEmitter } from 'main-event'
 import { RendezvousClient } from './client.ts'
 import { DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS, DIAL_BACKOFF_INITIAL, DIAL_BACKOFF_MAX, FOLLOW_DIAL_DELAY, FOLLOW_RETRY_INITIAL, FOLLOW_RETRY_MAX, MAX_KNOWN_PEERS, UNREGISTER_ON_STOP_TIMEOUT } from './constants.ts'
 import { FollowUnsupportedError } from './errors.ts'
+import { delay, realTimers, timeoutSignal } from './time.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 import type { PointInput } from './point.ts'
+import type { Clock, Timers } from './time.ts'
 import type { DiscoveredRegistration } from './verify.ts'
 import type { Logger, PeerDiscovery, PeerDiscoveryEvents, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -69,19 +71,21 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
   private readonly log: Logger
   private readonly interval: number
   private readonly targetConnections: number
+  private readonly clock: Clock
+  private readonly timers: Timers
   /** Peers being dialed now, by peer ID */
   private readonly dialing = new Set<string>()
   private readonly known = new Map<string, KnownPeer>()
   private client?: RendezvousClient
   private ownClient = false
-  private timer?: ReturnType<typeof setTimeout>
+  private timer?: unknown
   private controller?: AbortController
   private polling?: Promise<void>
   /** `namespace point` pairs followed (not polled) */
   private readonly followed = new Set<string>()
   private readonly follows = new Set<Promise<void>>()
   private maintaining?: Promise<void>
-  private maintainTimer?: ReturnType<typeof setTimeout>
+  private maintainTimer?: unknown
   private started = false
 
   constructor (components: RendezvousClientComponents, init: RendezvousDiscoveryInit) {
@@ -91,6 +95,8 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     this.log = components.logger.forComponent('rendezvous:discovery')
     this.interval = init.interval ?? DEFAULT_DISCOVERY_INTERVAL
     this.targetConnections = init.targetConnections ?? DEFAULT_TARGET_CONNECTIONS
+    this.clock = init.clock ?? Date.now
+    this.timers = init.timers ?? realTimers
   }
 
   isStarted (): boolean {
@@ -144,18 +150,22 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     if (client == null || this.init.register === false) {
       return
     }
-    const signal = AbortSignal.timeout(UNREGISTER_ON_STOP_TIMEOUT)
-    await Promise.all(this.init.namespaces.map(async namespace => {
-      await client.unregister(namespace, { signal, granted: true }).catch(() => {})
-    }))
+    const timeout = timeoutSignal(this.timers, UNREGISTER_ON_STOP_TIMEOUT)
+    try {
+      await Promise.all(this.init.namespaces.map(async namespace => {
+        await client.unregister(namespace, { signal: timeout.signal, granted: true }).catch(() => {})
+      }))
+    } finally {
+      timeout.dispose()
+    }
   }
 
   async stop (): Promise<void> {
     // when stopped outside libp2p, beforeStop has not run: unregister first (a no-op if it has)
     await this.unregisterNamespaces()
     this.started = false
-    clearTimeout(this.timer)
-    clearTimeout(this.maintainTimer)
+    this.timers.clearTimeout(this.timer)
+    this.timers.clearTimeout(this.maintainTimer)
     this.maintainTimer = undefined
     this.controller?.abort(new Error('rendezvous discovery stopped'))
     await this.polling?.catch(() => {})
@@ -187,13 +197,12 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     if (!this.started) {
       return
     }
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
       this.polling = this.poll().finally(() => {
         this.polling = undefined
         this.scheduleNextPoll(this.interval)
       })
     }, delay)
-    this.timer.unref?.()
   }
 
   private async poll (): Promise<void> {
@@ -202,7 +211,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     if (client == null || signal == null) {
       return
     }
-    const now = Date.now()
+    const now = this.clock()
     for (const [key, peer] of this.known) {
       if (peer.expires < now) {
         this.known.delete(key)
@@ -268,7 +277,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
       }
       failures++
       // never longer than polling would wait
-      await abortableDelay(Math.min(FOLLOW_RETRY_MAX, this.interval, FOLLOW_RETRY_INITIAL * 2 ** (failures - 1)), signal)
+      await delay(this.timers, Math.min(FOLLOW_RETRY_MAX, this.interval, FOLLOW_RETRY_INITIAL * 2 ** (failures - 1)), signal)
     }
   }
 
@@ -281,7 +290,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     if (this.maintainTimer != null) {
       return
     }
-    this.maintainTimer = setTimeout(() => {
+    this.maintainTimer = this.timers.setTimeout(() => {
       if (this.maintaining != null) {
         // a pass is running: run another when it is done
         this.maintaining.finally(() => { this.maintainTimer = undefined; this.maintainSoon(signal) }).catch(() => {})
@@ -293,7 +302,6 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
       }
       this.maintaining = this.maintainConnections(signal).catch(() => {}).finally(() => { this.maintaining = undefined })
     }, FOLLOW_DIAL_DELAY)
-    this.maintainTimer.unref?.()
   }
 
   private consider (registration: DiscoveredRegistration): void {
@@ -305,7 +313,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     const known = this.known.get(key)
     const addresses = registration.multiaddrs.map(a => a.toString()).sort().join(' ')
     // without a TTL, trust the registration for a few polls
-    const expires = Date.now() + (registration.ttl != null ? registration.ttl * 1000 : this.interval * 3)
+    const expires = this.clock() + (registration.ttl != null ? registration.ttl * 1000 : this.interval * 3)
     if (known != null) {
       known.expires = Math.max(known.expires, expires)
       if (registration.seq <= known.seq || known.addresses === addresses) {
@@ -331,7 +339,7 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
     }
     const candidates: KnownPeer[] = []
     let connected = 0
-    const now = Date.now()
+    const now = this.clock()
     for (const [key, peer] of this.known) {
       // a dial in flight counts as a connection: polls and follow pushes may maintain at the same time
       if (this.dialing.has(key) || this.components.connectionManager.getConnections(peer.peerId).length > 0) {
@@ -360,26 +368,13 @@ export class RendezvousDiscovery extends TypedEventEmitter<PeerDiscoveryEvents> 
         peer.dialFailures = 0
       } catch (err: any) {
         peer.dialFailures++
-        peer.dialAfter = Date.now() + Math.min(DIAL_BACKOFF_MAX, DIAL_BACKOFF_INITIAL * 2 ** (peer.dialFailures - 1))
+        peer.dialAfter = this.clock() + Math.min(DIAL_BACKOFF_MAX, DIAL_BACKOFF_INITIAL * 2 ** (peer.dialFailures - 1))
         this.log('dialing %p failed - %e', peerId, err)
       } finally {
         this.dialing.delete(key)
       }
     }))
   }
-}
-
-/** Resolves after `ms`, or at once when the signal aborts */
-async function abortableDelay (ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>(resolve => {
-    const timer = setTimeout(done, ms)
-    function done (): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
 
 /** Dialing a list of addresses needs each to name the peer, so the dialer can check who answered */

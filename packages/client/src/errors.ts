@@ -70,7 +70,10 @@ export class UnsendableNamespaceError extends RendezvousClientError {
   override name = 'UnsendableNamespaceError'
 }
 
-/** A request names a point that is not configured, or no point is configured at all */
+/**
+ * There is no point to send a request to: no point is configured and the call names none. (A call that
+ * names a point the client was not configured with is sent to that point.)
+ */
 export class UnknownPointError extends RendezvousClientError {
   static name = 'UnknownPointError'
   override name = 'UnknownPointError'

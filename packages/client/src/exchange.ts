@@ -1,80 +1,163 @@
-import { FrameDecoder } from '@rendezvous/codec'
-import { NoAnswerError, RendezvousProtocolError } from './errors.ts'
-import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import { encodeMessageFrame } from '@rendezvous/codec'
+import { setMaxListeners } from 'main-event'
+import { PointUnreachableError, RendezvousProtocolError, RendezvousTimeoutError } from './errors.ts'
+import { readFrame, wrapCodecError, writeBytes } from './stream-frames.ts'
+import { timeoutSignal } from './time.ts'
+import type { Point } from './point.ts'
+import type { Counters } from './stats.ts'
+import type { Timers } from './time.ts'
+import type { AbortOptions, PeerStore, Stream } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import type { Dialect, RendezvousRequest, RendezvousResponse } from '@rendezvous/codec'
 
-/** Write bytes and wait until the stream accepted them */
-export async function writeBytes (stream: Stream, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
-  if (!stream.send(bytes)) {
-    await stream.onDrain({ signal })
-  }
+/** What the exchange needs */
+export interface ExchangeInit {
+  connectionManager: ConnectionManager
+  peerStore: PeerStore
+  /** The dialects to negotiate with points that have none configured, most preferred first */
+  dialects: readonly Dialect[]
+  /** Milliseconds one request (dial, negotiation, request and response) may take */
+  timeout: number
+  /** Largest response frame accepted, in bytes */
+  maxResponseBytes: number
+  /** Milliseconds to linger for a point to close a finished stream before resetting it */
+  streamLinger: number
+  timers: Timers
+  counters: Counters
+}
+
+/** Builds the request once the dialect is known; `undefined` sends nothing (a dialect without the message) */
+export type RequestBuilder = (dialect: Dialect) => RendezvousRequest | undefined | Promise<RendezvousRequest | undefined>
+
+/** What one exchange with a point came to */
+export interface ExchangeResult {
+  /** The answer; absent for a message that has none (UNREGISTER) or when nothing was sent */
+  response?: RendezvousResponse
+  /** The dialect spoken */
+  dialect: Dialect
+  /** Whether the request went out */
+  sent: boolean
 }
 
 /**
- * Read exactly one length-prefixed message from a stream, without closing our write side first:
- * go-libp2p points answer a request and then reset the stream, and a client that half-closes
- * before reading can lose the answer to that reset. Resolves as soon as the last byte of the frame
- * arrived; whatever the point does with the stream afterwards (close, reset) no longer matters.
- *
- * @throws {RendezvousProtocolError} for an over-size or malformed frame, or a stream that ends first
- * @throws {Error} the signal's reason when it aborts
+ * The request exchange: one request to a point on a new stream, in the dialect negotiated with it, within
+ * the request timeout, and its answer. Dialing, negotiation, framing, the timeout and the counters of
+ * requests and failures live here; what to ask and what an answer means is the caller's.
  */
-export async function readFrame (stream: Stream, maxFrameBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  signal.throwIfAborted()
-  const decoder = new FrameDecoder({ maxFrameBytes })
+export class RequestExchange {
+  private readonly init: ExchangeInit
 
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const cleanup = (): void => {
-      stream.removeEventListener('message', onMessage)
-      stream.removeEventListener('close', onClose)
-      stream.removeEventListener('remoteCloseWrite', onRemoteCloseWrite)
-      signal.removeEventListener('abort', onAbort)
-    }
-    const fail = (err: Error): void => {
-      cleanup()
-      reject(err)
-    }
-    const onMessage = (evt: StreamMessageEvent): void => {
+  constructor (init: ExchangeInit) {
+    this.init = init
+  }
+
+  /**
+   * One request on a new stream. The write side stays open until the response has been read, and
+   * whatever the point does with the stream after answering is ignored. `expect` undefined: the message
+   * has no answer, the stream is closed once it is flushed.
+   *
+   * @throws {PointUnreachableError} when no stream to the point opens in any of the dialects
+   * @throws {RendezvousTimeoutError} when the request timeout runs out first
+   * @throws {RendezvousProtocolError} for an unreadable answer or one of another type
+   */
+  async request (point: Point, build: RequestBuilder, expect: RendezvousResponse['type'] | undefined, options: AbortOptions): Promise<ExchangeResult> {
+    const { counters, timers } = this.init
+    const timeout = timeoutSignal(timers, this.init.timeout)
+    const signal = options.signal == null ? timeout.signal : AbortSignal.any([timeout.signal, options.signal])
+    setMaxListeners(Infinity, signal)
+    counters.requests++
+    let stream: Stream | undefined
+
+    try {
+      const dialects = await this.protocolsFor(point)
       try {
-        decoder.push(evt.data)
-        const message = decoder.next()
-        if (message != null) {
-          cleanup()
-          resolve(message)
+        const connection = await this.init.connectionManager.openConnection(point.multiaddr ?? point.peerId, { signal })
+        // a point reachable only through a circuit relay is on a limited connection; rendezvous
+        // requests are small and short, well within a relay's limits (docs/browser.md)
+        stream = await connection.newStream(dialects.map(d => d.protocol), { signal, runOnLimitedConnection: true })
+      } catch (err: any) {
+        if (signal.aborted) {
+          throw err
         }
-      } catch (err: any) {
-        fail(wrapCodecError(err, 'unreadable response'))
+        point.negotiated = undefined
+        throw new PointUnreachableError(`cannot open a rendezvous stream to ${point}: ${err.message}`, { cause: err })
       }
-    }
-    const endedEarly = (how: string, cause?: Error): Error => {
+      const dialect = dialects.find(d => d.protocol === stream?.protocol) ?? dialects[0]
+      point.negotiated = dialect
+
+      const request = await build(dialect)
+      if (request == null) {
+        stream.abort(new Error('nothing to send'))
+        return { dialect, sent: false }
+      }
+      await writeBytes(stream, encodeMessageFrame(dialect, request), signal)
+      if (expect == null) {
+        // UNREGISTER has no answer: flush it, then let the point close its side
+        await stream.close({ signal })
+        this.finish(stream)
+        return { dialect, sent: true }
+      }
+
+      const frame = await readFrame(stream, this.init.maxResponseBytes, signal)
+      let response
       try {
-        decoder.end()
+        response = dialect.decode(frame)
       } catch (err: any) {
-        return wrapCodecError(err, `the point ${how} in the middle of its response`)
+        throw wrapCodecError(err, 'undecodable response')
       }
-      return new NoAnswerError(`the point ${how} without answering`, { cause })
+      if (response.type !== expect) {
+        throw new RendezvousProtocolError(`expected ${expect} but the point sent ${response.type}`)
+      }
+      this.finish(stream)
+      return { response, dialect, sent: true }
+    } catch (err: any) {
+      stream?.abort(err)
+      counters.failedRequests++
+      if (options.signal?.aborted === true) {
+        throw options.signal.reason
+      }
+      if (timeout.signal.aborted) {
+        throw new RendezvousTimeoutError(`rendezvous point ${point} did not answer within ${this.init.timeout} ms`)
+      }
+      if (err instanceof RendezvousProtocolError) {
+        counters.droppedResponses++
+      }
+      throw err
+    } finally {
+      timeout.dispose()
     }
-    const onClose = (evt: StreamCloseEvent): void => {
-      fail(endedEarly(evt.error == null ? 'closed the stream' : 'reset the stream', evt.error))
-    }
-    const onRemoteCloseWrite = (): void => {
-      fail(endedEarly('closed its side of the stream'))
-    }
-    const onAbort = (): void => {
-      fail(signal.reason)
-    }
+  }
 
-    stream.addEventListener('message', onMessage)
-    stream.addEventListener('close', onClose)
-    stream.addEventListener('remoteCloseWrite', onRemoteCloseWrite)
-    signal.addEventListener('abort', onAbort)
-
-    if (stream.remoteWriteStatus === 'closed' && stream.readBufferLength === 0) {
-      onRemoteCloseWrite()
+  /** The protocols to propose to a point, most likely first */
+  private async protocolsFor (point: Point): Promise<Dialect[]> {
+    if (point.dialect != null) {
+      return [point.dialect]
     }
-  })
-}
+    let candidates = [...this.init.dialects]
+    try {
+      const peer = await this.init.peerStore.get(point.peerId)
+      const supported = candidates.filter(d => peer.protocols.includes(d.protocol))
+      if (supported.length > 0) {
+        candidates = supported
+      }
+    } catch {
+      // not in the peer store yet: negotiate
+    }
+    const negotiated = point.negotiated
+    if (negotiated != null && candidates.includes(negotiated)) {
+      candidates = [negotiated, ...candidates.filter(d => d !== negotiated)]
+    }
+    return candidates
+  }
 
-/** Give a codec error the client's type, keeping it as the cause */
-export function wrapCodecError (err: Error, context: string): Error {
-  return new RendezvousProtocolError(`${context}: ${err.message}`, { cause: err })
+  /** Close our side after the answer; reset a stream the point leaves open */
+  private finish (stream: Stream): void {
+    const { timers, streamLinger } = this.init
+    const linger = timeoutSignal(timers, streamLinger)
+    stream.addEventListener('close', () => { linger.dispose() }, { once: true })
+    stream.close({ signal: linger.signal }).catch(err => {
+      // a reset after the answer is how Go points end every exchange: not an error
+      stream.abort(err)
+    })
+  }
 }

@@ -1,8 +1,10 @@
 import { decodeFollowEvent, encodeFollowRequest, encodeFrame, FOLLOW_PROTOCOL, FrameDecoder, RECORD_FORMATS } from '@rendezvous/codec'
 import { FollowUnsupportedError } from './errors.ts'
-import { wrapCodecError } from './exchange.ts'
+import { wrapCodecError } from './stream-frames.ts'
+import { timeoutSignal } from './time.ts'
 import { verifyRegistrations } from './verify.ts'
 import type { Point, PointInput } from './point.ts'
+import type { Timers } from './time.ts'
 import type { DiscoveredRegistration } from './verify.ts'
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
@@ -36,6 +38,8 @@ export interface FollowContext {
   maxResponseBytes: number
   /** Milliseconds the dial and protocol negotiation may take */
   timeout: number
+  /** The timers the opening timeout runs on */
+  timers: Timers
   onDrop(reason: string): void
 }
 
@@ -50,7 +54,8 @@ export interface FollowContext {
 export async function * followAt (context: FollowContext, point: Point, namespace: string, options: FollowOptions = {}): AsyncGenerator<FollowBatch, void, undefined> {
   const controller = new AbortController()
   const signal = options.signal == null ? controller.signal : AbortSignal.any([options.signal, controller.signal])
-  const opening = AbortSignal.any([signal, AbortSignal.timeout(context.timeout)])
+  const openingTimeout = timeoutSignal(context.timers, context.timeout)
+  const opening = AbortSignal.any([signal, openingTimeout.signal])
   let stream: Stream
   try {
     const connection = await context.connectionManager.openConnection(point.multiaddr ?? point.peerId, { signal: opening })
@@ -60,6 +65,8 @@ export async function * followAt (context: FollowContext, point: Point, namespac
       throw new FollowUnsupportedError(`${point.peerId.toString()} does not speak ${FOLLOW_PROTOCOL}`, { cause: err })
     }
     throw err
+  } finally {
+    openingTimeout.dispose()
   }
   const onAbort = (): void => { stream.abort(signal.reason) }
   signal.addEventListener('abort', onAbort, { once: true })

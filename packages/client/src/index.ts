@@ -41,31 +41,29 @@ import { RendezvousDiscovery } from './discovery.ts'
 import type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 import type { RendezvousDiscoveryInit } from './discovery.ts'
 
-export { RendezvousClient } from './client.ts'
-export type {
-  RendezvousClientComponents, RendezvousClientInit, RendezvousClientEvents, RendezvousClientStats, RegisterOptions,
-  RegistrationOutcome, RegistrationStatus, UnregisterOptions, UnregisterOutcome, DiscoverOptions, DiscoverAllOptions,
-  DiscoverResult
-} from './client.ts'
-export { followAt } from './follow.ts'
-export type { FollowOptions, FollowBatch, FollowContext } from './follow.ts'
-export { verifyRegistrations } from './verify.ts'
-export type { DiscoveredRegistration, VerifyOptions } from './verify.ts'
-export { RendezvousDiscovery } from './discovery.ts'
+// the services: types only, built by the factories below
+export type { RendezvousClient } from './client.ts'
+export type { RendezvousDiscovery } from './discovery.ts'
+// the factories' init and components
+export type { RendezvousClientComponents, RendezvousClientInit } from './client.ts'
 export type { RendezvousDiscoveryInit } from './discovery.ts'
-export { parsePoint, resolveDialect, Point, DEFAULT_DIALECTS } from './point.ts'
 export type { PointInput, PointConfig, RecordFormatChoice } from './point.ts'
-export { RefreshSchedule } from './timing.ts'
-export type { RefreshOptions } from './timing.ts'
+export type { RefreshOptions } from './refresh-schedule.ts'
+export type { Timers } from './time.ts'
+// what the client's methods take, return and dispatch
+export type { DiscoverOptions, DiscoverAllOptions, DiscoverResult } from './client.ts'
+export type {
+  RegisterOptions, RegistrationOutcome, UnregisterOptions, UnregisterOutcome, RegistrationStatus, RendezvousClientEvents
+} from './registration-keeper.ts'
+export type { FollowOptions, FollowBatch } from './follow.ts'
+export type { DiscoveredRegistration } from './verify.ts'
+export type { RendezvousClientStats } from './stats.ts'
 export {
   RendezvousClientError, RendezvousStatusError, RendezvousTimeoutError, RendezvousProtocolError, PointUnreachableError,
   UnsendableNamespaceError, UnknownPointError, NoAddressesToRegisterError, InvalidPointError, NoAnswerError,
   FollowUnsupportedError
 } from './errors.ts'
-export {
-  DEFAULT_REQUEST_TIMEOUT, DEFAULT_DISCOVER_LIMIT, DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS,
-  REFRESH_MARGIN_FRACTION, MAX_REFRESH_MARGIN, DEFAULT_BACKOFF_INITIAL, DEFAULT_BACKOFF_MAX
-} from './constants.ts'
+export { DEFAULT_REQUEST_TIMEOUT, DEFAULT_DISCOVER_LIMIT, DEFAULT_DISCOVERY_INTERVAL, DEFAULT_TARGET_CONNECTIONS } from './constants.ts'
 
 /**
  * The rendezvous client as a js-libp2p service:

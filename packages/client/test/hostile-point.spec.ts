@@ -55,8 +55,8 @@ describe('a client facing a hostile rendezvous point', function () {
     expect(result.registrations[0].ttl).to.equal(60)
     expect(result.registrations[0].namespace).to.equal(ns)
     expect(result.cookie).to.deep.equal(Uint8Array.from([1, 2, 3]))
-    expect(client.stats.droppedRecords).to.equal(3)
-    expect(client.stats.droppedRecordsByReason).to.deep.equal({ InvalidSignatureError: 1, KeyMismatchError: 1, InvalidEnvelopeError: 1 })
+    expect(client.stats().droppedRecords).to.equal(3)
+    expect(client.stats().droppedRecordsByReason).to.deep.equal({ InvalidSignatureError: 1, KeyMismatchError: 1, InvalidEnvelopeError: 1 })
   })
 
   it('drops a registration the point files under another namespace', async () => {
@@ -66,7 +66,7 @@ describe('a client facing a hostile rendezvous point', function () {
 
     const result = await client.discover(ns)
     expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([good.peerId.toString()])
-    expect(client.stats.droppedRecordsByReason).to.deep.equal({ NamespaceMismatch: 1 })
+    expect(client.stats().droppedRecordsByReason).to.deep.equal({ NamespaceMismatch: 1 })
   })
 
   it('accepts a missing cookie, an empty ns and a missing ttl, as Go points send them', async () => {
@@ -80,7 +80,7 @@ describe('a client facing a hostile rendezvous point', function () {
     expect(result.registrations).to.have.lengthOf(1)
     expect(result.registrations[0].namespace).to.equal(ns)
     expect(result.registrations[0].ttl).to.equal(undefined)
-    expect(client.stats.droppedRecords).to.equal(0)
+    expect(client.stats().droppedRecords).to.equal(0)
   })
 
   it('treats E_INVALID_NAMESPACE on DISCOVER as no peers', async () => {
@@ -106,7 +106,7 @@ describe('a client facing a hostile rendezvous point', function () {
     const err = await client.discover(ns).then(() => undefined, (err: any) => err)
     expect(err).to.be.instanceOf(RendezvousProtocolError)
     expect(err.cause).to.have.property('name', 'FrameTooLargeError')
-    expect(client.stats.droppedResponses).to.equal(1)
+    expect(client.stats().droppedResponses).to.equal(1)
 
     hostile = false
     const result = await client.discover(ns)
@@ -124,7 +124,7 @@ describe('a client facing a hostile rendezvous point', function () {
     await setup(() => ({ bytes: Uint8Array.from([0x04, 0xff, 0xff, 0xff, 0xff]) }))
     const err = await client.discover(ns).then(() => undefined, (err: any) => err)
     expect(err).to.be.instanceOf(RendezvousProtocolError)
-    expect(client.stats.droppedResponses).to.equal(1)
+    expect(client.stats().droppedResponses).to.equal(1)
   })
 
   it('turns a response of the wrong type into a protocol error', async () => {
@@ -164,7 +164,7 @@ describe('a client facing a hostile rendezvous point', function () {
     expect(outcome.ttl).to.equal(60)
     const result = await client.discover(ns)
     expect(result.registrations).to.have.lengthOf(1)
-    expect(client.stats.failedRequests).to.equal(0)
+    expect(client.stats().failedRequests).to.equal(0)
   })
 
   it('keeps the write side open until the answer is read', async () => {

@@ -99,7 +99,7 @@ describe('the client against the rendezvous server', function () {
     const all = await collect(client.discoverAll('paged', { limit: 2 }))
     expect(all.sort()).to.deep.equal(registered.map(n => n.peerId.toString()).sort())
     // 5 registrations in pages of 2, then the empty page that proves the end: 4 DISCOVERs
-    expect(client.stats.requests).to.equal(4)
+    expect(client.stats().requests).to.equal(4)
 
     expect(await collect(client.discoverAll('paged', { limit: 2, resume: true }))).to.deep.equal([])
     // another namespace never starts from this namespace's cookie

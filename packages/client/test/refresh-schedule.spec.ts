@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { RefreshSchedule } from '../src/index.ts'
+import { RefreshSchedule } from '../src/refresh-schedule.ts'
 
 describe('the refresh schedule', () => {
   const schedule = new RefreshSchedule({ random: () => 0.5 })
