@@ -1,7 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import { ManualClock } from '@rendezvous/store/compliance'
 import { expect } from 'aegir/chai'
 import { ConnectionGuard, InvalidServerConfigError } from '../src/index.ts'
-import { TestClock } from './fixtures/nodes.ts'
 import type { Connection, Libp2pEvents, MultiaddrConnection, TypedEventTarget } from '@libp2p/interface'
 
 /** A raw connection as the gater sees it: an address and a close event */
@@ -56,8 +56,8 @@ describe('ConnectionGuard (the class alone)', () => {
   })
 
   it('closes connections without a stream after idleTimeout, and prunes idle ones first above the cap', () => {
-    const clock = new TestClock()
-    const guard = new ConnectionGuard({ maxConnections: 2, idleTimeout: 1000, clock: clock.read })
+    const clock = new ManualClock(Date.now())
+    const guard = new ConnectionGuard({ maxConnections: 2, idleTimeout: 1000, clock: clock.clock })
     const events = new EventTarget() as unknown as TypedEventTarget<Libp2pEvents>
     guard.start(events, Object.assign(() => {}, { trace: () => {}, error: () => {} }) as any)
     const busy = connection('10.0.0.1')
@@ -78,9 +78,9 @@ describe('ConnectionGuard (the class alone)', () => {
   })
 
   it('never closes a kept connection (a relay reservation holder) as idle, nor prunes it above the cap', () => {
-    const clock = new TestClock()
+    const clock = new ManualClock(Date.now())
     const holder = connection('10.0.0.1')
-    const guard = new ConnectionGuard({ maxConnections: 1, idleTimeout: 1000, clock: clock.read, keep: c => c === holder })
+    const guard = new ConnectionGuard({ maxConnections: 1, idleTimeout: 1000, clock: clock.clock, keep: c => c === holder })
     const events = new EventTarget() as unknown as TypedEventTarget<Libp2pEvents>
     guard.start(events, Object.assign(() => {}, { trace: () => {}, error: () => {} }) as any)
     open(events, holder)

@@ -1,21 +1,21 @@
 import { rendezvous, wakuV0, Status } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
+import type { ExpiredEventDetail } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 
-const delay = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
 describe('expiry', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode | undefined
   let client: ClientNode
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
     client = await startClient()
   })
 
@@ -25,7 +25,7 @@ describe('expiry', () => {
   })
 
   it('a registration is live until exactly its TTL has passed, in both dialects', async () => {
-    server = await startServer({ store, clock: clock.read, expiryInterval: 0, ttl: { min: 60 } })
+    server = await startServer({ store, clock: clock.clock, expiryInterval: 0, ttl: { min: 60 } })
     const addr = server.getMultiaddrs()[0]
     const w = await RawStream.open(client.node, addr, wakuV0)
     const r = await RawStream.open(client.node, addr, rendezvous)
@@ -43,7 +43,7 @@ describe('expiry', () => {
   })
 
   it('expireNow deletes what has expired and counts it', async () => {
-    server = await startServer({ store, clock: clock.read, expiryInterval: 0 })
+    server = await startServer({ store, clock: clock.clock, expiryInterval: 0 })
     const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
     await w.register({ ns: 'b', signedPeerRecord: await client.record(), ttl: 20 })
@@ -55,27 +55,31 @@ describe('expiry', () => {
   })
 
   it('runs an expiry pass every expiryInterval, and stops with the service', async () => {
-    server = await startServer({ store, clock: clock.read, expiryInterval: 20 })
+    server = await startServer({ store, clock: clock.clock, expiryInterval: 20 })
     const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
+    const expired = waitForEvent<CustomEvent<ExpiredEventDetail>>(server.services.rendezvous.events, 'expired')
     clock.advance(6000)
-    // bounded wait for the timer: at most 2 s
-    for (let i = 0; i < 100 && server.services.rendezvous.stats().expired === 0; i++) {
-      await delay(20)
-    }
+    expect((await expired).detail).to.deep.equal({ count: 1 })
     expect(server.services.rendezvous.stats().expired).to.equal(1)
     await server.stop()
     const calls = store.expireCalls
-    await delay(100)
+
+    // a point started after the stop, on the same interval, runs three passes: the stopped one runs none
+    const witnessStore = new TestStore()
+    const witness = await startServer({ store: witnessStore, expiryInterval: 20 })
+    try {
+      await witnessStore.called('expire', 3)
+    } finally {
+      await witness.stop()
+    }
     expect(store.expireCalls).to.equal(calls)
   })
 
   it('an expiry pass that fails is logged, not thrown, and the next one runs', async () => {
-    server = await startServer({ store, clock: clock.read, expiryInterval: 20 })
+    server = await startServer({ store, clock: clock.clock, expiryInterval: 20 })
     store.failWith = new Error('disk on fire')
-    for (let i = 0; i < 100 && store.expireCalls < 2; i++) {
-      await delay(20)
-    }
+    await store.called('expire', 2)
     expect(store.expireCalls).to.be.at.least(2)
     store.failWith = undefined
   })

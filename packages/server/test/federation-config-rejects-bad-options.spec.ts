@@ -1,11 +1,8 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { memoryStore } from '@rendezvous/store-memory'
+import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
 import { InvalidServerConfigError, rendezvousServer, resolveConfig, resolveFederation } from '../src/index.ts'
 import type { FederationInit } from '../src/index.ts'
 
@@ -38,12 +35,8 @@ describe('federation options: bad ones are refused with a typed error naming the
     const member = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
     // built stopped, so that the components that did start can be stopped again: a failed start leaves
     // the listener open otherwise, and the test process would never exit
-    const node = await createLibp2p({
+    const node = await startNode({
       start: false,
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
       services: { rendezvous: rendezvousServer({ store: memoryStore(), federation: { name: 'fleet', members: [member] } }) }
     })
     try {

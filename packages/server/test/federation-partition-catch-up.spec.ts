@@ -1,8 +1,8 @@
 import { rendezvous, Status } from '@rendezvous/codec'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { heal, partition, startFederation, stopFederation } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
 import type { FederatedPoint } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
 

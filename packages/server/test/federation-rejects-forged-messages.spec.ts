@@ -1,34 +1,14 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { encodeFederationGossip, FEDERATION_SYNC_PROTOCOL, encodeFrame, encodeSyncRequest, rendezvous, Status } from '@rendezvous/codec'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
-import { federationPubsub } from '../src/index.ts'
-import { meshedWith, startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { meshedWith, startFederation, startPubsubNode, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
 import { corruptSignature } from './fixtures/records.ts'
-import type { FederatedPoint } from './fixtures/federation-points.ts'
+import type { FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
-
-type PubsubNode = Libp2p<{ identify: unknown, pubsub: GossipSub }>
-
-async function startPubsubNode (privateKey: PrivateKey): Promise<PubsubNode> {
-  return createLibp2p({
-    privateKey,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify(), pubsub: federationPubsub() }
-  }) as Promise<PubsubNode>
-}
+import type { PrivateKey } from '@libp2p/interface'
 
 describe('federation: forged messages change nothing', function () {
   this.timeout(60_000)

@@ -1,22 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { encodeFederationGossip } from '@rendezvous/codec'
 import { sqliteStore } from '@rendezvous/store-sqlite'
+import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
 import { federationPubsub, rendezvousServer } from '../src/index.ts'
-import { meshedWith, ObservedStore, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { meshedWith, ObservedStore, startPubsubNode, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
-import type { FederatedNode, FederatedPoint } from './fixtures/federation-points.ts'
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p } from '@libp2p/interface'
+import type { FederatedNode, FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { RegistrationStore } from '@rendezvous/store'
 
 describe('federation: a point restarted on a persistent store knows what it holds', function () {
@@ -47,25 +42,15 @@ describe('federation: a point restarted on a persistent store knows what it hold
 
     let store: RegistrationStore | undefined
     let node: FederatedNode | undefined
-    let member: Libp2p<{ identify: unknown, pubsub: GossipSub }> | undefined
+    let member: PubsubNode | undefined
     try {
       store = await sqliteStore({ path })
       const observed = new ObservedStore(store)
-      node = await createLibp2p({
+      node = await startNode({
         privateKey: pointKey,
-        addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
         services: { identify: identify(), pubsub: federationPubsub(), rendezvous: rendezvousServer({ store, federation: { name: 'restart', members, redialInterval: 0 } }) }
       }) as FederatedNode
-      member = await createLibp2p({
-        privateKey: memberKey,
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        services: { identify: identify(), pubsub: federationPubsub() }
-      }) as Libp2p<{ identify: unknown, pubsub: GossipSub }>
+      member = await startPubsubNode(memberKey)
       const topic = node.services.rendezvous.federation?.topic ?? ''
       member.services.pubsub.subscribe(topic)
       await member.dial(node.getMultiaddrs())

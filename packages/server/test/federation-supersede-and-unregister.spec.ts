@@ -1,20 +1,13 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { encodeFederationGossip, rendezvous, Status } from '@rendezvous/codec'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
-import { federationPubsub } from '../src/index.ts'
-import { meshedWith, startFederation, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { meshedWith, startFederation, startPubsubNode, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
-import type { FederatedPoint } from './fixtures/federation-points.ts'
+import type { FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Registration } from '@rendezvous/store'
 
 async function register (peer: ClientNode, point: FederatedPoint, ns: string, ttl: number): Promise<void> {
@@ -33,19 +26,13 @@ describe('federation: a later registration supersedes an earlier one, and an UNR
   let points: FederatedPoint[]
   let peers: ClientNode[]
   let memberKey: PrivateKey
-  let member: Libp2p<{ identify: unknown, pubsub: GossipSub }>
+  let member: PubsubNode
 
   before(async () => {
     memberKey = await generateKeyPair('Ed25519')
     points = await startFederation(5, { init: { ttl: { min: 60 } }, extraMembers: [peerIdFromPrivateKey(memberKey)] })
     peers = await Promise.all(Array.from({ length: 2 }, async () => startClient()))
-    member = await createLibp2p({
-      privateKey: memberKey,
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: { identify: identify(), pubsub: federationPubsub() }
-    }) as Libp2p<{ identify: unknown, pubsub: GossipSub }>
+    member = await startPubsubNode(memberKey)
     member.services.pubsub.subscribe(points[0].node.services.rendezvous.federation?.topic ?? '')
     await member.dial(points[0].node.getMultiaddrs())
     await topicPeers(points[0], [member.peerId])

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rendezvous } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
 
 /**
@@ -24,8 +25,8 @@ describe('the js-libp2p patch', () => {
   })
 
   it('writes the peer store once per protocol per connection, not once per inbound stream', async () => {
-    const clock = new TestClock()
-    const server = await startServer({ store: new TestStore(clock.read), clock: clock.read, dialects: [rendezvous] })
+    const clock = new ManualClock(Date.now())
+    const server = await startServer({ store: new TestStore(clock.clock), clock: clock.clock, dialects: [rendezvous] })
     const client = await startClient()
     try {
       let merges = 0

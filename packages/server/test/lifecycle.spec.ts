@@ -1,7 +1,7 @@
 import { rendezvous, Status, wakuV0 } from '@rendezvous/codec'
+import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 
@@ -28,17 +28,20 @@ describe('lifecycle', () => {
     // let the idle stream reach the server before stopping
     expect(await idle.discover({ ns: 'x' })).to.deep.include({ status: Status.OK })
 
-    store.delayMs = 200
+    // the REGISTER is in flight once it reaches the store, which holds it until stop() is under way
+    const release = store.hold()
+    const inFlight = waitForEvent(store, 'call')
     busy.send({ type: 'REGISTER', ns: 'x', signedPeerRecord: await client.record() })
-    await new Promise(resolve => setTimeout(resolve, 50))
+    await inFlight
     const stopped = server.services.rendezvous.stop()
+    // stop() aborts the idle stream once it takes no new streams, and then waits for the busy one
+    expect((await idle.end()).closed).to.be.false()
+    expect(server.getProtocols()).to.not.include(rendezvous.protocol)
+    release()
 
     expect(await busy.next()).to.deep.include({ type: 'REGISTER_RESPONSE', status: Status.OK })
     await stopped
-    expect((await idle.end()).closed).to.be.false()
     expect(server.services.rendezvous.isStarted()).to.be.false()
-    expect(server.getProtocols()).to.not.include(rendezvous.protocol)
-    store.delayMs = 0
     expect(await store.count()).to.equal(1)
 
     let refused = false

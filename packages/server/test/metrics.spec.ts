@@ -1,9 +1,9 @@
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { rendezvous, Status, wakuV0 } from '@rendezvous/codec'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { Registry } from 'prom-client'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 

@@ -1,8 +1,9 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessageFrame, Status, wakuV1 } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 
@@ -11,15 +12,15 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 /** The point answers nwaku's `/vac/waku/rendezvous/1.0.0` as nim-libp2p's generic rendezvous under nwaku does */
 describe('/vac/waku/rendezvous/1.0.0', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode
   let client: ClientNode
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
-    server = await startServer({ store, clock: clock.read, dialects: [wakuV1] })
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
+    server = await startServer({ store, clock: clock.clock, dialects: [wakuV1] })
     client = await startClient()
   })
 

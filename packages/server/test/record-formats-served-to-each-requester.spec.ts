@@ -1,8 +1,9 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { openPeerRecord, rendezvous, Status, wakuV0, wakuV1 } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Dialect, DiscoverResponseMessage } from '@rendezvous/codec'
@@ -10,15 +11,15 @@ import type { Dialect, DiscoverResponseMessage } from '@rendezvous/codec'
 const ADDRESS = [multiaddr('/ip4/127.0.0.1/tcp/4001')]
 
 describe('record formats: each accepted where its dialect carries it, each requester served what it reads', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode
   let peers: ClientNode[]
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
-    server = await startServer({ store, clock: clock.read })
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
+    server = await startServer({ store, clock: clock.clock })
     peers = []
   })
 

@@ -1,20 +1,21 @@
 import { rendezvous, Status } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { manyAddresses } from './fixtures/records.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 
 describe('what one peer can make the point hold and send', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode
   let peers: ClientNode[]
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
     peers = []
   })
 
@@ -29,7 +30,7 @@ describe('what one peer can make the point hold and send', () => {
   }
 
   it('refuses a record over maxRecordBytes with 101 and stores nothing', async () => {
-    server = await startServer({ store, clock: clock.read, maxRecordBytes: 512, dialects: [rendezvous] })
+    server = await startServer({ store, clock: clock.clock, maxRecordBytes: 512, dialects: [rendezvous] })
     const p = await peer()
     const s = await RawStream.open(p.node, server.getMultiaddrs(), rendezvous)
     expect(await s.register({ ns: 'a', signedPeerRecord: await p.record(manyAddresses(60)) })).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD })
@@ -39,7 +40,7 @@ describe('what one peer can make the point hold and send', () => {
 
   it('cuts DISCOVER answers to the peer\'s byte budget, refuses with 400 when nothing fits, and refills with time', async () => {
     // 1 KiB at once, 1 byte per second after that
-    server = await startServer({ store, clock: clock.read, discoverBytesPerSecond: 1, discoverBurstBytes: 1024, dialects: [rendezvous] })
+    server = await startServer({ store, clock: clock.clock, discoverBytesPerSecond: 1, discoverBurstBytes: 1024, dialects: [rendezvous] })
     for (let i = 0; i < 8; i++) {
       const p = await peer()
       const s = await RawStream.open(p.node, server.getMultiaddrs(), rendezvous)

@@ -1,32 +1,34 @@
 import { encodeMessageFrame, openPeerRecord, rendezvous, Status, wakuV0 } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { INTERNAL_ERROR_TEXT } from '../src/index.ts'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
-import type { RendezvousServerHooks, RendezvousServerInit } from '../src/index.ts'
+import type { RendezvousServerInit } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-const delay = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+/** The pace of a dripping sender: the behaviour under test is a request that arrives too slowly */
+const drip = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 describe('safety', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode | undefined
   let client: ClientNode
   let other: ClientNode
   let addr: Multiaddr
 
-  async function serve (init: Partial<RendezvousServerInit> = {}, hooks?: RendezvousServerHooks): Promise<ServerNode> {
-    server = await startServer({ store, clock: clock.read, ...init }, { hooks })
+  async function serve (init: Partial<RendezvousServerInit> = {}): Promise<ServerNode> {
+    server = await startServer({ store, clock: clock.clock, ...init })
     addr = server.getMultiaddrs()[0]
     return server
   }
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
     client = await startClient()
     other = await startClient()
   })
@@ -56,7 +58,7 @@ describe('safety', () => {
         } catch {
           break
         }
-        await delay(25)
+        await drip(25)
       }
       const end = await s.end(3000)
       expect(end.closed).to.be.false()
@@ -64,15 +66,18 @@ describe('safety', () => {
       expect(node.services.rendezvous.stats().streams.timedOut).to.equal(1)
     })
 
-    it('lets a stream wait between requests up to idleTimeout, then cuts it off', async () => {
-      const node = await serve({ streamTimeout: 1000, idleTimeout: 300 })
+    it('lets a stream wait between requests longer than streamTimeout, up to idleTimeout, then cuts it off', async () => {
+      const node = await serve({ streamTimeout: 100, idleTimeout: 400 })
       const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
-      await delay(150)
+      // a stream opened after that answer is cut off once streamTimeout has passed for it: by then the first
+      // stream has waited longer than streamTimeout
+      const witness = await RawStream.open(client.node, addr, wakuV0)
+      expect((await witness.end(3000)).closed).to.be.false()
       expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
       const end = await s.end(3000)
       expect(end.closed).to.be.false()
-      expect(node.services.rendezvous.stats().streams.timedOut).to.equal(1)
+      expect(node.services.rendezvous.stats().streams.timedOut).to.equal(2)
     })
   })
 
@@ -113,21 +118,27 @@ describe('safety', () => {
 
     it('answers requests pipelined while the store is slow, then the client\'s close, in order', async () => {
       await serve()
-      store.delayMs = 50
+      // the store holds the REGISTER, once it has reached it, until every request and the close are sent
+      const release = store.hold()
+      const arrived = waitForEvent(store, 'call')
       const s = await RawStream.open(client.node, addr, wakuV0)
       s.send({ type: 'REGISTER', ns: 'p', signedPeerRecord: await client.record() })
       s.send({ type: 'DISCOVER', ns: 'p' })
       s.send({ type: 'DISCOVER', ns: 'q' })
-      await s.close()
+      const closed = s.close()
+      await arrived
+      release()
       expect(await s.next()).to.deep.include({ type: 'REGISTER_RESPONSE', status: Status.OK })
       expect(await s.next()).to.have.property('registrations').with.lengthOf(1)
       expect(await s.next()).to.have.property('registrations').with.lengthOf(0)
       expect(await s.end()).to.deep.equal({ closed: true })
+      await closed
     })
 
     it('aborts a stream that sends more than 4 request frames\' worth ahead of the answers', async () => {
       const node = await serve({ maxRequestBytes: 1024 })
-      store.delayMs = 200
+      // the first DISCOVER stays in flight until the stream is cut
+      const release = store.hold()
       const s = await RawStream.open(client.node, addr, wakuV0)
       const frame = encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'x'.repeat(250), limit: 1 })
       // 30 frames of about 260 bytes: over 4 x 1024 while the first is still being answered
@@ -135,6 +146,7 @@ describe('safety', () => {
         s.sendBytes(frame)
       }
       expect((await s.end()).closed).to.be.false()
+      release()
       expect(node.services.rendezvous.stats().streams.malformed).to.equal(1)
     })
 
@@ -188,27 +200,25 @@ describe('safety', () => {
 
   describe('identity', () => {
     it('verifies each distinct envelope once; a byte-identical refresh reuses it, the peer check still runs', async () => {
-      let opened = 0
-      const node = await serve({}, {
-        openPeerRecord: async (bytes) => { opened++; return openPeerRecord(bytes) }
-      })
+      const node = await serve()
+      const opened = (): number => node.services.rendezvous.stats().verifications
       const spr = await client.record()
       const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
       expect(await s.register({ ns: 'b', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
-      expect(opened).to.equal(1)
+      expect(opened()).to.equal(1)
 
       // another peer replaying the cached bytes: no new verification, and still refused
       const t = await RawStream.open(other.node, addr, wakuV0)
       expect(await t.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer id mismatch' })
       const u = await RawStream.open(other.node, addr, rendezvous)
       expect(await u.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.E_NOT_AUTHORIZED })
-      expect(opened).to.equal(1)
+      expect(opened()).to.equal(1)
 
       // a new envelope (new seq) is verified
       expect(await s.register({ ns: 'a', signedPeerRecord: await client.record() })).to.deep.include({ status: Status.OK })
-      expect(opened).to.equal(2)
+      expect(opened()).to.equal(2)
       expect(node.services.rendezvous.stats()).to.deep.include({ verifications: 2, verificationCacheHits: 4, verificationCacheSize: 2 })
       expect((await store.snapshot()).map(r => r.peerId)).to.deep.equal([client.node.peerId.toString(), client.node.peerId.toString()])
     })

@@ -1,14 +1,15 @@
 import { Status, wakuV0 } from '@rendezvous/codec'
+import { ManualClock } from '@rendezvous/store/compliance'
+import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll, TestClock } from './fixtures/nodes.ts'
-import { RawStream } from './fixtures/raw-client.ts'
+import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { corruptSignature, manyAddresses, sealRaw } from './fixtures/records.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 describe('/vac/waku/rendezvous/0.0.1', () => {
-  let clock: TestClock
+  let clock: ManualClock
   let store: TestStore
   let server: ServerNode
   let client: ClientNode
@@ -16,9 +17,9 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   let addr: Multiaddr
 
   beforeEach(async () => {
-    clock = new TestClock()
-    store = new TestStore(clock.read)
-    server = await startServer({ store, clock: clock.read, dialects: [wakuV0] })
+    clock = new ManualClock(Date.now())
+    store = new TestStore(clock.clock)
+    server = await startServer({ store, clock: clock.clock, dialects: [wakuV0] })
     client = await startClient()
     other = await startClient()
     addr = server.getMultiaddrs()[0]
@@ -142,7 +143,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   describe('caps (not in the reference)', () => {
     it('per-peer cap: E_NOT_AUTHORIZED; global cap: E_UNAVAILABLE; refreshes pass both', async () => {
       await server.stop()
-      server = await startServer({ store, clock: clock.read, dialects: [wakuV0], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
+      server = await startServer({ store, clock: clock.clock, dialects: [wakuV0], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
       addr = server.getMultiaddrs()[0]
       const s = await open()
       const spr = await client.record()
