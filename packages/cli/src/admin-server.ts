@@ -1,12 +1,9 @@
-import cluster from 'node:cluster'
 import { createServer } from 'node:http'
-import { AddressInUseError } from './errors.ts'
-import { bindErrorReason } from './port-probe.ts'
+import { listenHttp } from './http-listener.ts'
 import { STATUS_PAGE } from './status-page.ts'
 import type { MetricsAddress } from './config.ts'
 import type { StatusSource } from './point-status.ts'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 
 /** A running admin server */
 export interface AdminServer {
@@ -20,10 +17,6 @@ const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
   'cache-control': 'no-store'
-}
-
-function urlHost (host: string): string {
-  return host.includes(':') ? `[${host}]` : host
 }
 
 function whole (value: string | null, fallback: number): number {
@@ -81,27 +74,6 @@ export async function startAdminServer (address: MetricsAddress, source: StatusS
       }
     })
   })
-  // a browser tab left open keeps a socket: it must not hold up shutdown
-  server.keepAliveTimeout = 1000
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      // the workers of --workers N share the port through the cluster's primary, as they share libp2p's
-      server.listen({ host: address.host, port: address.port, exclusive: !cluster.isWorker }, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-  } catch (err: any) {
-    throw new AddressInUseError(`cannot serve the admin page on ${address.host}:${address.port}: ${bindErrorReason(err)}`, { cause: err })
-  }
-  const bound = server.address() as AddressInfo
-  return {
-    url: `http://${urlHost(address.host)}:${bound.port}/`,
-    close: async () => {
-      const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
-      server.closeAllConnections()
-      await closed
-    }
-  }
+  const listener = await listenHttp(server, address, 'the admin page')
+  return { url: `${listener.origin}/`, close: listener.close }
 }

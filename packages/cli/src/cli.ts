@@ -3,6 +3,7 @@ import { EXIT_USAGE, SHUTDOWN_TIMEOUT_MS } from './constants.ts'
 import { startDaemon } from './daemon.ts'
 import { DaemonError } from './errors.ts'
 import { createOutput } from './output.ts'
+import { pointBounds } from './point-status.ts'
 import { redactingStreams } from './postgres-store.ts'
 import { logRequests } from './request-log.ts'
 import { onShutdownSignal } from './signals.ts'
@@ -89,13 +90,7 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
       store: config.store,
       ...(daemon.storePath != null ? { storePath: daemon.storePath } : {}),
       dataDir: config.dataDir,
-      ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
-      limits: {
-        maxRegistrations: config.maxRegistrations,
-        maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
-        maxDiscoverLimit: config.maxDiscoverLimit,
-        maxConnections: config.maxConnections
-      },
+      ...pointBounds(config),
       ...(daemon.adminUrl != null ? { admin: daemon.adminUrl } : {}),
       ...(daemon.metricsUrl != null ? { metrics: daemon.metricsUrl } : {}),
       logLevel: config.logLevel

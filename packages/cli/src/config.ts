@@ -10,6 +10,7 @@ import {
   DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
 } from './constants.ts'
+import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
 import { DATABASE_FLAGS, readDatabaseUrl } from './postgres-store.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
@@ -112,16 +113,6 @@ type OptionKind = 'string' | 'boolean'
 
 /** The dialects whose TTL window the --*-ttl flags set (the others keep their references' windows) */
 const ADJUSTABLE_TTL = DIALECTS.filter(d => d.ttl.adjustable).map(d => d.protocol).join(' or ')
-
-/** Seconds as the help text shows them: 7200 as 2h, 90 as 90s */
-function formatDuration (seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds % size === 0 && seconds >= size) {
-      return `${seconds / size}${unit}`
-    }
-  }
-  return `${seconds}s`
-}
 
 /** One flag of `rendezvous serve`, with its environment variable and help text */
 export interface FlagSpec {

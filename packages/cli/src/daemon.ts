@@ -20,7 +20,7 @@ import { loadIdentity, persistIdentity } from './identity.ts'
 import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
 import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
-import { StatusSource } from './point-status.ts'
+import { StatusSource, pointBounds } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
@@ -140,13 +140,7 @@ function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opene
     addresses: () => node.getMultiaddrs().map(ma => withPeerId(ma.toString(), peerId)),
     protocols: config.dialects.map(d => dialect(d).protocol),
     store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },
-    ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
-    limits: {
-      maxRegistrations: config.maxRegistrations,
-      maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
-      maxDiscoverLimit: config.maxDiscoverLimit,
-      maxConnections: config.maxConnections
-    },
+    ...pointBounds(config),
     connections: () => node.getConnections().length
   }, opened.store, census)
 }

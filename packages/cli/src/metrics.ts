@@ -1,11 +1,8 @@
-import cluster from 'node:cluster'
 import { createServer } from 'node:http'
 import { Registry } from 'prom-client'
-import { AddressInUseError } from './errors.ts'
-import { bindErrorReason } from './port-probe.ts'
+import { listenHttp } from './http-listener.ts'
 import type { MetricsAddress } from './config.ts'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 
 /** A running Prometheus endpoint */
 export interface MetricsEndpoint {
@@ -19,10 +16,6 @@ export interface MetricsEndpoint {
 /** Create the registry every metric of one daemon goes to; its own, so daemons in one process stay apart */
 export function createMetricsRegistry (): Registry {
   return new Registry()
-}
-
-function urlHost (host: string): string {
-  return host.includes(':') ? `[${host}]` : host
 }
 
 /**
@@ -48,30 +41,6 @@ export async function startMetricsEndpoint (address: MetricsAddress, registry: R
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${String(err?.message ?? err)}\n`)
     })
   })
-  // scrapes are short; a client that keeps a socket open must not hold up shutdown
-  server.keepAliveTimeout = 1000
-
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      // the workers of --workers N share the port through the cluster's primary, as they share libp2p's
-      server.listen({ host: address.host, port: address.port, exclusive: !cluster.isWorker }, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-  } catch (err: any) {
-    throw new AddressInUseError(`cannot serve metrics on ${address.host}:${address.port}: ${bindErrorReason(err)}`, { cause: err })
-  }
-  const bound = server.address() as AddressInfo
-
-  return {
-    registry,
-    url: `http://${urlHost(address.host)}:${bound.port}/metrics`,
-    close: async () => {
-      const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
-      server.closeAllConnections()
-      await closed
-    }
-  }
+  const listener = await listenHttp(server, address, 'metrics')
+  return { registry, url: `${listener.origin}/metrics`, close: listener.close }
 }

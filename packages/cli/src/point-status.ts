@@ -1,5 +1,6 @@
 import { openPeerRecord } from '@rendezvous/codec'
 import { ADMIN_MAX_PAGE } from './constants.ts'
+import type { DaemonConfig } from './config.ts'
 import type { NamespaceCensus } from './namespace-census.ts'
 import type { RegistrationStore } from '@rendezvous/store'
 
@@ -16,8 +17,8 @@ export interface PointStatus {
   protocols: string[]
   store: { kind: string, path?: string }
   /** The `/rendezvous/1.0.0` TTL window, in seconds */
-  ttl: { min: number, max: number, default: number }
-  limits: { maxRegistrations: number, maxRegistrationsPerPeer: number, maxDiscoverLimit: number, maxConnections: number }
+  ttl: PointBounds['ttl']
+  limits: PointBounds['limits']
   /** Live registrations in the store */
   registrations: number
   /** Open connections */
@@ -65,8 +66,8 @@ export interface PointFacts {
   addresses(): string[]
   protocols: string[]
   store: { kind: string, path?: string }
-  ttl: { min: number, max: number, default: number }
-  limits: PointStatus['limits']
+  ttl: PointBounds['ttl']
+  limits: PointBounds['limits']
   connections(): number
 }
 
@@ -131,5 +132,24 @@ export class StatusSource {
       }
     }))
     return { namespace, registrations, next: page.registrations.length < size ? null : page.position }
+  }
+}
+
+/** The TTL window and the limits a daemon runs with, as its banner and its status show them */
+export interface PointBounds {
+  ttl: { min: number, max: number, default: number }
+  limits: { maxRegistrations: number, maxRegistrationsPerPeer: number, maxDiscoverLimit: number, maxConnections: number }
+}
+
+/** The {@link PointBounds} of a configuration */
+export function pointBounds (config: DaemonConfig): PointBounds {
+  return {
+    ttl: { min: config.minTtl, max: config.maxTtl, default: config.defaultTtl },
+    limits: {
+      maxRegistrations: config.maxRegistrations,
+      maxRegistrationsPerPeer: config.maxRegistrationsPerPeer,
+      maxDiscoverLimit: config.maxDiscoverLimit,
+      maxConnections: config.maxConnections
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2'
+import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
 import type { FlagSpec } from './config.ts'
 
@@ -37,7 +38,7 @@ export interface RelayConfig {
 export const RELAY_FLAGS: readonly FlagSpec[] = [
   { name: 'relay', env: 'RENDEZVOUS_RELAY', type: 'boolean', description: `also run a circuit relay v2 server, registered at this point under ${RELAY_NAMESPACE}`, defaultText: 'off' },
   { name: 'relay-max-reservations', env: 'RENDEZVOUS_RELAY_MAX_RESERVATIONS', type: 'string', value: '<n>', description: 'relay reservations held at once', defaultText: String(DEFAULT_RELAY_MAX_RESERVATIONS) },
-  { name: 'relay-reservation-ttl', env: 'RENDEZVOUS_RELAY_RESERVATION_TTL', type: 'string', value: '<duration>', description: 'how long a relay reservation lasts before it must be renewed', defaultText: '2h' },
+  { name: 'relay-reservation-ttl', env: 'RENDEZVOUS_RELAY_RESERVATION_TTL', type: 'string', value: '<duration>', description: 'how long a relay reservation lasts before it must be renewed', defaultText: formatDuration(DEFAULT_RELAY_RESERVATION_TTL) },
   { name: 'relay-duration-limit', env: 'RENDEZVOUS_RELAY_DURATION_LIMIT', type: 'string', value: '<duration>', description: 'how long one relayed connection may last', defaultText: '2m' },
   { name: 'relay-data-limit', env: 'RENDEZVOUS_RELAY_DATA_LIMIT', type: 'string', value: '<bytes>', description: 'bytes one relayed connection may carry in each direction', defaultText: String(DEFAULT_RELAY_DATA_LIMIT) }
 ]
