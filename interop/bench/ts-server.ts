@@ -163,9 +163,15 @@ async function openPostgresStore (): Promise<RegistrationStore> {
   return mod.postgresStore({ url: values['database-url'] ?? process.env.BENCH_DATABASE_URL, schema: values.schema })
 }
 
-const store = values.store === 'sqlite'
-  ? await openSqliteStore(join(dataDir, 'registrations.sqlite'))
-  : values.store === 'postgres' ? await openPostgresStore() : memoryStore()
+/** The store `--store` names (checked above) */
+async function openStore (): Promise<RegistrationStore> {
+  if (values.store === 'sqlite') {
+    return openSqliteStore(join(dataDir, 'registrations.sqlite'))
+  }
+  return values.store === 'postgres' ? openPostgresStore() : memoryStore()
+}
+
+const store = await openStore()
 
 /**
  * `@libp2p/prometheus-metrics` as the daemon runs it; the interop package does not depend on it (only this
@@ -259,7 +265,8 @@ if (cluster.isWorker) {
 }
 
 // a worker tells its primary, which prints one ready line for all
-;(cluster.isWorker ? (event: Record<string, unknown>) => { process.send?.(event) } : line)({
+const announce = cluster.isWorker ? (event: Record<string, unknown>): void => { process.send?.(event) } : line
+announce({
   event: 'ready',
   role: 'server',
   store: values.store,

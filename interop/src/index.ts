@@ -48,15 +48,15 @@ export type { TsImplementationOptions } from './ts-peer.ts'
 export {
   findGo, findCargo, buildGoPeer, buildRustPeer, rustPeerBinary, rustPeerBuilt, GO_INSTALL_HINT, CARGO_INSTALL_HINT, MIN_GO_MINOR, MIN_RUST_MINOR
 } from './toolchain.ts'
-export type { Toolchain, RustBuildOptions } from './toolchain.ts'
+export type { Toolchain, GoBuildOptions, RustBuildOptions } from './toolchain.ts'
 export { ToolchainMissingError, PeerBuildError, NoRawModeError } from './errors.ts'
-export { JsonLinesProcess, livingChildren, splitLines } from './json-lines-process.ts'
+export { JsonLinesProcess, livingChildren, splitLines, trackChild } from './json-lines-process.ts'
 export type { JsonEvent, JsonLinesProcessOptions, ProcessExit } from './json-lines-process.ts'
 export { RawStreamSession } from './raw-stream.ts'
 export { runMatrix, runCell, pairLabel } from './matrix.ts'
 export type { Cell, CellVerdict, MatrixOptions } from './matrix.ts'
 export {
-  renderReport, renderMatrixTable, renderDetails, renderStatusComparison, replaceBetweenMarkers, writeReport,
+  renderReport, renderMatrixTable, renderDetails, renderStatusComparison, replaceBetweenMarkers, writeBetweenMarkers, writeReport,
   MissingMarkersError, matrixMarkers
 } from './report.ts'
 export type { ReportInfo } from './report.ts'

@@ -15,6 +15,8 @@ export interface JsonLinesProcessOptions {
   lifetime: number
   /** Called with each line of stderr, for diagnostics */
   onStderr?(line: string): void
+  /** Called with each JSON object of stdout as it arrives (it is collected in `events` too), for progress output */
+  onEvent?(event: JsonEvent): void
 }
 
 /** How a child ended */
@@ -48,6 +50,18 @@ function installExitHook (): void {
   }
 }
 
+/**
+ * Track a child started elsewhere (a build, a one-off command) like the children of {@link JsonLinesProcess}:
+ * it is killed when this process exits, and counted by {@link livingChildren} until it has exited.
+ */
+export function trackChild (child: ChildProcess): void {
+  installExitHook()
+  living.add(child)
+  const forget = (): void => { living.delete(child) }
+  child.once('close', forget)
+  child.once('error', forget)
+}
+
 /** The number of children started here that have not exited yet (for tests and the final check) */
 export function livingChildren (): number {
   return living.size
@@ -70,9 +84,8 @@ export class JsonLinesProcess {
   private readonly lifetimeTimer: ReturnType<typeof setTimeout>
 
   private constructor (command: string, args: string[], options: JsonLinesProcessOptions) {
-    installExitHook()
     this.child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
-    living.add(this.child)
+    trackChild(this.child)
     this.lifetimeTimer = setTimeout(() => { this.child.kill('SIGKILL') }, options.lifetime)
     this.lifetimeTimer.unref()
 
@@ -82,7 +95,6 @@ export class JsonLinesProcess {
           return
         }
         this.exit = exit
-        living.delete(this.child)
         clearTimeout(this.lifetimeTimer)
         this.wake()
         resolve(exit)
@@ -100,6 +112,7 @@ export class JsonLinesProcess {
         if (parsed != null && typeof parsed === 'object' && !Array.isArray(parsed)) {
           this.events.push(parsed)
           this.wake()
+          options.onEvent?.(parsed)
           return
         }
       } catch {

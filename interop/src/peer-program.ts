@@ -17,6 +17,10 @@ export interface PeerProgramOptions {
   serverLifetime?: number
   /** Called with each stderr line of every child, for `--verbose` runs */
   onStderr?(line: string): void
+  /** Working directory of the children */
+  cwd?: string
+  /** Milliseconds a stopping server has between SIGTERM and SIGKILL (default 2 000) */
+  stopGrace?: number
 }
 
 /** A server process that printed its `ready` line */
@@ -24,6 +28,9 @@ export interface ServerProcess {
   peerId: string
   /** Its loopback multiaddr, ending in `/p2p/<peer id>` */
   multiaddr: string
+  pid?: number
+  /** Every JSON line it printed, in order; complete once `stop()` has resolved */
+  events: readonly JsonEvent[]
   stop(): Promise<void>
 }
 
@@ -35,12 +42,12 @@ const OP_EVENTS = new Set(['register', 'discover', 'unregister', 'record', 'slee
  * handed over as key files holding the libp2p protobuf of the private key.
  */
 export class PeerProgram {
-  private readonly options: Required<Omit<PeerProgramOptions, 'onStderr'>> & Pick<PeerProgramOptions, 'onStderr'>
+  private readonly options: PeerProgramOptions & Required<Pick<PeerProgramOptions, 'startTimeout' | 'serverLifetime' | 'stopGrace'>>
   private scratch?: string
   private files = 0
 
   constructor (options: PeerProgramOptions) {
-    this.options = { startTimeout: 15_000, serverLifetime: 600_000, ...options }
+    this.options = { startTimeout: 15_000, serverLifetime: 600_000, stopGrace: 2_000, ...options }
   }
 
   get binary (): string {
@@ -48,7 +55,8 @@ export class PeerProgram {
   }
 
   spawn (args: string[], lifetime: number): JsonLinesProcess {
-    return JsonLinesProcess.start(this.options.binary, args, { lifetime, onStderr: this.options.onStderr })
+    const { cwd, onStderr } = this.options
+    return JsonLinesProcess.start(this.options.binary, args, { lifetime, cwd, onStderr })
   }
 
   /** Start a server (`args` select the mode) and wait for its ready line */
@@ -57,10 +65,12 @@ export class PeerProgram {
     let ready: JsonEvent
     try {
       ready = await child.waitFor(e => e.event === 'ready', this.options.startTimeout, `the ${args[0]} ready line`)
-    } catch (err) {
+    } catch (err: any) {
       await child.stop()
       onStop?.()
-      throw err
+      // a server that refuses its arguments says why in an error line before it exits
+      const error = child.events.find(e => e.event === 'error')
+      throw error == null ? err : new Error(`${args[0]} did not start: ${String(error.message)}`)
     }
     const multiaddr = (ready.multiaddrs as string[] | undefined)?.find(a => a.startsWith('/ip4/127.0.0.1/'))
     if (multiaddr == null) {
@@ -71,8 +81,10 @@ export class PeerProgram {
     return {
       peerId: ready.peerId,
       multiaddr,
+      pid: child.pid,
+      events: child.events,
       stop: async () => {
-        await child.stop()
+        await child.stop(this.options.stopGrace)
         onStop?.()
       }
     }

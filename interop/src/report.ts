@@ -129,9 +129,19 @@ export function replaceBetweenMarkers (text: string, content: string, start: str
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`
 }
 
+/**
+ * Replace what lies between the markers in the document at `path` with `content` (a block a run
+ * publishes: an interop matrix, the benchmark's results).
+ *
+ * @throws {MissingMarkersError}
+ */
+export async function writeBetweenMarkers (path: string, content: string, start: string, end: string): Promise<void> {
+  const text = await readFile(path, 'utf8')
+  await writeFile(path, replaceBetweenMarkers(text, content, start, end))
+}
+
 /** Publish `content` between the markers of `implementation`'s matrix in the document at `path` */
 export async function writeReport (path: string, implementation: string, content: string): Promise<void> {
   const { start, end } = matrixMarkers(implementation)
-  const text = await readFile(path, 'utf8')
-  await writeFile(path, replaceBetweenMarkers(text, content, start, end))
+  await writeBetweenMarkers(path, content, start, end)
 }

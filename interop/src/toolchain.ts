@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { PeerBuildError, ToolchainMissingError } from './errors.ts'
-import { splitLines } from './json-lines-process.ts'
+import { splitLines, trackChild } from './json-lines-process.ts'
 
 /** The oldest Go that builds the Go peers (their go.mod files say `go 1.21`) */
 export const MIN_GO_MINOR = 21
@@ -26,7 +26,7 @@ interface Run { stdout: string, stderr: string }
 
 async function run (command: string, args: string[], options: { cwd?: string, timeout: number }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: options.cwd, timeout: options.timeout, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(command, args, { cwd: options.cwd, timeout: options.timeout, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err != null) {
         Object.assign(err, { stdout, stderr })
         reject(err)
@@ -34,6 +34,7 @@ async function run (command: string, args: string[], options: { cwd?: string, ti
       }
       resolve({ stdout, stderr })
     })
+    trackChild(child)
   })
 }
 
@@ -73,16 +74,25 @@ export async function findCargo (env: NodeJS.ProcessEnv = process.env): Promise<
   return findToolchain(env.CARGO ?? 'cargo', ['--version'], /^cargo (1)\.(\d+)\.\d+/, MIN_RUST_MINOR, 'the Rust toolchain (cargo)', CARGO_INSTALL_HINT)
 }
 
+/** Options of {@link buildGoPeer} */
+export interface GoBuildOptions {
+  /** Milliseconds the build may take (default 15 min) */
+  timeout?: number
+  /** The folder the binary goes to (default `<peerDir>/bin`) */
+  outDir?: string
+}
+
 /**
- * Build the Go peer of `peerDir` into `peerDir/bin/<name>`. Go's build cache makes a rebuild of an
- * unchanged tree take a few seconds; a cold build (modules and cache empty) takes one to three minutes.
+ * Build the Go program (a peer, or the benchmark's load generator) of `peerDir` into `<outDir>/<name>`.
+ * Go's build cache makes a rebuild of an unchanged tree take a few seconds; a cold build (modules and
+ * cache empty) takes one to three minutes.
  *
  * @throws {PeerBuildError}
  */
-export async function buildGoPeer (go: string, peerDir: string, name: string, timeout = 900_000): Promise<string> {
-  const binary = join(peerDir, 'bin', name)
+export async function buildGoPeer (go: string, peerDir: string, name: string, options: GoBuildOptions = {}): Promise<string> {
+  const binary = join(options.outDir ?? join(peerDir, 'bin'), name)
   try {
-    await run(go, ['build', '-o', binary, '.'], { cwd: peerDir, timeout })
+    await run(go, ['build', '-o', binary, '.'], { cwd: peerDir, timeout: options.timeout ?? 900_000 })
   } catch (err: any) {
     const detail = String(err.stderr ?? err.message).trim().split('\n').slice(-15).join('\n')
     throw new PeerBuildError(`go build in ${peerDir} failed:\n${detail}`)
@@ -118,6 +128,7 @@ export async function buildRustPeer (cargo: string, peerDir: string, name: strin
   const lines: string[] = []
   const code = await new Promise<number | string>((resolve, reject) => {
     const child = spawn(cargo, ['build', '--release', '--locked'], { cwd: peerDir, stdio: ['ignore', 'pipe', 'pipe'] })
+    trackChild(child)
     const timer = setTimeout(() => { child.kill('SIGKILL') }, options.timeout ?? 2_400_000)
     const onLine = (line: string): void => {
       lines.push(line)

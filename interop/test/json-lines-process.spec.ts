@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { expect } from 'aegir/chai'
-import { JsonLinesProcess, livingChildren } from '../src/json-lines-process.ts'
+import { JsonLinesProcess, livingChildren, trackChild } from '../src/json-lines-process.ts'
+import type { JsonEvent } from '../src/json-lines-process.ts'
 
 /** A Node child running `script`, standing in for go-rdv */
 function node (script: string, lifetime = 10_000): JsonLinesProcess {
@@ -55,5 +58,43 @@ describe('JsonLinesProcess', () => {
     const child = node('setInterval(() => {}, 1000)', 300)
     const exit = await child.exited
     expect(exit.signal).to.equal('SIGKILL')
+  })
+
+  it('hands each JSON line to onEvent as it arrives, in order, and keeps it in events', async () => {
+    const seen: JsonEvent[] = []
+    const child = JsonLinesProcess.start(process.execPath, ['-e', 'console.log(JSON.stringify({ event: "phase", n: 1 })); console.log("not json"); console.log(JSON.stringify({ event: "check", n: 2 }))'], {
+      lifetime: 10_000,
+      onEvent: event => { seen.push(event) }
+    })
+    await child.waitForExit(5_000)
+    expect(seen.map(e => e.n)).to.deep.equal([1, 2])
+    expect(child.events).to.deep.equal(seen)
+  })
+
+  it('starts children with as many open files as the hard limit allows, whatever the soft limit this process was started with', async () => {
+    // Node raises its own soft limit of open files to the hard one as it starts, and children inherit it:
+    // a server or load generator holding 10,000 connections needs no `ulimit -n` of its own
+    const module = new URL(import.meta.url.endsWith('.ts') ? '../src/json-lines-process.ts' : '../src/json-lines-process.js', import.meta.url).href
+    const script = `
+      const { JsonLinesProcess } = await import(${JSON.stringify(module)})
+      const child = JsonLinesProcess.start('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { lifetime: 5000 })
+      await child.waitForExit(5000)
+      const [soft, hard] = child.garbage.map(Number)
+      console.log(JSON.stringify({ soft, hard }))`
+    const parent = JsonLinesProcess.start('/bin/sh', ['-c', 'ulimit -Sn 256 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { lifetime: 10_000 })
+    await parent.waitForExit(10_000)
+    expect(parent.events).to.have.lengthOf(1, parent.tail())
+    const [limits] = parent.events
+    expect(limits.hard).to.be.above(256)
+    expect(limits.soft).to.equal(limits.hard)
+  })
+
+  it('counts a child started elsewhere and tracked until it has exited', async () => {
+    const before = livingChildren()
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 200)'], { stdio: 'ignore' })
+    trackChild(child)
+    expect(livingChildren()).to.equal(before + 1)
+    await once(child, 'close')
+    expect(livingChildren()).to.equal(before)
   })
 })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { livingChildren } from '../src/json-lines-process.ts'
 import { PeerProgram, toClientResult, toRawResult } from '../src/peer-program.ts'
+import type { PeerProgramOptions } from '../src/peer-program.ts'
 
 /**
  * The driver of the foreign peer programs, against stand-in programs (shell scripts that print what
@@ -20,11 +21,11 @@ describe('PeerProgram', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function program (name: string, script: string): Promise<PeerProgram> {
+  async function program (name: string, script: string, options: Partial<PeerProgramOptions> = {}): Promise<PeerProgram> {
     const file = join(dir, name)
     await writeFile(file, `#!/bin/sh\n${script}\n`)
     await chmod(file, 0o755)
-    return new PeerProgram({ binary: file, startTimeout: 5_000 })
+    return new PeerProgram({ binary: file, startTimeout: 5_000, ...options })
   }
 
   it('returns one line per op, in order, skipping what is not an op line', async () => {
@@ -61,6 +62,31 @@ describe('PeerProgram', () => {
     expect(running).to.include({ peerId: 's', multiaddr: '/ip4/127.0.0.1/tcp/4001/p2p/s' })
     await running.stop()
     expect(livingChildren()).to.equal(0)
+  })
+
+  it('says why a server did not start, with its error line', async () => {
+    const failing = await program('bad-server', 'echo \'{"event":"error","message":"--store must be memory, sqlite or postgres"}\'; exit 2')
+    const err = await failing.startServer(['server']).catch(e => e)
+    expect(err.message).to.include('did not start').and.include('--store must be memory')
+    expect(livingChildren()).to.equal(0)
+  })
+
+  it('runs a server in the folder it is given, with its pid and every line it printed until it stopped', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'interop-program-cwd-'))
+    try {
+      const server = await program('stats-server', [
+        // the last line comes as it stops (the bench's servers print their counters then)
+        'trap \'echo "{\\"event\\":\\"stats\\"}"; exit 0\' TERM',
+        'echo "{\\"event\\":\\"ready\\",\\"cwd\\":\\"$(pwd)\\",\\"pid\\":$$,\\"multiaddrs\\":[\\"/ip4/127.0.0.1/tcp/4001/p2p/s\\"]}"',
+        'while :; do sleep 0.05; done'
+      ].join('\n'), { cwd, stopGrace: 5_000 })
+      const running = await server.startServer(['server'])
+      expect(running.events[0]).to.include({ cwd, pid: running.pid })
+      await running.stop()
+      expect(running.events.map(e => e.event)).to.deep.equal(['ready', 'stats'])
+    } finally {
+      await rm(cwd, { recursive: true, force: true })
+    }
   })
 
   it('maps a raw line that ended without an answer', () => {

@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect } from 'aegir/chai'
-import { MissingMarkersError, matrixMarkers, renderDetails, renderMatrixTable, renderReport, renderStatusComparison, replaceBetweenMarkers } from '../src/report.ts'
+import { MissingMarkersError, matrixMarkers, renderDetails, renderMatrixTable, renderReport, renderStatusComparison, replaceBetweenMarkers, writeBetweenMarkers } from '../src/report.ts'
 import type { Cell } from '../src/matrix.ts'
 
 function cell (caseId: string, pair: string, verdict: Cell['verdict'], data?: Record<string, unknown>): Cell {
@@ -58,5 +61,24 @@ describe('report', () => {
     const { start, end } = matrixMarkers('rust-libp2p')
     expect(() => replaceBetweenMarkers('no markers', 'x', start, end)).to.throw(MissingMarkersError)
     expect(() => replaceBetweenMarkers(`${end}\n${start}`, 'x', start, end)).to.throw(MissingMarkersError)
+  })
+
+  it('rewrites the block of a document on disk, and leaves a document without it as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interop-report-'))
+    try {
+      const start = '<!-- block:start -->'
+      const end = '<!-- block:end -->'
+      const doc = join(dir, 'doc.md')
+      await writeFile(doc, `before\n${start}\nold\n${end}\nafter\n`)
+      await writeBetweenMarkers(doc, 'new', start, end)
+      expect(await readFile(doc, 'utf8')).to.equal(`before\n${start}\nnew\n${end}\nafter\n`)
+
+      const other = join(dir, 'other.md')
+      await writeFile(other, 'no block here\n')
+      await expect(writeBetweenMarkers(other, 'new', start, end)).to.eventually.be.rejectedWith(MissingMarkersError)
+      expect(await readFile(other, 'utf8')).to.equal('no block here\n')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,9 +1,9 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
-import { ToolchainMissingError } from '../src/errors.ts'
-import { findCargo, findGo } from '../src/toolchain.ts'
+import { PeerBuildError, ToolchainMissingError } from '../src/errors.ts'
+import { buildGoPeer, findCargo, findGo } from '../src/toolchain.ts'
 
 describe('the toolchain check', () => {
   let dir: string
@@ -59,6 +59,36 @@ describe('the toolchain check', () => {
     it('accepts Rust 1.88 and later', async () => {
       const cargo = await fake('cargo-new', 'cargo 1.95.0 (f2d3ce0bd 2026-03-21)')
       expect(await findCargo({ CARGO: cargo })).to.deep.equal({ command: cargo, version: 'cargo 1.95.0' })
+    })
+  })
+
+  describe('buildGoPeer', () => {
+    /** A stand-in for `go build -o <binary> .` that writes the folder it ran in into the binary */
+    async function fakeGoBuild (name: string, exitCode = 0): Promise<string> {
+      const file = join(dir, name)
+      await writeFile(file, `#!/bin/sh\nmkdir -p "$(dirname "$3")" && pwd > "$3"\necho "compile error" >&2\nexit ${exitCode}\n`)
+      await chmod(file, 0o755)
+      return file
+    }
+
+    it('builds into the program\'s bin folder, or into the folder it is given, from the program\'s folder', async () => {
+      const go = await fakeGoBuild('go-build')
+      const peerDir = join(dir, 'peer')
+      await mkdir(peerDir, { recursive: true })
+      const inBin = await buildGoPeer(go, peerDir, 'go-rdv')
+      expect(inBin).to.equal(join(peerDir, 'bin', 'go-rdv'))
+      expect((await readFile(inBin, 'utf8')).trim()).to.equal(peerDir)
+      const elsewhere = await buildGoPeer(go, peerDir, 'rdv-bench', { outDir: join(dir, 'out') })
+      expect(elsewhere).to.equal(join(dir, 'out', 'rdv-bench'))
+      expect((await readFile(elsewhere, 'utf8')).trim()).to.equal(peerDir)
+    })
+
+    it('says what the compiler said when the build fails', async () => {
+      const peerDir = join(dir, 'broken')
+      await mkdir(peerDir, { recursive: true })
+      const err = await buildGoPeer(await fakeGoBuild('go-broken', 1), peerDir, 'go-rdv').catch(e => e)
+      expect(err).to.be.an.instanceOf(PeerBuildError)
+      expect(err.message).to.include('compile error')
     })
   })
 })

@@ -1,0 +1,23 @@
+/**
+ * The PostgreSQL of the ts-postgres targets (store-postgres's test server: initdb, pg_ctl start on
+ * 127.0.0.1), when the run has any; ts-server.ts finds it in BENCH_DATABASE_URL. Stopped when the run ends.
+ */
+import { SESSIONS } from './sessions.ts'
+import { isPostgres, TARGETS } from './targets.ts'
+
+export interface BenchPostgres {
+  url: string
+  stop(): Promise<void>
+}
+
+export async function startPostgresIfNeeded (): Promise<BenchPostgres | undefined> {
+  if (!TARGETS.some(isPostgres) || !SESSIONS.some(s => s.targets.some(isPostgres))) {
+    return undefined
+  }
+  // from the workspace build: interop does not depend on store-postgres
+  const testing = await import(new URL('../../packages/store-postgres/dist/src/testing.js', import.meta.url).href)
+  const postgres: BenchPostgres = await testing.startPostgres({ settings: { max_connections: '200' } })
+  process.env.BENCH_DATABASE_URL = postgres.url
+  process.once('exit', () => { void postgres.stop() })
+  return postgres
+}
