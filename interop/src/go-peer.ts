@@ -1,5 +1,6 @@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { GOLDEN_ENVELOPE_HEX, wakuV0 } from '@rendezvous/codec'
+import { wakuV0 } from '@rendezvous/codec'
+import { GOLDEN_ENVELOPE_HEX } from '@rendezvous/codec/testing'
 import { PeerProgram, toClientResult, toProgramOp, toRawResult } from './peer-program.ts'
 import type { DeviationId } from './deviations.ts'
 import type { ClientPeer, FrameSample, Implementation, RunOptions, ServerHandle } from './implementation.ts'

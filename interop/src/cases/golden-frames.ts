@@ -1,4 +1,4 @@
-import { goldenVectors } from '@rendezvous/codec'
+import { goldenVectors } from '@rendezvous/codec/testing'
 import { check } from '../case.ts'
 import { canonical, decodeFrameHex, encodeFrameHex } from '../responses.ts'
 import type { Case } from '../case.ts'

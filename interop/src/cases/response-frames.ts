@@ -1,4 +1,4 @@
-import { goldenVectors } from '@rendezvous/codec'
+import { goldenVectors } from '@rendezvous/codec/testing'
 import { check } from '../case.ts'
 import { canonical, decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
 import { answered } from './one-stream.ts'

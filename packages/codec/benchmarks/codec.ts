@@ -6,7 +6,8 @@
  * and decode cost linear in message size.
  */
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import { GOLDEN_ENVELOPE_HEX, rendezvous, wakuV0 } from '../src/index.ts'
+import { rendezvous, wakuV0 } from '../src/index.ts'
+import { GOLDEN_ENVELOPE_HEX } from '../src/testing.ts'
 import type { Dialect, RendezvousMessage } from '../src/index.ts'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1000)

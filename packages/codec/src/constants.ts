@@ -26,14 +26,13 @@ export const WAKU_RECORD_DOMAIN = 'libp2p-custom-peer-record'
 export const WAKU_RECORD_PAYLOAD_TYPE = Uint8Array.from([0x30, 0x00, 0x00])
 
 /**
- * Requests are small: a REGISTER carries at most 2048 bytes of addresses plus a key and a signature
- * (an RSA key and signature add about 600 bytes). 16 KiB leaves room without letting a peer make the
- * server buffer much.
+ * The largest request frame a point reads unless told otherwise (the server's `maxRequestBytes`); a dialect
+ * may lower it (`limits.maxRequestBytes`: 4096 bytes for `waku/1.0.0`, what nwaku reads). Only `waku/0.0.1`
+ * caps a record's addresses (2048 bytes); in the 1.0.0 dialects this limit is what bounds a REGISTER, whose
+ * size is mostly its record's (the server refuses records above its `maxRecordBytes`, 4096 by default).
+ * 16 KiB holds any record that limit lets through without letting a peer make the point buffer much.
  */
 export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024
 
 /** A DISCOVER_RESPONSE with 1000 registrations is not small; Go peers accept up to 4 MiB */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
-
-/** An unsigned varint that encodes a length below 2^53 needs at most 8 bytes; protobuf allows 10 */
-export const MAX_VARINT_BYTES = 10

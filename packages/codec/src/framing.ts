@@ -1,10 +1,11 @@
-import { encodingLength, encodeUint8Array } from 'uint8-varint'
+import { decode as lpDecode, encode as lpEncode } from 'it-length-prefixed'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { MAX_VARINT_BYTES } from './constants.ts'
-import { FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from './errors.ts'
+import { TruncatedFrameError } from './errors.ts'
+import { decoderOptions, lengthPrefixReader, readLength, typedError } from './length-prefix-reader.ts'
+import type { LengthPrefixReader } from './length-prefix-reader.ts'
 
 /**
- * Both dialects frame each protobuf message with an unsigned-varint length prefix (what
+ * Every dialect frames each protobuf message with an unsigned-varint length prefix (what
  * it-length-prefixed and Go's delimited writers produce).
  */
 export interface FrameOptions {
@@ -15,56 +16,31 @@ export interface FrameOptions {
   maxFrameBytes: number
 }
 
-/** Prefix a message with its length */
+// what we send is limited by the receiver, which sets its own limit (a DISCOVER_RESPONSE may be large)
+const ENCODE_OPTIONS = { maxDataLength: Number.MAX_SAFE_INTEGER }
+
+/** Prefix a message with its length (it-length-prefixed's encoder) */
 export function encodeFrame (message: Uint8Array): Uint8Array {
-  const prefixLength = encodingLength(message.byteLength)
-  const frame = new Uint8Array(prefixLength + message.byteLength)
-  encodeUint8Array(message.byteLength, frame, 0)
-  frame.set(message, prefixLength)
-  return frame
-}
-
-interface Prefix { length: number, prefixBytes: number }
-
-/**
- * Read a length prefix at the start of `buf`: `undefined` when more bytes are needed.
- *
- * @throws {InvalidLengthPrefixError} for a non-minimal or over-long varint
- * @throws {FrameTooLargeError} as soon as the value read so far exceeds the limit
- */
-function readPrefix (buf: Uint8ArrayList | Uint8Array, maxFrameBytes: number): Prefix | undefined {
-  let length = 0
-  const available = buf.byteLength
-  for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-    if (i >= available) {
-      return undefined
-    }
-    const b = buf instanceof Uint8Array ? buf[i] : buf.get(i)
-    length += (b & 0x7f) * 2 ** (7 * i)
-    if (length > maxFrameBytes) {
-      throw new FrameTooLargeError(length, maxFrameBytes)
-    }
-    if ((b & 0x80) === 0) {
-      if (b === 0 && i > 0) {
-        throw new InvalidLengthPrefixError('length prefix is not a minimal varint')
-      }
-      return { length, prefixBytes: i + 1 }
-    }
-  }
-  throw new InvalidLengthPrefixError(`length prefix is longer than ${MAX_VARINT_BYTES} bytes`)
+  return lpEncode.single(message, ENCODE_OPTIONS).subarray()
 }
 
 /**
  * Splits a byte stream into frames. Feed it chunks with {@link FrameDecoder.push}, take complete
  * messages with {@link FrameDecoder.next}, and call {@link FrameDecoder.end} when the input ends.
+ *
+ * It reads each prefix with the length reader this codec gives it-length-prefixed's decoder in
+ * {@link decodeFrames}, with the same checks, but not with that decoder: its generator cannot wait for a
+ * chunk not yet pushed, so it would have to be made again for each frame, and making it costs many times
+ * what reading a frame does (the framing benchmark, figures in this package's README).
  */
 export class FrameDecoder {
   private readonly buffer = new Uint8ArrayList()
-  private readonly maxFrameBytes: number
-  private pending?: Prefix
+  private readonly reader: LengthPrefixReader
+  /** The frame at the head of the buffer, once its prefix has been read */
+  private pending?: { prefixBytes: number, length: number }
 
   constructor (options: FrameOptions) {
-    this.maxFrameBytes = options.maxFrameBytes
+    this.reader = lengthPrefixReader(options.maxFrameBytes)
   }
 
   /** Bytes received and not yet returned as a frame */
@@ -82,11 +58,14 @@ export class FrameDecoder {
    * @throws {FrameTooLargeError | InvalidLengthPrefixError}
    */
   next (): Uint8Array | undefined {
-    this.pending ??= readPrefix(this.buffer, this.maxFrameBytes)
     if (this.pending == null) {
-      return undefined
+      const length = readLength(this.reader, this.buffer)
+      if (length == null) {
+        return undefined
+      }
+      this.pending = { prefixBytes: this.reader.bytes, length }
     }
-    const { length, prefixBytes } = this.pending
+    const { prefixBytes, length } = this.pending
     if (this.buffer.byteLength < prefixBytes + length) {
       return undefined
     }
@@ -110,38 +89,45 @@ export class FrameDecoder {
 }
 
 /**
- * Yield each message of a byte stream as soon as its last byte arrives. Ends when the source ends
- * on a frame boundary.
+ * Yield each message of a byte stream as soon as its last byte arrives (it-length-prefixed's decoder,
+ * with this codec's length reader). Ends when the source ends on a frame boundary.
  *
  * @throws {TruncatedFrameError | FrameTooLargeError | InvalidLengthPrefixError}
  */
 export async function * decodeFrames (source: AsyncIterable<Uint8Array | Uint8ArrayList> | Iterable<Uint8Array | Uint8ArrayList>, options: FrameOptions): AsyncGenerator<Uint8Array, void, undefined> {
-  const decoder = new FrameDecoder(options)
-  for await (const chunk of source) {
-    decoder.push(chunk)
-    let message = decoder.next()
-    while (message != null) {
-      yield message
-      message = decoder.next()
+  const reader = lengthPrefixReader(options.maxFrameBytes)
+  // it-length-prefixed ends without an error when the input ends right after a prefix (it checks only for
+  // buffered bytes, and has consumed the prefix): the length it read says a frame is still owed
+  let owed: number | undefined
+  try {
+    for await (const frame of lpDecode(source, decoderOptions(reader, length => { owed = length }))) {
+      owed = undefined
+      yield frame.subarray()
     }
+  } catch (err) {
+    throw typedError(err, reader, 'input ended inside a frame')
   }
-  decoder.end()
+  if (owed != null) {
+    throw new TruncatedFrameError(`input ended after the length prefix of a frame of ${owed} bytes`)
+  }
 }
 
 /**
- * Decode exactly one frame at the start of `bytes`.
+ * Decode exactly one frame at the start of `bytes`. Like {@link FrameDecoder}, it reads the prefix as
+ * {@link decodeFrames} does, without it-length-prefixed's generator, whose making costs more than the rest.
  *
  * @returns the message and the number of bytes the frame took (prefix included)
  * @throws {TruncatedFrameError | FrameTooLargeError | InvalidLengthPrefixError}
  */
 export function decodeFrame (bytes: Uint8Array, options: FrameOptions): { message: Uint8Array, bytesRead: number } {
-  const prefix = readPrefix(bytes, options.maxFrameBytes)
-  if (prefix == null) {
+  const reader = lengthPrefixReader(options.maxFrameBytes)
+  const length = readLength(reader, new Uint8ArrayList(bytes))
+  if (length == null) {
     throw new TruncatedFrameError('input ended inside the length prefix')
   }
-  const end = prefix.prefixBytes + prefix.length
+  const end = reader.bytes + length
   if (bytes.byteLength < end) {
     throw new TruncatedFrameError(`frame needs ${end} bytes but only ${bytes.byteLength} are present`)
   }
-  return { message: bytes.subarray(prefix.prefixBytes, end), bytesRead: end }
+  return { message: bytes.subarray(reader.bytes, end), bytesRead: end }
 }

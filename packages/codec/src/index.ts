@@ -57,8 +57,6 @@ export type { RecordFormatName } from './record-formats.ts'
 export type { RecordFormat, PeerRecordContent } from './record-format.ts'
 export { sealPeerRecord, openPeerRecord } from './peer-record.ts'
 export type { VerifiedPeerRecord, OpenPeerRecordOptions, SealPeerRecordOptions } from './peer-record.ts'
-export { goldenVectors, GOLDEN_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX } from './golden-vectors.ts'
-export type { GoldenVector } from './golden-vectors.ts'
 export {
   RENDEZVOUS_PROTOCOL, WAKU_V0_PROTOCOL, WAKU_V1_PROTOCOL,
   STANDARD_RECORD_DOMAIN, STANDARD_RECORD_PAYLOAD_TYPE, RUST_LEGACY_RECORD_DOMAIN, RUST_LEGACY_RECORD_PAYLOAD_TYPE,

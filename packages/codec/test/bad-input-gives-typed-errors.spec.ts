@@ -45,6 +45,43 @@ describe('framing rejects bad input with typed errors', () => {
     expect(() => decodeFrame(new Uint8Array(11).fill(0x80), { maxFrameBytes: Number.MAX_SAFE_INTEGER })).to.throw(InvalidLengthPrefixError)
   })
 
+  it('refuses a non-minimal prefix on every path (it-length-prefixed alone would read 80 00 as 0 and a stray 00)', async () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 100 })
+    decoder.push(u8(0x80, 0x00, 0x01))
+    expect(() => decoder.next()).to.throw(InvalidLengthPrefixError)
+    await expect(collect(decodeFrames([u8(0x80), u8(0x00, 0x01)], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(InvalidLengthPrefixError)
+  })
+
+  it('refuses a prefix longer than a length up to the limit needs as soon as its bytes arrive', async () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 100 })
+    decoder.push(u8(0x80))
+    expect(decoder.next()).to.equal(undefined)
+    decoder.push(u8(0x80))
+    expect(() => decoder.next()).to.throw(InvalidLengthPrefixError)
+    await expect(collect(decodeFrames([u8(0x80), u8(0x80)], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(InvalidLengthPrefixError)
+  })
+
+  it('gives the stream decoder\'s refusals as the codec\'s typed errors', async () => {
+    await expect(collect(decodeFrames([u8(0x80, 0x80, 0x80, 0x80, 0x08)], { maxFrameBytes: 1024 }))).to.eventually.be.rejectedWith(FrameTooLargeError).with.property('length', 2 ** 31)
+    await expect(collect(decodeFrames([u8(0xff)], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(FrameTooLargeError).with.property('length', 127)
+    await expect(collect(decodeFrames([encodeFrame(new Uint8Array(101))], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(FrameTooLargeError).with.property('length', 101)
+  })
+
+  it('takes each frame\'s prefix and body out of bufferedBytes as it returns it', () => {
+    const decoder = new FrameDecoder({ maxFrameBytes: 1000 })
+    decoder.push(new Uint8Array([...encodeFrame(new Uint8Array(300)), ...encodeFrame(u8(1))]))
+    expect(decoder.bufferedBytes).to.equal(304)
+    expect(decoder.next()).to.have.length(300)
+    expect(decoder.bufferedBytes).to.equal(2)
+    expect(decoder.next()).to.deep.equal(u8(1))
+    expect(decoder.bufferedBytes).to.equal(0)
+  })
+
+  it('reports a stream that ends right after a length prefix as truncated (it-length-prefixed alone ends quietly)', async () => {
+    await expect(collect(decodeFrames([u8(0x01)], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(TruncatedFrameError)
+    await expect(collect(decodeFrames([encodeFrame(u8(7)), u8(0x02)], { maxFrameBytes: 100 }))).to.eventually.be.rejectedWith(TruncatedFrameError)
+  })
+
   it('reports a truncated frame, in one buffer and at the end of a stream', async () => {
     expect(() => decodeFrame(u8(0x05, 0x01, 0x02), { maxFrameBytes: 100 })).to.throw(TruncatedFrameError)
     expect(() => decodeFrame(u8(0x80), { maxFrameBytes: 100 })).to.throw(TruncatedFrameError)

@@ -1,7 +1,8 @@
 import { expect } from 'aegir/chai'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame, goldenVectors, GOLDEN_ENVELOPE_HEX, rendezvous, wakuV0, wakuV1 } from '../src/index.ts'
+import { DEFAULT_MAX_RESPONSE_BYTES, decodeFrame, encodeMessageFrame, rendezvous, wakuV0, wakuV1 } from '../src/index.ts'
+import { goldenVectors, GOLDEN_ENVELOPE_HEX } from '../src/testing.ts'
 import type { Dialect } from '../src/index.ts'
 
 const dialects: Record<string, Dialect> = { 'waku/0.0.1': wakuV0, 'rendezvous/1.0.0': rendezvous, 'waku/1.0.0': wakuV1 }
@@ -9,8 +10,9 @@ const hex = (bytes: Uint8Array): string => uint8ArrayToString(bytes, 'base16')
 const bytes = (h: string): Uint8Array => uint8ArrayFromString(h.replaceAll(' ', ''), 'base16')
 
 describe('golden vectors', () => {
-  // these literals come from the Go reference's generated encoder (research §1.3), not from our encoder
-  it('matches the go-waku-rendezvous bytes quoted in the reference', () => {
+  // these literals are what the Go reference's generated encoder writes, not what ours does: the interop run
+  // checks them against frames go-waku-rendezvous writes (docs/interop.md, "frames written by each peer")
+  it('matches the bytes go-waku-rendezvous writes', () => {
     expect(hex(encodeMessageFrame(wakuV0, { type: 'DISCOVER', ns: 'foo', limit: 50 }))).to.equal('0b080222070a03666f6f1032')
     expect(hex(encodeMessageFrame(wakuV0, { type: 'REGISTER_RESPONSE', status: 0, statusText: '', ttl: 20 }))).to.equal('0608011a021814')
     expect(hex(encodeMessageFrame(wakuV0, { type: 'DISCOVER_RESPONSE', status: 0, statusText: '', registrations: [] }))).to.equal('0408032a00')

@@ -5,10 +5,11 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import {
-  GOLDEN_ENVELOPE_HEX, InvalidEnvelopeError, InvalidPeerRecordError, InvalidSignatureError, KeyMismatchError,
+  InvalidEnvelopeError, InvalidPeerRecordError, InvalidSignatureError, KeyMismatchError,
   NoAddressesError, PeerRecordError, RECORD_FORMATS, RecordOfAnotherPeerError, UnknownRecordFormatError, WrongPayloadTypeError,
   openPeerRecord, sealPeerRecord
 } from '../src/index.ts'
+import { GOLDEN_ENVELOPE_HEX } from '../src/testing.ts'
 import type { PrivateKey, Record } from '@libp2p/interface'
 
 const addrs = [multiaddr('/ip4/127.0.0.1/tcp/4001'), multiaddr('/ip4/127.0.0.1/tcp/4002/ws')]

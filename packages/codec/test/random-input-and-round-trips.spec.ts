@@ -2,9 +2,10 @@ import { expect } from 'aegir/chai'
 import fc from 'fast-check'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import {
-  CodecError, FrameDecoder, GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX, PeerRecordError, Status,
-  encodeFrame, openPeerRecord, rendezvous, wakuV0, wakuV1
+  CodecError, FrameDecoder, PeerRecordError, Status, decodeFrame, decodeFrames, encodeFrame, openPeerRecord, rendezvous,
+  wakuV0, wakuV1
 } from '../src/index.ts'
+import { GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX } from '../src/testing.ts'
 import type { Dialect, RendezvousMessage, StatusCode } from '../src/index.ts'
 
 const RUNS = 2000
@@ -89,6 +90,45 @@ describe('random input never escapes as an untyped error', () => {
         decoder.end()
       } catch (err) {
         expect(err).to.be.instanceOf(CodecError)
+      }
+    }), { numRuns: RUNS })
+  })
+
+  it('framing: the three readers (FrameDecoder, decodeFrames, decodeFrame) agree on random chunks, frames and errors alike', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 10 }), async chunks => {
+      const outcome = async (read: () => Promise<Uint8Array[]>): Promise<string> => {
+        try {
+          return (await read()).map(f => f.join(',')).join('|')
+        } catch (err) {
+          expect(err).to.be.instanceOf(CodecError)
+          return (err as Error).name
+        }
+      }
+      const pushed = await outcome(async () => {
+        const decoder = new FrameDecoder({ maxFrameBytes: 64 })
+        const frames: Uint8Array[] = []
+        for (const chunk of chunks) {
+          decoder.push(chunk)
+          for (let m = decoder.next(); m != null; m = decoder.next()) {
+            frames.push(m)
+          }
+        }
+        decoder.end()
+        return frames
+      })
+      const streamed = await outcome(async () => {
+        const frames: Uint8Array[] = []
+        for await (const m of decodeFrames(chunks, { maxFrameBytes: 64 })) {
+          frames.push(m)
+        }
+        return frames
+      })
+      expect(streamed).to.equal(pushed)
+      const all = Uint8Array.from(chunks.flatMap(c => [...c]))
+      const first = await outcome(async () => all.byteLength === 0 ? [] : [decodeFrame(all, { maxFrameBytes: 64 }).message])
+      // one frame at the start: the same first frame, or the same error when the input goes wrong before its end
+      if (!pushed.includes('Error')) {
+        expect(first).to.equal(all.byteLength === 0 ? '' : pushed.split('|')[0])
       }
     }), { numRuns: RUNS })
   })

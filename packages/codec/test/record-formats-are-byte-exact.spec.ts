@@ -3,10 +3,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import {
-  GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX, InvalidPeerRecordError, openPeerRecord, rustLegacyRecord, sealPeerRecord,
-  wakuRecord
-} from '../src/index.ts'
+import { InvalidPeerRecordError, openPeerRecord, rustLegacyRecord, sealPeerRecord, wakuRecord } from '../src/index.ts'
+import { GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX } from '../src/testing.ts'
 
 const hex = (bytes: Uint8Array): string => uint8ArrayToString(bytes, 'base16')
 const ascii = (s: string): string => hex(new TextEncoder().encode(s))
