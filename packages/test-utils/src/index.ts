@@ -8,7 +8,7 @@
  * tests wait for what they expect instead of sleeping.
  */
 
-export { readmeExamples, runExample, runAsCommented, commentedOutput } from './readme-examples.ts'
+export { readmeExamples, runExample, runAsCommented, commentedOutput, describeReadmeExamples } from './readme-examples.ts'
 export type { ReadmeExample, PrintedLine, RunExampleOptions, ExampleRun } from './readme-examples.ts'
 export { RawStream } from './raw-stream.ts'
 export type { StreamEnd } from './raw-stream.ts'

@@ -163,3 +163,26 @@ export async function runAsCommented (example: ReadmeExample, options: RunExampl
   assert.deepEqual(run.printed.map(line => line.text), example.commented, `what the example at README line ${example.line} prints`)
   return run
 }
+
+/**
+ * A mocha suite for a package's README: one test per example that runs (it must print what its comments
+ * say), and one that the README has at least one. For a README whose examples need more than their
+ * comments checked, call {@link runExample} from a test of its own.
+ */
+export function describeReadmeExamples (readme: URL, options: RunExampleOptions): void {
+  describe(`the examples of ${readme.pathname.split('/').slice(-2).join('/')} run unchanged`, function () {
+    this.timeout(options.timeout ?? EXAMPLE_TIMEOUT_MS)
+    let examples: ReadmeExample[] = []
+
+    before(async () => {
+      examples = (await readmeExamples(readme)).filter(example => example.notRun == null)
+    })
+
+    it('the README has an example that runs, and each prints what its comments say', async () => {
+      assert.ok(examples.length > 0, `${fileURLToPath(readme)} has no example that runs`)
+      for (const example of examples) {
+        await runAsCommented(example, options)
+      }
+    })
+  })
+}
