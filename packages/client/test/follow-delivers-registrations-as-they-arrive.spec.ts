@@ -2,9 +2,10 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { federationPubsub, rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { FollowUnsupportedError, rendezvousClient } from '../src/index.ts'
-import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { FollowBatch, RendezvousClient } from '../src/index.ts'
 import type { Libp2p } from '@libp2p/interface'
 
@@ -17,10 +18,10 @@ async function startFederatedPoints (): Promise<Array<Libp2p<any>>> {
   const points = await Promise.all(keys.map(async privateKey => createNode({
     pubsub: federationPubsub(),
     rendezvous: rendezvousServer({ store: memoryStore(), federation: { name: 'follow-test', members, redialInterval: 0 } })
-  }, { ...pointOptions, privateKey })))
+  }, { privateKey })))
   await points[0].dial(points[1].getMultiaddrs())
   const topic = '/rendezvous/federation/1.0.0/follow-test'
-  await waitFor(() => points.every((p, i) => p.services.pubsub.getSubscribers(topic).some((s: any) => s.equals(points[1 - i].peerId))), 10_000, 'the federation topic')
+  await waitFor(() => points.every((p, i) => p.services.pubsub.getSubscribers(topic).some((s: any) => s.equals(points[1 - i].peerId))), { timeout: 10_000, what: 'the federation topic' })
   return points
 }
 
@@ -71,11 +72,11 @@ describe('follow: a point pushes registrations as they arrive, including federat
     // the cookie resumes after the pushed registration: a DISCOVER with it finds nothing new
     const rest = await follower.services.rendezvous.discover('chat', { point: b.getMultiaddrs()[0], cookie: pushed.cookie })
     expect(rest.registrations).to.have.lengthOf(0)
-    await waitFor(() => b.services.rendezvous.stats().follow?.followers === 0, 10_000, 'the point to drop the follower')
+    await waitFor(() => b.services.rendezvous.stats().follow?.followers === 0, { timeout: 10_000, what: 'the point to drop the follower' })
   })
 
   it('a point that does not serve follow is reported as such', async () => {
-    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), maxFollowers: 0 }) }, pointOptions)
+    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), maxFollowers: 0 }) })
     const client = await startClient([point])
     const follow = client.services.rendezvous.follow('chat')
     await expect(follow.next()).to.eventually.be.rejected.with.property('name', FollowUnsupportedError.name)

@@ -2,7 +2,7 @@ import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
-import { createNode, pointOptions, stopAll } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /** Resolves with the first `peer:discovery` of `wanted` at `node` */
@@ -34,7 +34,7 @@ describe('rendezvousDiscovery follows the namespace where the point can, and pol
   afterEach(stopAll)
 
   it('a peer that registers after the first poll is discovered without waiting for the next one', async () => {
-    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore() }) }, pointOptions)
+    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore() }) })
     // polling alone would find the second peer only a minute later
     const first = await startPeer(point, 60_000)
     // whether the follow stream opens before or after the second peer registers, it is pushed: live, or in the backlog
@@ -44,7 +44,7 @@ describe('rendezvousDiscovery follows the namespace where the point can, and pol
   })
 
   it('a point without the follow protocol is polled, with cookies', async () => {
-    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), maxFollowers: 0 }) }, pointOptions)
+    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), maxFollowers: 0 }) })
     const first = await startPeer(point, 200)
     const second = await startPeer(point, 200)
     await discovers(first, second.peerId)

@@ -2,9 +2,10 @@ import { gossipsub } from '@libp2p/gossipsub'
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
-import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
@@ -14,7 +15,7 @@ const NODES = 8
 type PubsubNode = Libp2p<{ pubsub: ReturnType<ReturnType<typeof gossipsub>>, rendezvous: unknown, identify: unknown }>
 
 async function startPoint (dialect: Dialect): Promise<string> {
-  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects: [dialect] }) }, pointOptions)
+  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects: [dialect] }) })
   return point.getMultiaddrs()[0].toString()
 }
 
@@ -64,7 +65,7 @@ async function expectMessageReachesEveryone (nodes: PubsubNode[]): Promise<void>
     })
   }
   await nodes[0].services.pubsub.publish(topic, payload)
-  await waitFor(() => received.size === nodes.length - 1, 20_000, 'the message to reach every subscriber')
+  await waitFor(() => received.size === nodes.length - 1, { timeout: 20_000, what: 'the message to reach every subscriber' })
 }
 
 describe('gossipsub finds its mesh through rendezvous', function () {
@@ -79,7 +80,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
       const point = await startPoint(dialect)
       const nodes = await Promise.all(Array.from({ length: NODES }, async () => startPeer([point])))
 
-      await waitFor(() => nodes.every(n => meshPeers(n).length > 0) && meshIsConnected(nodes), 20_000, 'one mesh')
+      await waitFor(() => nodes.every(n => meshPeers(n).length > 0) && meshIsConnected(nodes), { timeout: 20_000, what: 'one mesh' })
       // nobody was given anyone's address: every connection beyond the point came from rendezvous
       for (const node of nodes) {
         const peers = node.getPeers().map(String).filter(p => nodes.some(n => n.peerId.toString() === p))
@@ -97,7 +98,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
     const bridges = await Promise.all(Array.from({ length: 2 }, async () => startPeer([first, second])))
     const nodes = [...onFirst, ...bridges, ...onSecond]
 
-    await waitFor(() => meshIsConnected(nodes), 20_000, 'one mesh across both points')
+    await waitFor(() => meshIsConnected(nodes), { timeout: 20_000, what: 'one mesh across both points' })
     await expectMessageReachesEveryone([onFirst[0], ...nodes.filter(n => n !== onFirst[0])])
     await expectMessageReachesEveryone([onSecond[0], ...nodes.filter(n => n !== onSecond[0])])
   })

@@ -1,9 +1,10 @@
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
-import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { DiscoveredRegistration, RendezvousClient, RendezvousDiscovery } from '../src/index.ts'
 import type { Libp2p, PeerInfo } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
@@ -11,7 +12,7 @@ import type { Dialect } from '@rendezvous/codec'
 type ClientNode = Libp2p<{ rendezvous: RendezvousClient, identify: unknown }>
 
 async function startPoint (dialects: Dialect[] = [rendezvous, wakuV0], ttl?: { min: number, default: number, max: number }): Promise<string> {
-  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects, ttl }) }, pointOptions)
+  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects, ttl }) })
   return point.getMultiaddrs()[0].toString()
 }
 
@@ -57,7 +58,7 @@ describe('the client against the rendezvous server', function () {
     expect(again.registrations).to.deep.equal([])
 
     await a.services.rendezvous.unregister('chat')
-    await waitFor(async () => (await b.services.rendezvous.discover('chat')).registrations.length === 0, 5000, 'the registration to go')
+    await waitFor(async () => (await b.services.rendezvous.discover('chat')).registrations.length === 0, { timeout: 5000, what: 'the registration to go' })
   })
 
   it('refreshes against the server\'s short TTL window', async () => {
@@ -66,7 +67,7 @@ describe('the client against the rendezvous server', function () {
     let refreshes = 0
     a.services.rendezvous.addEventListener('registration', () => { refreshes++ })
     await a.services.rendezvous.register('short')
-    await waitFor(() => refreshes >= 3, 5000, 'two refreshes')
+    await waitFor(() => refreshes >= 3, { timeout: 5000, what: 'two refreshes' })
     expect(a.services.rendezvous.getRegistrations()[0]).to.include({ ttl: 1, failures: 0 })
   })
 
@@ -124,10 +125,10 @@ describe('the client against the rendezvous server', function () {
     const discovered: string[] = []
     watcher.addEventListener('peer:discovery', (evt: CustomEvent<PeerInfo>) => { discovered.push(evt.detail.id.toString()) })
 
-    await waitFor(() => reported.length >= 2, 10_000, 'both peers')
+    await waitFor(() => reported.length >= 2, { timeout: 10_000, what: 'both peers' })
     const [c] = await startClients(1, [point])
     await c.services.rendezvous.register('found')
-    await waitFor(() => reported.length >= 3, 10_000, 'the late peer')
+    await waitFor(() => reported.length >= 3, { timeout: 10_000, what: 'the late peer' })
     // several more polls: nothing is reported twice, the watcher (registered too) never reports itself
     await new Promise(resolve => setTimeout(resolve, 500))
     expect(reported.sort()).to.deep.equal([a, b, c].map(n => n.peerId.toString()).sort())
@@ -146,7 +147,7 @@ describe('the client against the rendezvous server', function () {
     const ids = new Set(registered.map(n => n.peerId.toString()))
     const connectedToCrowd = (): number => watcher.getPeers().filter(p => ids.has(p.toString())).length
 
-    await waitFor(() => connectedToCrowd() >= 2, 10_000, 'two connections')
+    await waitFor(() => connectedToCrowd() >= 2, { timeout: 10_000, what: 'two connections' })
     // several more polls: the target is kept, not exceeded
     await new Promise(resolve => setTimeout(resolve, 600))
     expect(connectedToCrowd()).to.equal(2)
@@ -171,7 +172,7 @@ describe('the client against the rendezvous server', function () {
       }
       return openConnection(target, options)
     }
-    await waitFor(() => dials.length >= 1, 10_000, 'a dial')
+    await waitFor(() => dials.length >= 1, { timeout: 10_000, what: 'a dial' })
     // twenty polls later, still only the one attempt: the next waits 5 s
     await new Promise(resolve => setTimeout(resolve, 2000))
     expect(dials).to.have.lengthOf(1)
@@ -186,7 +187,7 @@ describe('the client against the rendezvous server', function () {
     })
     const reported: string[] = []
     discoveryOf(watcher).addEventListener('peer', (evt: CustomEvent<PeerInfo>) => { reported.push(evt.detail.id.toString()) })
-    await waitFor(() => reported.length >= 1, 10_000, 'the peer')
+    await waitFor(() => reported.length >= 1, { timeout: 10_000, what: 'the peer' })
     await new Promise(resolve => setTimeout(resolve, 500))
     expect(reported).to.deep.equal([a.peerId.toString()])
   })

@@ -3,7 +3,7 @@ import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { expect } from 'aegir/chai'
 import { NoAnswerError, rendezvousClient } from '../src/index.ts'
-import { createNode, pointOptions, stopAll } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import { createScriptedPoint } from './fixtures/scripted-point.ts'
 import type { PointInput, RendezvousClient } from '../src/index.ts'
 import type { ScriptedPoint } from './fixtures/scripted-point.ts'
@@ -39,7 +39,7 @@ describe('record formats on the client', function () {
   })
 
   it('registers in the format a point is configured for, and reads every format on DISCOVER', async () => {
-    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore() }) }, pointOptions)
+    const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore() }) })
     const address = point.getMultiaddrs()[0].toString()
     const standard = await client({ address, recordFormat: 'standard' })
     const rust = await client({ address, recordFormat: 'rust-legacy' })

@@ -1,10 +1,14 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { Status, openPeerRecord, wakuV0 } from '@rendezvous/codec'
+import { ManualTimers, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
+import { ADDRESS_CHANGE_DEBOUNCE } from '../src/constants.ts'
 import { NoAddressesToRegisterError, RendezvousStatusError, rendezvousClient } from '../src/index.ts'
-import { createNode, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import { createScriptedPoint } from './fixtures/scripted-point.ts'
-import type { Reply } from './fixtures/scripted-point.ts'
+import type { Reply, ScriptedPoint } from './fixtures/scripted-point.ts'
+import type { RendezvousClient, RendezvousClientInit } from '../src/index.ts'
+import type { Libp2p } from '@libp2p/interface'
 import type { RegisterMessage, RendezvousMessage } from '@rendezvous/codec'
 
 const ns = 'keep-alive'
@@ -21,8 +25,40 @@ function registers (requests: RendezvousMessage[]): RegisterMessage[] {
   return requests.filter((r): r is RegisterMessage => r.type === 'REGISTER')
 }
 
-/** Fast schedules: jitter pinned to its lowest value, so retry n waits backoffInitial × 2^(n−1) / 2 */
-const fast = { backoffInitial: 100, backoffMax: 400, random: () => 0 }
+/** Jitter pinned to its lowest value: retry n waits DEFAULT_BACKOFF_INITIAL × 2^(n−1) / 2, so 500 ms, then 1000 ms */
+const noJitter = { random: () => 0 }
+
+interface KeptAlive {
+  clock: ManualTimers
+  node: Libp2p<{ rendezvous: RendezvousClient }>
+  client: RendezvousClient
+}
+
+/** A node whose client schedules on a manual clock: nothing is refreshed or retried until the test advances it */
+async function keptAlive (points: string[], init: RendezvousClientInit = {}, options: Record<string, any> = {}): Promise<KeptAlive> {
+  const clock = new ManualTimers()
+  const node = await createNode({ rendezvous: rendezvousClient({ points, clock: clock.clock, timers: clock, ...init }) }, options)
+  return { clock, node, client: node.services.rendezvous }
+}
+
+/**
+ * Advance the clock to just before `ms` and check that the client sent nothing meanwhile (a timer that fires
+ * starts its request at once, counted before the first await), then the last millisecond, resolving with the
+ * event that follows
+ */
+async function advanceUntil (kept: KeptAlive, ms: number, event: 'registration' | 'registration:error'): Promise<void> {
+  const requests = kept.client.stats().requests
+  kept.clock.advance(ms - 1)
+  expect(kept.client.stats().requests, `a request before ${ms} ms`).to.equal(requests)
+  const happened = waitForEvent(kept.client, event)
+  kept.clock.advance(1)
+  await happened
+}
+
+/** The next request that reaches the point; subscribe before what sends it */
+async function arrival (point: ScriptedPoint, type: RendezvousMessage['type']): Promise<void> {
+  await waitForEvent<CustomEvent<RendezvousMessage>>(point.events, 'request', { accept: evt => evt.detail.type === type, what: `a ${type} at the point` })
+}
 
 describe('registrations kept alive', function () {
   this.timeout(20_000)
@@ -34,9 +70,9 @@ describe('registrations kept alive', function () {
   it('returns what each point granted, with the error of the point that refused', async () => {
     const good = await createScriptedPoint(() => ok(3600))
     const bad = await createScriptedPoint(() => rejected(Status.E_INVALID_TTL, 'bad ttl'))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [good.address, bad.address] }) })
+    const { clock, node, client } = await keptAlive([good.address, bad.address])
 
-    const outcomes = await node.services.rendezvous.register(ns, { ttl: 3600 })
+    const outcomes = await client.register(ns, { ttl: 3600 })
     expect(outcomes[0]).to.include({ ttl: 3600, protocol: '/rendezvous/1.0.0' })
     expect(outcomes[0].point.equals(good.node.peerId)).to.equal(true)
     expect(outcomes[1].error).to.be.instanceOf(RendezvousStatusError)
@@ -49,88 +85,99 @@ describe('registrations kept alive', function () {
     expect(record.peerId.equals(node.peerId)).to.equal(true)
     expect(record.multiaddrs.map(String)).to.deep.equal(node.getMultiaddrs().map(a => a.decapsulateCode(421).toString()))
 
-    // the refusal for good is not retried; the grant is refreshed before it runs out
-    const [granted, refused] = node.services.rendezvous.getRegistrations()
+    // the refusal for good is not retried; the grant is refreshed 60 s before it runs out (the margin's cap)
+    const [granted, refused] = client.getRegistrations()
     expect(refused.nextAttempt).to.equal(undefined)
-    expect(granted.nextAttempt).to.be.a('number')
-    expect(granted.expires).to.be.a('number')
-    expect((granted.expires ?? 0) - (granted.nextAttempt ?? 0)).to.be.within(59_000, 61_000)
+    expect(granted).to.include({ expires: clock.now + 3_600_000, nextAttempt: clock.now + 3_540_000 })
   })
 
-  it('re-registers before a short TTL runs out, again and again', async () => {
+  it('renews a 1 s registration 200 ms before it runs out, again and again', async () => {
     const point = await createScriptedPoint(() => ok(1))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
-    const events: number[] = []
-    node.services.rendezvous.addEventListener('registration', () => { events.push(Date.now()) })
+    const kept = await keptAlive([point.address])
+    const [outcome] = await kept.client.register(ns)
+    expect(outcome.ttl).to.equal(1)
 
-    await node.services.rendezvous.register(ns)
-    await waitFor(() => events.length >= 3, 5000, 'two refreshes')
-    // 1 s TTL: renewed 0.2 s before it runs out
-    for (let i = 1; i < events.length; i++) {
-      expect(events[i] - events[i - 1]).to.be.at.least(700)
+    for (let refresh = 1; refresh <= 3; refresh++) {
+      expect(kept.client.getRegistrations()[0]).to.include({ expires: kept.clock.now + 1000, nextAttempt: kept.clock.now + 800 })
+      await advanceUntil(kept, 800, 'registration')
     }
+    expect(registers(point.requests)).to.have.lengthOf(4)
     expect(registers(point.requests).every(r => r.ns === ns)).to.equal(true)
   })
 
-  it('backs off after failures, then keeps the registration alive', async () => {
+  it('backs off after failures (500 ms, then 1000 ms), then keeps the registration alive', async () => {
     let failures = 2
     const point = await createScriptedPoint(() => failures-- > 0 ? rejected(Status.E_UNAVAILABLE, 'busy') : ok(3600))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address], refresh: fast }) })
-    const client = node.services.rendezvous
-    const errors: Error[] = []
-    client.addEventListener('registration:error', evt => { errors.push(evt.detail.error) })
+    const kept = await keptAlive([point.address], { refresh: noJitter })
+    const { client, clock } = kept
 
     const [first] = await client.register(ns)
     expect(first.error).to.be.instanceOf(RendezvousStatusError)
-    expect(client.getRegistrations()[0]).to.include({ failures: 1 })
+    expect(client.getRegistrations()[0]).to.include({ failures: 1, nextAttempt: clock.now + 500 })
 
-    await waitFor(() => client.getRegistrations()[0].ttl === 3600, 5000, 'the retry to succeed')
-    expect(errors).to.have.lengthOf(2)
+    await advanceUntil(kept, 500, 'registration:error')
+    expect(client.getRegistrations()[0]).to.include({ failures: 2, nextAttempt: clock.now + 1000 })
+
+    await advanceUntil(kept, 1000, 'registration')
+    expect(client.getRegistrations()[0]).to.include({ failures: 0, lastError: undefined, ttl: 3600 })
     expect(registers(point.requests)).to.have.lengthOf(3)
-    expect(client.getRegistrations()[0]).to.include({ failures: 0, lastError: undefined })
   })
 
-  it('retries a point that does not answer', async () => {
+  it('times a silent point out after the request timeout, and retries it', async () => {
     let silent = true
     const point = await createScriptedPoint(() => silent ? { silence: true } : ok(3600))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address], timeout: 200, refresh: fast }) })
-    const [outcome] = await node.services.rendezvous.register(ns)
+    const kept = await keptAlive([point.address], { timeout: 200, refresh: noJitter })
+    const arrived = arrival(point, 'REGISTER')
+    const registering = kept.client.register(ns)
+    await arrived
+    kept.clock.advance(200)
+    const [outcome] = await registering
     expect(outcome.error).to.have.property('name', 'RendezvousTimeoutError')
+    expect(outcome.error?.message).to.include('within 200 ms')
+
     silent = false
-    await waitFor(() => node.services.rendezvous.getRegistrations()[0].ttl === 3600, 5000, 'the retry to succeed')
+    await advanceUntil(kept, 500, 'registration')
+    expect(kept.client.getRegistrations()[0]).to.include({ ttl: 3600, failures: 0 })
   })
 
-  it('registers again when the node\'s addresses change', async () => {
+  it('registers again once the node\'s addresses have stopped changing for the debounce', async () => {
     const point = await createScriptedPoint(() => ok(3600))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
-    await node.services.rendezvous.register(ns)
+    const kept = await keptAlive([point.address])
+    await kept.client.register(ns)
     expect(registers(point.requests)).to.have.lengthOf(1)
 
     const external = multiaddr('/ip4/203.0.113.5/tcp/4001')
-    ;(node as any).components.addressManager.confirmObservedAddr(external, { type: 'observed' })
+    const debouncing = kept.clock.timerSet(delay => delay === ADDRESS_CHANGE_DEBOUNCE, { what: 'the address-change debounce' })
+    ;(kept.node as any).components.addressManager.confirmObservedAddr(external, { type: 'observed' })
+    await debouncing
+    await advanceUntil(kept, ADDRESS_CHANGE_DEBOUNCE, 'registration')
 
-    await waitFor(() => registers(point.requests).length === 2, 5000, 'a REGISTER with the new address')
+    expect(registers(point.requests)).to.have.lengthOf(2)
     const record = await openPeerRecord(registers(point.requests)[1].signedPeerRecord ?? new Uint8Array())
     expect(record.multiaddrs.map(String)).to.include(external.toString())
   })
 
   it('waits for an address when the node has none, then registers', async () => {
     const point = await createScriptedPoint(() => ok(3600))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address], refresh: { backoffInitial: 60_000 } }) }, { addresses: { listen: [] } })
-    const [outcome] = await node.services.rendezvous.register(ns)
+    const kept = await keptAlive([point.address], { refresh: { backoffInitial: 60_000 } }, { addresses: { listen: [] } })
+    const [outcome] = await kept.client.register(ns)
     expect(outcome.error).to.be.instanceOf(NoAddressesToRegisterError)
+    expect(point.requests).to.deep.equal([])
 
-    ;(node as any).components.addressManager.confirmObservedAddr(multiaddr('/ip4/203.0.113.7/tcp/4001'), { type: 'observed' })
-    await waitFor(() => registers(point.requests).length === 1, 5000, 'the REGISTER')
-    await waitFor(() => node.services.rendezvous.getRegistrations()[0].ttl === 3600, 5000, 'the grant')
+    const debouncing = kept.clock.timerSet(delay => delay === ADDRESS_CHANGE_DEBOUNCE, { what: 'the address-change debounce' })
+    ;(kept.node as any).components.addressManager.confirmObservedAddr(multiaddr('/ip4/203.0.113.7/tcp/4001'), { type: 'observed' })
+    await debouncing
+    await advanceUntil(kept, ADDRESS_CHANGE_DEBOUNCE, 'registration')
+    expect(registers(point.requests)).to.have.lengthOf(1)
+    expect(kept.client.getRegistrations()[0]).to.include({ ttl: 3600, failures: 0 })
   })
 
   it('registers only the addresses the address filter keeps', async () => {
     const point = await createScriptedPoint(() => ok(3600))
-    const node = await createNode({
-      rendezvous: rendezvousClient({ points: [point.address], addressFilter: a => a.toString().startsWith('/ip4/127.0.0.1/') })
-    }, { addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.2/tcp/0'] } })
-    await node.services.rendezvous.register(ns)
+    const { client } = await keptAlive([point.address], { addressFilter: a => a.toString().startsWith('/ip4/127.0.0.1/') }, {
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.2/tcp/0'] }
+    })
+    await client.register(ns)
     const record = await openPeerRecord(registers(point.requests)[0].signedPeerRecord ?? new Uint8Array())
     expect(record.multiaddrs.map(String)).to.have.lengthOf(1)
     expect(record.multiaddrs[0].toString()).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+$/)
@@ -138,44 +185,55 @@ describe('registrations kept alive', function () {
 
   it('sends UNREGISTER on /rendezvous/1.0.0 and stops refreshing', async () => {
     const point = await createScriptedPoint(() => ok(1))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
-    await node.services.rendezvous.register(ns)
-    const [outcome] = await node.services.rendezvous.unregister(ns)
+    const { clock, client } = await keptAlive([point.address])
+    await client.register(ns)
+    const unregistered = arrival(point, 'UNREGISTER')
+    const [outcome] = await client.unregister(ns)
     expect(outcome.sent).to.equal(true)
-    await waitFor(() => point.requests.some(r => r.type === 'UNREGISTER'), 5000, 'the UNREGISTER')
+    await unregistered
     expect(point.requests.at(-1)).to.deep.equal({ type: 'UNREGISTER', ns })
-    expect(node.services.rendezvous.getRegistrations()).to.deep.equal([])
-    await new Promise(resolve => setTimeout(resolve, 1200))
+    expect(client.getRegistrations()).to.deep.equal([])
+
+    // a minute later, sixty times the 1 s TTL: no refresh was even started
+    const requests = client.stats().requests
+    clock.advance(60_000)
+    expect(client.stats().requests).to.equal(requests)
     expect(registers(point.requests)).to.have.lengthOf(1)
   })
 
   it('only stops refreshing on /vac/waku/rendezvous/0.0.1, which has no UNREGISTER', async () => {
     const point = await createScriptedPoint(() => ok(20), [wakuV0])
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
-    const [registered] = await node.services.rendezvous.register(ns)
+    const { clock, client } = await keptAlive([point.address])
+    const [registered] = await client.register(ns)
     expect(registered).to.include({ ttl: 20, protocol: wakuV0.protocol })
-    const [outcome] = await node.services.rendezvous.unregister(ns)
+    const [outcome] = await client.unregister(ns)
     expect(outcome.sent).to.equal(false)
+    const requests = client.stats().requests
+    clock.advance(60_000)
+    expect(client.stats().requests).to.equal(requests)
     expect(point.requests.map(r => r.type)).to.deep.equal(['REGISTER'])
   })
 
-  it('keeps alive a registration asked for before the node started', async () => {
+  it('keeps alive a registration asked for before the client started, from the moment it starts', async () => {
     const point = await createScriptedPoint(() => ok(1))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
+    const kept = await keptAlive([point.address])
     // the node runs (it can dial), the client service has not started yet
-    await node.services.rendezvous.stop()
-    const [outcome] = await node.services.rendezvous.register(ns)
+    await kept.client.stop()
+    const [outcome] = await kept.client.register(ns)
     expect(outcome.ttl).to.equal(1)
-    expect(node.services.rendezvous.getRegistrations()[0].nextAttempt).to.equal(undefined)
-    node.services.rendezvous.start()
-    await waitFor(() => registers(point.requests).length >= 2, 5000, 'the refresh once started')
+    expect(kept.client.getRegistrations()[0].nextAttempt).to.equal(undefined)
+
+    kept.client.start()
+    expect(kept.client.getRegistrations()[0].nextAttempt).to.equal(kept.clock.now + 800)
+    await advanceUntil(kept, 800, 'registration')
+    expect(registers(point.requests)).to.have.lengthOf(2)
   })
 
   it('forgets every registration on stop', async () => {
     const point = await createScriptedPoint(() => ok(1))
-    const node = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) })
-    await node.services.rendezvous.register(ns)
+    const { node, client } = await keptAlive([point.address])
+    await client.register(ns)
     await node.stop()
-    expect(node.services.rendezvous.getRegistrations()).to.deep.equal([])
+    expect(client.getRegistrations()).to.deep.equal([])
   })
 })

@@ -1,9 +1,10 @@
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
-import { createNode, pointOptions, stopAll, waitFor } from './fixtures/nodes.ts'
+import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { RendezvousClient } from '../src/index.ts'
 import type { Libp2p } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
@@ -12,7 +13,7 @@ import type { RendezvousServer, RequestEventDetail } from '@rendezvous/server'
 type PointNode = Libp2p<{ rendezvous: RendezvousServer, identify: unknown }>
 
 async function startPoint (dialects: Dialect[]): Promise<{ node: PointNode, address: string, unregistered: string[] }> {
-  const node = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects }) }, pointOptions) as PointNode
+  const node = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects }) }) as PointNode
   const unregistered: string[] = []
   node.services.rendezvous.events.addEventListener('unregistered', (evt: CustomEvent<RequestEventDetail>) => {
     unregistered.push(`${evt.detail.namespace} ${evt.detail.peer.toString()}`)
@@ -36,7 +37,7 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
     expect((await watcher.services.rendezvous.discover('chat')).registrations).to.have.lengthOf(1)
 
     await leaving.stop()
-    await waitFor(() => point.unregistered.length === 2, 5000, 'two UNREGISTERs at the point')
+    await waitFor(() => point.unregistered.length === 2, { timeout: 5000, what: 'two UNREGISTERs at the point' })
     expect(point.unregistered.sort()).to.deep.equal([`chat ${leaving.peerId.toString()}`, `files ${leaving.peerId.toString()}`])
     expect((await watcher.services.rendezvous.discover('chat')).registrations).to.deep.equal([])
     expect(await point.node.services.rendezvous.registrations()).to.equal(0)
@@ -47,10 +48,10 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
     const chat = await createNode({}, {
       peerDiscovery: [rendezvousDiscovery({ points: [point.address], namespaces: ['chat/room'], interval: 100, targetConnections: 0 })]
     })
-    await waitFor(async () => await point.node.services.rendezvous.registrations() === 1, 10_000, 'the discovery to register')
+    await waitFor(async () => await point.node.services.rendezvous.registrations() === 1, { timeout: 10_000, what: 'the discovery to register' })
 
     await chat.stop()
-    await waitFor(() => point.unregistered.length === 1, 5000, 'the UNREGISTER at the point')
+    await waitFor(() => point.unregistered.length === 1, { timeout: 5000, what: 'the UNREGISTER at the point' })
     expect(point.unregistered).to.deep.equal([`chat/room ${chat.peerId.toString()}`])
     expect(await point.node.services.rendezvous.registrations()).to.equal(0)
   })
