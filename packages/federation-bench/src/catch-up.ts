@@ -2,8 +2,9 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { sealPeerRecord } from '@rendezvous/codec'
+import { stopAll } from '@rendezvous/test-utils'
 import { Arrivals } from './arrivals.ts'
-import { startPoints, stopAll } from './nodes.ts'
+import { startPoints } from './nodes.ts'
 
 /** What a catch-up took */
 export interface CatchUpResult {
@@ -53,6 +54,6 @@ export async function measureCatchUp (count: number): Promise<CatchUpResult> {
     const finished = await done.wait('all', 120_000)
     return { registrations: caughtUp, ms: finished - started }
   } finally {
-    await stopAll(points.map(p => p.node))
+    await stopAll(...points.map(p => p.node))
   }
 }

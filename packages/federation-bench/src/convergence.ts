@@ -1,5 +1,6 @@
+import { stopAll } from '@rendezvous/test-utils'
 import { Arrivals } from './arrivals.ts'
-import { meshPoints, startClient, startPoints, stopAll } from './nodes.ts'
+import { meshPoints, startClient, startPoints } from './nodes.ts'
 import { percentiles } from './percentiles.ts'
 import type { Percentiles } from './percentiles.ts'
 
@@ -44,6 +45,6 @@ export async function measureConvergence (pointCount: number, samples: number, m
     }
     return percentiles(values)
   } finally {
-    await stopAll([...clients, ...points.map(p => p.node)])
+    await stopAll(...clients, ...points.map(p => p.node))
   }
 }

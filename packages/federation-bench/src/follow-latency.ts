@@ -1,5 +1,6 @@
+import { stopAll } from '@rendezvous/test-utils'
 import { Arrivals } from './arrivals.ts'
-import { meshPoints, startClient, startPoints, stopAll } from './nodes.ts'
+import { meshPoints, startClient, startPoints } from './nodes.ts'
 import { percentiles } from './percentiles.ts'
 import type { Percentiles } from './percentiles.ts'
 
@@ -53,6 +54,6 @@ export async function measureFollowLatency (samples: number, maxSeconds: number,
     return percentiles(values)
   } finally {
     controller.abort()
-    await stopAll([follower, ...clients, ...points.map(p => p.node)])
+    await stopAll(follower, ...clients, ...points.map(p => p.node))
   }
 }

@@ -1,11 +1,8 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { rendezvousClient, rendezvousDiscovery } from '@rendezvous/client'
-import { createLibp2p } from 'libp2p'
-import { nextEvent, startPoints, stopAll } from './nodes.ts'
+import { meshIsConnected, startNode, stopAll } from '@rendezvous/test-utils'
+import { nextEvent, startPoints } from './nodes.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 
@@ -22,29 +19,6 @@ export interface MeshResult {
   discoveredMs?: number
 }
 
-/** The service has the mesh; the exported interface leaves it out */
-function meshPeers (node: PubsubNode): string[] {
-  return (node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }).getMeshPeers(TOPIC)
-}
-
-/** Whether every peer has a mesh link and the links connect all of them */
-function meshFormed (nodes: PubsubNode[]): boolean {
-  const index = new Map(nodes.map((n, i) => [n.peerId.toString(), i]))
-  const seen = new Set([0])
-  const queue = [0]
-  while (queue.length > 0) {
-    const i = queue.shift() ?? 0
-    for (const peer of meshPeers(nodes[i])) {
-      const j = index.get(peer)
-      if (j != null && !seen.has(j)) {
-        seen.add(j)
-        queue.push(j)
-      }
-    }
-  }
-  return seen.size === nodes.length
-}
-
 /**
  * Gossipsub mesh formation: `count` peers that know only a rendezvous point start together, register under
  * the topic and find each other through `rendezvousDiscovery` (following the namespace, or polling it every
@@ -56,12 +30,8 @@ export async function measureMeshFormation (count: number, follow: boolean, inte
   const [point] = await startPoints(1, () => {})
   const address = point.node.getMultiaddrs()[0]
   const nodes = await Promise.all(Array.from({ length: count }, async () => {
-    const node = await createLibp2p({
+    const node = await startNode({
       start: false,
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
       peerDiscovery: [rendezvousDiscovery({ namespaces: [TOPIC], interval, follow, targetConnections })],
       services: {
         identify: identify(),
@@ -97,7 +67,7 @@ export async function measureMeshFormation (count: number, follow: boolean, inte
     let ms: number | undefined
     // bounded by the deadline; `discoveredMs` is set by the discovery listeners above
     for (let now = performance.now(); now < deadline; now = performance.now()) {
-      if (ms == null && meshFormed(nodes)) {
+      if (ms == null && meshIsConnected(nodes, TOPIC)) {
         ms = now - started
       }
       if (ms != null && discoveredMs != null) {
@@ -107,6 +77,6 @@ export async function measureMeshFormation (count: number, follow: boolean, inte
     }
     return { peers: count, ms, discoveredMs }
   } finally {
-    await stopAll([...nodes, point.node])
+    await stopAll(...nodes, point.node)
   }
 }

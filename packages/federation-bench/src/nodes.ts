@@ -1,13 +1,10 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { rendezvousClient } from '@rendezvous/client'
 import { federationPubsub, rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
-import { createLibp2p } from 'libp2p'
+import { startNode } from '@rendezvous/test-utils'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { RendezvousClient } from '@rendezvous/client'
@@ -44,13 +41,9 @@ export async function startPoints (count: number, onStored: (point: number, regi
   const members = keys.map(k => peerIdFromPrivateKey(k))
   return Promise.all(keys.map(async (privateKey, i) => {
     const store = timedStore((r, at) => { onStored(i, r, at) })
-    const node = await createLibp2p({
+    const node = await startNode({
       start,
       privateKey,
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
       connectionManager: { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1000, maxConnections: 1000 },
       services: {
         identify: identify(),
@@ -97,18 +90,10 @@ export async function nextEvent (target: EventTarget, name: string, ms: number):
 
 /** A client node whose rendezvous client knows `points` */
 export async function startClient (points: FederatedPoint[] | PointNode[]): Promise<ClientNode> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+  return startNode({
     services: {
       identify: identify(),
       rendezvous: rendezvousClient({ points: points.map(p => ('node' in p ? p.node : p).getMultiaddrs()[0]) })
     }
   }) as Promise<ClientNode>
-}
-
-export async function stopAll (nodes: Array<{ stop(): void | Promise<void> }>): Promise<void> {
-  await Promise.all(nodes.map(async n => n.stop()))
 }
