@@ -1,26 +1,14 @@
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /** Resolves with the first `peer:discovery` of `wanted` at `node` */
-async function discovers (node: Libp2p, wanted: PeerId, timeout = 20_000): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const onPeer = (evt: CustomEvent<{ id: PeerId }>): void => {
-      if (evt.detail.id.equals(wanted)) {
-        done()
-        resolve()
-      }
-    }
-    const timer = setTimeout(() => { done(); reject(new Error(`${wanted.toString()} was not discovered in ${timeout} ms`)) }, timeout)
-    const done = (): void => {
-      clearTimeout(timer)
-      node.removeEventListener('peer:discovery', onPeer)
-    }
-    node.addEventListener('peer:discovery', onPeer)
-  })
+async function discovers (node: Libp2p, wanted: PeerId): Promise<void> {
+  await waitForEvent<CustomEvent<{ id: PeerId }>>(node, 'peer:discovery', { accept: evt => evt.detail.id.equals(wanted), timeout: 20_000, what: `the discovery of ${wanted.toString()}` })
 }
 
 async function startPeer (point: Libp2p<any>, interval: number): Promise<Libp2p> {

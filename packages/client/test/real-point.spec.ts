@@ -1,11 +1,12 @@
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
-import { waitFor } from '@rendezvous/test-utils'
+import { ManualTimers, waitFor, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
+import { DIAL_BACKOFF_INITIAL } from '../src/constants.ts'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
-import type { DiscoveredRegistration, RendezvousClient, RendezvousDiscovery } from '../src/index.ts'
+import type { DiscoveredRegistration, RendezvousClient, RendezvousDiscovery, RendezvousDiscoveryInit } from '../src/index.ts'
 import type { Libp2p, PeerInfo } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
@@ -26,6 +27,21 @@ async function collect (iterable: AsyncIterable<DiscoveredRegistration>): Promis
     ids.push(registration.peerId.toString())
   }
   return ids
+}
+
+/** Polls 1 s apart: a delay no other timer of the client or the discovery has (request timeout, linger, debounces) */
+const INTERVAL = 1000
+
+/** A discovery that only polls, on a manual clock */
+function polling (clock: ManualTimers): Pick<RendezvousDiscoveryInit, 'interval' | 'follow' | 'clock' | 'timers'> {
+  return { interval: INTERVAL, follow: false, clock: clock.clock, timers: clock }
+}
+
+/** Fire the poll due in `ms` and wait for its end, when the discovery sets the timer of the next one */
+async function poll (clock: ManualTimers, ms = INTERVAL): Promise<void> {
+  const ended = clock.timerSet(delay => delay === INTERVAL, { what: 'the end of a poll' })
+  clock.advance(ms)
+  await ended
 }
 
 /** The discovery instance libp2p built from `peerDiscovery[0]` */
@@ -61,14 +77,19 @@ describe('the client against the rendezvous server', function () {
     await waitFor(async () => (await b.services.rendezvous.discover('chat')).registrations.length === 0, { timeout: 5000, what: 'the registration to go' })
   })
 
-  it('refreshes against the server\'s short TTL window', async () => {
+  it('refreshes against the server\'s short TTL window, 200 ms before each 1 s grant runs out', async () => {
     const point = await startPoint([rendezvous], { min: 1, default: 1, max: 10 })
-    const [a] = await startClients(1, [point])
-    let refreshes = 0
-    a.services.rendezvous.addEventListener('registration', () => { refreshes++ })
-    await a.services.rendezvous.register('short')
-    await waitFor(() => refreshes >= 3, { timeout: 5000, what: 'two refreshes' })
-    expect(a.services.rendezvous.getRegistrations()[0]).to.include({ ttl: 1, failures: 0 })
+    const clock = new ManualTimers()
+    const [a] = await startClients(1, [point], { clock: clock.clock, timers: clock })
+    const client = a.services.rendezvous
+    const [outcome] = await client.register('short')
+    expect(outcome.ttl).to.equal(1)
+    for (let refresh = 1; refresh <= 2; refresh++) {
+      const refreshed = waitForEvent<CustomEvent<{ ttl: number }>>(client, 'registration')
+      clock.advance(800)
+      expect((await refreshed).detail.ttl).to.equal(1)
+    }
+    expect(client.getRegistrations()[0]).to.include({ ttl: 1, failures: 0, nextAttempt: clock.now + 800 })
   })
 
   it('falls back to /vac/waku/rendezvous/0.0.1 with a point that speaks only that, and gets its 20 s TTL', async () => {
@@ -117,20 +138,24 @@ describe('the client against the rendezvous server', function () {
     await a.services.rendezvous.register('found')
     await b.services.rendezvous.register('found')
 
-    const watcher = await createNode({ rendezvous: rendezvousClient({ points: [point] }) }, {
-      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], interval: 100, targetConnections: 0 })]
+    const clock = new ManualTimers()
+    const watcher = await createNode({ rendezvous: rendezvousClient({ points: [point], clock: clock.clock, timers: clock }) }, {
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], targetConnections: 0, ...polling(clock) })]
     })
     const reported: string[] = []
     discoveryOf(watcher).addEventListener('peer', (evt: CustomEvent<PeerInfo>) => { reported.push(evt.detail.id.toString()) })
     const discovered: string[] = []
     watcher.addEventListener('peer:discovery', (evt: CustomEvent<PeerInfo>) => { discovered.push(evt.detail.id.toString()) })
 
-    await waitFor(() => reported.length >= 2, { timeout: 10_000, what: 'both peers' })
+    await poll(clock, 0)
+    expect(reported.sort()).to.deep.equal([a, b].map(n => n.peerId.toString()).sort())
     const [c] = await startClients(1, [point])
     await c.services.rendezvous.register('found')
-    await waitFor(() => reported.length >= 3, { timeout: 10_000, what: 'the late peer' })
-    // several more polls: nothing is reported twice, the watcher (registered too) never reports itself
-    await new Promise(resolve => setTimeout(resolve, 500))
+    await poll(clock)
+    // three more polls: nothing is reported twice, the watcher (registered too) never reports itself
+    for (let i = 0; i < 3; i++) {
+      await poll(clock)
+    }
     expect(reported.sort()).to.deep.equal([a, b, c].map(n => n.peerId.toString()).sort())
     expect(discovered).to.include.members(reported)
     const addresses = await watcher.peerStore.get(a.peerId)
@@ -141,54 +166,63 @@ describe('the client against the rendezvous server', function () {
     const point = await startPoint([rendezvous])
     const registered = await startClients(5, [point])
     await Promise.all(registered.map(async n => n.services.rendezvous.register('crowd')))
+    const clock = new ManualTimers()
     const watcher = await createNode({}, {
-      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], interval: 100, targetConnections: 2, register: false, points: [point] })]
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], targetConnections: 2, register: false, points: [point], ...polling(clock) })]
     })
     const ids = new Set(registered.map(n => n.peerId.toString()))
     const connectedToCrowd = (): number => watcher.getPeers().filter(p => ids.has(p.toString())).length
 
-    await waitFor(() => connectedToCrowd() >= 2, { timeout: 10_000, what: 'two connections' })
-    // several more polls: the target is kept, not exceeded
-    await new Promise(resolve => setTimeout(resolve, 600))
+    // a poll dials before it ends
+    await poll(clock, 0)
     expect(connectedToCrowd()).to.equal(2)
+    for (let i = 0; i < 3; i++) {
+      await poll(clock)
+      expect(connectedToCrowd()).to.equal(2)
+    }
   })
 
-  it('discovery leaves a peer it cannot reach alone for a while', async () => {
+  it('discovery leaves a peer it cannot reach alone for 5 s, then dials it again', async () => {
     const point = await startPoint([rendezvous])
     const [gone] = await startClients(1, [point])
     await gone.services.rendezvous.register('crowd')
-    // a peer that crashed: its registration stays behind (a stop would UNREGISTER it)
+    // a peer that crashed: its registration stays behind (a stop would UNREGISTER it), its port is closed
     await gone.services.rendezvous.unregister('crowd', { notify: false })
     await gone.stop()
+    const clock = new ManualTimers()
+    // the gater sees every dial the watcher makes, and allows them all
+    const dials: number[] = []
     const watcher = await createNode({}, {
-      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], interval: 100, targetConnections: 2, register: false, points: [point] })]
+      connectionGater: { denyDialPeer: async peer => { if (peer.equals(gone.peerId)) { dials.push(clock.now) } return false } },
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['crowd'], targetConnections: 2, register: false, points: [point], ...polling(clock) })]
     })
-    const dials: string[] = []
-    const connectionManager = (watcher as any).components.connectionManager
-    const openConnection = connectionManager.openConnection.bind(connectionManager)
-    connectionManager.openConnection = async (target: any, options: any) => {
-      if (Array.isArray(target)) {
-        dials.push(target[0].toString())
-      }
-      return openConnection(target, options)
+    const start = clock.now
+    await poll(clock, 0)
+    expect(dials).to.deep.equal([start])
+    expect(watcher.getPeers().some(p => p.equals(gone.peerId))).to.equal(false)
+    // the polls of the next four seconds leave it alone
+    for (let i = 0; i < 4; i++) {
+      await poll(clock)
     }
-    await waitFor(() => dials.length >= 1, { timeout: 10_000, what: 'a dial' })
-    // twenty polls later, still only the one attempt: the next waits 5 s
-    await new Promise(resolve => setTimeout(resolve, 2000))
-    expect(dials).to.have.lengthOf(1)
+    expect(dials).to.deep.equal([start])
+    await poll(clock)
+    expect(dials).to.deep.equal([start, start + DIAL_BACKOFF_INITIAL])
   })
 
   it('discovery through a 0.0.1 point (no cookies) reports each peer once', async () => {
     const point = await startPoint([wakuV0])
     const [a] = await startClients(1, [point])
     await a.services.rendezvous.register('found')
+    const clock = new ManualTimers()
     const watcher = await createNode({}, {
-      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], interval: 100, targetConnections: 0, points: [point] })]
+      peerDiscovery: [rendezvousDiscovery({ namespaces: ['found'], targetConnections: 0, points: [point], ...polling(clock) })]
     })
     const reported: string[] = []
     discoveryOf(watcher).addEventListener('peer', (evt: CustomEvent<PeerInfo>) => { reported.push(evt.detail.id.toString()) })
-    await waitFor(() => reported.length >= 1, { timeout: 10_000, what: 'the peer' })
-    await new Promise(resolve => setTimeout(resolve, 500))
+    // each 0.0.1 poll returns every registration again
+    for (let i = 0; i < 4; i++) {
+      await poll(clock, i === 0 ? 0 : INTERVAL)
+    }
     expect(reported).to.deep.equal([a.peerId.toString()])
   })
 })
