@@ -23,7 +23,7 @@ export const DEFAULT_MAX_REGISTRATIONS = 1_000_000
  * every peer that registers or discovers, and each connection costs little while idle. Above it the
  * server's connection guard prunes idle connections rather than refusing new peers.
  */
-export { DEFAULT_GUARD_MAX_CONNECTIONS as DEFAULT_MAX_CONNECTIONS } from '@rendezvous/server'
+export { DEFAULT_GUARD_MAX_CONNECTIONS as DEFAULT_MAX_CONNECTIONS } from '@rendezvous/server/internal'
 
 /**
  * Seconds an inbound connection may take to finish its handshake (Noise and muxer negotiation). libp2p's

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ServerEvents } from '@rendezvous/server'
+import { ServerEvents } from '@rendezvous/server/internal'
 import { expect } from 'aegir/chai'
 import { createOutput } from '../src/output.ts'
 import { logRequests } from '../src/request-log.ts'

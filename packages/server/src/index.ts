@@ -49,53 +49,35 @@
 import './node-version.ts'
 import { RendezvousServer } from './server.ts'
 import type { RendezvousServerInit } from './config.ts'
-import type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
+import type { RendezvousServerComponents } from './server.ts'
 
-export { RendezvousServer } from './server.ts'
-export { ConnectionGuard } from './connection-guard.ts'
-export { quietLogger } from './quiet-logger.ts'
-export type { ConnectionGuardInit } from './connection-guard.ts'
-export type { RendezvousServerComponents, RendezvousServerHooks } from './server.ts'
+// the service, what it takes and what it tells
+export type { RendezvousServer } from './server.ts'
+export type { RendezvousServerComponents } from './server.ts'
 export type { RendezvousServerInit } from './config.ts'
 export type { RendezvousServerStats } from './stats.ts'
-export { ServerEvents } from './server-events.ts'
 export type { RendezvousServerEvents, RequestEventDetail, ExpiredEventDetail } from './server-events.ts'
-export type { VerifiedEnvelope, OpenPeerRecord } from './verification-cache.ts'
-export { VerificationCache, EnvelopeVerifier } from './verification-cache.ts'
-export { RequestHandler } from './request-handler.ts'
-export { Federation } from './federation.ts'
-export type { FederationComponents } from './federation.ts'
-export { resolveFederation } from './federation-config.ts'
-export type { FederationInit, FederationConfig } from './federation-config.ts'
-export type { FederationStats } from './federation-stats.ts'
-export type { RegistrationEvents } from './federation-events.ts'
+
+// options that are objects of their own: the connection guard, the federation, the node's logger
+export { ConnectionGuard } from './connection-guard.ts'
+export type { ConnectionGuardInit } from './connection-guard.ts'
 export { federationPubsub } from './federation-pubsub.ts'
-export { FollowService } from './follow-service.ts'
+export type { Federation } from './federation.ts'
+export type { FederationInit } from './federation-config.ts'
+export type { FederationStats } from './federation-stats.ts'
 export type { FollowStats } from './follow-service.ts'
-export { resolveConfig } from './config.ts'
-export type { ServerConfig } from './config.ts'
-export { mintCookie, openCookie, generateCookieSecret, validateCookieSecret } from './cookie.ts'
-export {
-  RendezvousServerError, InvalidServerConfigError, InvalidCookieError, StreamTimeoutError, StreamOverflowError,
-  UnexpectedMessageError, ServerStoppingError, FederationRejectedError, FollowRefusedError
-} from './errors.ts'
-export {
-  COOKIE_BYTES, COOKIE_VERSION, COOKIE_TAG, COOKIE_SECRET_MIN_BYTES, DEFAULT_TTL, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL,
-  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_STREAM_TIMEOUT,
-  DEFAULT_IDLE_TIMEOUT, DEFAULT_VERIFICATION_CACHE_SIZE, DEFAULT_EXPIRY_INTERVAL, DEFAULT_SHUTDOWN_TIMEOUT,
-  INTERNAL_ERROR_TEXT, DEFAULT_MAX_RECORD_BYTES, DEFAULT_DISCOVER_BYTES_PER_SECOND, DEFAULT_DISCOVER_BURST_BYTES,
-  DEFAULT_GUARD_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_PER_IP, DEFAULT_MAX_UNPROVEN_PER_IP, DEFAULT_CONNECTION_IDLE_TIMEOUT,
-  FEDERATION_TOPIC_PREFIX, DEFAULT_FEDERATION_REDIAL_INTERVAL, DEFAULT_FEDERATION_MAX_CLOCK_SKEW,
-  DEFAULT_FEDERATION_MAX_UNREGISTRATIONS, DEFAULT_MAX_FOLLOWERS
-} from './constants.ts'
+export { quietLogger } from './quiet-logger.ts'
+
+// what a caller catches, and the defaults of the limits a REGISTER and a DISCOVER meet
+export { RendezvousServerError, InvalidServerConfigError } from './errors.ts'
+export { DEFAULT_TTL, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_DISCOVER_LIMIT } from './constants.ts'
 
 /**
  * The rendezvous point service factory, for `createLibp2p({ services: { rendezvous: rendezvousServer({ store }) } })`.
  *
  * @param init - the store and options; see {@link RendezvousServerInit} for every default
- * @param hooks - test and benchmark seams
  * @throws {InvalidServerConfigError} when the libp2p node builds the service with a bad option
  */
-export function rendezvousServer (init: RendezvousServerInit, hooks?: RendezvousServerHooks): (components: RendezvousServerComponents) => RendezvousServer {
-  return (components) => new RendezvousServer(components, init, hooks)
+export function rendezvousServer (init: RendezvousServerInit): (components: RendezvousServerComponents) => RendezvousServer {
+  return (components) => new RendezvousServer(components, init)
 }

@@ -12,7 +12,6 @@ import { EnvelopeVerifier } from './verification-cache.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { FederationComponents } from './federation.ts'
 import type { RendezvousServerStats } from './stats.ts'
-import type { OpenPeerRecord } from './verification-cache.ts'
 import type { ComponentLogger, Connection, Libp2pEvents, Logger, Metrics, PeerId, PeerStore, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Dialect } from '@rendezvous/codec'
@@ -30,12 +29,6 @@ export interface RendezvousServerComponents {
   peerId?: PeerId
   /** For a federation: to reach the other members */
   connectionManager?: ConnectionManager
-}
-
-/** Test and benchmark seams; not part of the stable init */
-export interface RendezvousServerHooks {
-  /** Replaces the codec's `openPeerRecord` (e.g. to count or slow down verifications) */
-  openPeerRecord?: OpenPeerRecord
 }
 
 /** The rendezvous point service; reach it as `node.services.rendezvous` */
@@ -59,11 +52,11 @@ export class RendezvousServer implements Startable {
   private expiring?: Promise<number>
   private started = false
 
-  constructor (components: RendezvousServerComponents, init: RendezvousServerInit, hooks: RendezvousServerHooks = {}) {
+  constructor (components: RendezvousServerComponents, init: RendezvousServerInit) {
     this.components = components
     this.config = resolveConfig(init)
     this.log = components.logger.forComponent('rendezvous:server')
-    this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize, hooks.openPeerRecord)
+    this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize)
     this.handler = new ObservedRequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
     this.handler.events = this.events
     this.recorder = new StatsRecorder(components.metrics, this.config.store)

@@ -1,6 +1,7 @@
 import { DIALECTS, wakuV0 } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
-import { InvalidServerConfigError, resolveConfig } from '../src/index.ts'
+import { resolveConfig } from '../src/config.ts'
+import { InvalidServerConfigError } from '../src/index.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
 

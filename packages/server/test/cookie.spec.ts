@@ -1,5 +1,7 @@
 import { expect } from 'aegir/chai'
-import { COOKIE_BYTES, generateCookieSecret, InvalidCookieError, InvalidServerConfigError, mintCookie, openCookie, validateCookieSecret } from '../src/index.ts'
+import { COOKIE_BYTES } from '../src/constants.ts'
+import { generateCookieSecret, mintCookie, openCookie, validateCookieSecret } from '../src/cookie.ts'
+import { InvalidCookieError, InvalidServerConfigError } from '../src/errors.ts'
 
 describe('cookies', () => {
   const secret = Uint8Array.from({ length: 32 }, (_, i) => i)

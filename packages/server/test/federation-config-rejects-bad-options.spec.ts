@@ -3,7 +3,9 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { memoryStore } from '@rendezvous/store-memory'
 import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { InvalidServerConfigError, rendezvousServer, resolveConfig, resolveFederation } from '../src/index.ts'
+import { resolveConfig } from '../src/config.ts'
+import { resolveFederation } from '../src/federation-config.ts'
+import { InvalidServerConfigError, rendezvousServer } from '../src/index.ts'
 import type { FederationInit } from '../src/index.ts'
 
 describe('federation options: bad ones are refused with a typed error naming them', () => {

@@ -2,7 +2,7 @@ import { encodeMessageFrame, openPeerRecord, rendezvous, Status, wakuV0 } from '
 import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { INTERNAL_ERROR_TEXT } from '../src/index.ts'
+import { INTERNAL_ERROR_TEXT } from '../src/constants.ts'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
@@ -40,7 +40,7 @@ describe('safety', () => {
 
   describe('time limits', () => {
     it('cuts off a stream that sends nothing', async () => {
-      const node = await serve({ streamTimeout: 200 })
+      const node = await serve({ streamTimeout: 100 })
       const s = await RawStream.open(client.node, addr, rendezvous)
       const end = await s.end(3000)
       expect(end.closed).to.be.false()
@@ -48,7 +48,7 @@ describe('safety', () => {
     })
 
     it('cuts off a stream that drips a request one byte at a time', async () => {
-      const node = await serve({ streamTimeout: 300 })
+      const node = await serve({ streamTimeout: 150 })
       const s = await RawStream.open(client.node, addr, wakuV0)
       const frame = encodeMessageFrame(wakuV0, { type: 'REGISTER', ns: 'drip', signedPeerRecord: await client.record() })
       // bounded: at most one byte per 25 ms for the frame's length, stops as soon as the stream is cut

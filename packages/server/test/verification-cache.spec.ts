@@ -2,9 +2,9 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidSignatureError, openPeerRecord, sealPeerRecord, standardRecord } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
-import { EnvelopeVerifier, VerificationCache } from '../src/index.ts'
+import { EnvelopeVerifier, VerificationCache } from '../src/verification-cache.ts'
 import { corruptSignature } from './fixtures/records.ts'
-import type { VerifiedEnvelope } from '../src/index.ts'
+import type { VerifiedEnvelope } from '../src/verification-cache.ts'
 import type { PeerId } from '@libp2p/interface'
 
 const entries = Array.from({ length: 6 }, (_, n): VerifiedEnvelope => ({
