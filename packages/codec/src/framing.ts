@@ -48,6 +48,7 @@ export class FrameDecoder {
     return this.buffer.byteLength
   }
 
+  /** Append a chunk of the stream; nothing is read until {@link FrameDecoder.next} */
   push (chunk: Uint8Array | Uint8ArrayList): void {
     this.buffer.append(chunk)
   }
@@ -112,6 +113,16 @@ export async function * decodeFrames (source: AsyncIterable<Uint8Array | Uint8Ar
   }
 }
 
+// decodeFrame runs to its end before anything else can, so one reader serves all its calls with the same limit
+let lastOneShotReader: LengthPrefixReader | undefined
+
+function oneShotReader (maxFrameBytes: number): LengthPrefixReader {
+  if (lastOneShotReader?.maxFrameBytes !== maxFrameBytes) {
+    lastOneShotReader = lengthPrefixReader(maxFrameBytes)
+  }
+  return lastOneShotReader
+}
+
 /**
  * Decode exactly one frame at the start of `bytes`. Like {@link FrameDecoder}, it reads the prefix as
  * {@link decodeFrames} does, without it-length-prefixed's generator, whose making costs more than the rest.
@@ -120,7 +131,7 @@ export async function * decodeFrames (source: AsyncIterable<Uint8Array | Uint8Ar
  * @throws {TruncatedFrameError | FrameTooLargeError | InvalidLengthPrefixError}
  */
 export function decodeFrame (bytes: Uint8Array, options: FrameOptions): { message: Uint8Array, bytesRead: number } {
-  const reader = lengthPrefixReader(options.maxFrameBytes)
+  const reader = oneShotReader(options.maxFrameBytes)
   const length = readLength(reader, new Uint8ArrayList(bytes))
   if (length == null) {
     throw new TruncatedFrameError('input ended inside the length prefix')

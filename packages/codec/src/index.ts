@@ -11,12 +11,13 @@
  * ID, message codec, TTL policy, limits, discovery semantics, record formats and status texts.
  * {@link DIALECTS} is the one list of them; {@link dialect} looks one up by name or protocol ID.
  * Messages of every dialect share one shape ({@link RendezvousMessage}). Frames are unsigned-varint
- * length-prefixed, with a size limit the caller sets per direction.
+ * length-prefixed (written by it-length-prefixed), with a size limit the caller sets per direction.
  *
  * Signed peer records come in three formats, each a value ({@link RecordFormat}): `standard` (RFC 0003),
  * `rust-legacy` (rust-libp2p) and `waku` (nwaku's `WakuPeerRecord`), listed in {@link RECORD_FORMATS}.
  * {@link sealPeerRecord} seals one, {@link openPeerRecord} verifies any accepted one.
- * All bad input raises a subclass of {@link CodecError}.
+ * All bad input raises a subclass of {@link CodecError}. Test material (golden frames of every dialect and
+ * envelopes of every record format) is exported by `@rendezvous/codec/testing`, not here.
  *
  * @example
  *
