@@ -163,35 +163,42 @@ type registerResponse struct {
 
 func (d dialect) parseRegisterResponse(msg []byte) (registerResponse, error) {
 	var r registerResponse
-	var typ uint64
-	seen := false
-	err := eachField(msg, func(field int, v uint64, b []byte) error {
-		switch field {
+	err := parseResponse(msg, d.tRegisterResponse, 3, "REGISTER_RESPONSE", func(f int, v uint64, b []byte) error {
+		switch f {
 		case 1:
-			typ = v
+			r.status = v
+		case 2:
+			r.text = string(b)
 		case 3:
+			r.ttl = v
+		}
+		return nil
+	})
+	return r, err
+}
+
+// parseResponse checks that msg is a message of type typ carrying its response in field, and hands each
+// field of that response to each.
+func parseResponse(msg []byte, typ uint64, field int, name string, each func(f int, v uint64, b []byte) error) error {
+	var got uint64
+	seen := false
+	err := eachField(msg, func(f int, v uint64, b []byte) error {
+		switch f {
+		case 1:
+			got = v
+		case field:
 			seen = true
-			return eachField(b, func(f int, v uint64, b []byte) error {
-				switch f {
-				case 1:
-					r.status = v
-				case 2:
-					r.text = string(b)
-				case 3:
-					r.ttl = v
-				}
-				return nil
-			})
+			return eachField(b, each)
 		}
 		return nil
 	})
 	if err != nil {
-		return r, err
+		return err
 	}
-	if typ != d.tRegisterResponse || !seen {
-		return r, fmt.Errorf("not a REGISTER_RESPONSE (type %d)", typ)
+	if got != typ || !seen {
+		return fmt.Errorf("not a %s (type %d)", name, got)
 	}
-	return r, nil
+	return nil
 }
 
 // discoverResponse is what the generator needs of a DISCOVER_RESPONSE: the envelopes returned (aliasing
@@ -205,42 +212,25 @@ type discoverResponse struct {
 
 func (d dialect) parseDiscoverResponse(msg []byte) (discoverResponse, error) {
 	var r discoverResponse
-	var typ uint64
-	seen := false
-	err := eachField(msg, func(field int, v uint64, b []byte) error {
-		switch field {
+	err := parseResponse(msg, d.tDiscoverResponse, d.fDiscoverResponse, "DISCOVER_RESPONSE", func(f int, v uint64, b []byte) error {
+		switch f {
 		case 1:
-			typ = v
-		case d.fDiscoverResponse:
-			seen = true
-			return eachField(b, func(f int, v uint64, b []byte) error {
-				switch f {
-				case 1:
-					return eachField(b, func(rf int, _ uint64, rb []byte) error {
-						if rf == 2 {
-							r.envelopes = append(r.envelopes, rb)
-						}
-						return nil
-					})
-				case 2:
-					if d.cookies {
-						r.cookie = append([]byte(nil), b...)
-					}
-				case 3:
-					r.status = v
-				case 4:
-					r.text = string(b)
+			return eachField(b, func(rf int, _ uint64, rb []byte) error {
+				if rf == 2 {
+					r.envelopes = append(r.envelopes, rb)
 				}
 				return nil
 			})
+		case 2:
+			if d.cookies {
+				r.cookie = append([]byte(nil), b...)
+			}
+		case 3:
+			r.status = v
+		case 4:
+			r.text = string(b)
 		}
 		return nil
 	})
-	if err != nil {
-		return r, err
-	}
-	if typ != d.tDiscoverResponse || !seen {
-		return r, fmt.Errorf("not a DISCOVER_RESPONSE (type %d)", typ)
-	}
-	return r, nil
+	return r, err
 }
