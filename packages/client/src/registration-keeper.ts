@@ -36,7 +36,7 @@ export interface RegistrationOutcome {
 export interface UnregisterOptions extends AbortOptions {
   /** Send UNREGISTER to points that support it (default true); `false` only stops refreshing */
   notify?: boolean
-  /** Send it only to points that granted the registration (default false: to every point) */
+  /** Send it only to points that granted the registration, or may have: a REGISTER is on its way (default false: to every point) */
   granted?: boolean
 }
 
@@ -94,6 +94,8 @@ class PointRegistration {
   nextAttempt?: number
   lastError?: Error
   timer?: unknown
+  /** A REGISTER is on its way: the point may hold the registration before its answer arrives here */
+  registering = false
 
   constructor (point: Point) {
     this.point = point
@@ -194,7 +196,7 @@ export class RegistrationKeeper {
       return entries.map(entry => ({ point: entry.point.peerId, sent: false }))
     }
     return Promise.all(entries.map(async (entry): Promise<UnregisterOutcome> => {
-      if (entry.point.knownDialect?.features.unregister === false || (options.granted === true && entry.ttl == null)) {
+      if (entry.point.knownDialect?.features.unregister === false || (options.granted === true && entry.ttl == null && !entry.registering)) {
         return { point: entry.point.peerId, sent: false }
       }
       try {
@@ -250,6 +252,7 @@ export class RegistrationKeeper {
     const { point } = entry
     const { events, schedule, clock, log } = this.init
     let protocol: string | undefined
+    entry.registering = true
 
     try {
       const { response, dialect } = await this.registerOnce(point, namespace, registration.ttl, options)
@@ -283,6 +286,10 @@ export class RegistrationKeeper {
       }
       log('register %s at %s failed - %e', namespace, point, err)
       return { point: point.peerId, protocol, error: err }
+    } finally {
+      if (entry.generation === generation) {
+        entry.registering = false
+      }
     }
   }
 

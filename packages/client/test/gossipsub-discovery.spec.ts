@@ -2,7 +2,7 @@ import { gossipsub } from '@libp2p/gossipsub'
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
-import { waitFor } from '@rendezvous/test-utils'
+import { meshIsConnected, meshPeers, waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
@@ -31,29 +31,6 @@ async function startPeer (points: string[]): Promise<PubsubNode> {
   return node as any
 }
 
-/** The exported GossipSub interface leaves the mesh out; the service has it */
-function meshPeers (node: PubsubNode): string[] {
-  return (node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
-}
-
-/** Whether the graph of gossipsub mesh links reaches every node from the first */
-function meshIsConnected (nodes: PubsubNode[]): boolean {
-  const ids = new Map(nodes.map((n, i) => [n.peerId.toString(), i]))
-  const seen = new Set([0])
-  const queue = [0]
-  while (queue.length > 0) {
-    const i = queue.shift() ?? 0
-    for (const peer of meshPeers(nodes[i])) {
-      const j = ids.get(peer)
-      if (j != null && !seen.has(j)) {
-        seen.add(j)
-        queue.push(j)
-      }
-    }
-  }
-  return seen.size === nodes.length
-}
-
 async function expectMessageReachesEveryone (nodes: PubsubNode[]): Promise<void> {
   const received = new Set<string>()
   const payload = new TextEncoder().encode(`hello from ${nodes[0].peerId.toString()}`)
@@ -80,7 +57,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
       const point = await startPoint(dialect)
       const nodes = await Promise.all(Array.from({ length: NODES }, async () => startPeer([point])))
 
-      await waitFor(() => nodes.every(n => meshPeers(n).length > 0) && meshIsConnected(nodes), { timeout: 20_000, what: 'one mesh' })
+      await waitFor(() => nodes.every(n => meshPeers(n, topic).length > 0) && meshIsConnected(nodes, topic), { timeout: 20_000, what: 'one mesh' })
       // nobody was given anyone's address: every connection beyond the point came from rendezvous
       for (const node of nodes) {
         const peers = node.getPeers().map(String).filter(p => nodes.some(n => n.peerId.toString() === p))
@@ -98,7 +75,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
     const bridges = await Promise.all(Array.from({ length: 2 }, async () => startPeer([first, second])))
     const nodes = [...onFirst, ...bridges, ...onSecond]
 
-    await waitFor(() => meshIsConnected(nodes), { timeout: 20_000, what: 'one mesh across both points' })
+    await waitFor(() => meshIsConnected(nodes, topic), { timeout: 20_000, what: 'one mesh across both points' })
     await expectMessageReachesEveryone([onFirst[0], ...nodes.filter(n => n !== onFirst[0])])
     await expectMessageReachesEveryone([onSecond[0], ...nodes.filter(n => n !== onSecond[0])])
   })
