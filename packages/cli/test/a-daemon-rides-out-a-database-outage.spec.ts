@@ -3,6 +3,7 @@ import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPostgres } from '@rendezvous/store-postgres/testing'
+import { waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
 import { killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
@@ -20,18 +21,16 @@ async function statusCode (url: string): Promise<{ code: number, body: string }>
   })
 }
 
-/** Polls the status API until it answers `code` (the namespace count is cached for a second); bounded */
+/**
+ * Asks the status API until it answers `code` (the namespace count is cached for a second, and nothing in
+ * this process announces the daemon's state); bounded in time
+ */
 async function waitForStatus (url: string, code: number): Promise<string> {
-  const deadline = Date.now() + 30_000
-  let last = { code: 0, body: '' }
-  while (Date.now() < deadline) {
-    last = await statusCode(url)
-    if (last.code === code) {
-      return last.body
-    }
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`the status API answered ${last.code} ${last.body}, not ${code}`)
+  const { body } = await waitFor(async () => {
+    const answer = await statusCode(url)
+    return answer.code === code ? answer : undefined
+  }, { timeout: 30_000, what: `a ${code} answer of the status API` })
+  return body
 }
 
 describe('rendezvous serve --store postgres while the database is down', function () {

@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
-import { encodeMessageFrame, FrameDecoder, rendezvous, Status } from '@rendezvous/codec'
+import { Status } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
 import { parseConfig, startDaemon } from '../src/index.ts'
 import { attacker, manyAddresses, registerMessage, slowloris } from './fixtures/attackers.ts'
-import { rawClient } from './fixtures/raw-client.ts'
+import { exchange, rawClient } from './fixtures/raw-client.ts'
 import type { Daemon } from '../src/index.ts'
 import type { Attacker } from './fixtures/attackers.ts'
-import type { RendezvousMessage } from '@rendezvous/codec'
 
 /** What a legitimate peer must always get while an attack runs */
 const DEADLINE_MS = 2000
@@ -46,24 +45,6 @@ async function legitimateTries (point: string, spacingMs: number): Promise<numbe
     ok++
   }
   return ok
-}
-
-/** One request on its own stream from `node`; the answer and how many bytes came back */
-async function exchange (node: Attacker['node'], point: string, request: RendezvousMessage): Promise<{ message: RendezvousMessage, bytes: number }> {
-  const stream = await node.dialProtocol(multiaddr(point), rendezvous.protocol, { signal: AbortSignal.timeout(5000) })
-  stream.send(encodeMessageFrame(rendezvous, request))
-  const decoder = new FrameDecoder({ maxFrameBytes: 8 * 1024 * 1024 })
-  let bytes = 0
-  for await (const chunk of stream) {
-    bytes += chunk.byteLength
-    decoder.push(chunk)
-    const frame = decoder.next()
-    if (frame != null) {
-      await stream.close().catch(err => { stream.abort(err) })
-      return { message: rendezvous.decode(frame), bytes }
-    }
-  }
-  throw new Error('no answer')
 }
 
 describe('hostile peers cannot lock others out (each attack bounded, loopback only)', function () {

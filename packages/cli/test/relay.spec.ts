@@ -1,16 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { noise } from '@chainsafe/libp2p-noise'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { openPeerRecord } from '@rendezvous/codec'
 import { memoryStore } from '@rendezvous/store-memory'
+import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
 import { InvalidFlagError, parseConfig, RELAY_NAMESPACE, RelayAdvertisement, startDaemon } from '../src/index.ts'
 import { clientNode } from './fixtures/client-node.ts'
 import type { Daemon } from '../src/index.ts'
@@ -18,11 +16,9 @@ import type { ClientNode } from './fixtures/client-node.ts'
 import type { Libp2p } from '@libp2p/interface'
 
 async function relayedPeer (listen: string[]): Promise<Libp2p> {
-  return createLibp2p({
+  return startNode({
     addresses: { listen },
     transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
     services: { identify: identify() }
   })
 }

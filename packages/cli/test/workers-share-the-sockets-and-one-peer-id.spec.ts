@@ -89,7 +89,7 @@ describe('rendezvous serve --workers', function () {
 
     // a worker that dies is replaced, and the point goes on answering on the same address
     process.kill(pids[0], 'SIGKILL')
-    await waitForStderr(daemon, new RegExp(`worker ${pids[0]} ended \\(signal SIGKILL\\); starting another`))
+    await daemon.waitForStderr(new RegExp(`worker ${pids[0]} ended \\(signal SIGKILL\\); starting another`))
     const late = await clientNode([ready.multiaddrs[0]])
     clients.push(late)
     expect((await late.services.rendezvous.register('workers/chat'))[0].error).to.equal(undefined)
@@ -125,16 +125,3 @@ describe('rendezvous serve --workers', function () {
     expect(bad.out).to.include("--workers: 'many' is not a number of workers")
   })
 })
-
-/** Resolves once stderr holds a line matching `pattern` (bounded by the process timeout of the fixture) */
-async function waitForStderr (daemon: DaemonProcess, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 15_000
-  // polls: the output arrives in arbitrary chunks; bounded by the deadline
-  while (Date.now() < deadline) {
-    if (pattern.test(daemon.stderr())) {
-      return
-    }
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`no ${pattern} on stderr; stderr: ${daemon.stderr()}`)
-}
