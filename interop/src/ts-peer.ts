@@ -212,7 +212,7 @@ async function runOp (node: Libp2p, privateKey: PrivateKey, client: RendezvousCl
 }
 
 async function discover (client: RendezvousClient, state: ClientState, op: Extract<ClientOp, { op: 'discover' }>, signal: AbortSignal): Promise<ClientOpResult> {
-  const dropped = client.stats.droppedRecords
+  const dropped = client.stats().droppedRecords
   let cookie = state.cookie
   if (op.cookie !== 'last') {
     cookie = op.cookie == null ? undefined : uint8ArrayFromString(op.cookie, 'base16')
@@ -220,7 +220,7 @@ async function discover (client: RendezvousClient, state: ClientState, op: Extra
   // the empty namespace asks for every namespace (1.0.0)
   const result = await client.discover(op.ns ?? '', { limit: op.limit, cookie, signal })
   state.cookie = result.cookie
-  const refused = client.stats.droppedRecords - dropped
+  const refused = client.stats().droppedRecords - dropped
   return {
     op: op.op,
     ok: true,
