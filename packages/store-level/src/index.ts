@@ -19,7 +19,7 @@
 
 // first: refuses Node.js older than 22.18 before any dependency can crash on it
 import './node-version.ts'
-import { InvalidArgumentError } from '@rendezvous/store'
+import { validateClock, validateLocation } from '@rendezvous/store'
 import { openDatabase } from './database.ts'
 import { LevelRegistrationStore } from './level-store.ts'
 import type { Clock, RegistrationStore } from '@rendezvous/store'
@@ -44,13 +44,8 @@ export interface LevelStoreInit {
  * written to.
  */
 export async function levelStore (init: LevelStoreInit): Promise<RegistrationStore> {
-  if (typeof init?.path !== 'string' || init.path === '') {
-    throw new InvalidArgumentError('The path of the LevelDB store must be a non-empty string')
-  }
-
-  if (init.clock !== undefined && typeof init.clock !== 'function') {
-    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
-  }
+  validateLocation(init?.path, 'The path of the LevelDB store')
+  validateClock(init.clock)
 
   const { db, state, formats } = await openDatabase(init.path)
   return new LevelRegistrationStore(init.path, db, state, formats, init.clock ?? Date.now)

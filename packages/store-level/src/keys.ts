@@ -64,6 +64,29 @@ export function readSortableNumber (source: Uint8Array, offset: number): number 
   return copy.readDoubleBE(0)
 }
 
+/** Writes `bytes` behind a one-byte length at `offset` (they are at most 255 bytes long); returns the offset after them */
+function writeWithLength (target: Buffer, offset: number, bytes: Buffer): number {
+  target[offset] = bytes.byteLength
+  bytes.copy(target, offset + 1)
+  return offset + 1 + bytes.byteLength
+}
+
+/**
+ * `tag`, then `first` and `second` (when given) each behind a one-byte length: the length makes a key of
+ * one namespace (or format) never the start of another's
+ */
+function lengthPrefixed (tag: number, first: Buffer, second?: Buffer): Buffer {
+  const prefix = Buffer.allocUnsafe(2 + first.byteLength + (second === undefined ? 0 : 1 + second.byteLength))
+  prefix[0] = tag
+  const offset = writeWithLength(prefix, 1, first)
+
+  if (second !== undefined) {
+    writeWithLength(prefix, offset, second)
+  }
+
+  return prefix
+}
+
 /** A namespace or peer ID as the bytes used in keys */
 export function utf8 (text: string): Buffer {
   return Buffer.from(text, 'utf8')
@@ -72,9 +95,7 @@ export function utf8 (text: string): Buffer {
 /** (namespace, peer): the body of a registration key, also stored in index values to point back at it */
 export function registrationKeyBody (namespace: Buffer, peer: Buffer): Buffer {
   const body = Buffer.allocUnsafe(1 + namespace.byteLength + peer.byteLength)
-  body[0] = namespace.byteLength
-  namespace.copy(body, 1)
-  peer.copy(body, 1 + namespace.byteLength)
+  peer.copy(body, writeWithLength(body, 0, namespace))
   return body
 }
 
@@ -93,11 +114,7 @@ export function registrationKey (body: Uint8Array): Buffer {
 
 /** `k`, namespace length, namespace: every registration key of one namespace starts with it */
 export function namespaceKeyPrefix (namespace: Buffer): Buffer {
-  const prefix = Buffer.allocUnsafe(2 + namespace.byteLength)
-  prefix[0] = PREFIX_KEY
-  prefix[1] = namespace.byteLength
-  namespace.copy(prefix, 2)
-  return prefix
+  return lengthPrefixed(PREFIX_KEY, namespace)
 }
 
 export function orderKey (position: number): Buffer {
@@ -109,22 +126,12 @@ export function orderKey (position: number): Buffer {
 
 /** `n`, namespace length, namespace: every per-namespace order key starts with it */
 export function namespaceOrderPrefix (namespace: Buffer): Buffer {
-  const prefix = Buffer.allocUnsafe(2 + namespace.byteLength)
-  prefix[0] = PREFIX_NAMESPACE_ORDER
-  prefix[1] = namespace.byteLength
-  namespace.copy(prefix, 2)
-  return prefix
+  return lengthPrefixed(PREFIX_NAMESPACE_ORDER, namespace)
 }
 
 /** `f`, namespace length, namespace, format length, format: the records of one format in one namespace start with it */
 export function namespaceFormatPrefix (namespace: Buffer, format: Buffer): Buffer {
-  const prefix = Buffer.allocUnsafe(3 + namespace.byteLength + format.byteLength)
-  prefix[0] = PREFIX_NAMESPACE_FORMAT_ORDER
-  prefix[1] = namespace.byteLength
-  namespace.copy(prefix, 2)
-  prefix[2 + namespace.byteLength] = format.byteLength
-  format.copy(prefix, 3 + namespace.byteLength)
-  return prefix
+  return lengthPrefixed(PREFIX_NAMESPACE_FORMAT_ORDER, namespace, format)
 }
 
 /** The key of a record: `f`, namespace length, namespace, format length, format, position */
@@ -134,11 +141,7 @@ export function recordKey (namespace: Buffer, format: Buffer, position: number):
 
 /** `g`, format length, format: the order keys of one format across namespaces start with it */
 export function formatPrefix (format: Buffer): Buffer {
-  const prefix = Buffer.allocUnsafe(2 + format.byteLength)
-  prefix[0] = PREFIX_FORMAT_ORDER
-  prefix[1] = format.byteLength
-  format.copy(prefix, 2)
-  return prefix
+  return lengthPrefixed(PREFIX_FORMAT_ORDER, format)
 }
 
 /**
@@ -147,9 +150,7 @@ export function formatPrefix (format: Buffer): Buffer {
  */
 export function expiryValue (format: Buffer, body: Buffer): Buffer {
   const value = Buffer.allocUnsafe(1 + format.byteLength + body.byteLength)
-  value[0] = format.byteLength
-  format.copy(value, 1)
-  body.copy(value, 1 + format.byteLength)
+  body.copy(value, writeWithLength(value, 0, format))
   return value
 }
 

@@ -1,4 +1,4 @@
-import { CorruptStoreError, GuardedStore, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
+import { CorruptStoreError, GuardedStore, RegistrationLimitError, StoreClosedError, storedRegistration } from '@rendezvous/store'
 import { READ_BUDGET_BYTES, SCAN_CHUNK } from './constants.ts'
 import { asCorruption, encodeState } from './database.ts'
 import {
@@ -173,16 +173,7 @@ export class LevelRegistrationStore extends GuardedStore implements Registration
       await this.commit(operations, previous === undefined ? this.state.stored + 1 : this.state.stored)
       this.formats.add(registration.format)
 
-      return {
-        namespace: registration.namespace,
-        peerId: registration.peerId,
-        signedPeerRecord: registration.signedPeerRecord,
-        format: registration.format,
-        ttl: registration.ttl,
-        registeredAt: registration.registeredAt,
-        expiresAt,
-        position
-      }
+      return storedRegistration(registration, position)
     })
   }
 

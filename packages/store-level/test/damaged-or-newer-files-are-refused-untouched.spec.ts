@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { expectRefusedUntouched, fillAndClose, temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { ClassicLevel } from 'classic-level'
 import { SCHEMA_VERSION, levelStore } from '../src/index.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
-
-/** Every file in a directory and its bytes */
-async function snapshot (directory: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>()
-
-  for (const name of (await readdir(directory)).sort()) {
-    files.set(name, await readFile(join(directory, name)))
-  }
-
-  return files
-}
+import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 /** Every key and value in a LevelDB directory, as hex */
 async function contents (path: string): Promise<Array<[string, string]>> {
@@ -26,17 +16,6 @@ async function contents (path: string): Promise<Array<[string, string]>> {
   } finally {
     await db.close()
   }
-}
-
-/** A closed store holding a few registrations, so there is data to lose */
-async function storeWithData (path: string): Promise<void> {
-  const store = await levelStore({ path })
-
-  for (let i = 0; i < 50; i++) {
-    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
-  }
-
-  await store.close()
 }
 
 /** Writes a newer schema version where a newer release of this package would: the meta key and the schema file */
@@ -53,11 +32,11 @@ async function makeNewer (path: string, version: number, options: { schemaFile: 
 }
 
 describe('damaged, foreign and newer database directories', () => {
-  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let directory: TemporaryDirectory
   let path: string
 
   beforeEach(async () => {
-    directory = await temporaryDirectory()
+    directory = await temporaryDirectory('store-level')
     path = join(directory.path, 'registrations')
   })
 
@@ -67,20 +46,16 @@ describe('damaged, foreign and newer database directories', () => {
 
   /** Opens, expects the named error mentioning the directory and `problem`, and checks no file changed */
   async function expectRefusal (name: string, problem: RegExp): Promise<void> {
-    const before = await snapshot(path)
-    const err = await levelStore({ path }).then(async store => {
-      await store.close()
-      return undefined
-    }, (err: any) => err)
+    await expectRefusedUntouched({ open: async () => levelStore({ path }), name, problem, path, pathInside: true, files: path })
+  }
 
-    expect(err, 'the open should have failed').to.have.property('name', name)
-    expect(err.path.startsWith(path), `${err.path} is in ${path}`).to.be.true()
-    expect(err.message).to.include(path).and.match(problem)
-    expect(await snapshot(path), 'files byte for byte as before').to.deep.equal(before)
+  /** A closed store holding a few registrations, so there is data to lose */
+  async function storeWithData (): Promise<void> {
+    await fillAndClose(await levelStore({ path }))
   }
 
   it('a directory whose every file is garbage is refused with CorruptStoreError', async () => {
-    await storeWithData(path)
+    await storeWithData()
 
     for (const name of await readdir(path)) {
       const { byteLength } = await readFile(join(path, name))
@@ -91,7 +66,7 @@ describe('damaged, foreign and newer database directories', () => {
   })
 
   it('a garbage manifest is refused with CorruptStoreError, leaving the data files as they were', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const manifest = (await readFile(join(path, 'CURRENT'), 'latin1')).trim()
     const { byteLength } = await readFile(join(path, manifest))
     await writeFile(join(path, manifest), randomBytes(byteLength))
@@ -100,7 +75,7 @@ describe('damaged, foreign and newer database directories', () => {
   })
 
   it('a garbage write-ahead log is refused with CorruptStoreError, where LevelDB alone would drop it', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const [log] = (await readdir(path)).filter(name => name.endsWith('.log'))
     const { byteLength } = await readFile(join(path, log))
     await writeFile(join(path, log), randomBytes(byteLength))
@@ -109,7 +84,7 @@ describe('damaged, foreign and newer database directories', () => {
   })
 
   it('a log whose last record was cut short by a crash opens, without that record', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const [log] = (await readdir(path)).filter(name => name.endsWith('.log'))
     const bytes = await readFile(join(path, log))
     await writeFile(join(path, log), bytes.subarray(0, bytes.byteLength - 10))
@@ -121,7 +96,7 @@ describe('damaged, foreign and newer database directories', () => {
   })
 
   it('a garbage table file is refused with CorruptStoreError', async () => {
-    await storeWithData(path)
+    await storeWithData()
     // reopening moves the log into a table file
     await (await levelStore({ path })).close()
     const tables = (await readdir(path)).filter(name => name.endsWith('.ldb'))
@@ -143,14 +118,14 @@ describe('damaged, foreign and newer database directories', () => {
   })
 
   it('a database from a newer schema version is refused with IncompatibleSchemaError before LevelDB opens it', async () => {
-    await storeWithData(path)
+    await storeWithData()
     await makeNewer(path, SCHEMA_VERSION + 1, { schemaFile: true })
 
     await expectRefusal('IncompatibleSchemaError', new RegExp(`schema version ${SCHEMA_VERSION + 1}.*newer than version ${SCHEMA_VERSION}`))
   })
 
   it('a newer schema version in the database alone is refused too, and its data is kept', async () => {
-    await storeWithData(path)
+    await storeWithData()
     await makeNewer(path, SCHEMA_VERSION + 1, { schemaFile: false })
     const before = await contents(path)
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
+import { temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { levelStore } from '../src/index.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 import type { RegistrationStore } from '@rendezvous/store'
 
 const NOW = 1_700_000_000_000
@@ -25,7 +25,7 @@ describe('sample', () => {
   for (const [title, namespace] of [['short namespace (keys read as strings)', 'chat'], ['namespace of 200 bytes (exact scan only)', 'n'.repeat(200)]]) {
     it(`is uniform over the live registrations with expired ones not yet deleted: ${title}`, async function () {
       this.timeout(30_000)
-      const directory = await temporaryDirectory()
+      const directory = await temporaryDirectory('store-level')
       const store = await levelStore({ path: join(directory.path, 'registrations'), clock: () => NOW })
 
       try {

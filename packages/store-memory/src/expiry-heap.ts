@@ -84,7 +84,7 @@ export class ExpiryHeap {
   }
 
   private up (index: number, entry: Entry, key: number): void {
-    const { items, keys } = this
+    const keys = this.keys
 
     while (index > 0) {
       const parent = (index - 1) >> 1
@@ -93,15 +93,11 @@ export class ExpiryHeap {
         break
       }
 
-      items[index] = items[parent]
-      keys[index] = keys[parent]
-      items[index].heapIndex = index
+      this.set(index, this.items[parent], keys[parent])
       index = parent
     }
 
-    items[index] = entry
-    keys[index] = key
-    entry.heapIndex = index
+    this.set(index, entry, key)
   }
 
   private down (index: number, entry: Entry, key: number): void {
@@ -121,14 +117,17 @@ export class ExpiryHeap {
         break
       }
 
-      items[index] = items[child]
-      keys[index] = keys[child]
-      items[index].heapIndex = index
+      this.set(index, items[child], keys[child])
       index = child
     }
 
-    items[index] = entry
-    keys[index] = key
+    this.set(index, entry, key)
+  }
+
+  /** Put an entry and its key in a slot, and tell the entry which */
+  private set (index: number, entry: Entry, key: number): void {
+    this.items[index] = entry
+    this.keys[index] = key
     entry.heapIndex = index
   }
 }

@@ -1,4 +1,4 @@
-import { FIRST_POSITION, GuardedStore, RegistrationLimitError } from '@rendezvous/store'
+import { FIRST_POSITION, GuardedStore, RegistrationLimitError, storedRegistration } from '@rendezvous/store'
 import { EnvelopeArena } from './envelope-arena.ts'
 import { ExpiryHeap } from './expiry-heap.ts'
 import { Members, sampleMembers } from './members.ts'
@@ -220,16 +220,7 @@ export class MemoryRegistrationStore extends GuardedStore implements Registratio
    * a caller changing its own array after `upsert` changes nothing here.
    */
   private freeze (registration: NewRegistration, signedPeerRecord: Uint8Array, position: number): Readonly<Registration> {
-    return Object.freeze({
-      namespace: registration.namespace,
-      peerId: registration.peerId,
-      signedPeerRecord,
-      format: registration.format,
-      ttl: registration.ttl,
-      registeredAt: registration.registeredAt,
-      expiresAt: registration.expiresAt,
-      position
-    })
+    return Object.freeze(storedRegistration(registration, position, signedPeerRecord))
   }
 
   protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {

@@ -24,7 +24,7 @@
 
 // first: refuses Node.js older than 22.18 before any dependency can crash on it
 import './node-version.ts'
-import { InvalidArgumentError } from '@rendezvous/store'
+import { InvalidArgumentError, validateClock, validateLocation } from '@rendezvous/store'
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_SCHEMA, SCHEMA_NAME_PATTERN } from './constants.ts'
 import { createPool, describeLocation, lockKey, migrate } from './database.ts'
 import { PostgresStore } from './postgres-store.ts'
@@ -64,6 +64,17 @@ export interface PostgresStoreInit {
   clock?: Clock
 }
 
+/** The option `name` of `init`, or `fallback` when it is not given; anything but a positive safe integer is refused */
+function positiveInteger (init: PostgresStoreInit, name: 'poolSize' | 'connectTimeoutMs' | 'queryTimeoutMs', fallback: number): number {
+  const value = init[name] ?? fallback
+
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`${name} must be a positive integer, got ${String(value)}`)
+  }
+
+  return value
+}
+
 /**
  * Connects to the database and opens (creating or migrating if needed) the registration store in its schema.
  *
@@ -72,9 +83,7 @@ export interface PostgresStoreInit {
  * that are not a registration store; in that case nothing in the database was changed.
  */
 export async function postgresStore (init: PostgresStoreInit): Promise<PostgresRegistrationStore> {
-  if (typeof init?.url !== 'string' || init.url === '') {
-    throw new InvalidArgumentError('The url of the PostgreSQL store must be a non-empty string')
-  }
+  validateLocation(init?.url, 'The url of the PostgreSQL store')
 
   const schema = init.schema ?? DEFAULT_SCHEMA
 
@@ -82,27 +91,10 @@ export async function postgresStore (init: PostgresStoreInit): Promise<PostgresR
     throw new InvalidArgumentError(`The schema must be 1 to 63 characters of [a-z0-9_], not starting with a digit, got ${JSON.stringify(schema)}`)
   }
 
-  const poolSize = init.poolSize ?? DEFAULT_POOL_SIZE
-
-  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
-    throw new InvalidArgumentError(`poolSize must be a positive integer, got ${String(poolSize)}`)
-  }
-
-  const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-
-  if (!Number.isSafeInteger(connectTimeoutMs) || connectTimeoutMs < 1) {
-    throw new InvalidArgumentError(`connectTimeoutMs must be a positive integer, got ${String(connectTimeoutMs)}`)
-  }
-
-  const queryTimeoutMs = init.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS
-
-  if (!Number.isSafeInteger(queryTimeoutMs) || queryTimeoutMs < 1) {
-    throw new InvalidArgumentError(`queryTimeoutMs must be a positive integer, got ${String(queryTimeoutMs)}`)
-  }
-
-  if (init.clock !== undefined && typeof init.clock !== 'function') {
-    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
-  }
+  const poolSize = positiveInteger(init, 'poolSize', DEFAULT_POOL_SIZE)
+  const connectTimeoutMs = positiveInteger(init, 'connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS)
+  const queryTimeoutMs = positiveInteger(init, 'queryTimeoutMs', DEFAULT_QUERY_TIMEOUT_MS)
+  validateClock(init.clock)
 
   const context = { schema, lockKey: lockKey(schema) }
   const pool = createPool({ url: init.url, max: poolSize, connectTimeoutMs, queryTimeoutMs })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { GuardedStore, InvalidArgumentError, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
+import { GuardedStore, InvalidArgumentError, RegistrationLimitError, StoreClosedError, storedRegistration } from '@rendezvous/store'
 import { EXPIRE_CHUNK, MAX_EXPIRE_CHUNKS, MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
 import { packEntry, unpackPage } from './entry.ts'
@@ -142,7 +142,7 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
       throw new RegistrationLimitError('store')
     }
 
-    return { namespace, peerId, signedPeerRecord, format, ttl, registeredAt, expiresAt, position }
+    return storedRegistration(registration, position)
   }
 
   /**

@@ -24,6 +24,14 @@ export const MIGRATIONS: readonly Migration[] = [{
     // while n is still to come, which would make a cookie skip n), and the limits are checked and the row
     // written with nothing in between.
     const lock = `PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${lockKey});`
+    // What removePeer and expire do with the rows they deleted (v_total of them, v_counts[i] in namespace
+    // v_namespaces[i]): take them off the total, and renumber each namespace's sampling slots
+    const forgetGone = `IF v_total > 0 THEN
+        UPDATE ${s}.totals SET stored = stored - v_total WHERE id = 0;
+        FOR i IN 1 .. cardinality(v_namespaces) LOOP
+          PERFORM ${s}.forget(v_namespaces[i], v_counts[i]);
+        END LOOP;
+      END IF;`
 
     return `
     CREATE TABLE ${s}.schema_version (version integer NOT NULL);
@@ -218,12 +226,7 @@ export const MIGRATIONS: readonly Migration[] = [{
       SELECT array_agg(namespace), array_agg(n), coalesce(sum(n), 0), coalesce(sum(live), 0)
         INTO v_namespaces, v_counts, v_total, v_live FROM per_namespace;
 
-      IF v_total > 0 THEN
-        UPDATE ${s}.totals SET stored = stored - v_total WHERE id = 0;
-        FOR i IN 1 .. cardinality(v_namespaces) LOOP
-          PERFORM ${s}.forget(v_namespaces[i], v_counts[i]);
-        END LOOP;
-      END IF;
+      ${forgetGone}
 
       RETURN v_live;
     END
@@ -248,12 +251,7 @@ export const MIGRATIONS: readonly Migration[] = [{
       SELECT array_agg(namespace), array_agg(n), coalesce(sum(n), 0)
         INTO v_namespaces, v_counts, v_total FROM per_namespace;
 
-      IF v_total > 0 THEN
-        UPDATE ${s}.totals SET stored = stored - v_total WHERE id = 0;
-        FOR i IN 1 .. cardinality(v_namespaces) LOOP
-          PERFORM ${s}.forget(v_namespaces[i], v_counts[i]);
-        END LOOP;
-      END IF;
+      ${forgetGone}
 
       RETURN v_total;
     END

@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict'
 import { postgresStore } from '../src/index.ts'
-import { startPostgres } from '../src/testing.ts'
 import { registration } from './fixtures/registrations.ts'
-import type { PostgresServer } from '../src/testing.ts'
+import { ownServer } from './fixtures/server.ts'
 
 const WORKERS = 8
 /** Upserts acknowledged before the crash */
@@ -19,17 +18,10 @@ const MAX_MS = 60_000
 
 describe('a database outage under load', function () {
   this.timeout(120_000)
-  let server: PostgresServer
-
-  before(async () => {
-    server = await startPostgres()
-  })
-
-  after(async () => {
-    await server?.stop()
-  })
+  const ownedServer = ownServer()
 
   it('rejects with StoreUnavailableError while the database is down, reconnects by itself, and loses no acknowledged upsert', async () => {
+    const server = ownedServer()
     const store = await postgresStore({ url: server.url, schema: 'outage', poolSize: 4, connectTimeoutMs: 2_000 })
 
     try {
@@ -119,6 +111,7 @@ describe('a database outage under load', function () {
   })
 
   it('a store cannot be opened while the database is down, with StoreUnavailableError, and can once it is back', async () => {
+    const server = ownedServer()
     await server.crash()
 
     try {

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { postgresStore } from '../src/index.ts'
-import { startPostgres } from '../src/testing.ts'
 import { registration } from './fixtures/registrations.ts'
+import { ownServer } from './fixtures/server.ts'
 import type { PostgresServer } from '../src/testing.ts'
 
 /** The postmaster and every process it started */
@@ -30,17 +30,10 @@ function signalAll (pids: number[], signal: NodeJS.Signals): void {
 
 describe('a frozen database times out', function () {
   this.timeout(60_000)
-  let server: PostgresServer
-
-  before(async () => {
-    server = await startPostgres()
-  })
-
-  after(async () => {
-    await server?.stop()
-  })
+  const ownedServer = ownServer()
 
   it('operations reject with StoreUnavailableError after the query timeout, and work again once the database answers', async () => {
+    const server = ownedServer()
     const store = await postgresStore({ url: server.url, schema: 'frozen', queryTimeoutMs: 1_000, connectTimeoutMs: 1_000 })
     await store.upsert(registration('frozen', 1))
     const frozen = serverProcesses(server)

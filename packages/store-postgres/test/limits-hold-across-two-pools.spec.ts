@@ -9,11 +9,18 @@ import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
 import type { PostgresRegistrationStore } from '../src/index.ts'
 
-async function twoPoints (schema: string): Promise<[PostgresRegistrationStore, PostgresRegistrationStore]> {
+/** Runs `test` with two points' stores on one schema of the shared server, and closes both after it */
+async function withTwoPoints (schema: string, test: (a: PostgresRegistrationStore, b: PostgresRegistrationStore) => Promise<void>): Promise<void> {
   const { url } = await sharedServer()
   const a = await postgresStore({ url, schema })
   const b = await postgresStore({ url, schema })
-  return [a, b]
+
+  try {
+    await test(a, b)
+  } finally {
+    await a.close()
+    await b.close()
+  }
 }
 
 /** Settles every promise; counts those that resolved and checks that every rejection is a RegistrationLimitError of `limit` */
@@ -38,9 +45,7 @@ describe('limits hold across two pools on one database', function () {
   this.timeout(60_000)
 
   it('200 new peers racing through two points at a store limit of 50: exactly 50 stored', async () => {
-    const [a, b] = await twoPoints('limits_store')
-
-    try {
+    await withTwoPoints('limits_store', async (a, b) => {
       const upserts = Array.from({ length: 200 }, async (_, i) =>
         (i % 2 === 0 ? a : b).upsert(registration('race', i), { maxRegistrations: 50 }))
       const { stored, refused } = await tally(upserts, 'store')
@@ -50,16 +55,11 @@ describe('limits hold across two pools on one database', function () {
       assert.equal(await a.count(), 50)
       assert.equal(await b.count(), 50)
       assert.equal((await b.discover({ namespace: 'race', limit: 1000 })).registrations.length, 50)
-    } finally {
-      await a.close()
-      await b.close()
-    }
+    })
   })
 
   it('one peer racing into 60 namespaces through two points at a peer limit of 5: exactly 5 stored', async () => {
-    const [a, b] = await twoPoints('limits_peer')
-
-    try {
+    await withTwoPoints('limits_peer', async (a, b) => {
       const upserts = Array.from({ length: 60 }, async (_, i) =>
         (i % 2 === 0 ? a : b).upsert(registration(`topic-${i}`, i, 7), { maxRegistrationsPerPeer: 5, maxRegistrations: 1000 }))
       const { stored, refused } = await tally(upserts, 'peer')
@@ -67,16 +67,11 @@ describe('limits hold across two pools on one database', function () {
       assert.equal(stored, 5)
       assert.equal(refused, 55)
       assert.equal(await a.countByPeer(registration('x', 7).peerId), 5)
-    } finally {
-      await a.close()
-      await b.close()
-    }
+    })
   })
 
   it('refreshes through the other point pass at a full store, new peers do not', async () => {
-    const [a, b] = await twoPoints('limits_refresh')
-
-    try {
+    await withTwoPoints('limits_refresh', async (a, b) => {
       for (let i = 0; i < 10; i++) {
         await a.upsert(registration('full', i), { maxRegistrations: 10 })
       }
@@ -88,9 +83,6 @@ describe('limits hold across two pools on one database', function () {
       assert.deepEqual(refreshed, { stored: 10, refused: 0 })
       assert.deepEqual(added, { stored: 0, refused: 10 })
       assert.equal(await b.count(), 10)
-    } finally {
-      await a.close()
-      await b.close()
-    }
+    })
   })
 })

@@ -19,7 +19,7 @@
 
 // first: refuses Node.js older than 22.18 before any dependency can crash on it
 import './node-version.ts'
-import { InvalidArgumentError } from '@rendezvous/store'
+import { InvalidArgumentError, validateClock, validateLocation } from '@rendezvous/store'
 import { DEFAULT_SYNCHRONOUS } from './constants.ts'
 import { SqliteRegistrationStore } from './sqlite-store.ts'
 import type { Synchronous } from './constants.ts'
@@ -53,9 +53,7 @@ export interface SqliteStoreInit {
  * open (in this process or another) rejects with {@link StoreLockedError} after waiting up to 5 s for it.
  */
 export async function sqliteStore (init: SqliteStoreInit): Promise<RegistrationStore> {
-  if (typeof init?.path !== 'string' || init.path === '') {
-    throw new InvalidArgumentError('The path of the SQLite store must be a non-empty string')
-  }
+  validateLocation(init?.path, 'The path of the SQLite store')
 
   const synchronous = init.synchronous ?? DEFAULT_SYNCHRONOUS
 
@@ -63,9 +61,7 @@ export async function sqliteStore (init: SqliteStoreInit): Promise<RegistrationS
     throw new InvalidArgumentError(`synchronous must be 'NORMAL' or 'FULL', got ${String(synchronous)}`)
   }
 
-  if (init.clock !== undefined && typeof init.clock !== 'function') {
-    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
-  }
+  validateClock(init.clock)
 
   return new SqliteRegistrationStore(init.path, init.clock ?? Date.now, synchronous)
 }

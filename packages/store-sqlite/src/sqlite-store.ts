@@ -1,4 +1,4 @@
-import { GuardedStore, RegistrationLimitError, StoreClosedError } from '@rendezvous/store'
+import { GuardedStore, RegistrationLimitError, StoreClosedError, storedRegistration } from '@rendezvous/store'
 import { POSITION_BLOCK } from './constants.ts'
 import { openDatabase, wrapCorruption } from './database.ts'
 import { QUERIES } from './queries.ts'
@@ -202,16 +202,7 @@ export class SqliteRegistrationStore extends GuardedStore implements Registratio
       this.rows++
     }
 
-    return {
-      namespace: registration.namespace,
-      peerId: registration.peerId,
-      signedPeerRecord: registration.signedPeerRecord,
-      format: registration.format,
-      ttl: registration.ttl,
-      registeredAt: registration.registeredAt,
-      expiresAt: registration.expiresAt,
-      position
-    }
+    return storedRegistration(registration, position)
   }
 
   protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {

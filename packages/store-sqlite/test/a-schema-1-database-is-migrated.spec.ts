@@ -1,18 +1,19 @@
 import { join } from 'node:path'
+import { temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { SCHEMA_VERSION, sqliteStore } from '../src/index.ts'
 import { MIGRATIONS } from '../src/schema.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
+import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 const FAR_FUTURE = 4_000_000_000_000
 
 describe('a database written at schema version 1', () => {
-  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let directory: TemporaryDirectory
   let path: string
 
   beforeEach(async () => {
-    directory = await temporaryDirectory()
+    directory = await temporaryDirectory('store-sqlite')
     path = join(directory.path, 'registrations.sqlite')
 
     // what version 1 of the store left on disk: its schema, triggers and count row included; positions

@@ -1,23 +1,20 @@
 import { join } from 'node:path'
+import { refusalOf, temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { sqliteStore } from '../src/index.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 
 describe('one store per file', () => {
   it('opening a file another store has open rejects with StoreLockedError, and the first store carries on', async function () {
     // the second open waits out SQLite's 5 s busy timeout before it gives up
     this.timeout(30_000)
-    const directory = await temporaryDirectory()
+    const directory = await temporaryDirectory('store-sqlite')
     const path = join(directory.path, 'registrations.sqlite')
 
     try {
       const store = await sqliteStore({ path })
       await store.upsert({ namespace: 'chat', peerId: 'peer-1', signedPeerRecord: new Uint8Array(3), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
 
-      const err = await sqliteStore({ path }).then(async second => {
-        await second.close()
-        return undefined
-      }, (err: any) => err)
+      const err = await refusalOf(sqliteStore({ path }))
 
       expect(err, 'the second open should have failed').to.have.property('name', 'StoreLockedError')
       expect(err.path).to.equal(path)

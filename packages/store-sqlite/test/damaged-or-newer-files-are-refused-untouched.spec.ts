@@ -1,39 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { expectRefusedUntouched, fillAndClose, temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { SCHEMA_VERSION, sqliteStore } from '../src/index.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
-
-/** Every file in a directory and its bytes */
-async function snapshot (directory: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>()
-
-  for (const name of (await readdir(directory)).sort()) {
-    files.set(name, await readFile(join(directory, name)))
-  }
-
-  return files
-}
-
-/** A closed store holding a few registrations, so there is data to lose */
-async function storeWithData (path: string): Promise<void> {
-  const store = await sqliteStore({ path })
-
-  for (let i = 0; i < 50; i++) {
-    await store.upsert({ namespace: `ns-${i % 3}`, peerId: `peer-${i}`, signedPeerRecord: new Uint8Array(170).fill(i), format: 'standard', ttl: 60, registeredAt: 1, expiresAt: 4_000_000_000_000 })
-  }
-
-  await store.close()
-}
+import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 describe('damaged, foreign and newer database files', () => {
-  let directory: Awaited<ReturnType<typeof temporaryDirectory>>
+  let directory: TemporaryDirectory
   let path: string
 
   beforeEach(async () => {
-    directory = await temporaryDirectory()
+    directory = await temporaryDirectory('store-sqlite')
     path = join(directory.path, 'registrations.sqlite')
   })
 
@@ -43,20 +22,16 @@ describe('damaged, foreign and newer database files', () => {
 
   /** Opens, expects the named error mentioning the file and `problem`, and checks no file changed */
   async function expectRefusal (name: string, problem: RegExp): Promise<void> {
-    const before = await snapshot(directory.path)
-    const err = await sqliteStore({ path }).then(async store => {
-      await store.close()
-      return undefined
-    }, (err: any) => err)
+    await expectRefusedUntouched({ open: async () => sqliteStore({ path }), name, problem, path, files: directory.path })
+  }
 
-    expect(err, 'the open should have failed').to.have.property('name', name)
-    expect(err.path).to.equal(path)
-    expect(err.message).to.include(path).and.match(problem)
-    expect(await snapshot(directory.path), 'files byte for byte as before').to.deep.equal(before)
+  /** A closed store holding a few registrations, so there is data to lose */
+  async function storeWithData (): Promise<void> {
+    await fillAndClose(await sqliteStore({ path }))
   }
 
   it('a file of garbage is refused with CorruptStoreError', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const { byteLength } = await readFile(path)
     await writeFile(path, randomBytes(byteLength))
 
@@ -70,7 +45,7 @@ describe('damaged, foreign and newer database files', () => {
   })
 
   it('garbage after an intact header is refused with CorruptStoreError', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const bytes = await readFile(path)
     randomBytes(bytes.byteLength - 100).copy(bytes, 100)
     await writeFile(path, bytes)
@@ -79,7 +54,7 @@ describe('damaged, foreign and newer database files', () => {
   })
 
   it('a database from a newer schema version is refused with IncompatibleSchemaError', async () => {
-    await storeWithData(path)
+    await storeWithData()
     const db = new Database(path)
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1)
     db.close()
@@ -96,7 +71,7 @@ describe('damaged, foreign and newer database files', () => {
   })
 
   it('the refused newer database still holds its data', async () => {
-    await storeWithData(path)
+    await storeWithData()
     let db = new Database(path)
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1)
     db.close()

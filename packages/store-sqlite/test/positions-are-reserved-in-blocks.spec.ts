@@ -1,9 +1,9 @@
 import { join } from 'node:path'
+import { temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { POSITION_BLOCK } from '../src/constants.ts'
 import { sqliteStore } from '../src/index.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 import type { NewRegistration } from '@rendezvous/store'
 
 function registration (i: number): NewRegistration {
@@ -12,7 +12,7 @@ function registration (i: number): NewRegistration {
 
 describe('positions reserved in blocks', () => {
   it('the mark on disk covers every position handed out, across a block boundary, and a reopen continues above it', async () => {
-    const directory = await temporaryDirectory()
+    const directory = await temporaryDirectory('store-sqlite')
     const path = join(directory.path, 'registrations.sqlite')
 
     try {

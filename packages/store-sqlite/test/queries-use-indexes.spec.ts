@@ -1,9 +1,9 @@
 import { join } from 'node:path'
+import { temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { sqliteStore } from '../src/index.ts'
 import { QUERIES } from '../src/queries.ts'
-import { temporaryDirectory } from './fixtures/temporary-directory.ts'
 
 /** Sample arguments for each statement, so EXPLAIN QUERY PLAN can prepare and plan it */
 const ARGUMENTS: Record<keyof typeof QUERIES, unknown[]> = {
@@ -26,7 +26,7 @@ const ARGUMENTS: Record<keyof typeof QUERIES, unknown[]> = {
 
 describe('query plans', () => {
   it('no statement scans a table: each one seeks in the primary key or an index', async () => {
-    const directory = await temporaryDirectory()
+    const directory = await temporaryDirectory('store-sqlite')
 
     try {
       const path = join(directory.path, 'registrations.sqlite')

@@ -79,11 +79,14 @@ export {
   validateFormats,
   validateSampleOptions,
   validateUpsertOptions,
+  validateClock,
+  validateLocation,
   isFormat,
   utf8ByteLength,
   utf8Encode
 } from './validation.ts'
 
 export { GuardedStore } from './guarded-store.ts'
+export { storedRegistration } from './registration.ts'
 
 export { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES, MAX_FORMAT_BYTES, FIRST_POSITION } from './constants.ts'

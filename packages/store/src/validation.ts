@@ -1,6 +1,6 @@
 import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES } from './constants.ts'
 import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, MalformedPeerIdError, InvalidPositionError, InvalidRegistrationError } from './errors.ts'
-import type { CountByPeerOptions, DiscoverOptions, NewRegistration, SampleOptions, UpsertOptions } from './store.ts'
+import type { Clock, CountByPeerOptions, DiscoverOptions, NewRegistration, SampleOptions, UpsertOptions } from './store.ts'
 
 const encoder = new TextEncoder()
 
@@ -71,6 +71,30 @@ export function validateUpsertOptions (options: UpsertOptions | undefined): void
     if (value !== undefined && value !== Number.POSITIVE_INFINITY && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
       throw new InvalidArgumentError(`${name} must be a non-negative integer or Infinity, got ${describe(value)}`)
     }
+  }
+}
+
+/**
+ * Check the `clock` an adapter's factory was given: `undefined` (the adapter uses `Date.now`) or a function
+ * returning milliseconds since the epoch.
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateClock (clock: unknown): asserts clock is Clock | undefined {
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new InvalidArgumentError('The clock must be a function returning milliseconds since the epoch')
+  }
+}
+
+/**
+ * Check where an adapter's factory was told to keep its data (a path, a URL): a non-empty string.
+ * `what` names it in the message, e.g. `'The path of the SQLite store'`.
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateLocation (location: unknown, what: string): asserts location is string {
+  if (typeof location !== 'string' || location === '') {
+    throw new InvalidArgumentError(`${what} must be a non-empty string`)
   }
 }
 

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES } from '../src/constants.ts'
 import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, MalformedPeerIdError, InvalidPositionError, InvalidRegistrationError } from '../src/errors.ts'
-import { isFormat, utf8ByteLength, validateDiscoverOptions, validateFormats, validateLimit, validateNamespace, validateNewRegistration, validatePeerId, validatePosition, validateSampleOptions, validateUpsertOptions } from '../src/validation.ts'
+import { isFormat, utf8ByteLength, validateClock, validateDiscoverOptions, validateFormats, validateLimit, validateLocation, validateNamespace, validateNewRegistration, validatePeerId, validatePosition, validateSampleOptions, validateUpsertOptions } from '../src/validation.ts'
 import type { NewRegistration } from '../src/store.ts'
 
 const good: NewRegistration = {
@@ -151,5 +151,21 @@ describe('validation', () => {
 
   it('accepts a Buffer as the envelope', () => {
     expect(() => { validateNewRegistration({ ...good, signedPeerRecord: Buffer.from([1]) }) }).to.not.throw()
+  })
+
+  it('accepts a clock that is a function or absent, and a location that is a non-empty string; the rest with InvalidArgumentError', () => {
+    for (const ok of [undefined, Date.now, () => 5]) {
+      expect(() => { validateClock(ok) }).to.not.throw()
+    }
+
+    for (const bad of [5, 'now', null, {}]) {
+      expect(() => { validateClock(bad) }, String(bad)).to.throw(InvalidArgumentError).with.property('message', 'The clock must be a function returning milliseconds since the epoch')
+    }
+
+    expect(() => { validateLocation('./registrations', 'The path') }).to.not.throw()
+
+    for (const bad of ['', undefined, null, 7, ['a']]) {
+      expect(() => { validateLocation(bad, 'The path of the store') }, String(bad)).to.throw(InvalidArgumentError).with.property('message', 'The path of the store must be a non-empty string')
+    }
   })
 })

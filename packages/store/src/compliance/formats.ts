@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { assertAscending, assertRegistration, assertRejectsWith, chiSquare, chiSquareBound, keys, peerId, sortedKeys } from './harness.ts'
-import type { DiscoverOptions, NewRegistration, Registration, RegistrationStore } from '../store.ts'
+import { assertAscending, assertRegistration, assertRejectsWith, chiSquare, chiSquareBound, discoverAll, keys, peerId, sortedKeys } from './harness.ts'
+import type { NewRegistration, Registration } from '../store.ts'
 import type { Suite } from './suite.ts'
 
 /** The record formats the tests use, as a rendezvous point names them */
@@ -16,31 +16,6 @@ const BAD_FILTERS: unknown[] = ['standard', ['Standard'], [''], ['waku', 7], [nu
 /** The registration key of a registration */
 function keyOf (r: { namespace: string, peerId: string }): string {
   return `${JSON.stringify(r.namespace)}/${r.peerId}`
-}
-
-/**
- * Page through `discover` with the given options and page size, checking each page's `position` on the way
- * (that of the last registration returned, or `after` when none was), and return everything in order.
- */
-async function pageAll (store: RegistrationStore, options: Omit<DiscoverOptions, 'limit' | 'after'>, pageSize: number): Promise<Registration[]> {
-  const all: Registration[] = []
-  let after = 0
-
-  for (let page = 0; page < 100_000; page++) {
-    const result = await store.discover({ ...options, after, limit: pageSize })
-
-    if (result.registrations.length === 0) {
-      assert.equal(result.position, after, 'an empty page returns the position it was given')
-      return all
-    }
-
-    assert.ok(result.registrations.length <= pageSize, 'a page holds at most limit registrations')
-    assert.equal(result.position, result.registrations[result.registrations.length - 1].position, 'the position is that of the last registration returned, not of a row that did not match')
-    all.push(...result.registrations)
-    after = result.position
-  }
-
-  assert.fail('discover did not come to an end')
 }
 
 export function formatTests (suite: Suite): void {
@@ -169,13 +144,13 @@ export function formatTests (suite: Suite): void {
       for (const formats of FORMAT_SUBSETS.slice(1)) {
         for (const pageSize of [1, 2, 7, 1000]) {
           const label = `formats ${JSON.stringify(formats)}, page size ${pageSize}`
-          const all = await pageAll(store, { formats }, pageSize)
+          const all = await discoverAll(store, { formats }, pageSize)
           assertAscending(all, label)
           assert.deepEqual(keys(all).sort(), [...live.values()].filter(r => formats.includes(r.format)).map(keyOf).sort(), `${label}: each matching registration exactly once`)
           for (const r of all) { assertRegistration(r, live.get(keyOf(r)) as NewRegistration, label) }
 
           for (const namespace of namespaces) {
-            const inNamespace = await pageAll(store, { namespace, formats }, pageSize)
+            const inNamespace = await discoverAll(store, { namespace, formats }, pageSize)
             assertAscending(inNamespace, `${label}, namespace ${namespace}`)
             assert.deepEqual(sortedKeys(inNamespace), sortedKeys([...live.values()].filter(r => r.namespace === namespace && formats.includes(r.format))), `${label}, namespace ${namespace}`)
           }

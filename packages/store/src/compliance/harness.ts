@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Clock, NewRegistration, Registration, RegistrationStore } from '../store.ts'
+import type { Clock, DiscoverOptions, NewRegistration, Registration, RegistrationStore } from '../store.ts'
 
 /**
  * A clock the tests move by hand. `clock` is the function to give a store; `now` is what it returns.
@@ -226,13 +226,18 @@ export async function assertRejectsWith (call: () => Promise<unknown>, name: str
   })
 }
 
-/** Every live registration, paging through `discover` with a small limit */
-export async function discoverAll (store: RegistrationStore, namespace?: string, pageSize = 7): Promise<Registration[]> {
+/**
+ * Every live registration (of one namespace, or matching `filter`), paging through `discover` with a small
+ * limit and checking each page's `position` on the way (that of the last registration returned, or `after`
+ * when none was)
+ */
+export async function discoverAll (store: RegistrationStore, filter?: string | Omit<DiscoverOptions, 'limit' | 'after'>, pageSize = 7): Promise<Registration[]> {
+  const options = typeof filter === 'object' ? filter : { namespace: filter }
   const all: Registration[] = []
   let after = 0
 
   for (let page = 0; page < 1_000_000; page++) {
-    const result = await store.discover({ namespace, after, limit: pageSize })
+    const result = await store.discover({ ...options, after, limit: pageSize })
 
     if (result.registrations.length === 0) {
       assert.equal(result.position, after, 'an empty page returns the position it was given')
@@ -240,7 +245,7 @@ export async function discoverAll (store: RegistrationStore, namespace?: string,
     }
 
     assert.ok(result.registrations.length <= pageSize, 'a page holds at most limit registrations')
-    assert.equal(result.position, result.registrations[result.registrations.length - 1].position, 'the position is that of the last registration returned')
+    assert.equal(result.position, result.registrations[result.registrations.length - 1].position, 'the position is that of the last registration returned, not of a row that did not match')
     all.push(...result.registrations)
     after = result.position
   }
