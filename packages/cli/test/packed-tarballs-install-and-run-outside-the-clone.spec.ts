@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { readmeExamples } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { killAll, spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
 import type { DaemonProcess } from './fixtures/daemon-process.ts'
@@ -108,13 +109,18 @@ describe('packed tarballs (pnpm pack), installed outside the clone', function ()
     expect(stdout).to.match(/^alice registered under my-app for 7200 s$/m)
     expect(stdout).to.match(/^bob found 12D3KooW\w+ at \/ip4\/127\.0\.0\.1\/tcp\/\d+$/m)
 
-    // the daemon from code, as @rendezvous/cli's README shows it: runs until SIGINT
-    await writeFile(join(app, 'point.mjs'), await readmeExample('From code', 'packages/cli/README.md'))
+    // the daemon from code, as @rendezvous/cli's README shows it (its one example): runs until SIGINT
+    const examples = (await readmeExamples(new URL('../README.md', import.meta.url))).filter(example => example.notRun == null)
+    expect(examples).to.have.lengthOf(1)
+    await writeFile(join(app, 'point.mjs'), examples[0].source)
     const fromCode = spawnDaemon([], { cwd: app, bin: join(app, 'point.mjs') })
     await fromCode.waitFor(/^peer id 12D3KooW\w+$/, 30_000)
     await fromCode.waitFor(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3KooW\w+$/)
+    // the address and peer ID differ on every run; the rest is what the example's comments say
+    await fromCode.waitFor(new RegExp(`^${examples[0].commented.at(-1)}$`))
     fromCode.child.kill('SIGINT')
     expect(await waitForExit(fromCode)).to.deep.equal({ code: 0, signal: null })
+    expect(fromCode.stdout().trim().split('\n').slice(2)).to.deep.equal(examples[0].commented)
 
     const daemon = spawnInstalled(app, ['serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--data-dir', join(app, 'data'), '--admin', '127.0.0.1:0', '--json'])
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/, 30_000))
