@@ -1,13 +1,19 @@
 /**
  * Errors the server raises on purpose. Each class has its own `name`, so callers can match them with
- * `err.name === 'InvalidCookieError'` even when two copies of this package are installed.
+ * `err.name === 'InvalidServerConfigError'` even when two copies of this package are installed.
+ * `RendezvousServerError` and `InvalidServerConfigError` are the ones a caller meets; the others are
+ * the reasons streams are aborted with (and what the server's log names).
  */
 export class RendezvousServerError extends Error {
   static readonly name: string = 'RendezvousServerError'
   override readonly name: string = 'RendezvousServerError'
 }
 
-/** An init option is out of range; thrown by the factory, before anything starts */
+/**
+ * An init option is out of range (thrown when libp2p builds the service), or the node lacks a component an
+ * option needs (thrown by `start()`: a connection guard needs `events`, a federation `peerId`,
+ * `connectionManager` and `events`)
+ */
 export class InvalidServerConfigError extends RendezvousServerError {
   static readonly name = 'InvalidServerConfigError'
   override readonly name = 'InvalidServerConfigError'
@@ -37,7 +43,7 @@ export class UnexpectedMessageError extends RendezvousServerError {
   override readonly name = 'UnexpectedMessageError'
 }
 
-/** The service is stopping; streams still open are closed with it */
+/** The service is stopping; idle streams are aborted with it (streams with a request in flight get their answer first) */
 export class ServerStoppingError extends RendezvousServerError {
   static readonly name = 'ServerStoppingError'
   override readonly name = 'ServerStoppingError'
@@ -59,7 +65,10 @@ export class FederationRejectedError extends RendezvousServerError {
   }
 }
 
-/** A follow request this point cannot serve (bad namespace, bad cookie, too many followers); the stream is aborted with it */
+/**
+ * A follow request this point cannot serve (bad namespace, bad cookie, too many followers), or a follower
+ * that does not read its events; the stream is aborted with it
+ */
 export class FollowRefusedError extends RendezvousServerError {
   static readonly name = 'FollowRefusedError'
   override readonly name = 'FollowRefusedError'

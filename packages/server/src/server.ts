@@ -19,7 +19,7 @@ import type { Dialect } from '@rendezvous/codec'
 /** What the server takes from the libp2p node */
 export interface RendezvousServerComponents {
   registrar: Registrar
-  /** Connection events, for the connection guard */
+  /** Connection events, for the connection guard and a federation */
   events?: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
   metrics?: Metrics
