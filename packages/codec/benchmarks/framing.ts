@@ -1,26 +1,29 @@
 /**
  * Framing, A/B: `pnpm bench` in this package, or `node dist/benchmarks/framing.js` after `pnpm build`.
  *
- * A: every frame read by it-length-prefixed's decoder and written by its encoder (`lp-frame-decoder.ts`
- * here for `FrameDecoder` and `decodeFrame`, which must make a decoder for each frame). B: the hand-rolled
- * framing the codec had before (`hand-rolled-framing.ts`). Shipped: `src/framing.ts`, it-length-prefixed
- * where A won, was even or is off the stream path, and A's length reader without its generator where B won.
+ * A: it-length-prefixed, its encoder for every frame written and its decoder for every frame read
+ * (`lp-frame-decoder.ts` here for `FrameDecoder` and `decodeFrame`, which must make a decoder for each frame).
+ * B: the codec's own loop, `FrameDecoder` and `decodeFrame` as `src/framing.ts` ships them (the length reader and
+ * checks it gives it-length-prefixed, without its generator), and for the two functions that ship on
+ * it-length-prefixed, the plain alternatives: a prefix written into one allocation, and `decodeFrames` over a
+ * `FrameDecoder`. The column "ships" says which side `src/framing.ts` uses for each case.
  *
  * The stream path is what a point and a client do with each chunk a libp2p stream delivers: `push` it into a
  * `FrameDecoder`, then `next()` until it returns `undefined`; and `encodeFrame` for each message sent.
- * Each case runs the three sides in a rotating order for `BENCH_ROUNDS` rounds of `BENCH_DURATION_MS` each,
- * so that a machine that speeds up or slows down during the run weighs on all alike; ratios are taken
- * round by round, and their median is reported with their range.
+ * Each case runs A then B, then B then A, for `BENCH_ROUNDS` rounds of `BENCH_DURATION_MS` each, so that a
+ * machine that speeds up or slows down during the run weighs on both alike; the ratio A/B is taken round by
+ * round, and its median is reported with its range.
  */
+import { encodeUint8Array, encodingLength } from 'uint8-varint'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES, FrameDecoder, decodeFrame, decodeFrames, encodeFrame, rendezvous } from '../src/index.ts'
 import { GOLDEN_ENVELOPE_HEX } from '../src/testing.ts'
-import * as handRolled from './hand-rolled-framing.ts'
-import * as lpEverywhere from './lp-frame-decoder.ts'
+import * as lp from './lp-frame-decoder.ts'
 import type { FrameOptions, RendezvousMessage } from '../src/index.ts'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 300)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
 /** Chunks of a large answer: what one noise message carries at most */
 const CHUNK_BYTES = 65_519
 
@@ -29,16 +32,33 @@ interface Side {
   decoder(maxFrameBytes: number): Decoder
   encodeFrame(message: Uint8Array): Uint8Array
   decodeFrame(bytes: Uint8Array, options: FrameOptions): { message: Uint8Array, bytesRead: number }
-  decodeFrames(source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options: FrameOptions): AsyncGenerator<Uint8Array, void, undefined>
+  decodeFrames(source: AsyncIterable<Uint8Array | Uint8ArrayList>, options: FrameOptions): AsyncGenerator<Uint8Array, void, undefined>
 }
-type SideName = 'A' | 'B' | 'shipped'
 
-const sides: Record<SideName, Side> = {
-  A: { decoder: maxFrameBytes => new lpEverywhere.FrameDecoder({ maxFrameBytes }), encodeFrame, decodeFrame: lpEverywhere.decodeFrame, decodeFrames },
-  B: { decoder: maxFrameBytes => new handRolled.FrameDecoder({ maxFrameBytes }), encodeFrame: handRolled.encodeFrame, decodeFrame: handRolled.decodeFrame, decodeFrames: handRolled.decodeFrames },
-  shipped: { decoder: maxFrameBytes => new FrameDecoder({ maxFrameBytes }), encodeFrame, decodeFrame, decodeFrames }
+/** B's encoder: the prefix and the message written into one allocation */
+function ownEncodeFrame (message: Uint8Array): Uint8Array {
+  const prefixBytes = encodingLength(message.byteLength)
+  const frame = new Uint8Array(prefixBytes + message.byteLength)
+  encodeUint8Array(message.byteLength, frame, 0)
+  frame.set(message, prefixBytes)
+  return frame
 }
-const ORDERS: SideName[][] = [['A', 'B', 'shipped'], ['B', 'shipped', 'A'], ['shipped', 'A', 'B']]
+
+/** B's stream reader: a `FrameDecoder` fed by the stream */
+async function * ownDecodeFrames (source: AsyncIterable<Uint8Array | Uint8ArrayList>, options: FrameOptions): AsyncGenerator<Uint8Array, void, undefined> {
+  const decoder = new FrameDecoder(options)
+  for await (const chunk of source) {
+    decoder.push(chunk)
+    for (let frame = decoder.next(); frame != null; frame = decoder.next()) {
+      yield frame
+    }
+  }
+  decoder.end()
+}
+
+const A: Side = { decoder: maxFrameBytes => new lp.FrameDecoder({ maxFrameBytes }), encodeFrame, decodeFrame: lp.decodeFrame, decodeFrames }
+const B: Side = { decoder: maxFrameBytes => new FrameDecoder({ maxFrameBytes }), encodeFrame: ownEncodeFrame, decodeFrame, decodeFrames: ownDecodeFrames }
+
 const envelope = uint8ArrayFromString(GOLDEN_ENVELOPE_HEX, 'base16')
 const register: RendezvousMessage = { type: 'REGISTER', ns: 'my-app/topic', signedPeerRecord: envelope, ttl: 7200 }
 const registerBody = rendezvous.encode(register)
@@ -89,7 +109,7 @@ function readStream (side: Side, maxFrameBytes: number, input: Uint8Array[]): nu
   return bytes
 }
 
-interface Case { name: string, run(side: Side): number | Promise<number>, bytesPerOp: number }
+interface Case { name: string, ships: 'A' | 'B', run(side: Side): number | Promise<number>, bytesPerOp: number }
 
 /** A stream's chunks as a libp2p stream yields them: asynchronously, one REGISTER frame each */
 async function * sixteen (): AsyncGenerator<Uint8Array> {
@@ -99,12 +119,13 @@ async function * sixteen (): AsyncGenerator<Uint8Array> {
 }
 
 const cases: Case[] = [
-  { name: 'REGISTER frame, one per chunk (a point reading a request)', bytesPerOp: registerFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, [registerFrame]) },
-  { name: 'REGISTER frame split over 2 chunks', bytesPerOp: registerFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, registerHalves) },
-  { name: '16 pipelined REGISTER frames in one chunk', bytesPerOp: pipelined.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, [pipelined]) },
-  { name: `DISCOVER_RESPONSE of 1000 registrations in ${responseChunks.length} chunks (a client reading an answer)`, bytesPerOp: responseFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_RESPONSE_BYTES, responseChunks) },
+  { name: 'REGISTER frame, one per chunk (a point reading a request)', ships: 'B', bytesPerOp: registerFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, [registerFrame]) },
+  { name: 'REGISTER frame split over 2 chunks', ships: 'B', bytesPerOp: registerFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, registerHalves) },
+  { name: '16 pipelined REGISTER frames in one chunk', ships: 'B', bytesPerOp: pipelined.byteLength, run: side => readStream(side, DEFAULT_MAX_REQUEST_BYTES, [pipelined]) },
+  { name: `DISCOVER_RESPONSE of 1000 registrations in ${responseChunks.length} chunks (a client reading an answer)`, ships: 'B', bytesPerOp: responseFrame.byteLength, run: side => readStream(side, DEFAULT_MAX_RESPONSE_BYTES, responseChunks) },
   {
     name: 'REGISTER read and decoded (framing + rendezvous.decode)',
+    ships: 'B',
     bytesPerOp: registerFrame.byteLength,
     run: side => {
       const decoder = side.decoder(DEFAULT_MAX_REQUEST_BYTES)
@@ -118,6 +139,7 @@ const cases: Case[] = [
   },
   {
     name: 'decodeFrames over a stream of 16 REGISTER chunks',
+    ships: 'A',
     bytesPerOp: registerFrame.byteLength * 16,
     run: async side => {
       let n = 0
@@ -127,9 +149,9 @@ const cases: Case[] = [
       return n
     }
   },
-  { name: 'decodeFrame of a REGISTER (one frame in one buffer)', bytesPerOp: registerFrame.byteLength, run: side => side.decodeFrame(registerFrame, { maxFrameBytes: DEFAULT_MAX_REQUEST_BYTES }).message.byteLength },
-  { name: 'encodeFrame of a REGISTER', bytesPerOp: registerFrame.byteLength, run: side => side.encodeFrame(registerBody).byteLength },
-  { name: 'encodeFrame of the 1000-registration DISCOVER_RESPONSE', bytesPerOp: responseFrame.byteLength, run: side => side.encodeFrame(responseBody).byteLength }
+  { name: 'decodeFrame of a REGISTER (one frame in one buffer)', ships: 'B', bytesPerOp: registerFrame.byteLength, run: side => side.decodeFrame(registerFrame, { maxFrameBytes: DEFAULT_MAX_REQUEST_BYTES }).message.byteLength },
+  { name: 'encodeFrame of a REGISTER', ships: 'A', bytesPerOp: registerFrame.byteLength, run: side => side.encodeFrame(registerBody).byteLength },
+  { name: 'encodeFrame of the 1000-registration DISCOVER_RESPONSE', ships: 'A', bytesPerOp: responseFrame.byteLength, run: side => side.encodeFrame(responseBody).byteLength }
 ]
 
 /** Operations per second of a synchronous `fn` over `DURATION_MS`, after a warm-up of a quarter of that; bounded in time */
@@ -185,29 +207,31 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-// every side must read and write the same bytes, or the comparison means nothing
+// both sides must read and write the same bytes, or the comparison means nothing
 for (const c of cases) {
-  const results = await Promise.all(Object.values(sides).map(async side => c.run(side)))
-  if (new Set(results).size !== 1) {
-    throw new Error(`${c.name}: the sides disagree (${results.join(', ')})`)
+  const [a, b] = [await c.run(A), await c.run(B)]
+  if (a !== b) {
+    throw new Error(`${c.name}: A and B disagree (${a}, ${b})`)
   }
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
-const ratio = (x: number[], y: number[]): string => {
-  const ratios = x.map((v, i) => v / y[i])
-  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)})`
-}
-process.stdout.write(`Node ${process.version}, ${ROUNDS} rounds of ${DURATION_MS} ms per side, sides in rotating order\n\n`)
-process.stdout.write('| case | bytes | A ops/s | B ops/s | shipped ops/s | A/B median (range) | shipped/B median (range) |\n|---|---:|---:|---:|---:|---|---|\n')
+process.stdout.write(`Node ${process.version}, ${ROUNDS} rounds of ${DURATION_MS} ms per side, A and B alternating\n\n`)
+process.stdout.write('| case | bytes | A it-length-prefixed ops/s | B own loop ops/s | A/B median | A/B range | ships |\n|---|---:|---:|---:|---:|---|---|\n')
 for (const c of cases) {
-  const ops: Record<SideName, number[]> = { A: [], B: [], shipped: [] }
+  const a: number[] = []
+  const b: number[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ORDERS[round % ORDERS.length]) {
-      ops[name].push(await measure(c, sides[name]))
+    if (round % 2 === 0) {
+      a.push(await measure(c, A))
+      b.push(await measure(c, B))
+    } else {
+      b.push(await measure(c, B))
+      a.push(await measure(c, A))
     }
   }
-  process.stdout.write(`| ${c.name} | ${c.bytesPerOp} | ${fmt(median(ops.A))} | ${fmt(median(ops.B))} | ${fmt(median(ops.shipped))} | ${ratio(ops.A, ops.B)} | ${ratio(ops.shipped, ops.B)} |\n`)
+  const ratios = a.map((x, i) => x / b[i])
+  process.stdout.write(`| ${c.name} | ${c.bytesPerOp} | ${fmt(median(a))} | ${fmt(median(b))} | ${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)} | ${c.ships} |\n`)
 }
 if (sink === 0) {
   process.stdout.write('\n')

@@ -8,8 +8,8 @@ import type { DecoderOptions } from 'it-length-prefixed'
 
 /**
  * Side A of the framing benchmark (`framing.ts` here): `FrameDecoder` and `decodeFrame` with every frame
- * read by it-length-prefixed's decoder, the candidate the benchmark measured against the hand-rolled
- * framing (side B). The decoder's generator cannot wait for a chunk not yet pushed, so `next()` makes one
+ * read by it-length-prefixed's decoder, the candidate the benchmark measures against the codec's own loop
+ * (side B, what ships). The decoder's generator cannot wait for a chunk not yet pushed, so `next()` makes one
  * over the bytes buffered so far and takes one frame from it. Nothing in `src/` uses it.
  */
 export class FrameDecoder {

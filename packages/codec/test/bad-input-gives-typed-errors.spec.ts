@@ -98,6 +98,14 @@ describe('framing rejects bad input with typed errors', () => {
     }
   })
 
+  it('writes frames above it-length-prefixed\'s default 4 MiB limit: the reader sets the limit, not the writer', () => {
+    const message = new Uint8Array(4 * 1024 * 1024 + 1).fill(9)
+    const frame = encodeFrame(message)
+    expect(frame.byteLength).to.equal(message.byteLength + 4)
+    expect(decodeFrame(frame, { maxFrameBytes: message.byteLength }).message).to.deep.equal(message)
+    expect(() => decodeFrame(frame, { maxFrameBytes: 4 * 1024 * 1024 })).to.throw(FrameTooLargeError)
+  })
+
   it('ends cleanly on a frame boundary, including an empty stream and an empty frame', async () => {
     expect(await collect(decodeFrames([], { maxFrameBytes: 10 }))).to.deep.equal([])
     expect((await collect(decodeFrames([u8(0x00)], { maxFrameBytes: 10 })))[0]).to.have.length(0)
