@@ -19,7 +19,10 @@ export interface FrameOptions {
 // what we send is limited by the receiver, which sets its own limit (a DISCOVER_RESPONSE may be large)
 const ENCODE_OPTIONS = { maxDataLength: Number.MAX_SAFE_INTEGER }
 
-/** Prefix a message with its length (it-length-prefixed's encoder) */
+/**
+ * Prefix a message with its length (it-length-prefixed's encoder). A small frame is a view into Node's shared
+ * buffer pool, as libp2p's own frames are: read it through its offset and length, never through `.buffer` alone.
+ */
 export function encodeFrame (message: Uint8Array): Uint8Array {
   return lpEncode.single(message, ENCODE_OPTIONS).subarray()
 }
