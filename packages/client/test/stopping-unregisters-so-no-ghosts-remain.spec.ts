@@ -1,13 +1,14 @@
-import { rendezvous, wakuV0 } from '@rendezvous/codec'
+import { Status, rendezvous, wakuV0 } from '@rendezvous/codec'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
-import { waitFor } from '@rendezvous/test-utils'
+import { waitFor, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
+import { createScriptedPoint } from './fixtures/scripted-point.ts'
 import type { RendezvousClient } from '../src/index.ts'
 import type { Libp2p } from '@libp2p/interface'
-import type { Dialect } from '@rendezvous/codec'
+import type { Dialect, RendezvousMessage } from '@rendezvous/codec'
 import type { RendezvousServer, RequestEventDetail } from '@rendezvous/server'
 
 type PointNode = Libp2p<{ rendezvous: RendezvousServer, identify: unknown }>
@@ -54,6 +55,29 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
     await waitFor(() => point.unregistered.length === 1, { timeout: 5000, what: 'the UNREGISTER at the point' })
     expect(point.unregistered).to.deep.equal([`chat/room ${chat.peerId.toString()}`])
     expect(await point.node.services.rendezvous.registrations()).to.equal(0)
+  })
+
+  it('a REGISTER still unanswered when the node stops is followed by an UNREGISTER: the point may hold it already', async () => {
+    let answer = (): void => {}
+    const answering = new Promise<void>(resolve => { answer = resolve })
+    const point = await createScriptedPoint(async request => {
+      if (request.type !== 'REGISTER') {
+        return undefined
+      }
+      await answering
+      return { message: { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 7200 } }
+    })
+    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const registered = waitForEvent(point.events, 'request')
+    const registering = leaving.services.rendezvous.register('chat')
+    await registered
+
+    const unregistered = waitForEvent<CustomEvent<RendezvousMessage>>(point.events, 'request', { accept: evt => evt.detail.type === 'UNREGISTER', what: 'UNREGISTER at the point' })
+    const stopping = leaving.stop()
+    await unregistered
+    answer()
+    await Promise.all([stopping, registering])
+    expect(point.requests.map(r => r.type)).to.deep.equal(['REGISTER', 'UNREGISTER'])
   })
 
   it('sends nothing to a /vac/waku/rendezvous/0.0.1 point, which has no UNREGISTER: there the registration expires', async () => {
