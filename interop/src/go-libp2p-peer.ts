@@ -1,10 +1,7 @@
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { rendezvous } from '@rendezvous/codec'
-import { PeerProgram, toClientResult, toProgramOp, toRawResult } from './peer-program.ts'
+import { ProgramImplementation } from './program-implementation.ts'
 import type { DeviationId } from './deviations.ts'
-import type { ClientPeer, Implementation, RunOptions, ServerHandle } from './implementation.ts'
 import type { PeerProgramOptions } from './peer-program.ts'
-import type { PrivateKey } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
 /** Options of {@link goLibp2pImplementation}: the built go-lrdv binary and how to drive it */
@@ -14,7 +11,7 @@ export type GoLibp2pOptions = PeerProgramOptions
  * go-libp2p-rendezvous as go-waku ships it (github.com/waku-org/go-libp2p-rendezvous, `/rendezvous/1.0.0`),
  * driven through go-lrdv: its `RendezvousService` over its SQLite DB, its `RendezvousPoint` client.
  */
-export class GoLibp2pImplementation implements Implementation {
+export class GoLibp2pImplementation extends ProgramImplementation {
   readonly name = 'go-libp2p-rendezvous'
   readonly dialect: Dialect = rendezvous
   readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>([
@@ -28,38 +25,14 @@ export class GoLibp2pImplementation implements Implementation {
   readonly cookieShape = { describe: 'counter (8) ‖ SHA-256 (32)', bytes: () => 40 }
   // svc.go's texts
   readonly errorTexts = { emptyNamespace: 'unspecified namespace', longNamespace: 'namespace too long', badTtl: 'bad ttl', invalidRecord: 'invalid peer record', peerMismatch: 'peer id mismatch' }
-  private readonly program: PeerProgram
 
   constructor (options: GoLibp2pOptions) {
-    this.program = new PeerProgram(options)
+    super(options, { timeout: ms => ['--timeout', `${ms}ms`] })
   }
 
-  async startServer (): Promise<ServerHandle> {
-    const server = await this.program.startServer(['server', '--listen', '/ip4/127.0.0.1/tcp/0', '--db', this.program.scratchFile('registrations.db')])
-    return { implementation: this, ...server }
-  }
-
-  async startClient (server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer> {
-    const keyFile = this.program.writeKey(privateKey)
-    const common = (options: RunOptions): string[] => ['--key', keyFile, '--server', server.multiaddr, '--timeout', `${options.opTimeout}ms`]
-    return {
-      peerId: peerIdFromPrivateKey(privateKey).toString(),
-      privateKey,
-      run: async (ops, options) => {
-        const events = await this.program.runToEnd(['client', ...common(options), '--ops-json', JSON.stringify(ops.map(toProgramOp))], this.program.lifetime(ops, options), ops.length)
-        return events.map((event, i) => toClientResult(ops[i], event))
-      },
-      raw: async (ops, options) => {
-        const events = await this.program.runToEnd(['raw', ...common(options), '--ops-json', JSON.stringify(ops.map(toProgramOp))], this.program.lifetime(ops, options), ops.length)
-        return events.map(toRawResult)
-      },
-      stop: async () => {}
-    }
-  }
-
-  /** Remove the key files and databases written */
-  cleanup (): void {
-    this.program.cleanup()
+  // each server its own SQLite file, removed by cleanup()
+  protected serverArgs (): string[] {
+    return ['server', '--listen', '/ip4/127.0.0.1/tcp/0', '--db', this.program.scratchFile('registrations.db')]
   }
 }
 

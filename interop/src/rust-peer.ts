@@ -1,11 +1,7 @@
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { rendezvous } from '@rendezvous/codec'
-import { NoRawModeError } from './errors.ts'
-import { PeerProgram, toClientResult, toProgramOp } from './peer-program.ts'
+import { ProgramImplementation } from './program-implementation.ts'
 import type { DeviationId } from './deviations.ts'
-import type { ClientPeer, Implementation, ServerHandle } from './implementation.ts'
 import type { PeerProgramOptions } from './peer-program.ts'
-import type { PrivateKey } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
 /** Options of {@link rustImplementation}: the built rust-rdv binary and how to drive it */
@@ -15,7 +11,7 @@ export type RustOptions = PeerProgramOptions
  * rust-libp2p's rendezvous (`libp2p` 0.57, crate `libp2p-rendezvous` 0.18), driven through rust-rdv: its
  * server behaviour with the default configuration, its client behaviour.
  */
-export class RustImplementation implements Implementation {
+export class RustImplementation extends ProgramImplementation {
   readonly name = 'rust-libp2p'
   readonly dialect: Dialect = rendezvous
   readonly serverDeviations: ReadonlySet<DeviationId> = new Set<DeviationId>([
@@ -29,37 +25,16 @@ export class RustImplementation implements Implementation {
   readonly cookieShape = { describe: 'random id (8) ‖ namespace', bytes: (ns: string) => 8 + new TextEncoder().encode(ns).byteLength }
   // codec.rs writes no status_text
   readonly errorTexts = { emptyNamespace: '', longNamespace: '', badTtl: '', invalidRecord: '', peerMismatch: '' }
-  private readonly program: PeerProgram
 
   constructor (options: RustOptions) {
-    this.program = new PeerProgram(options)
+    super(options, {
+      timeout: ms => ['--timeout-ms', String(ms)],
+      noRawMode: 'rust-rdv has no raw mode: the crate\'s client writes only well-formed requests'
+    })
   }
 
-  async startServer (): Promise<ServerHandle> {
-    const server = await this.program.startServer(['server', '--listen', '/ip4/127.0.0.1/tcp/0'])
-    return { implementation: this, ...server }
-  }
-
-  async startClient (server: ServerHandle, privateKey: PrivateKey): Promise<ClientPeer> {
-    const keyFile = this.program.writeKey(privateKey)
-    return {
-      peerId: peerIdFromPrivateKey(privateKey).toString(),
-      privateKey,
-      run: async (ops, options) => {
-        const args = ['client', '--key', keyFile, '--server', server.multiaddr, '--timeout-ms', String(options.opTimeout), '--ops-json', JSON.stringify(ops.map(toProgramOp))]
-        const events = await this.program.runToEnd(args, this.program.lifetime(ops, options), ops.length)
-        return events.map((event, i) => toClientResult(ops[i], event))
-      },
-      raw: async () => {
-        throw new NoRawModeError('rust-rdv has no raw mode: the crate\'s client writes only well-formed requests')
-      },
-      stop: async () => {}
-    }
-  }
-
-  /** Remove the key files written */
-  cleanup (): void {
-    this.program.cleanup()
+  protected serverArgs (): string[] {
+    return ['server', '--listen', '/ip4/127.0.0.1/tcp/0']
   }
 }
 

@@ -1,31 +1,27 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { rendezvous } from '@rendezvous/codec'
 import { expect } from 'aegir/chai'
+import { NoRawModeError } from '../src/errors.ts'
 import { livingChildren } from '../src/json-lines-process.ts'
 import { PeerProgram, toClientResult, toRawResult } from '../src/peer-program.ts'
+import { ProgramImplementation } from '../src/program-implementation.ts'
+import { scriptFolder } from './fixtures/scripts.ts'
+import type { DeviationId } from '../src/deviations.ts'
 import type { PeerProgramOptions } from '../src/peer-program.ts'
+import type { ProgramClientFlags } from '../src/program-implementation.ts'
 
 /**
  * The driver of the foreign peer programs, against stand-in programs (shell scripts that print what
  * go-lrdv and rust-rdv print), so that it is tested without Go or Rust.
  */
 describe('PeerProgram', () => {
-  let dir: string
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'interop-program-'))
-  })
-
-  after(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  const scripts = scriptFolder('interop-program-')
 
   async function program (name: string, script: string, options: Partial<PeerProgramOptions> = {}): Promise<PeerProgram> {
-    const file = join(dir, name)
-    await writeFile(file, `#!/bin/sh\n${script}\n`)
-    await chmod(file, 0o755)
-    return new PeerProgram({ binary: file, startTimeout: 5_000, ...options })
+    return new PeerProgram({ binary: await scripts.write(name, script), startTimeout: 5_000, ...options })
   }
 
   it('returns one line per op, in order, skipping what is not an op line', async () => {
@@ -93,5 +89,68 @@ describe('PeerProgram', () => {
     expect(toRawResult({ event: 'frame', ok: false, streamEnd: 'reset', error: 'stream reset' })).to.deep.equal({
       sent: undefined, envelope: undefined, frame: undefined, end: 'reset', error: 'stream reset'
     })
+  })
+})
+
+/** An adapter of a stand-in program, as go-peer.ts and rust-peer.ts declare theirs */
+class StandIn extends ProgramImplementation {
+  readonly name = 'stand-in'
+  readonly dialect = rendezvous
+  readonly serverDeviations = new Set<DeviationId>()
+  readonly client = { reads: ['standard'], seals: 'standard', raw: true }
+  readonly serverReads = ['standard']
+
+  protected serverArgs (): string[] {
+    return ['server', '--listen', '/ip4/127.0.0.1/tcp/0']
+  }
+}
+
+describe('ProgramImplementation', () => {
+  const scripts = scriptFolder('interop-adapter-')
+
+  /** A program whose server is ready at once and whose client modes report their mode and arguments in each op line */
+  async function standIn (flags: ProgramClientFlags): Promise<StandIn> {
+    const binary = await scripts.write('peer', [
+      'if [ "$1" = server ]; then',
+      '  echo \'{"event":"ready","peerId":"s","multiaddrs":["/ip4/127.0.0.1/tcp/4001/p2p/s"]}\'; cat > /dev/null; exit 0',
+      'fi',
+      'echo \'{"event":"ready"}\'',
+      'echo \'{"event":"register","ok":true,"ttl":7200,"frame":"00","sent":"\'"$1"\'","statusText":"\'"$1 $4 $5 $6 $7"\'"}\''
+    ].join('\n'))
+    return new StandIn({ binary, startTimeout: 5_000 }, flags)
+  }
+
+  afterEach(() => {
+    expect(livingChildren()).to.equal(0, 'a test left a child running')
+  })
+
+  it('starts its server mode and runs clients with the key, the server and its timeout flags', async () => {
+    const impl = await standIn({ timeout: ms => ['--timeout-ms', String(ms)] })
+    try {
+      const server = await impl.startServer()
+      expect(server).to.include({ implementation: impl, peerId: 's', multiaddr: '/ip4/127.0.0.1/tcp/4001/p2p/s' })
+      const key = await generateKeyPair('Ed25519')
+      const client = await impl.startClient(server, key)
+      const [registered] = await client.run([{ op: 'register', ns: 'a', ttl: 7200 }], { opTimeout: 1_000 })
+      expect(registered).to.include({ op: 'register', ok: true, ttl: 7200, statusText: 'client --server /ip4/127.0.0.1/tcp/4001/p2p/s --timeout-ms 1000' })
+      const [raw] = await client.raw([{ op: 'frame', hex: '00' }], { opTimeout: 1_000 })
+      expect(raw).to.include({ sent: 'raw', frame: '00' })
+      await server.stop()
+    } finally {
+      impl.cleanup()
+    }
+  })
+
+  it('refuses raw frames with a typed error when the program has no raw mode', async () => {
+    const impl = await standIn({ timeout: ms => ['--timeout', `${ms}ms`], noRawMode: 'the stand-in writes only well-formed requests' })
+    try {
+      const server = await impl.startServer()
+      const client = await impl.startClient(server, await generateKeyPair('Ed25519'))
+      const err = await client.raw([{ op: 'frame', hex: '00' }], { opTimeout: 1_000 }).catch(e => e)
+      expect(err).to.be.an.instanceOf(NoRawModeError).with.property('message', 'the stand-in writes only well-formed requests')
+      await server.stop()
+    } finally {
+      impl.cleanup()
+    }
   })
 })

@@ -20,24 +20,34 @@ const cells: Cell[] = [
   cell('error-y', 'go → ts', 'pass', { status: 102, statusText: 'y' })
 ]
 
+/** A Markdown table's header and its first two rows (the separator line left out) */
+function rows (table: string): string[] {
+  const lines = table.split('\n')
+  return [lines[0], lines[2], lines[3]]
+}
+
 describe('report', () => {
-  it('renders a row per case and a column per pair, in first-seen order, with the three verdicts', () => {
-    const lines = renderMatrixTable(cells).split('\n')
-    expect(lines[0]).to.equal('| case | ts → go | go → ts |')
-    expect(lines[2]).to.equal('| title of a | pass | expected deviation |')
-    // a cell that was not run is marked, not left empty
-    expect(lines[3]).to.equal('| title of b | **FAIL** | — |')
-  })
+  const tables = [
+    {
+      // a cell that was not run is marked, not left empty
+      what: 'renders a row per case and a column per pair, in first-seen order, with the three verdicts',
+      render: renderMatrixTable,
+      rows: ['| case | ts → go | go → ts |', '| title of a | pass | expected deviation |', '| title of b | **FAIL** | — |']
+    },
+    {
+      what: 'compares the REGISTER error codes per server and flags disagreement',
+      render: renderStatusComparison,
+      rows: ['| error case | go server | ts server | same code |', '| title of error-x | 101 "invalid peer record" | 101 "invalid \\| record" | yes |', '| title of error-y | 100 "x" | 102 "y" | **no** |']
+    }
+  ]
+  for (const table of tables) {
+    it(table.what, () => {
+      expect(rows(table.render(cells))).to.deep.equal(table.rows)
+    })
+  }
 
   it('escapes pipes so a detail cannot break the table', () => {
     expect(renderDetails(cells)).to.include('detail \\| a')
-  })
-
-  it('compares the REGISTER error codes per server and flags disagreement', () => {
-    const lines = renderStatusComparison(cells).split('\n')
-    expect(lines[0]).to.equal('| error case | go server | ts server | same code |')
-    expect(lines[2]).to.equal('| title of error-x | 101 "invalid peer record" | 101 "invalid \\| record" | yes |')
-    expect(lines[3]).to.equal('| title of error-y | 100 "x" | 102 "y" | **no** |')
   })
 
   it('says so when no case reported a status', () => {

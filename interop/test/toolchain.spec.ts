@@ -1,90 +1,96 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { PeerBuildError, ToolchainMissingError } from '../src/errors.ts'
 import { buildGoPeer, findCargo, findGo } from '../src/toolchain.ts'
+import { scriptFolder } from './fixtures/scripts.ts'
+import type { Toolchain } from '../src/toolchain.ts'
+
+/** What each toolchain check is asked, and what it must answer */
+const CHECKS: Array<{
+  find(env: NodeJS.ProcessEnv): Promise<Toolchain>
+  /** The variable naming the command */
+  variable: string
+  /** A word of the install hint, and where to get it */
+  install: string
+  url: string
+  /** What a too old and a new enough command print, and the version read from the latter */
+  old: string
+  new: string
+  version: string
+  /** The refusal names what it found */
+  found: string
+  describe: string
+}> = [
+  {
+    find: findGo,
+    variable: 'GO',
+    install: 'Install Go 1.21 or later',
+    url: 'https://go.dev/doc/install',
+    old: 'go1.20.14',
+    new: 'go1.26.8',
+    version: 'go1.26.8',
+    found: 'found "go1.20.14"',
+    describe: 'findGo: a Go older than the peers\' go.mod files allow, and Go 1.21 and later'
+  },
+  {
+    find: findCargo,
+    variable: 'CARGO',
+    install: 'Install Rust 1.88 or later',
+    url: 'https://rustup.rs',
+    old: 'cargo 1.75.0 (1d8b05cdd 2023-11-20)',
+    new: 'cargo 1.95.0 (f2d3ce0bd 2026-03-21)',
+    version: 'cargo 1.95.0',
+    found: 'found "cargo 1.75.0',
+    describe: 'findCargo: a Rust older than the libp2p crate needs, and Rust 1.88 and later'
+  }
+]
 
 describe('the toolchain check', () => {
-  let dir: string
+  const scripts = scriptFolder('interop-toolchain-')
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'interop-toolchain-'))
-  })
+  for (const check of CHECKS) {
+    describe(check.describe, () => {
+      it('names what is missing and how to install it when there is none', async () => {
+        const err = await check.find({ [check.variable]: join(scripts.dir, 'no-such-command') }).catch(e => e)
+        expect(err).to.be.an.instanceOf(ToolchainMissingError)
+        expect(err.message).to.include('was not found on PATH').and.include(check.install).and.include(check.url)
+      })
 
-  after(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+      it('refuses one that is too old', async () => {
+        // a stand-in for `go env GOVERSION` or `cargo --version`
+        const err = await check.find({ [check.variable]: await scripts.write(`${check.variable}-old`, `echo "${check.old}"`) }).catch(e => e)
+        expect(err).to.be.an.instanceOf(ToolchainMissingError)
+        expect(err.message).to.include(check.found)
+      })
 
-  /** A stand-in for `go env GOVERSION` or `cargo --version` that prints `output` */
-  async function fake (name: string, output: string): Promise<string> {
-    const file = join(dir, name)
-    await writeFile(file, `#!/bin/sh\necho "${output}"\n`)
-    await chmod(file, 0o755)
-    return file
+      it('accepts one that is new enough', async () => {
+        const command = await scripts.write(`${check.variable}-new`, `echo "${check.new}"`)
+        expect(await check.find({ [check.variable]: command })).to.deep.equal({ command, version: check.version })
+      })
+    })
   }
-
-  describe('findGo', () => {
-    it('names what is missing and how to install it when there is no Go', async () => {
-      const err = await findGo({ GO: join(dir, 'no-such-go') }).catch(e => e)
-      expect(err).to.be.an.instanceOf(ToolchainMissingError)
-      expect(err.message).to.include('was not found on PATH').and.include('Install Go 1.21 or later').and.include('https://go.dev/doc/install')
-    })
-
-    it('refuses a Go older than the peers\' go.mod files allow', async () => {
-      const err = await findGo({ GO: await fake('go-old', 'go1.20.14') }).catch(e => e)
-      expect(err).to.be.an.instanceOf(ToolchainMissingError)
-      expect(err.message).to.include('found "go1.20.14"')
-    })
-
-    it('accepts Go 1.21 and later', async () => {
-      const go = await fake('go-new', 'go1.26.8')
-      expect(await findGo({ GO: go })).to.deep.equal({ command: go, version: 'go1.26.8' })
-    })
-  })
-
-  describe('findCargo', () => {
-    it('names what is missing and how to install it when there is no cargo', async () => {
-      const err = await findCargo({ CARGO: join(dir, 'no-such-cargo') }).catch(e => e)
-      expect(err).to.be.an.instanceOf(ToolchainMissingError)
-      expect(err.message).to.include('was not found on PATH').and.include('Install Rust 1.88 or later').and.include('https://rustup.rs')
-    })
-
-    it('refuses a Rust older than the libp2p crate needs', async () => {
-      const err = await findCargo({ CARGO: await fake('cargo-old', 'cargo 1.75.0 (1d8b05cdd 2023-11-20)') }).catch(e => e)
-      expect(err).to.be.an.instanceOf(ToolchainMissingError)
-      expect(err.message).to.include('found "cargo 1.75.0')
-    })
-
-    it('accepts Rust 1.88 and later', async () => {
-      const cargo = await fake('cargo-new', 'cargo 1.95.0 (f2d3ce0bd 2026-03-21)')
-      expect(await findCargo({ CARGO: cargo })).to.deep.equal({ command: cargo, version: 'cargo 1.95.0' })
-    })
-  })
 
   describe('buildGoPeer', () => {
     /** A stand-in for `go build -o <binary> .` that writes the folder it ran in into the binary */
     async function fakeGoBuild (name: string, exitCode = 0): Promise<string> {
-      const file = join(dir, name)
-      await writeFile(file, `#!/bin/sh\nmkdir -p "$(dirname "$3")" && pwd > "$3"\necho "compile error" >&2\nexit ${exitCode}\n`)
-      await chmod(file, 0o755)
-      return file
+      return scripts.write(name, `mkdir -p "$(dirname "$3")" && pwd > "$3"\necho "compile error" >&2\nexit ${exitCode}`)
     }
 
     it('builds into the program\'s bin folder, or into the folder it is given, from the program\'s folder', async () => {
       const go = await fakeGoBuild('go-build')
-      const peerDir = join(dir, 'peer')
+      const peerDir = join(scripts.dir, 'peer')
       await mkdir(peerDir, { recursive: true })
       const inBin = await buildGoPeer(go, peerDir, 'go-rdv')
       expect(inBin).to.equal(join(peerDir, 'bin', 'go-rdv'))
       expect((await readFile(inBin, 'utf8')).trim()).to.equal(peerDir)
-      const elsewhere = await buildGoPeer(go, peerDir, 'rdv-bench', { outDir: join(dir, 'out') })
-      expect(elsewhere).to.equal(join(dir, 'out', 'rdv-bench'))
+      const elsewhere = await buildGoPeer(go, peerDir, 'rdv-bench', { outDir: join(scripts.dir, 'out') })
+      expect(elsewhere).to.equal(join(scripts.dir, 'out', 'rdv-bench'))
       expect((await readFile(elsewhere, 'utf8')).trim()).to.equal(peerDir)
     })
 
     it('says what the compiler said when the build fails', async () => {
-      const peerDir = join(dir, 'broken')
+      const peerDir = join(scripts.dir, 'broken')
       await mkdir(peerDir, { recursive: true })
       const err = await buildGoPeer(await fakeGoBuild('go-broken', 1), peerDir, 'go-rdv').catch(e => e)
       expect(err).to.be.an.instanceOf(PeerBuildError)

@@ -1,4 +1,5 @@
 import { check } from '../case.ts'
+import { registerTwo } from './openings.ts'
 import { expectDiscovered, expectRegistered } from './register-discover.ts'
 import type { Case } from '../case.ts'
 
@@ -7,11 +8,7 @@ export const namespaceIsolation: Case = {
   id: 'namespace-isolation',
   title: 'namespace isolation',
   async run (ctx) {
-    const [a, b, c] = await Promise.all([ctx.newClient(), ctx.newClient(), ctx.newClient()])
-    const [[ra], [rb]] = await Promise.all([
-      a.run([{ op: 'register', ns: 'iso-a', ttl: 20 }], ctx),
-      b.run([{ op: 'register', ns: 'iso-b', ttl: 20 }], ctx)
-    ])
+    const { a, b, c, registered: [ra, rb] } = await registerTwo(ctx, ['iso-a', 'iso-b'], 20)
     expectRegistered(ra, 20, 'A in iso-a')
     expectRegistered(rb, 20, 'B in iso-b')
     const results = await c.run([

@@ -2,6 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { openPeerRecord, wakuV0 } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
+import { registerThenLook } from './openings.ts'
 import type { Case } from '../case.ts'
 import type { ClientOpResult } from '../implementation.ts'
 
@@ -48,11 +49,8 @@ export const registerThenDiscover: Case = {
   id: 'register-discover',
   title: 'register then discover',
   async run (ctx) {
-    const a = await ctx.newClient()
-    const b = await ctx.newClient()
-    const [registered] = await a.run([{ op: 'register', ns: 'interop', ttl: 20 }], ctx)
+    const { a, registered: [registered], discovered } = await registerThenLook(ctx, [{ op: 'register', ns: 'interop', ttl: 20 }], 'interop')
     expectRegistered(registered, 20, 'A')
-    const [discovered] = await b.run([{ op: 'discover', ns: 'interop', limit: 10 }], ctx)
     const registrations = expectDiscovered(discovered, 'B')
     check(registrations.length === 1, `B discovered ${registrations.length} registrations, expected 1`)
     const [found] = registrations

@@ -1,4 +1,5 @@
 import { check } from '../case.ts'
+import { registerThenLook } from './openings.ts'
 import { expectDiscovered, expectRegistered } from './register-discover.ts'
 import type { Case } from '../case.ts'
 
@@ -7,12 +8,9 @@ export const reregisterOverwrites: Case = {
   id: 'reregister',
   title: 're-register overwrites',
   async run (ctx) {
-    const a = await ctx.newClient()
-    const b = await ctx.newClient()
-    const [first, second] = await a.run([{ op: 'register', ns: 'interop', ttl: 10 }, { op: 'register', ns: 'interop', ttl: 20 }], ctx)
+    const { a, registered: [first, second], discovered } = await registerThenLook(ctx, [{ op: 'register', ns: 'interop', ttl: 10 }, { op: 'register', ns: 'interop', ttl: 20 }], 'interop')
     expectRegistered(first, 10, 'first REGISTER')
     expectRegistered(second, 20, 'second REGISTER')
-    const [discovered] = await b.run([{ op: 'discover', ns: 'interop', limit: 10 }], ctx)
     const registrations = expectDiscovered(discovered, 'B')
     check(registrations.length === 1, `${registrations.length} registrations after re-registering, expected 1`)
     check(registrations[0].peerId === a.peerId, 'the registration is not A\'s')

@@ -1,7 +1,7 @@
 import { goldenVectors } from '@rendezvous/codec/testing'
 import { check } from '../case.ts'
 import { canonical, decodeFrameHex, encodeFrameHex, fromHex } from '../responses.ts'
-import { answered } from './one-stream.ts'
+import { answersOnOneStream } from './one-stream.ts'
 import type { Case } from '../case.ts'
 
 /**
@@ -12,14 +12,12 @@ export const liveResponseFrames: Case = {
   id: 'response-frames',
   title: 'response frames on the wire = codec encoding',
   async run (ctx) {
-    const a = await ctx.newClient()
-    const results = await a.raw([
+    const { frames, envelope } = await answersOnOneStream(ctx, [
       { op: 'register', ns: 'foo', ttl: 20 },
       { op: 'discover', ns: 'foo', limit: 10 },
       { op: 'discover', ns: 'bar', limit: 10 },
       { op: 'register', ns: 'foo', ttl: 21 }
-    ], ctx)
-    const envelope = results[0]?.envelope
+    ])
     const expected = [
       { type: 'REGISTER_RESPONSE', status: 0, statusText: '', ttl: 20 },
       envelope == null ? undefined : { type: 'DISCOVER_RESPONSE', status: 0, statusText: '', registrations: [{ ns: 'foo', signedPeerRecord: fromHex(envelope), ttl: 20 }] },
@@ -27,8 +25,7 @@ export const liveResponseFrames: Case = {
       { type: 'REGISTER_RESPONSE', status: 102, statusText: 'bad ttl' }
     ] as const
     let golden = 0
-    results.forEach((result, i) => {
-      const frame = answered(result, `request ${i + 1}`)
+    frames.forEach((frame, i) => {
       const message = decodeFrameHex(ctx.dialect, frame, `answer ${i + 1}`)
       check(encodeFrameHex(ctx.dialect, message) === frame, `answer ${i + 1} (${message.type}) is not what the codec encodes for the same message: ${frame}`)
       const want = expected[i]
@@ -41,6 +38,6 @@ export const liveResponseFrames: Case = {
         golden++
       }
     })
-    return { verdict: 'pass', detail: `${results.length} answers byte-identical to the codec's encoding, ${golden} equal to golden vectors` }
+    return { verdict: 'pass', detail: `${frames.length} answers byte-identical to the codec's encoding, ${golden} equal to golden vectors` }
   }
 }

@@ -2,6 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { openPeerRecord } from '@rendezvous/codec'
 import { check } from '../case.ts'
 import { fromHex } from '../responses.ts'
+import { registerThenLook } from './openings.ts'
 import { expectDiscovered, expectRegistered } from './register-discover.ts'
 import type { Case } from '../case.ts'
 
@@ -13,18 +14,15 @@ export const signedRecordsCross: Case = {
   id: 'signed-records',
   title: 'client-signed record verified by the codec and accepted by the server',
   async run (ctx) {
-    const a = await ctx.newClient()
-    const b = await ctx.newClient()
+    // A seals its record as its implementation does, then registers it; B looks
+    const { a, registered: [sealed, registered], discovered } = await registerThenLook(ctx, [{ op: 'record' }, { op: 'register', ns: 'records', ttl: 20 }], 'records')
     const expectedPeer = peerIdFromString(a.peerId)
-    const [sealed] = await a.run([{ op: 'record' }], ctx)
     check(sealed?.ok === true && sealed.envelope != null, `the record op failed: ${sealed?.error}`)
     const own = await openPeerRecord(fromHex(sealed.envelope), { expectedPeer })
     check(own.multiaddrs.length > 0, 'the client seals a record without addresses')
     check(own.seq > 0n, 'the client seals seq 0')
 
-    const [registered] = await a.run([{ op: 'register', ns: 'records', ttl: 20 }], ctx)
     expectRegistered(registered, 20, `${ctx.pair.server.name} server`)
-    const [discovered] = await b.run([{ op: 'discover', ns: 'records', limit: 10 }], ctx)
     const found = expectDiscovered(discovered, 'DISCOVER').find(r => r.peerId === a.peerId)
     check(found != null, 'the accepted record is not discoverable')
     const served = await openPeerRecord(fromHex(found.envelope), { expectedPeer })

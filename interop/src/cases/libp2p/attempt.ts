@@ -2,7 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessageFrame, openPeerRecord, sealPeerRecord } from '@rendezvous/codec'
 import { check } from '../../case.ts'
 import { decodeFrameHex, fromHex, toHex } from '../../responses.ts'
-import type { CaseContext } from '../../case.ts'
+import type { CaseContext, CaseOutcome, Verdict } from '../../case.ts'
 import type { ClientOpResult, ClientPeer, DiscoveredPeer, ErrorTextKind } from '../../implementation.ts'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -108,6 +108,18 @@ export function statusData (answer: RegisterAnswer): Record<string, unknown> | u
     return { status: 0, statusText: `OK, ttl ${answer.ttl}` }
   }
   return answer.statusText == null ? undefined : { status: answer.status, statusText: answer.statusText }
+}
+
+/** An error row's outcome: `verdict`, with the answer as the detail and as the figures of the table of error answers */
+export function answerOutcome (verdict: Verdict, answer: RegisterAnswer): CaseOutcome {
+  return { verdict, detail: describeAnswer(answer), data: statusData(answer) }
+}
+
+/** The protocol's refusal, as an error row passes: answered with `status` and the server's own text for `kind` */
+export function expectRefused (ctx: CaseContext, answer: RegisterAnswer, status: number, kind: ErrorTextKind): CaseOutcome {
+  check(answer.answered && answer.status === status, `${describeAnswer(answer)}, expected ${status}`)
+  expectText(ctx, answer, kind)
+  return answerOutcome('pass', answer)
 }
 
 /** A successful REGISTER through the client API; returns the TTL granted */

@@ -1,4 +1,5 @@
 import { check } from '../../case.ts'
+import { registerTwo } from '../openings.ts'
 import { expectDiscovered, expectRegistered } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
@@ -7,11 +8,7 @@ export const discoverAllNamespaces: Case = {
   id: 'v1-discover-all',
   title: 'discover all namespaces',
   async run (ctx) {
-    const [a, b, c] = await Promise.all([ctx.newClient(), ctx.newClient(), ctx.newClient()])
-    const [[ra], [rb]] = await Promise.all([
-      a.run([{ op: 'register', ns: 'v1-all-a', ttl: 7200 }], ctx),
-      b.run([{ op: 'register', ns: 'v1-all-b', ttl: 7200 }], ctx)
-    ])
+    const { a, b, c, registered: [ra, rb] } = await registerTwo(ctx, ['v1-all-a', 'v1-all-b'], 7200)
     expectRegistered(ra, 'A')
     expectRegistered(rb, 'B')
     const [all] = await c.run([{ op: 'discover', limit: 100 }], ctx)

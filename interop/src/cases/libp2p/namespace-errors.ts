@@ -1,5 +1,5 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer, expectText, statusData } from './attempt.ts'
+import { answerOutcome, attemptRegister, describeAnswer, expectRefused } from './attempt.ts'
 import type { Case, CaseContext, CaseOutcome } from '../../case.ts'
 
 /** A namespace 1.0.0 refuses with E_INVALID_NAMESPACE (empty, or longer than 255 bytes) */
@@ -15,23 +15,21 @@ function namespaceError (id: string, title: string, ns: string): Case {
       if (answer.refusedByClient != null) {
         // rust-libp2p's client will not send a namespace over 255 bytes: the refusal the protocol asks for, made earlier
         check(bytes > 255, `the client refused a namespace of ${bytes} bytes: ${answer.refusedByClient}`)
-        return { verdict: 'pass', detail, data: statusData(answer) }
+        return answerOutcome('pass', answer)
       }
       if (bytes === 0 && deviations.has('empty-namespace-accepted')) {
         check(answer.ok, `${detail}: the documented acceptance of the empty namespace was not observed`)
-        return { verdict: 'deviation', detail, data: statusData(answer) }
+        return answerOutcome('deviation', answer)
       }
       if (bytes === 256 && deviations.has('namespace-256-accepted')) {
         check(answer.ok, `${detail}: the documented acceptance of 256 bytes was not observed`)
-        return { verdict: 'deviation', detail, data: statusData(answer) }
+        return answerOutcome('deviation', answer)
       }
       if (bytes > 255 && deviations.has('bad-request-unanswered')) {
         check(!answer.answered || answer.status === 400, `${detail}: the documented end without an answer was not observed`)
-        return { verdict: 'deviation', detail, data: statusData(answer) }
+        return answerOutcome('deviation', answer)
       }
-      check(answer.answered && answer.status === 100, `${detail}, expected 100`)
-      expectText(ctx, answer, bytes === 0 ? 'emptyNamespace' : 'longNamespace')
-      return { verdict: 'pass', detail, data: statusData(answer) }
+      return expectRefused(ctx, answer, 100, bytes === 0 ? 'emptyNamespace' : 'longNamespace')
     }
   }
 }

@@ -1,9 +1,17 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer, expectText, sealFor, serverFormat, statusData } from './attempt.ts'
-import type { Case, Pair } from '../../case.ts'
+import { answerOutcome, attemptRegister, describeAnswer, expectRefused, expectText, sealFor, serverFormat } from './attempt.ts'
+import type { RegisterAnswer } from './attempt.ts'
+import type { Case, CaseContext, Pair } from '../../case.ts'
+import type { ClientPeer } from '../../implementation.ts'
 
 /** The harness writes these records itself: only clients that can write frames take part */
 const withRawClient = (pair: Pair): boolean => pair.client.client.raw
+
+/** A fresh client REGISTERs `ns` (ttl 2 h) with the record `seal` makes for it in the server's format */
+async function registerRecord (ctx: CaseContext, ns: string, seal: (client: ClientPeer, format: string) => Promise<Uint8Array>): Promise<RegisterAnswer> {
+  const client = await ctx.newClient()
+  return attemptRegister(ctx, client, { ns, ttl: 7200, envelope: await seal(client, serverFormat(ctx)) })
+}
 
 /** A record in the server's format whose signature has one byte flipped */
 export const forgedRecord: Case = {
@@ -11,18 +19,17 @@ export const forgedRecord: Case = {
   title: 'REGISTER error: forged signature → 101',
   applies: withRawClient,
   async run (ctx) {
-    const client = await ctx.newClient()
-    const envelope = await sealFor(client.privateKey, serverFormat(ctx))
-    // the signature is the envelope's last field: its last byte is a signature byte
-    envelope[envelope.byteLength - 1] ^= 0xff
-    const answer = await attemptRegister(ctx, client, { ns: 'v1-forged', ttl: 7200, envelope })
+    const answer = await registerRecord(ctx, 'v1-forged', async (client, format) => {
+      const envelope = await sealFor(client.privateKey, format)
+      // the signature is the envelope's last field: its last byte is a signature byte
+      envelope[envelope.byteLength - 1] ^= 0xff
+      return envelope
+    })
     if (ctx.server.implementation.serverDeviations.has('bad-request-unanswered')) {
       check(!answer.answered, `${describeAnswer(answer)}: the documented end without an answer was not observed`)
-      return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
+      return answerOutcome('deviation', answer)
     }
-    check(answer.answered && answer.status === 101, `${describeAnswer(answer)}, expected 101`)
-    expectText(ctx, answer, 'invalidRecord')
-    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
+    return expectRefused(ctx, answer, 101, 'invalidRecord')
   }
 }
 
@@ -32,16 +39,12 @@ export const otherPeersRecord: Case = {
   title: 'REGISTER error: record of another peer → 200',
   applies: withRawClient,
   async run (ctx) {
-    const client = await ctx.newClient()
-    const envelope = await sealFor(await ctx.newKey(), serverFormat(ctx))
-    const answer = await attemptRegister(ctx, client, { ns: 'v1-other', ttl: 7200, envelope })
+    const answer = await registerRecord(ctx, 'v1-other', async (_, format) => sealFor(await ctx.newKey(), format))
     if (ctx.server.implementation.serverDeviations.has('peer-mismatch-101')) {
       check(answer.answered && answer.status === 101, `${describeAnswer(answer)}: the documented 101 was not observed`)
       expectText(ctx, answer, 'peerMismatch')
-      return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
+      return answerOutcome('deviation', answer)
     }
-    check(answer.answered && answer.status === 200, `${describeAnswer(answer)}, expected 200`)
-    expectText(ctx, answer, 'peerMismatch')
-    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
+    return expectRefused(ctx, answer, 200, 'peerMismatch')
   }
 }

@@ -1,5 +1,6 @@
 import { check } from '../../case.ts'
 import { decodeFrameHex } from '../../responses.ts'
+import { registerThenLook } from '../openings.ts'
 import { expectDiscovered, expectRegistered, recordFormatOf } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
@@ -8,11 +9,9 @@ export const registerThenDiscover: Case = {
   id: 'v1-register-discover',
   title: 'register then discover',
   async run (ctx) {
-    const [a, b] = await Promise.all([ctx.newClient(), ctx.newClient()])
-    const [registered] = await a.run([{ op: 'register', ns: 'v1-basic', ttl: 7200 }], ctx)
+    const { a, b, registered: [registered], discovered } = await registerThenLook(ctx, [{ op: 'register', ns: 'v1-basic', ttl: 7200 }], 'v1-basic')
     const ttl = expectRegistered(registered, 'A')
     check(ttl === 7200, `A was granted ttl ${ttl}, expected 7200`)
-    const [discovered] = await b.run([{ op: 'discover', ns: 'v1-basic', limit: 10 }], ctx)
     const found = expectDiscovered(discovered, 'B').filter(r => r.peerId === a.peerId)
     check(found.length === 1, `B found A ${found.length} times`)
     const format = await recordFormatOf(found[0], 'B')

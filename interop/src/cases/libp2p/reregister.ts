@@ -1,4 +1,5 @@
 import { check } from '../../case.ts'
+import { registerThenLook } from '../openings.ts'
 import { expectDiscovered, expectRegistered } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
@@ -7,11 +8,9 @@ export const reregisterReplaces: Case = {
   id: 'v1-reregister',
   title: 're-register replaces the registration',
   async run (ctx) {
-    const [a, b] = await Promise.all([ctx.newClient(), ctx.newClient()])
-    const [first, second] = await a.run([{ op: 'register', ns: 'v1-again', ttl: 7200 }, { op: 'register', ns: 'v1-again', ttl: 10_800 }], ctx)
+    const { a, registered: [first, second], discovered } = await registerThenLook(ctx, [{ op: 'register', ns: 'v1-again', ttl: 7200 }, { op: 'register', ns: 'v1-again', ttl: 10_800 }], 'v1-again')
     expectRegistered(first, 'first REGISTER')
     check(expectRegistered(second, 'second REGISTER') === 10_800, `the second REGISTER was granted ${second?.ttl}, expected 10800`)
-    const [discovered] = await b.run([{ op: 'discover', ns: 'v1-again', limit: 10 }], ctx)
     const found = expectDiscovered(discovered, 'B').filter(r => r.peerId === a.peerId)
     check(found.length === 1, `A is registered ${found.length} times`)
     const ttl = found[0].ttl ?? 0

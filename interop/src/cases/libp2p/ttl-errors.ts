@@ -1,5 +1,5 @@
 import { check } from '../../case.ts'
-import { attemptRegister, describeAnswer, expectText, statusData } from './attempt.ts'
+import { answerOutcome, attemptRegister, describeAnswer, expectRefused } from './attempt.ts'
 import type { Case } from '../../case.ts'
 
 /** REGISTER with a TTL below the 2 h minimum: E_INVALID_TTL, or granted as documented */
@@ -10,11 +10,9 @@ export const ttlBelowMinimum: Case = {
     const answer = await attemptRegister(ctx, await ctx.newClient(), { ns: 'v1-ttl-low', ttl: 60 })
     if (ctx.server.implementation.serverDeviations.has('ttl-below-minimum-granted')) {
       check(answer.ok && answer.ttl === 60, `${describeAnswer(answer)}: the documented grant of ttl 60 was not observed`)
-      return { verdict: 'deviation', detail: describeAnswer(answer), data: statusData(answer) }
+      return answerOutcome('deviation', answer)
     }
-    check(answer.answered && answer.status === 102, `${describeAnswer(answer)}, expected 102`)
-    expectText(ctx, answer, 'badTtl')
-    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
+    return expectRefused(ctx, answer, 102, 'badTtl')
   }
 }
 
@@ -24,8 +22,6 @@ export const ttlAboveMaximum: Case = {
   title: 'REGISTER error: ttl 72 h + 1 s → 102',
   async run (ctx) {
     const answer = await attemptRegister(ctx, await ctx.newClient(), { ns: 'v1-ttl-high', ttl: 72 * 3600 + 1 })
-    check(answer.answered && answer.status === 102, `${describeAnswer(answer)}, expected 102`)
-    expectText(ctx, answer, 'badTtl')
-    return { verdict: 'pass', detail: describeAnswer(answer), data: statusData(answer) }
+    return expectRefused(ctx, answer, 102, 'badTtl')
   }
 }

@@ -1,4 +1,5 @@
 import { CaseFailure, check } from '../../case.ts'
+import { registerThenLook } from '../openings.ts'
 import { expectDiscovered, expectRegistered } from './attempt.ts'
 import type { Case } from '../../case.ts'
 import type { ClientPeer } from '../../implementation.ts'
@@ -17,10 +18,9 @@ export const unregisterThenDiscover: Case = {
   id: 'v1-unregister',
   title: 'unregister then discover',
   async run (ctx) {
-    const [a, b] = await Promise.all([ctx.newClient(), ctx.newClient()])
-    const [registered] = await a.run([{ op: 'register', ns: 'v1-unreg', ttl: 7200 }], ctx)
+    const { a, b, registered: [registered], discovered } = await registerThenLook(ctx, [{ op: 'register', ns: 'v1-unreg', ttl: 7200 }], 'v1-unreg')
     expectRegistered(registered, 'REGISTER')
-    check(await holds(b, a.peerId, ctx.opTimeout), 'A is not discoverable after REGISTER')
+    check(expectDiscovered(discovered, 'DISCOVER').some(r => r.peerId === a.peerId), 'A is not discoverable after REGISTER')
 
     const stay = { left: false }
     const leaving = a.run([{ op: 'unregister', ns: 'v1-unreg' }, { op: 'sleep', ms: STAY }], ctx).finally(() => { stay.left = true })
