@@ -1,56 +1,36 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { circuitRelayServer, RELAY_V2_HOP_CODEC } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
 import { RELAY_NAMESPACE } from '@rendezvous/cli'
 import { rendezvousClient } from '@rendezvous/client'
+import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
 import { REPLY_PREFIX, sendChat } from '../src/index.ts'
-import { call, startBrowser, startNodePeer, startRelayPoint } from './fixtures/setup.ts'
-import type { BrowserHarness, NodePeer, RelayPoint } from './fixtures/setup.ts'
-import type { Libp2p } from '@libp2p/interface'
-import type { RendezvousClient } from '@rendezvous/client'
+import { call, relayScene, startNodePeer } from './fixtures/setup.ts'
 
 describe('any js-libp2p relay registered with @rendezvous/client is found by a Chromium page (docs/client.md)', function () {
   this.timeout(120_000)
-  let point: RelayPoint
-  let relay: Libp2p<{ rendezvous: RendezvousClient }>
-  let browser: BrowserHarness
-  let peer: NodePeer
+  // a point that is no relay itself
+  const scene = relayScene({ relay: false })
 
-  before(async () => {
-    // a point that is no relay itself
-    point = await startRelayPoint([], false)
-    // as docs/client.md shows it
-    relay = await createLibp2p({
+  it('reserves on it, registers behind it, and is reached through it', async () => {
+    const { point } = scene
+    // as docs/client.md shows it, on loopback (startNode adds the noise and yamux it lists)
+    const relay = scene.stopAfter(await startNode({
       addresses: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] },
       transports: [tcp(), webSockets()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
       services: {
         identify: identify(),
         relay: circuitRelayServer(),
         rendezvous: rendezvousClient({ points: [point.tcp] })
       }
-    })
+    }))
     await relay.services.rendezvous.register(RELAY_V2_HOP_CODEC)
-    browser = await startBrowser()
-    peer = await startNodePeer(point.tcp)
-  })
+    const peer = scene.stopAfter(await startNodePeer(point.tcp))
 
-  after(async () => {
-    await peer?.node.stop()
-    await browser?.close()
-    await relay?.stop()
-    await point?.stop()
-  })
-
-  it('reserves on it, registers behind it, and is reached through it', async () => {
     expect(RELAY_NAMESPACE).to.equal(RELAY_V2_HOP_CODEC)
-    const page = await browser.openPage()
+    const page = await scene.browser.openPage()
     const pagePeer = await call(page, 'start', { point: point.ws, webrtc: false })
     const found = await call(page, 'findRelay', RELAY_NAMESPACE)
     expect(found).to.include({ relay: relay.peerId.toString(), listed: 1 })

@@ -1,36 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { RELAY_NAMESPACE } from '@rendezvous/cli'
+import { temporaryDirectory } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { selfSignedCertificate } from './fixtures/self-signed.ts'
-import { call, startBrowser, startRelayPoint } from './fixtures/setup.ts'
-import type { BrowserHarness, RelayPoint } from './fixtures/setup.ts'
+import { call, relayScene } from './fixtures/setup.ts'
 
 describe('a Chromium page dials the daemon over wss (--tls-cert, --tls-key)', function () {
   this.timeout(120_000)
-  let dir: string
-  let point: RelayPoint
-  let browser: BrowserHarness
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-wss-'))
-    const { certFile, keyFile, spki } = await selfSignedCertificate(dir)
-    point = await startRelayPoint(['--listen', '/ip4/127.0.0.1/tcp/0,/ip4/127.0.0.1/tcp/0/tls/ws', '--tls-cert', certFile, '--tls-key', keyFile])
-    // Chromium trusts this one certificate, as it would trust a real one for the point's name
-    browser = await startBrowser([`--ignore-certificate-errors-spki-list=${spki}`])
-  })
-
-  after(async () => {
-    await browser?.close()
-    await point?.stop()
-    await rm(dir, { recursive: true, force: true })
+  const scene = relayScene({
+    prepare: async (stopAfter) => {
+      const dir = await temporaryDirectory('browser-tests-wss')
+      stopAfter({ stop: dir.remove })
+      const { certFile, keyFile, spki } = await selfSignedCertificate(dir.path)
+      return {
+        flags: ['--listen', '/ip4/127.0.0.1/tcp/0,/ip4/127.0.0.1/tcp/0/tls/ws', '--tls-cert', certFile, '--tls-key', keyFile],
+        // Chromium trusts this one certificate, as it would trust a real one for the point's name
+        chromiumArgs: [`--ignore-certificate-errors-spki-list=${spki}`]
+      }
+    }
   })
 
   it('finds the relay and registers behind it over the TLS WebSocket', async () => {
+    const { point } = scene
     const wss = point.daemon.multiaddrs.find(ma => ma.includes('/tls/ws'))
     expect(wss).to.not.equal(undefined)
-    const page = await browser.openPage()
+    const page = await scene.browser.openPage()
     await call(page, 'start', { point: wss!, webrtc: false })
     const relay = await call(page, 'findRelay', RELAY_NAMESPACE)
     expect(relay.relay).to.equal(point.daemon.peerId)

@@ -1,31 +1,16 @@
 import { RELAY_NAMESPACE } from '@rendezvous/cli'
 import { expect } from 'aegir/chai'
 import { REPLY_PREFIX, sendChat } from '../src/index.ts'
-import { call, startBrowser, startNodePeer, startRelayPoint } from './fixtures/setup.ts'
-import type { BrowserHarness, NodePeer, RelayPoint } from './fixtures/setup.ts'
-import type { Page } from 'playwright-core'
+import { call, relayScene, startNodePeer } from './fixtures/setup.ts'
 
 describe('a Chromium page finds a relay through the point, registers behind it, and a Node peer reaches it', function () {
   this.timeout(120_000)
-  let point: RelayPoint
-  let browser: BrowserHarness
-  let page: Page
-  let peer: NodePeer
-
-  before(async () => {
-    point = await startRelayPoint()
-    browser = await startBrowser()
-    page = await browser.openPage()
-    peer = await startNodePeer(point.tcp)
-  })
-
-  after(async () => {
-    await peer?.node.stop()
-    await browser?.close()
-    await point?.stop()
-  })
+  const scene = relayScene()
 
   it('discovers the daemon under the relay namespace, reserves on it, registers, is reached over the relay and chats', async () => {
+    const { point } = scene
+    const page = await scene.browser.openPage()
+    const peer = scene.stopAfter(await startNodePeer(point.tcp))
     const pagePeer = await call(page, 'start', { point: point.ws, webrtc: false })
 
     // the relay advertised itself at its own point

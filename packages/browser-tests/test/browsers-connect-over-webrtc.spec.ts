@@ -1,30 +1,16 @@
 import { RELAY_NAMESPACE } from '@rendezvous/cli'
 import { expect } from 'aegir/chai'
 import { REPLY_PREFIX } from '../src/index.ts'
-import { call, startBrowser, startRelayPoint } from './fixtures/setup.ts'
-import type { BrowserHarness, RelayPoint } from './fixtures/setup.ts'
-import type { Page } from 'playwright-core'
+import { call, relayScene } from './fixtures/setup.ts'
 
 describe('two Chromium pages find each other through the point and connect directly over WebRTC', function () {
   this.timeout(120_000)
-  let point: RelayPoint
-  let browser: BrowserHarness
-  let alice: Page
-  let bob: Page
-
-  before(async () => {
-    point = await startRelayPoint()
-    browser = await startBrowser()
-    alice = await browser.openPage()
-    bob = await browser.openPage()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await point?.stop()
-  })
+  const scene = relayScene()
 
   it('signals WebRTC over the relay, then chats over the direct connection', async function () {
+    const { point } = scene
+    const alice = await scene.browser.openPage()
+    const bob = await scene.browser.openPage()
     const alicePeer = await call(alice, 'start', { point: point.ws })
     const bobPeer = await call(bob, 'start', { point: point.ws })
     for (const page of [alice, bob]) {

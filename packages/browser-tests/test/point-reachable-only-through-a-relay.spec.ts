@@ -1,51 +1,29 @@
-import { noise } from '@chainsafe/libp2p-noise'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
+import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
 import { REPLY_PREFIX, sendChat } from '../src/index.ts'
-import { call, startBrowser, startNodePeer, startRelayPoint } from './fixtures/setup.ts'
-import type { BrowserHarness, NodePeer, RelayPoint } from './fixtures/setup.ts'
-import type { Libp2p } from '@libp2p/interface'
-import type { Page } from 'playwright-core'
+import { call, relayScene, startNodePeer } from './fixtures/setup.ts'
 
 describe('a rendezvous point reachable only through a relay serves a Chromium page and a Node peer', function () {
   this.timeout(120_000)
-  let relay: RelayPoint
-  let hidden: Libp2p
-  let browser: BrowserHarness
-  let page: Page
-  let peer: NodePeer
+  const scene = relayScene()
 
-  before(async () => {
-    relay = await startRelayPoint()
+  it('takes a REGISTER from the page and a DISCOVER from the Node peer over relayed connections', async () => {
+    const relay = scene.point
     // no address of its own: only a reservation on the relay
-    hidden = await createLibp2p({
+    const hidden = scene.stopAfter(await startNode({
       addresses: { listen: [`${relay.tcp}/p2p-circuit`] },
       transports: [tcp(), circuitRelayTransport()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
       services: {
         identify: identify(),
         rendezvous: rendezvousServer({ store: memoryStore(), runOnLimitedConnection: true })
       }
-    })
-    browser = await startBrowser()
-    page = await browser.openPage()
-  })
-
-  after(async () => {
-    await peer?.node.stop()
-    await browser?.close()
-    await hidden?.stop()
-    await relay?.stop()
-  })
-
-  it('takes a REGISTER from the page and a DISCOVER from the Node peer over relayed connections', async () => {
+    }))
+    const page = await scene.browser.openPage()
     const hiddenId = hidden.peerId.toString()
     expect(hidden.getMultiaddrs().every(ma => ma.toString().includes('/p2p-circuit'))).to.be.true()
 
@@ -58,7 +36,7 @@ describe('a rendezvous point reachable only through a relay serves a Chromium pa
     const toPoint = (await call(page, 'openConnections')).find(c => c.peerId === hiddenId)
     expect(toPoint).to.include({ path: 'relay', limited: true, direction: 'outbound' })
 
-    peer = await startNodePeer(`${relay.tcp}/p2p-circuit/p2p/${hiddenId}`)
+    const peer = scene.stopAfter(await startNodePeer(`${relay.tcp}/p2p-circuit/p2p/${hiddenId}`))
     const { registrations } = await peer.node.services.rendezvous.discover('hidden-chat')
     expect(registrations.map(r => r.peerId.toString())).to.deep.equal([pagePeer])
     const address = registrations[0].multiaddrs.find(ma => !ma.toString().includes('/ws'))
