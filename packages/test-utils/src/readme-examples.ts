@@ -105,6 +105,8 @@ export async function runExample (example: ReadmeExample, options: RunExampleOpt
   try {
     const stderr = await runNode([
       // beside this module: `.js` once built, `.ts` when this package's own tests run its source
+      // the tests' own runner may ask Node for experimental features: their warnings are not the example's
+      '--disable-warning=ExperimentalWarning',
       '--import', new URL(`./capture-console.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href,
       fileURLToPath(file)
     ], { cwd, env: { ...process.env, ...options.env, [CAPTURE_FILE_ENV]: capture }, timeout: options.timeout ?? EXAMPLE_TIMEOUT_MS })
