@@ -1,14 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
 import { get } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { startPostgres } from '@rendezvous/store-postgres/testing'
 import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
-import { killAll, LOOPBACK, runToExit, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
-import type { ClientNode } from './fixtures/client-node.ts'
+import { LOOPBACK, runToExit, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { postgresSuite } from './fixtures/postgres-suite.ts'
 import type { DaemonProcess } from './fixtures/daemon-process.ts'
-import type { PostgresServer } from '@rendezvous/store-postgres/testing'
 
 /** GET on a connection of its own, so the cluster hands each request to the next worker */
 async function freshGet (url: string): Promise<any> {
@@ -37,30 +32,10 @@ function alive (pid: number): boolean {
 describe('rendezvous serve --workers', function () {
   this.timeout(120_000)
 
-  let postgres: PostgresServer
-  let dir: string
-  const clients: ClientNode[] = []
-
-  before(async () => {
-    postgres = await startPostgres()
-  })
-
-  after(async () => {
-    await postgres?.stop()
-  })
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-workers-'))
-  })
-
-  afterEach(async () => {
-    await killAll()
-    await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
-    await rm(dir, { recursive: true, force: true })
-  })
+  const suite = postgresSuite('rendezvous-workers-')
 
   it('runs two workers on one port and one peer ID, restarts a killed one, and drains both on SIGTERM', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2', '--admin', '127.0.0.1:0'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: postgres.url } })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2', '--admin', '127.0.0.1:0'], { cwd: suite.dir, env: { RENDEZVOUS_DATABASE_URL: suite.postgres.url } })
     const ready = await waitReady(daemon)
     const pids = workerPids(daemon)
     expect(pids).to.have.lengthOf(2)
@@ -78,7 +53,7 @@ describe('rendezvous serve --workers', function () {
 
     // peers on connections of their own, spread over the workers, all see each other
     const peers = await Promise.all(Array.from({ length: 4 }, async () => clientNode([ready.multiaddrs[0]])))
-    clients.push(...peers)
+    suite.clients.push(...peers)
     for (const peer of peers) {
       expect((await peer.services.rendezvous.register('workers/chat'))[0].error).to.equal(undefined)
     }
@@ -91,7 +66,7 @@ describe('rendezvous serve --workers', function () {
     process.kill(pids[0], 'SIGKILL')
     await daemon.waitForStderr(new RegExp(`worker ${pids[0]} ended \\(signal SIGKILL\\); starting another`))
     const late = await clientNode([ready.multiaddrs[0]])
-    clients.push(late)
+    suite.clients.push(late)
     expect((await late.services.rendezvous.register('workers/chat'))[0].error).to.equal(undefined)
     expect((await late.services.rendezvous.discover('workers/chat')).registrations).to.have.lengthOf(5)
 
@@ -102,9 +77,9 @@ describe('rendezvous serve --workers', function () {
   })
 
   it('holds the data directory for all its workers: a second daemon on it is refused', async () => {
-    const first = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2'], { cwd: dir, env: { RENDEZVOUS_DATABASE_URL: postgres.url } })
+    const first = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2'], { cwd: suite.dir, env: { RENDEZVOUS_DATABASE_URL: suite.postgres.url } })
     await waitReady(first)
-    const second = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', postgres.url], { cwd: dir })
+    const second = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', suite.postgres.url], { cwd: suite.dir })
     expect(second.code).to.equal(2)
     expect(second.out).to.match(/is in use by another rendezvous daemon/)
     first.child.kill('SIGTERM')
@@ -113,14 +88,14 @@ describe('rendezvous serve --workers', function () {
 
   it('refuses more than one worker with the single-process stores and with the relay, saying why', async () => {
     for (const store of ['sqlite', 'level', 'memory']) {
-      const refused = await runToExit(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], { cwd: dir })
+      const refused = await runToExit(['serve', ...LOOPBACK, '--store', store, '--workers', '2'], { cwd: suite.dir })
       expect(refused.code).to.equal(2)
       expect(refused.out).to.include(`--workers 2 needs --store postgres: the ${store} store`)
     }
-    const relay = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', 'postgres://127.0.0.1/db', '--workers', '2', '--relay'], { cwd: dir })
+    const relay = await runToExit(['serve', ...LOOPBACK, '--store', 'postgres', '--database-url', 'postgres://127.0.0.1/db', '--workers', '2', '--relay'], { cwd: suite.dir })
     expect(relay.code).to.equal(2)
     expect(relay.out).to.include('--workers 2 cannot run with --relay')
-    const bad = await runToExit(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], { cwd: dir })
+    const bad = await runToExit(['serve', ...LOOPBACK, '--store', 'sqlite', '--workers', 'many'], { cwd: suite.dir })
     expect(bad.code).to.equal(2)
     expect(bad.out).to.include("--workers: 'many' is not a number of workers")
   })
