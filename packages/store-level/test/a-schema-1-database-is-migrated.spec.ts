@@ -1,34 +1,26 @@
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expectMigratedStoreTakesWrites, expectPreFormatRowsMigrated, refusalOf, snapshotFiles, temporaryDirectory } from '@rendezvous/test-utils'
+import { expectMigratedStoreTakesWrites, expectPreFormatRowsMigrated, refusalOf, snapshotFiles, storePathEachTest } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { ClassicLevel } from 'classic-level'
 import { SCHEMA_VERSION, levelStore } from '../src/index.ts'
 import { KEY_MIGRATION, KEY_SCHEMA_VERSION } from '../src/keys.ts'
 import { migrateRecords } from '../src/migration.ts'
-import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 /** Written by the schema 1 code through its public API; fixtures/schema-1-database.md says what it holds */
 const FIXTURE = fileURLToPath(new URL('./fixtures/schema-1-database', import.meta.url))
 
 describe('a database written by schema version 1 (before record formats)', () => {
-  let directory: TemporaryDirectory
-  let path: string
+  const files = storePathEachTest('store-level', 'registrations')
 
   beforeEach(async () => {
-    directory = await temporaryDirectory('store-level')
-    path = join(directory.path, 'registrations')
-    await cp(FIXTURE, path, { recursive: true })
-  })
-
-  afterEach(async () => {
-    await directory.remove()
+    await cp(FIXTURE, files.path, { recursive: true })
   })
 
   /** Opens the migrated copy and checks everything the fixture holds, in the standard format, and that the store goes on */
   async function expectMigrated (): Promise<void> {
-    const store = await levelStore({ path, clock: () => 2_000_000 })
+    const store = await levelStore({ path: files.path, clock: () => 2_000_000 })
 
     try {
       await expectPreFormatRowsMigrated(store)
@@ -46,8 +38,8 @@ describe('a database written by schema version 1 (before record formats)', () =>
       await store.close()
     }
 
-    expect(await readFile(join(path, 'RENDEZVOUS_SCHEMA'), 'latin1')).to.equal(`${SCHEMA_VERSION}\n`)
-    const db = new ClassicLevel<Buffer, Buffer>(path, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+    expect(await readFile(join(files.path, 'RENDEZVOUS_SCHEMA'), 'latin1')).to.equal(`${SCHEMA_VERSION}\n`)
+    const db = new ClassicLevel<Buffer, Buffer>(files.path, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
 
     try {
       expect((await db.get(KEY_SCHEMA_VERSION))?.readUInt32BE(0)).to.equal(SCHEMA_VERSION)
@@ -60,16 +52,16 @@ describe('a database written by schema version 1 (before record formats)', () =>
   }
 
   it('is migrated: every registration is there in the standard format, and positions continue above the old ones', async () => {
-    expect(await readFile(join(path, 'RENDEZVOUS_SCHEMA'), 'latin1'), 'the fixture is a schema 1 database').to.equal('1\n')
+    expect(await readFile(join(files.path, 'RENDEZVOUS_SCHEMA'), 'latin1'), 'the fixture is a schema 1 database').to.equal('1\n')
     await expectMigrated()
   })
 
   it('a migration interrupted after its first batch resumes where it stopped', async () => {
     // what a crash after the first batch leaves: three records migrated, the progress key, version 1
-    const db = new ClassicLevel<Buffer, Buffer>(path, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+    const db = new ClassicLevel<Buffer, Buffer>(files.path, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
 
     try {
-      expect(await migrateRecords(db, path, undefined, 3)).to.be.an.instanceOf(Buffer)
+      expect(await migrateRecords(db, files.path, undefined, 3)).to.be.an.instanceOf(Buffer)
       expect(await db.get(KEY_MIGRATION)).to.be.an.instanceOf(Buffer)
       expect((await db.get(KEY_SCHEMA_VERSION))?.readUInt32BE(0)).to.equal(1)
     } finally {
@@ -80,12 +72,12 @@ describe('a database written by schema version 1 (before record formats)', () =>
   })
 
   it('a copy marked with a newer schema version is refused untouched', async () => {
-    await writeFile(join(path, 'RENDEZVOUS_SCHEMA'), `${SCHEMA_VERSION + 1}\n`)
-    const before = await snapshotFiles(path)
+    await writeFile(join(files.path, 'RENDEZVOUS_SCHEMA'), `${SCHEMA_VERSION + 1}\n`)
+    const before = await snapshotFiles(files.path)
 
-    const err = await refusalOf(levelStore({ path }))
+    const err = await refusalOf(levelStore({ path: files.path }))
     expect(err).to.have.property('name', 'IncompatibleSchemaError')
     expect(err).to.have.property('foundVersion', SCHEMA_VERSION + 1)
-    expect(await snapshotFiles(path), 'files byte for byte as before').to.deep.equal(before)
+    expect(await snapshotFiles(files.path), 'files byte for byte as before').to.deep.equal(before)
   })
 })

@@ -1,24 +1,18 @@
-import { join } from 'node:path'
-import { temporaryDirectory } from '@rendezvous/test-utils'
+import { storePathEachTest } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { SCHEMA_VERSION, sqliteStore } from '../src/index.ts'
 import { MIGRATIONS } from '../src/schema.ts'
-import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 const FAR_FUTURE = 4_000_000_000_000
 
 describe('a database written at schema version 1', () => {
-  let directory: TemporaryDirectory
-  let path: string
+  const files = storePathEachTest('store-sqlite', 'registrations.sqlite')
 
   beforeEach(async () => {
-    directory = await temporaryDirectory('store-sqlite')
-    path = join(directory.path, 'registrations.sqlite')
-
     // what version 1 of the store left on disk: its schema, triggers and count row included; positions
     // 1 to 50 handed out, the newest six removed, so the counter is above every position left
-    const db = new Database(path)
+    const db = new Database(files.path)
     db.pragma('journal_mode = WAL')
     db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version (version) VALUES (1)')
     db.exec(MIGRATIONS.find(migration => migration.version === 1)?.sql ?? '')
@@ -32,12 +26,8 @@ describe('a database written at schema version 1', () => {
     db.close()
   })
 
-  afterEach(async () => {
-    await directory.remove()
-  })
-
   it('is migrated to the current version with its registrations, count and positions', async () => {
-    const store = await sqliteStore({ path, clock: () => 1000 })
+    const store = await sqliteStore({ path: files.path, clock: () => 1000 })
 
     try {
       expect(await store.count()).to.equal(44)
@@ -54,7 +44,7 @@ describe('a database written at schema version 1', () => {
       await store.close()
     }
 
-    const db = new Database(path, { readonly: true })
+    const db = new Database(files.path, { readonly: true })
 
     try {
       expect(db.prepare('SELECT version FROM schema_version').pluck().get()).to.equal(SCHEMA_VERSION)

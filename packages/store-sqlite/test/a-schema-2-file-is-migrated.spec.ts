@@ -1,31 +1,22 @@
 import { copyFile, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expectMigratedStoreTakesWrites, expectPreFormatRowsMigrated, refusalOf, temporaryDirectory } from '@rendezvous/test-utils'
+import { expectMigratedStoreTakesWrites, expectPreFormatRowsMigrated, refusalOf, storePathEachTest } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { SCHEMA_VERSION, sqliteStore } from '../src/index.ts'
-import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 /** Written by the schema 2 code through its public API; fixtures/schema-2.sqlite.md says what it holds */
 const FIXTURE = fileURLToPath(new URL('./fixtures/schema-2.sqlite', import.meta.url))
 
 describe('a file written by schema version 2 (before record formats)', () => {
-  let directory: TemporaryDirectory
-  let path: string
+  const files = storePathEachTest('store-sqlite', 'registrations.sqlite')
 
   beforeEach(async () => {
-    directory = await temporaryDirectory('store-sqlite')
-    path = join(directory.path, 'registrations.sqlite')
-    await copyFile(FIXTURE, path)
-  })
-
-  afterEach(async () => {
-    await directory.remove()
+    await copyFile(FIXTURE, files.path)
   })
 
   it('is migrated: every registration is there in the standard format, and positions continue above the old ones', async () => {
-    const store = await sqliteStore({ path, clock: () => 2_000_000 })
+    const store = await sqliteStore({ path: files.path, clock: () => 2_000_000 })
 
     try {
       await expectPreFormatRowsMigrated(store)
@@ -35,7 +26,7 @@ describe('a file written by schema version 2 (before record formats)', () => {
       await store.close()
     }
 
-    const db = new Database(path, { readonly: true })
+    const db = new Database(files.path, { readonly: true })
 
     try {
       expect(db.prepare('SELECT version FROM schema_version').pluck().get()).to.equal(SCHEMA_VERSION)
@@ -47,7 +38,7 @@ describe('a file written by schema version 2 (before record formats)', () => {
     }
 
     // and it opens again as it is, with what the first open wrote
-    const again = await sqliteStore({ path, clock: () => 2_000_000 })
+    const again = await sqliteStore({ path: files.path, clock: () => 2_000_000 })
 
     try {
       expect(await again.count()).to.equal(8)
@@ -59,15 +50,15 @@ describe('a file written by schema version 2 (before record formats)', () => {
 
   it('the fixture is a schema 2 file, and a copy of it at a newer version is refused untouched', async () => {
     // the copy, not the fixture: a connection to a WAL file leaves -shm and -wal files beside it
-    const db = new Database(path)
+    const db = new Database(files.path)
     expect(db.prepare('SELECT version FROM schema_version').pluck().get()).to.equal(2)
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1)
     db.close()
-    const before = await readFile(path)
+    const before = await readFile(files.path)
 
-    const err = await refusalOf(sqliteStore({ path }))
+    const err = await refusalOf(sqliteStore({ path: files.path }))
     expect(err).to.have.property('name', 'IncompatibleSchemaError')
     expect(err).to.have.property('foundVersion', SCHEMA_VERSION + 1)
-    expect(await readFile(path), 'bytes unchanged').to.deep.equal(before)
+    expect(await readFile(files.path), 'bytes unchanged').to.deep.equal(before)
   })
 })

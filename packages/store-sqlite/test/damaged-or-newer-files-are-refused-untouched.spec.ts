@@ -1,61 +1,49 @@
 import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { expectRefusedUntouched, fillAndClose, temporaryDirectory } from '@rendezvous/test-utils'
+import { expectRefusedUntouched, fillAndClose, storePathEachTest } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import Database from 'better-sqlite3'
 import { SCHEMA_VERSION, sqliteStore } from '../src/index.ts'
-import type { TemporaryDirectory } from '@rendezvous/test-utils'
 
 describe('damaged, foreign and newer database files', () => {
-  let directory: TemporaryDirectory
-  let path: string
-
-  beforeEach(async () => {
-    directory = await temporaryDirectory('store-sqlite')
-    path = join(directory.path, 'registrations.sqlite')
-  })
-
-  afterEach(async () => {
-    await directory.remove()
-  })
+  const files = storePathEachTest('store-sqlite', 'registrations.sqlite')
 
   /** Opens, expects the named error mentioning the file and `problem`, and checks no file changed */
   async function expectRefusal (name: string, problem: RegExp): Promise<void> {
-    await expectRefusedUntouched({ open: async () => sqliteStore({ path }), name, problem, path, files: directory.path })
+    await expectRefusedUntouched({ open: async () => sqliteStore({ path: files.path }), name, problem, path: files.path, files: files.directory })
   }
 
   /** A closed store holding a few registrations, so there is data to lose */
   async function storeWithData (): Promise<void> {
-    await fillAndClose(await sqliteStore({ path }))
+    await fillAndClose(await sqliteStore({ path: files.path }))
   }
 
   it('a file of garbage is refused with CorruptStoreError', async () => {
     await storeWithData()
-    const { byteLength } = await readFile(path)
-    await writeFile(path, randomBytes(byteLength))
+    const { byteLength } = await readFile(files.path)
+    await writeFile(files.path, randomBytes(byteLength))
 
     await expectRefusal('CorruptStoreError', /not a SQLite database/)
   })
 
   it('a file shorter than a SQLite header is refused with CorruptStoreError', async () => {
-    await writeFile(path, 'hello')
+    await writeFile(files.path, 'hello')
 
     await expectRefusal('CorruptStoreError', /shorter than a SQLite header/)
   })
 
   it('garbage after an intact header is refused with CorruptStoreError', async () => {
     await storeWithData()
-    const bytes = await readFile(path)
+    const bytes = await readFile(files.path)
     randomBytes(bytes.byteLength - 100).copy(bytes, 100)
-    await writeFile(path, bytes)
+    await writeFile(files.path, bytes)
 
     await expectRefusal('CorruptStoreError', /SQLITE_(CORRUPT|NOTADB)/)
   })
 
   it('a database from a newer schema version is refused with IncompatibleSchemaError', async () => {
     await storeWithData()
-    const db = new Database(path)
+    const db = new Database(files.path)
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1)
     db.close()
 
@@ -63,7 +51,7 @@ describe('damaged, foreign and newer database files', () => {
   })
 
   it('a SQLite database of something else is refused with IncompatibleSchemaError', async () => {
-    const db = new Database(path)
+    const db = new Database(files.path)
     db.exec("CREATE TABLE accounts (name TEXT); INSERT INTO accounts VALUES ('alice')")
     db.close()
 
@@ -72,13 +60,13 @@ describe('damaged, foreign and newer database files', () => {
 
   it('the refused newer database still holds its data', async () => {
     await storeWithData()
-    let db = new Database(path)
+    let db = new Database(files.path)
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1)
     db.close()
 
-    await expect(sqliteStore({ path })).to.eventually.be.rejected.with.property('name', 'IncompatibleSchemaError')
+    await expect(sqliteStore({ path: files.path })).to.eventually.be.rejected.with.property('name', 'IncompatibleSchemaError')
 
-    db = new Database(path, { readonly: true })
+    db = new Database(files.path, { readonly: true })
     expect(db.prepare('SELECT count(*) FROM registrations').pluck().get()).to.equal(50)
     db.close()
   })

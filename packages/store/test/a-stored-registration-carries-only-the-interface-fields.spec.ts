@@ -1,16 +1,9 @@
 import { expect } from 'aegir/chai'
 import { storedRegistration } from '../src/registration.ts'
+import { GOOD_REGISTRATION } from './fixtures/good-registration.ts'
 import type { NewRegistration } from '../src/store.ts'
 
-const input: NewRegistration = {
-  namespace: 'chat',
-  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-  signedPeerRecord: Uint8Array.of(1, 2, 3),
-  format: 'standard',
-  ttl: 7200,
-  registeredAt: 1_700_000_000_000,
-  expiresAt: 1_700_007_200_000
-}
+const input = GOOD_REGISTRATION
 
 describe('storedRegistration', () => {
   it('carries the fields of the interface and the position, in one order, and nothing the caller added', () => {

@@ -2,17 +2,10 @@ import { expect } from 'aegir/chai'
 import { MAX_FORMAT_BYTES, MAX_NAMESPACE_BYTES } from '../src/constants.ts'
 import { InvalidArgumentError, InvalidLimitError, InvalidNamespaceError, MalformedPeerIdError, InvalidPositionError, InvalidRegistrationError } from '../src/errors.ts'
 import { isFormat, utf8ByteLength, validateClock, validateDiscoverOptions, validateFormats, validateLimit, validateLocation, validateNamespace, validateNewRegistration, validatePeerId, validatePosition, validateSampleOptions, validateUpsertOptions } from '../src/validation.ts'
+import { GOOD_REGISTRATION } from './fixtures/good-registration.ts'
 import type { NewRegistration } from '../src/store.ts'
 
-const good: NewRegistration = {
-  namespace: 'chat',
-  peerId: '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN',
-  signedPeerRecord: Uint8Array.of(1, 2, 3),
-  format: 'standard',
-  ttl: 7200,
-  registeredAt: 1_700_000_000_000,
-  expiresAt: 1_700_007_200_000
-}
+const good = GOOD_REGISTRATION
 
 describe('validation', () => {
   it('counts UTF-8 bytes as Buffer.byteLength does', () => {

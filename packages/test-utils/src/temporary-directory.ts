@@ -16,3 +16,40 @@ export async function temporaryDirectory (owner: string): Promise<TemporaryDirec
     remove: async () => rm(path, { recursive: true, force: true, maxRetries: 3 })
   }
 }
+
+/** Where a test keeps a store: its temporary directory, and the path of the store's file or directory in it */
+export interface StorePath {
+  readonly directory: string
+  readonly path: string
+}
+
+/**
+ * For each test of the calling suite (mocha hooks): a fresh temporary directory named after `owner`, and
+ * the path of `name` in it (not created: the store, or the test, makes it); removed with everything in it
+ * after the test. Read `directory` and `path` inside tests and later hooks.
+ */
+export function storePathEachTest (owner: string, name: string): StorePath {
+  let current: TemporaryDirectory | undefined
+
+  beforeEach(async () => {
+    current = await temporaryDirectory(owner)
+  })
+
+  afterEach(async () => {
+    await current?.remove()
+    current = undefined
+  })
+
+  const directory = (): string => {
+    if (current == null) {
+      throw new Error('the temporary directory exists only while a test runs')
+    }
+
+    return current.path
+  }
+
+  return {
+    get directory () { return directory() },
+    get path () { return join(directory(), name) }
+  }
+}
