@@ -6,12 +6,9 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"log"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 const usage = `usage: go-lrdv <subcommand> [flags]
@@ -26,7 +23,7 @@ ops (raw, one stream): register{ns,ttl}  discover{ns,limit,cookie}  frame{hex}
 (cookie is hex; "last" means the cookie of the previous discover of this run)
 `
 
-var stderrLog = log.New(os.Stderr, "go-lrdv: ", log.Ltime|log.Lmicroseconds)
+var stderrLog = peerkit.NewLogger("go-lrdv")
 
 func logf(format string, args ...any) { stderrLog.Printf(format, args...) }
 
@@ -35,32 +32,14 @@ func main() {
 }
 
 func run(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	out := newEmitter(os.Stdout)
-
-	switch args[0] {
-	case "server":
-		// the harness ends a server by closing its stdin (or by a signal)
-		sctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			cancel()
-		}()
-		return runServer(sctx, args[1:], out)
-	case "client":
-		return runSession(ctx, "client", args[1:], out)
-	case "raw":
-		return runSession(ctx, "raw", args[1:], out)
-	case "help", "-h", "--help":
-		fmt.Fprint(os.Stderr, usage)
-		return 0
-	}
-	fmt.Fprintf(os.Stderr, "unknown subcommand %q\n\n%s", args[0], usage)
-	return 2
+	out := peerkit.NewEmitter(os.Stdout, stderrLog)
+	return peerkit.Main(args, usage, map[string]peerkit.Command{
+		"server": func(ctx context.Context, args []string) int {
+			ctx, cancel := peerkit.UntilClosed(ctx, os.Stdin, stderrLog)
+			defer cancel()
+			return runServer(ctx, args, out)
+		},
+		"client": func(ctx context.Context, args []string) int { return runSession(ctx, "client", args, out) },
+		"raw":    func(ctx context.Context, args []string) int { return runSession(ctx, "raw", args, out) },
+	})
 }

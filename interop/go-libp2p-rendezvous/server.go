@@ -7,49 +7,50 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 	rendezvous "github.com/waku-org/go-libp2p-rendezvous"
 	sqlite "github.com/waku-org/go-libp2p-rendezvous/db/sqlite"
+	"rendezvous.local/interop/peerkit"
 )
 
 // runServer runs the library's RendezvousService over its SQLite DB until ctx
 // is done. go-waku runs the service the same way (rendezvous.NewRendezvousService
 // with the db/sqlite package).
-func runServer(ctx context.Context, args []string, out *emitter) int {
+func runServer(ctx context.Context, args []string, out *peerkit.Emitter) int {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderrLog.Writer())
 	listen := fs.String("listen", "/ip4/127.0.0.1/tcp/0", "multiaddr to listen on")
 	dbPath := fs.String("db", ":memory:", "SQLite file of the registrations (:memory: keeps them in memory)")
 	keyFile := fs.String("key", "", "private key file (libp2p protobuf); a fresh Ed25519 key without it")
 	if err := fs.Parse(args); err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 2
 	}
 	laddr, err := ma.NewMultiaddr(*listen)
 	if err != nil {
-		out.errorf("bad --listen multiaddr: %v", err)
+		out.Errorf("bad --listen multiaddr: %v", err)
 		return 2
 	}
 	priv, err := loadKey(*keyFile)
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 1
 	}
 	h, err := newHost(priv, laddr)
 	if err != nil {
-		out.errorf("host: %v", err)
+		out.Errorf("host: %v", err)
 		return 1
 	}
 	defer h.Close()
 
 	db, err := sqlite.OpenDB(ctx, *dbPath)
 	if err != nil {
-		out.errorf("sqlite %s: %v", *dbPath, err)
+		out.Errorf("sqlite %s: %v", *dbPath, err)
 		return 1
 	}
 	defer db.Close()
 	rendezvous.NewRendezvousService(h, db)
 
-	out.emit(readyEvent{Event: "ready", Role: "server", PeerID: h.ID().String(), Multiaddrs: fullAddrs(h)})
+	out.Emit(peerkit.ReadyEvent{Event: "ready", Role: "server", PeerID: h.ID().String(), Multiaddrs: fullAddrs(h)})
 	logf("server %s listening on %v, db %s", h.ID(), h.Addrs(), *dbPath)
 	<-ctx.Done()
-	out.emit(map[string]string{"event": "stopped"})
+	out.Emit(map[string]string{"event": "stopped"})
 	return 0
 }

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/record"
 	ma "github.com/multiformats/go-multiaddr"
 	rendezvous "github.com/waku-org/go-libp2p-rendezvous"
 	pb "github.com/waku-org/go-libp2p-rendezvous/pb"
+	"rendezvous.local/interop/peerkit"
 )
 
 var modeOps = map[string]map[string]bool{
@@ -24,7 +26,7 @@ var modeOps = map[string]map[string]bool{
 // runSession connects to the server and runs the ops: through the library's
 // client (RendezvousPoint) in client mode, or as frames on one stream in raw
 // mode. One line per op, then {"event":"done"}.
-func runSession(ctx context.Context, mode string, args []string, out *emitter) int {
+func runSession(ctx context.Context, mode string, args []string, out *peerkit.Emitter) int {
 	fs := flag.NewFlagSet(mode, flag.ContinueOnError)
 	fs.SetOutput(stderrLog.Writer())
 	server := fs.String("server", "", "server multiaddr with /p2p/<peer id>")
@@ -32,22 +34,22 @@ func runSession(ctx context.Context, mode string, args []string, out *emitter) i
 	timeout := fs.Duration("timeout", 10*time.Second, "bound of the connection and of each op")
 	opsJSON := fs.String("ops-json", "[]", "the ops, a JSON list")
 	if err := fs.Parse(args); err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 2
 	}
 	ops, err := parseOps(*opsJSON, modeOps[mode])
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 2
 	}
 	priv, err := loadKey(*keyFile)
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 1
 	}
 	h, err := newHost(priv, ma.StringCast("/ip4/127.0.0.1/tcp/0"))
 	if err != nil {
-		out.errorf("host: %v", err)
+		out.Errorf("host: %v", err)
 		return 1
 	}
 	defer h.Close()
@@ -55,32 +57,32 @@ func runSession(ctx context.Context, mode string, args []string, out *emitter) i
 	serverID, err := connect(cctx, h, *server)
 	cancel()
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 1
 	}
-	out.emit(readyEvent{Event: "ready", Role: mode, PeerID: h.ID().String(), Multiaddrs: fullAddrs(h), ServerPeerID: serverID.String()})
+	out.Emit(peerkit.ReadyEvent{Event: "ready", Role: mode, PeerID: h.ID().String(), Multiaddrs: fullAddrs(h), ServerPeerID: serverID.String()})
 
 	if mode == "raw" {
 		runRaw(ctx, h, serverID, ops, *timeout, out)
 	} else {
 		runClient(ctx, h, serverID, ops, *timeout, out)
 	}
-	out.emit(map[string]string{"event": "done"})
+	out.Emit(map[string]string{"event": "done"})
 	return 0
 }
 
-func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout time.Duration, out *emitter) {
-	tap := &tapHost{Host: h}
+func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout time.Duration, out *peerkit.Emitter) {
+	tap := &tapHost{Host: h, tap: &peerkit.Tap{}}
 	rp := rendezvous.NewRendezvousPoint(tap, server)
 	var lastCookie []byte
 	for _, o := range ops {
 		octx, cancel := context.WithTimeout(ctx, timeout)
-		tap.reset()
-		res := result{Event: o.Op, Ns: strp(o.Ns)}
+		tap.tap.Reset(nil)
+		res := result{Event: o.Op, Ns: peerkit.Ptr(o.Ns)}
 		switch o.Op {
 		case "register":
 			ttl, err := rp.Register(octx, o.Ns, int(o.TTL))
-			written, read := tap.captured()
+			written, read := tap.tap.Captured()
 			res.Frame = hex.EncodeToString(read)
 			if msgs, e := decodeFrames(written); e == nil && len(msgs) == 1 {
 				res.Envelope = hex.EncodeToString(msgs[0].GetRegister().GetSignedPeerRecord())
@@ -89,7 +91,7 @@ func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeo
 			if err != nil {
 				fillError(err, &res)
 			} else {
-				res.TTL = i64p(int64(ttl / time.Second))
+				res.TTL = peerkit.Ptr(int64(ttl / time.Second))
 			}
 		case "discover":
 			cookie, err := cookieOf(o, lastCookie)
@@ -98,7 +100,7 @@ func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeo
 				break
 			}
 			regs, next, err := rp.Discover(octx, o.Ns, int(o.Limit), cookie)
-			_, read := tap.captured()
+			_, read := tap.tap.Captured()
 			res.Frame = hex.EncodeToString(read)
 			res.OK = err == nil
 			if err != nil {
@@ -107,7 +109,7 @@ func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeo
 			}
 			lastCookie = next
 			if next != nil {
-				res.Cookie = strp(hex.EncodeToString(next))
+				res.Cookie = peerkit.Ptr(hex.EncodeToString(next))
 			}
 			res.Registrations, res.Skipped = withEnvelopes(regs, read)
 		case "unregister":
@@ -130,7 +132,7 @@ func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeo
 			res.OK = true
 		}
 		cancel()
-		out.emit(res)
+		out.Emit(res)
 	}
 }
 
@@ -139,8 +141,8 @@ func runClient(ctx context.Context, h host.Host, server peer.ID, ops []op, timeo
 func fillError(err error, res *result) {
 	var rz rendezvous.RendezvousError
 	if errors.As(err, &rz) {
-		res.Status = i32p(int32(rz.Status))
-		res.StatusText = strp(rz.Text)
+		res.Status = peerkit.Ptr(int32(rz.Status))
+		res.StatusText = peerkit.Ptr(rz.Text)
 	}
 	res.Error = err.Error()
 }
@@ -184,19 +186,19 @@ func registrationOf(r rendezvous.Registration, envelope []byte) registrationJSON
 // runRaw writes every op's request on ONE stream and reads one answer frame
 // for each before the next: requests built with the library's message
 // constructors, or frames given verbatim.
-func runRaw(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout time.Duration, out *emitter) {
+func runRaw(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout time.Duration, out *peerkit.Emitter) {
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	s, err := h.NewStream(sctx, server, rendezvous.RendezvousProto)
 	cancel()
 	if err != nil {
-		out.errorf("new stream: %v", err)
+		out.Errorf("new stream: %v", err)
 		return
 	}
 	defer s.Close()
 	r := bufio.NewReader(s)
 	var lastCookie []byte
 	for _, o := range ops {
-		res := result{Event: o.Op, Ns: strp(o.Ns)}
+		res := result{Event: o.Op, Ns: peerkit.Ptr(o.Ns)}
 		var req []byte
 		switch o.Op {
 		case "frame":
@@ -220,7 +222,7 @@ func runRaw(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout 
 		}
 		if err != nil {
 			res.Error = err.Error()
-			out.emit(res)
+			out.Emit(res)
 			continue
 		}
 		res.Sent = hex.EncodeToString(req)
@@ -228,12 +230,12 @@ func runRaw(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout 
 		_, err = s.Write(req)
 		var got []byte
 		if err == nil {
-			got, err = readFrame(r)
+			got, err = peerkit.ReadFrame(r, network.MessageSizeMax)
 		}
 		if err != nil {
 			res.Error = err.Error()
 			res.StreamEnd = streamEnd(err)
-			out.emit(res)
+			out.Emit(res)
 			// the stream is over: the ops after it get no answer either
 			continue
 		}
@@ -242,6 +244,6 @@ func runRaw(ctx context.Context, h host.Host, server peer.ID, ops []op, timeout 
 		if msgs, e := decodeFrames(got); e == nil && len(msgs) == 1 && msgs[0].GetDiscoverResponse() != nil {
 			lastCookie = msgs[0].GetDiscoverResponse().GetCookie()
 		}
-		out.emit(res)
+		out.Emit(res)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 	rendezvous "github.com/status-im/go-waku-rendezvous"
 	pb "github.com/status-im/go-waku-rendezvous/pb"
+	"rendezvous.local/interop/peerkit"
 )
 
 // sessionFlags are shared by the client and raw subcommands.
@@ -44,50 +45,50 @@ func newSessionFlags(name string) *sessionFlags {
 
 // session is a connected host shared by client and raw mode.
 type session struct {
-	out    *emitter
+	out    *peerkit.Emitter
 	h      host.Host
 	server *peer.AddrInfo
 }
 
 // startSession parses a subcommand's flags and ops (only the `allowed` kinds) and connects to the
 // server. On failure the session is nil and the int is the exit code: 2 for usage, 1 for setup.
-func startSession(ctx context.Context, role string, args []string, allowed map[string]bool, out *emitter) (*sessionFlags, []op, *session, int) {
+func startSession(ctx context.Context, role string, args []string, allowed map[string]bool, out *peerkit.Emitter) (*sessionFlags, []op, *session, int) {
 	sf := newSessionFlags(role)
 	if err := sf.fs.Parse(args); err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return nil, nil, nil, 2
 	}
 	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, allowed)
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return nil, nil, nil, 2
 	}
 	sess, code := openSession(ctx, role, sf, out)
 	return sf, ops, sess, code
 }
 
-func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitter) (*session, int) {
+func openSession(ctx context.Context, role string, sf *sessionFlags, out *peerkit.Emitter) (*session, int) {
 	if *sf.server == "" {
-		out.errorf("%s: --server is required", role)
+		out.Errorf("%s: --server is required", role)
 		return nil, 2
 	}
 	var laddrs []ma.Multiaddr
 	if *sf.listen != "" {
 		laddr, err := ma.NewMultiaddr(*sf.listen)
 		if err != nil {
-			out.errorf("bad --listen multiaddr: %v", err)
+			out.Errorf("bad --listen multiaddr: %v", err)
 			return nil, 2
 		}
 		laddrs = append(laddrs, laddr)
 	}
 	priv, err := loadOrCreateKey(*sf.keyFile)
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return nil, 1
 	}
 	h, err := newHost(priv, laddrs)
 	if err != nil {
-		out.errorf("host: %v", err)
+		out.Errorf("host: %v", err)
 		return nil, 1
 	}
 	cctx, cancel := context.WithTimeout(ctx, *sf.timeout)
@@ -95,10 +96,10 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitte
 	info, protos, err := connectServer(cctx, h, *sf.server, string(rendezvous.RendezvousID_v001))
 	if err != nil {
 		_ = h.Close()
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return nil, 1
 	}
-	out.emit(readyEvent{
+	out.Emit(peerkit.ReadyEvent{
 		Event: "ready", Role: role, PeerID: h.ID().String(), Multiaddrs: fullAddrs(h),
 		ServerPeerID: info.ID.String(), ServerProtocols: protos,
 	})
@@ -107,69 +108,77 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *emitte
 
 // runClient drives the reference client (rendezvous.NewRendezvousPoint).
 func runClient(ctx context.Context, args []string, stdout io.Writer) int {
-	out := newEmitter(stdout)
+	out := peerkit.NewEmitter(stdout, stderrLog)
 	sf, ops, sess, code := startSession(ctx, "client", args, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true}, out)
 	if sess == nil {
 		return code
 	}
 	defer sess.h.Close()
 
-	tap := &tapHost{Host: sess.h}
+	tap := &tapHost{Host: sess.h, tap: &peerkit.Tap{}}
 	rp := rendezvous.NewRendezvousPoint(tap)
 
+	return runOps(ctx, out, ops, *sf.strict, func(o op) bool {
+		octx, cancel := context.WithTimeout(ctx, *sf.timeout)
+		defer cancel()
+		return clientOp(octx, out, tap, rp, o)
+	})
+}
+
+// runOps runs the ops of a session one after the other, then prints the
+// done line with the count of failed ops; with strict, it stops at the first
+// failure and exits 1.
+func runOps(ctx context.Context, out *peerkit.Emitter, ops []op, strict bool, do func(op) bool) int {
 	failed := 0
 	for _, o := range ops {
 		if ctx.Err() != nil {
-			out.errorf("interrupted")
+			out.Errorf("interrupted")
 			return 1
 		}
-		octx, cancel := context.WithTimeout(ctx, *sf.timeout)
-		ok := clientOp(octx, out, tap, rp, o)
-		cancel()
-		if !ok {
+		if !do(o) {
 			failed++
-			if *sf.strict {
-				out.emit(doneEvent{Event: "done", Failed: failed})
+			if strict {
+				out.Emit(doneEvent{Event: "done", Failed: failed})
 				return 1
 			}
 		}
 	}
-	out.emit(doneEvent{Event: "done", Failed: failed})
+	out.Emit(doneEvent{Event: "done", Failed: failed})
 	return 0
 }
 
-func clientOp(ctx context.Context, out *emitter, tap *tapHost, rp rendezvous.RendezvousPoint, o op) bool {
+func clientOp(ctx context.Context, out *peerkit.Emitter, tap *tapHost, rp rendezvous.RendezvousPoint, o op) bool {
 	logf("client op: %s", o)
 	switch o.Name {
 	case "register":
-		tap.reset(nil)
+		tap.tap.Reset(nil)
 		ttl, err := rp.Register(ctx, o.Ns, int(o.TTL))
-		written, read := tap.captured()
+		written, read := tap.tap.Captured()
 		ev := registerEvent{Event: "register", Ns: o.Ns, OK: err == nil, Frame: hex.EncodeToString(read)}
 		if env, e := sentEnvelope(written); e == nil {
 			ev.Envelope = hex.EncodeToString(env)
 		}
 		if err != nil {
 			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
-			out.emit(ev)
+			out.Emit(ev)
 			return false
 		}
-		ev.TTL = i64p(int64(ttl / time.Second))
-		out.emit(ev)
+		ev.TTL = peerkit.Ptr(int64(ttl / time.Second))
+		out.Emit(ev)
 		return true
 
 	case "discover":
-		tap.reset(nil)
+		tap.tap.Reset(nil)
 		regs, err := rp.Discover(ctx, o.Ns, int(o.Limit))
-		_, read := tap.captured()
+		_, read := tap.tap.Captured()
 		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, OK: err == nil, Registrations: []registrationJSON{}, Frame: hex.EncodeToString(read)}
 		if err != nil {
 			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
-			out.emit(ev)
+			out.Emit(ev)
 			return false
 		}
 		ev.Registrations, ev.Skipped = matchRegistrations(regs, read)
-		out.emit(ev)
+		out.Emit(ev)
 		return true
 
 	case "record":
@@ -181,39 +190,39 @@ func clientOp(ctx context.Context, out *emitter, tap *tapHost, rp rendezvous.Ren
 			RegisterResponse: &pb.Message_RegisterResponse{Status: pb.Message_OK, Ttl: rendezvous.DefaultTTL},
 		})
 		if err != nil {
-			out.errorf("record: %v", err)
+			out.Errorf("record: %v", err)
 			return false
 		}
-		tap.reset(reply)
+		tap.tap.Reset(reply)
 		_, err = rp.Register(ctx, "record", rendezvous.DefaultTTL)
-		written, _ := tap.captured()
-		tap.reset(nil)
+		written, _ := tap.tap.Captured()
+		tap.tap.Reset(nil)
 		if err != nil {
-			out.errorf("record: %v", err)
+			out.Errorf("record: %v", err)
 			return false
 		}
 		env, err := sentEnvelope(written)
 		if err != nil {
-			out.errorf("record: %v", err)
+			out.Errorf("record: %v", err)
 			return false
 		}
 		_, rec, err := record.ConsumeEnvelope(env, peer.PeerRecordEnvelopeDomain)
 		if err != nil {
-			out.errorf("record: sealed record does not verify: %v", err)
+			out.Errorf("record: sealed record does not verify: %v", err)
 			return false
 		}
 		pr := rec.(*peer.PeerRecord)
-		out.emit(recordEvent{Event: "record", PeerID: pr.PeerID.String(), Addrs: addrStrings(pr), Seq: pr.Seq, Envelope: hex.EncodeToString(env)})
+		out.Emit(recordEvent{Event: "record", PeerID: pr.PeerID.String(), Addrs: addrStrings(pr), Seq: pr.Seq, Envelope: hex.EncodeToString(env)})
 		return true
 
 	case "sleep":
 		return doSleep(ctx, out, o.Ms)
 	}
-	out.errorf("unsupported op %q", o.Name)
+	out.Errorf("unsupported op %q", o.Name)
 	return false
 }
 
-func doSleep(ctx context.Context, out *emitter, ms int64) bool {
+func doSleep(ctx context.Context, out *peerkit.Emitter, ms int64) bool {
 	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
 	defer t.Stop()
 	select {
@@ -223,11 +232,11 @@ func doSleep(ctx context.Context, out *emitter, ms int64) bool {
 			// the per-op timeout does not apply to sleep
 			<-t.C
 		} else {
-			out.errorf("interrupted")
+			out.Errorf("interrupted")
 			return false
 		}
 	}
-	out.emit(sleepEvent{Event: "sleep", Ms: ms})
+	out.Emit(sleepEvent{Event: "sleep", Ms: ms})
 	return true
 }
 
@@ -236,8 +245,8 @@ func doSleep(ctx context.Context, out *emitter, ms int64) bool {
 func fillRzError(err error, status **int32, text **string, msg *string) {
 	var rz rendezvous.RendezvousError
 	if errors.As(err, &rz) {
-		*status = i32p(int32(rz.Status))
-		*text = strp(rz.Text)
+		*status = peerkit.Ptr(int32(rz.Status))
+		*text = peerkit.Ptr(rz.Text)
 	}
 	*msg = err.Error()
 }
@@ -275,7 +284,7 @@ func matchRegistrations(regs []rendezvous.Registration, read []byte) ([]registra
 		if err != nil || rec.PeerID != regs[j].Peer.ID || r.GetNs() != regs[j].Ns {
 			continue
 		}
-		out = append(out, regJSON(regs[j], r.GetSignedPeerRecord(), u64p(rec.Seq)))
+		out = append(out, regJSON(regs[j], r.GetSignedPeerRecord(), peerkit.Ptr(rec.Seq)))
 		j++
 	}
 	// Should not happen; keep whatever the reference returned.

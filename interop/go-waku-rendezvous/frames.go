@@ -11,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/record"
 	ma "github.com/multiformats/go-multiaddr"
 	pb "github.com/status-im/go-waku-rendezvous/pb"
+	"rendezvous.local/interop/peerkit"
 )
 
 // defaultEnvelope seals a deterministic peer record: Ed25519 key from the
@@ -58,49 +59,50 @@ func fixedFrames(env []byte) []namedMsg {
 	}
 }
 
+// envelopeEvent is the first line of the frames subcommand: the record the
+// frames carry, with its peer when it is the deterministic one.
+type envelopeEvent struct {
+	Event  string `json:"event"`
+	PeerID string `json:"peerId,omitempty"`
+	Hex    string `json:"hex"`
+}
+
 // runFrames prints the fixed frames, each as a varint length-prefixed
 // frame written by gogo's delimited writer from the reference's pb types.
 func runFrames(args []string, stdout io.Writer) int {
-	out := newEmitter(stdout)
+	out := peerkit.NewEmitter(stdout, stderrLog)
 	fs := flag.NewFlagSet("frames", flag.ContinueOnError)
 	fs.SetOutput(stderrLog.Writer())
 	envHex := fs.String("envelope", "", "hex of the signedPeerRecord to embed (default: a deterministic record, printed first)")
 	if err := fs.Parse(args); err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 2
 	}
 	var env []byte
 	if *envHex != "" {
 		b, err := hex.DecodeString(*envHex)
 		if err != nil {
-			out.errorf("--envelope: %v", err)
+			out.Errorf("--envelope: %v", err)
 			return 2
 		}
 		env = b
-		out.emit(struct {
-			Event string `json:"event"`
-			Hex   string `json:"hex"`
-		}{"envelope", hex.EncodeToString(env)})
+		out.Emit(envelopeEvent{Event: "envelope", Hex: hex.EncodeToString(env)})
 	} else {
 		b, pid, err := defaultEnvelope()
 		if err != nil {
-			out.errorf("default envelope: %v", err)
+			out.Errorf("default envelope: %v", err)
 			return 1
 		}
 		env = b
-		out.emit(struct {
-			Event  string `json:"event"`
-			PeerID string `json:"peerId"`
-			Hex    string `json:"hex"`
-		}{"envelope", pid, hex.EncodeToString(env)})
+		out.Emit(envelopeEvent{Event: "envelope", PeerID: pid, Hex: hex.EncodeToString(env)})
 	}
 	for _, nm := range fixedFrames(env) {
 		b, err := frame(nm.msg)
 		if err != nil {
-			out.errorf("%s: %v", nm.name, err)
+			out.Errorf("%s: %v", nm.name, err)
 			return 1
 		}
-		out.emit(frameEvent{Event: "frame", Name: nm.name, Hex: hex.EncodeToString(b)})
+		out.Emit(frameEvent{Event: "frame", Name: nm.name, Hex: hex.EncodeToString(b)})
 	}
 	return 0
 }

@@ -6,11 +6,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 const usage = `usage: go-rdv <subcommand> [flags] [ops...]
@@ -32,39 +31,19 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "server":
-		if !hasFlag(rest, "ignore-stdin") && stdin != nil {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithCancel(ctx)
-			defer cancel()
-			go func() {
-				_, _ = io.Copy(io.Discard, stdin)
-				logf("stdin closed")
-				cancel()
-			}()
-		}
-		return runServer(ctx, rest, stdout)
-	case "client":
-		return runClient(ctx, rest, stdout)
-	case "raw":
-		return runRaw(ctx, rest, stdout)
-	case "frames":
-		return runFrames(rest, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(os.Stderr, usage)
-		return 0
-	}
-	fmt.Fprintf(os.Stderr, "unknown subcommand %q\n\n%s", cmd, usage)
-	return 2
+	return peerkit.Main(args, usage, map[string]peerkit.Command{
+		"server": func(ctx context.Context, args []string) int {
+			if !hasFlag(args, "ignore-stdin") && stdin != nil {
+				var cancel context.CancelFunc
+				ctx, cancel = peerkit.UntilClosed(ctx, stdin, stderrLog)
+				defer cancel()
+			}
+			return runServer(ctx, args, stdout)
+		},
+		"client": func(ctx context.Context, args []string) int { return runClient(ctx, args, stdout) },
+		"raw":    func(ctx context.Context, args []string) int { return runRaw(ctx, args, stdout) },
+		"frames": func(_ context.Context, args []string) int { return runFrames(args, stdout) },
+	})
 }
 
 func hasFlag(args []string, name string) bool {

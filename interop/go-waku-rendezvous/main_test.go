@@ -14,6 +14,8 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/record"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 func jsonLines(t *testing.T, out []byte) []map[string]interface{} {
@@ -111,7 +113,7 @@ func startServer(t *testing.T) string {
 	if !sc.Scan() {
 		t.Fatalf("server printed nothing: %v", sc.Err())
 	}
-	var ready readyEvent
+	var ready peerkit.ReadyEvent
 	if err := json.Unmarshal(sc.Bytes(), &ready); err != nil || ready.Event != "ready" {
 		t.Fatalf("bad ready line %q: %v", sc.Text(), err)
 	}

@@ -1,56 +1,11 @@
 package main
 
-import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"log"
-	"os"
-	"sync"
-)
+import "rendezvous.local/interop/peerkit"
 
 // stderrLog is the only logger of this program; stdout carries JSON lines only.
-var stderrLog = log.New(os.Stderr, "go-rdv: ", log.LstdFlags|log.Lmicroseconds)
+var stderrLog = peerkit.NewLogger("go-rdv")
 
-func logf(format string, args ...interface{}) { stderrLog.Printf(format, args...) }
-
-// emitter writes exactly one JSON object per line.
-type emitter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func newEmitter(w io.Writer) *emitter { return &emitter{w: w} }
-
-func (e *emitter) emit(v interface{}) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, _ = json.Marshal(errorEvent{Event: "error", Message: fmt.Sprintf("json: %v", err)})
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	_, _ = e.w.Write(append(b, '\n'))
-}
-
-func (e *emitter) errorf(format string, args ...interface{}) {
-	e.emit(errorEvent{Event: "error", Message: fmt.Sprintf(format, args...)})
-}
-
-type errorEvent struct {
-	Event   string `json:"event"`
-	Message string `json:"message"`
-}
-
-type readyEvent struct {
-	Event      string   `json:"event"`
-	Role       string   `json:"role"`
-	PeerID     string   `json:"peerId"`
-	Multiaddrs []string `json:"multiaddrs"`
-	// Client and raw mode only: the server that was connected to and the
-	// protocols it announced via identify.
-	ServerPeerID    string   `json:"serverPeerId,omitempty"`
-	ServerProtocols []string `json:"serverProtocols,omitempty"`
-}
+func logf(format string, args ...any) { stderrLog.Printf(format, args...) }
 
 type registerEvent struct {
 	Event      string  `json:"event"`
@@ -124,8 +79,3 @@ type doneEvent struct {
 	Event  string `json:"event"`
 	Failed int    `json:"failed"`
 }
-
-func i64p(v int64) *int64   { return &v }
-func i32p(v int32) *int32   { return &v }
-func strp(v string) *string { return &v }
-func u64p(v uint64) *uint64 { return &v }

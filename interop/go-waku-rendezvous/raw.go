@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"os"
 	"time"
 
 	ggio "github.com/gogo/protobuf/io"
@@ -15,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/record"
 	rendezvous "github.com/status-im/go-waku-rendezvous"
 	pb "github.com/status-im/go-waku-rendezvous/pb"
+	"rendezvous.local/interop/peerkit"
 )
 
 // runRaw opens ONE stream with the rendezvous protocol and sends every op
@@ -22,7 +22,7 @@ import (
 // are built with the reference's pb package and framed with gogo's
 // delimited writer.
 func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
-	out := newEmitter(stdout)
+	out := peerkit.NewEmitter(stdout, stderrLog)
 	sf, ops, sess, code := startSession(ctx, "raw", args, map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true}, out)
 	if sess == nil {
 		return code
@@ -33,7 +33,7 @@ func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
 	s, err := sess.h.NewStream(sctx, sess.server.ID, rendezvous.RendezvousID_v001)
 	cancel()
 	if err != nil {
-		out.errorf("new stream: %v", err)
+		out.Errorf("new stream: %v", err)
 		return 1
 	}
 	defer s.Close()
@@ -41,23 +41,9 @@ func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
 	rs := &rawStream{s: s, w: ggio.NewDelimitedWriter(s), tee: &bytes.Buffer{}}
 	rs.r = ggio.NewDelimitedReader(&byteReader{r: s, tee: rs.tee}, network.MessageSizeMax)
 
-	failed := 0
-	for _, o := range ops {
-		if ctx.Err() != nil {
-			out.errorf("interrupted")
-			return 1
-		}
-		ok := rs.do(ctx, out, sess, o, *sf.timeout)
-		if !ok {
-			failed++
-			if *sf.strict {
-				out.emit(doneEvent{Event: "done", Failed: failed})
-				return 1
-			}
-		}
-	}
-	out.emit(doneEvent{Event: "done", Failed: failed})
-	return 0
+	return runOps(ctx, out, ops, *sf.strict, func(o op) bool {
+		return rs.do(ctx, out, sess, o, *sf.timeout)
+	})
 }
 
 type rawStream struct {
@@ -92,77 +78,65 @@ func (rs *rawStream) roundTrip(req *pb.Message, raw []byte, timeout time.Duratio
 	return &res, got, nil
 }
 
-func streamEnd(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, io.EOF):
-		return "eof"
-	case errors.Is(err, network.ErrReset):
-		return "reset"
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return "timeout"
+// request is a round trip whose answer must be of type want.
+func (rs *rawStream) request(req *pb.Message, want pb.Message_MessageType, timeout time.Duration) (*pb.Message, []byte, error) {
+	res, got, err := rs.roundTrip(req, nil, timeout)
+	if err == nil && res.GetType() != want {
+		err = errors.New("unexpected response: " + res.GetType().String())
 	}
-	return "error"
+	return res, got, err
 }
 
-func (rs *rawStream) do(ctx context.Context, out *emitter, sess *session, o op, timeout time.Duration) bool {
+// streamEnd names how a stream ended instead of answering.
+func streamEnd(err error) string { return peerkit.StreamEnd(err, network.ErrReset) }
+
+func (rs *rawStream) do(ctx context.Context, out *peerkit.Emitter, sess *session, o op, timeout time.Duration) bool {
 	logf("raw op: %s", o)
 	switch o.Name {
 	case "discover":
 		req := &pb.Message{Type: pb.Message_DISCOVER, Discover: &pb.Message_Discover{Ns: o.Ns, Limit: o.Limit}}
-		res, got, err := rs.roundTrip(req, nil, timeout)
+		res, got, err := rs.request(req, pb.Message_DISCOVER_RESPONSE, timeout)
 		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, Registrations: []registrationJSON{}, Frame: hex.EncodeToString(got)}
 		if err != nil {
 			ev.Error = err.Error()
-			out.emit(ev)
-			return false
-		}
-		if res.GetType() != pb.Message_DISCOVER_RESPONSE {
-			ev.Error = "unexpected response: " + res.GetType().String()
-			out.emit(ev)
+			out.Emit(ev)
 			return false
 		}
 		dr := res.GetDiscoverResponse()
 		ev.OK = dr.GetStatus() == pb.Message_OK
 		if !ev.OK {
-			ev.Status = i32p(int32(dr.GetStatus()))
-			ev.StatusText = strp(dr.GetStatusText())
+			ev.Status = peerkit.Ptr(int32(dr.GetStatus()))
+			ev.StatusText = peerkit.Ptr(dr.GetStatusText())
 		}
 		for _, r := range dr.GetRegistrations() {
 			ev.Registrations = append(ev.Registrations, registrationFromPB(r))
 		}
-		out.emit(ev)
+		out.Emit(ev)
 		return ev.OK
 
 	case "register":
 		env, err := sealOwnRecord(sess)
 		if err != nil {
-			out.errorf("register: %v", err)
+			out.Errorf("register: %v", err)
 			return false
 		}
 		req := &pb.Message{Type: pb.Message_REGISTER, Register: &pb.Message_Register{Ns: o.Ns, SignedPeerRecord: env, Ttl: o.TTL}}
-		res, got, err := rs.roundTrip(req, nil, timeout)
+		res, got, err := rs.request(req, pb.Message_REGISTER_RESPONSE, timeout)
 		ev := registerEvent{Event: "register", Ns: o.Ns, Envelope: hex.EncodeToString(env), Frame: hex.EncodeToString(got)}
 		if err != nil {
 			ev.Error = err.Error()
-			out.emit(ev)
-			return false
-		}
-		if res.GetType() != pb.Message_REGISTER_RESPONSE {
-			ev.Error = "unexpected response: " + res.GetType().String()
-			out.emit(ev)
+			out.Emit(ev)
 			return false
 		}
 		rr := res.GetRegisterResponse()
 		ev.OK = rr.GetStatus() == pb.Message_OK
 		if ev.OK {
-			ev.TTL = i64p(rr.GetTtl())
+			ev.TTL = peerkit.Ptr(rr.GetTtl())
 		} else {
-			ev.Status = i32p(int32(rr.GetStatus()))
-			ev.StatusText = strp(rr.GetStatusText())
+			ev.Status = peerkit.Ptr(int32(rr.GetStatus()))
+			ev.StatusText = peerkit.Ptr(rr.GetStatusText())
 		}
-		out.emit(ev)
+		out.Emit(ev)
 		return ev.OK
 
 	case "frame":
@@ -171,17 +145,17 @@ func (rs *rawStream) do(ctx context.Context, out *emitter, sess *session, o op, 
 		if err != nil {
 			ev.Error = err.Error()
 			ev.StreamEnd = streamEnd(err)
-			out.emit(ev)
+			out.Emit(ev)
 			return false
 		}
-		ev.Type = i32p(int32(res.GetType()))
-		out.emit(ev)
+		ev.Type = peerkit.Ptr(int32(res.GetType()))
+		out.Emit(ev)
 		return true
 
 	case "sleep":
 		return doSleep(ctx, out, o.Ms)
 	}
-	out.errorf("unsupported op %q", o.Name)
+	out.Errorf("unsupported op %q", o.Name)
 	return false
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/syndtr/goleveldb/leveldb"
 	lstorage "github.com/syndtr/goleveldb/leveldb/storage"
 	"github.com/syndtr/goleveldb/leveldb/util"
+	"rendezvous.local/interop/peerkit"
 )
 
 // levelDB adapts goleveldb to the reference's rendezvous.DB interface, as
@@ -24,56 +25,56 @@ func (l levelDB) NewIterator(prefix []byte) rendezvous.Iterator {
 
 // runServer runs the reference rendezvous service until ctx is done.
 func runServer(ctx context.Context, args []string, stdout io.Writer) int {
-	out := newEmitter(stdout)
+	out := peerkit.NewEmitter(stdout, stderrLog)
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderrLog.Writer())
 	listen := fs.String("listen", "/ip4/127.0.0.1/tcp/0", "multiaddr to listen on")
 	keyFile := fs.String("key", "", "private key file (created with a new Ed25519 key if missing)")
 	_ = fs.Bool("ignore-stdin", false, "do not exit when stdin closes (handled by main)")
 	if err := fs.Parse(args); err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 2
 	}
 	if fs.NArg() > 0 {
-		out.errorf("server: unexpected arguments %v", fs.Args())
+		out.Errorf("server: unexpected arguments %v", fs.Args())
 		return 2
 	}
 	laddr, err := ma.NewMultiaddr(*listen)
 	if err != nil {
-		out.errorf("bad --listen multiaddr: %v", err)
+		out.Errorf("bad --listen multiaddr: %v", err)
 		return 2
 	}
 	priv, err := loadOrCreateKey(*keyFile)
 	if err != nil {
-		out.errorf("%v", err)
+		out.Errorf("%v", err)
 		return 1
 	}
 	h, err := newHost(priv, []ma.Multiaddr{laddr})
 	if err != nil {
-		out.errorf("host: %v", err)
+		out.Errorf("host: %v", err)
 		return 1
 	}
 	defer h.Close()
 
 	db, err := leveldb.Open(lstorage.NewMemStorage(), nil)
 	if err != nil {
-		out.errorf("leveldb: %v", err)
+		out.Errorf("leveldb: %v", err)
 		return 1
 	}
 	defer db.Close()
 
 	svc := rendezvous.NewRendezvousService(h, rendezvous.NewStorage(levelDB{db}))
 	if err := svc.Start(); err != nil {
-		out.errorf("rendezvous service: %v", err)
+		out.Errorf("rendezvous service: %v", err)
 		return 1
 	}
 	defer svc.Stop()
 
-	out.emit(readyEvent{Event: "ready", Role: "server", PeerID: h.ID().String(), Multiaddrs: fullAddrs(h)})
+	out.Emit(peerkit.ReadyEvent{Event: "ready", Role: "server", PeerID: h.ID().String(), Multiaddrs: fullAddrs(h)})
 	logf("server %s listening on %v", h.ID(), h.Addrs())
 	<-ctx.Done()
 	logf("server stopping")
-	out.emit(struct {
+	out.Emit(struct {
 		Event string `json:"event"`
 	}{"stopped"})
 	return 0

@@ -11,6 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/record"
 	pb "github.com/status-im/go-waku-rendezvous/pb"
+	"rendezvous.local/interop/peerkit"
 )
 
 // frame marshals msg with the reference's gogo-generated code and gogo's
@@ -75,7 +76,7 @@ func registrationFromPB(r *pb.Message_Register) registrationJSON {
 	if rec, err := decodeEnvelope(r.GetSignedPeerRecord()); err == nil {
 		j.PeerID = rec.PeerID.String()
 		j.Addrs = addrStrings(rec)
-		j.Seq = u64p(rec.Seq)
+		j.Seq = peerkit.Ptr(rec.Seq)
 	}
 	return j
 }

@@ -1,0 +1,3 @@
+module rendezvous.local/interop/peerkit
+
+go 1.21
