@@ -9,10 +9,10 @@ use libp2p::{
     identify,
     identity::Keypair,
     multiaddr::Protocol,
-    noise, ping,
+    ping,
     rendezvous::{self, Cookie, Namespace},
     swarm::{NetworkBehaviour, SwarmEvent},
-    tcp, yamux, Multiaddr, PeerId, Swarm,
+    Multiaddr, PeerId, Swarm,
 };
 use serde_json::{json, Value};
 use tokio::time::Instant;
@@ -62,25 +62,11 @@ pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
     let keypair = crate::load_key(flags.get("key"))?;
     let identity = keypair.clone();
 
-    let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
-        .with_tokio()
-        .with_tcp(
-            tcp::Config::default().nodelay(true),
-            noise::Config::new,
-            yamux::Config::default,
-        )
-        .map_err(|e| format!("tcp: {e}"))?
-        .with_behaviour(|key| ClientPeer {
-            identify: identify::Behaviour::new(identify::Config::new(
-                "/ipfs/id/1.0.0".into(),
-                key.public(),
-            )),
-            ping: ping::Behaviour::new(ping::Config::new()),
-            rendezvous: rendezvous::client::Behaviour::new(key.clone()),
-        })
-        .map_err(|e| format!("behaviour: {e}"))?
-        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
-        .build();
+    let swarm = crate::swarm::build(keypair, |key| ClientPeer {
+        identify: crate::swarm::identify(key),
+        ping: ping::Behaviour::new(ping::Config::new()),
+        rendezvous: rendezvous::client::Behaviour::new(key.clone()),
+    })?;
     let mut session = Session {
         swarm,
         server,

@@ -14,6 +14,7 @@
 mod client;
 mod output;
 mod server;
+mod swarm;
 
 use std::{collections::HashMap, process::ExitCode};
 

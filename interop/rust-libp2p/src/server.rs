@@ -1,13 +1,13 @@
 //! `rust-rdv server`: rust-libp2p's rendezvous server with its default configuration
 //! (TTL 2 h to 72 h, 32 registrations per peer), in memory as the crate keeps them.
 
-use std::{collections::HashMap, time::Duration};
+use std::collections::HashMap;
 
 use futures::StreamExt;
 use libp2p::{
-    identify, noise, ping, rendezvous,
+    identify, ping, rendezvous,
     swarm::{NetworkBehaviour, SwarmEvent},
-    tcp, yamux, Multiaddr,
+    Multiaddr,
 };
 use serde_json::json;
 use tokio::io::AsyncReadExt;
@@ -31,25 +31,11 @@ pub async fn run(flags: &HashMap<String, String>) -> Result<(), String> {
         .parse()
         .map_err(|e| format!("--listen: {e}"))?;
     let keypair = crate::load_key(flags.get("key"))?;
-    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
-        .with_tokio()
-        .with_tcp(
-            tcp::Config::default().nodelay(true),
-            noise::Config::new,
-            yamux::Config::default,
-        )
-        .map_err(|e| format!("tcp: {e}"))?
-        .with_behaviour(|key| ServerPeer {
-            identify: identify::Behaviour::new(identify::Config::new(
-                "/ipfs/id/1.0.0".into(),
-                key.public(),
-            )),
-            ping: ping::Behaviour::new(ping::Config::new()),
-            rendezvous: rendezvous::server::Behaviour::new(rendezvous::server::Config::default()),
-        })
-        .map_err(|e| format!("behaviour: {e}"))?
-        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(600)))
-        .build();
+    let mut swarm = crate::swarm::build(keypair, |key| ServerPeer {
+        identify: crate::swarm::identify(key),
+        ping: ping::Behaviour::new(ping::Config::new()),
+        rendezvous: rendezvous::server::Behaviour::new(rendezvous::server::Config::default()),
+    })?;
     swarm
         .listen_on(listen)
         .map_err(|e| format!("listen: {e}"))?;
