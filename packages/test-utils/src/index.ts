@@ -1,11 +1,12 @@
 /**
  * @packageDocumentation
  *
- * What this repository's tests share, one copy of each (private, never published). The README example
- * runner runs every TypeScript or JavaScript block of a README unchanged, in a process of its own, and checks
- * it prints what its comments say. {@link RawStream} writes and reads rendezvous frames with the codec and
- * nothing else. {@link startNode} starts a loopback libp2p node; {@link waitForEvent} and {@link waitFor} let
- * tests wait for what they expect instead of sleeping.
+ * What this repository's tests share, one copy of each (private, never published): the README example
+ * runner ({@link readmeExamples}, {@link runExample}, {@link describeReadmeExamples}), {@link RawStream} (frames
+ * written and read with the codec and nothing else), {@link startNode} (a loopback libp2p node),
+ * {@link startProcess} (a child process whose output a test waits on), {@link waitForEvent} and
+ * {@link waitFor} (wait for what is expected, never for time), {@link ManualTimers} (a clock with timers),
+ * the gossipsub mesh checks, and the store adapters' directory, refusal and migration fixtures.
  */
 
 export { readmeExamples, runExample, runAsCommented, commentedOutput, describeReadmeExamples } from './readme-examples.ts'

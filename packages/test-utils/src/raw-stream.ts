@@ -85,21 +85,21 @@ export class RawStream {
   }
 
   async register (message: Omit<Extract<RendezvousMessage, { type: 'REGISTER' }>, 'type'>): Promise<RegisterResponseMessage> {
-    this.send({ type: 'REGISTER', ...message })
-    const response = await this.next()
-    if (response.type !== 'REGISTER_RESPONSE') {
-      throw new Error(`expected REGISTER_RESPONSE, got ${response.type}`)
-    }
-    return response
+    return this.request({ type: 'REGISTER', ...message }, 'REGISTER_RESPONSE')
   }
 
   async discover (message: Omit<Extract<RendezvousMessage, { type: 'DISCOVER' }>, 'type'>): Promise<DiscoverResponseMessage> {
-    this.send({ type: 'DISCOVER', ...message })
+    return this.request({ type: 'DISCOVER', ...message }, 'DISCOVER_RESPONSE')
+  }
+
+  /** Send a request and read the next message, which must be of the answer's type */
+  private async request<T extends RendezvousMessage['type']> (message: RendezvousMessage, answer: T): Promise<Extract<RendezvousMessage, { type: T }>> {
+    this.send(message)
     const response = await this.next()
-    if (response.type !== 'DISCOVER_RESPONSE') {
-      throw new Error(`expected DISCOVER_RESPONSE, got ${response.type}`)
+    if (response.type !== answer) {
+      throw new Error(`expected ${answer}, got ${response.type}`)
     }
-    return response
+    return response as Extract<RendezvousMessage, { type: T }>
   }
 
   /** Whether a message arrives within `ms` (for requests that must not be answered) */
