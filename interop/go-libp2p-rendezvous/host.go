@@ -40,11 +40,15 @@ func loadKey(path string) (crypto.PrivKey, error) {
 	return crypto.UnmarshalPrivateKey(data)
 }
 
-// newHost assembles a TCP + Noise + Yamux host with identify from go-libp2p
+// newHost assembles, for the key in keyFile (a fresh one without it), a TCP + Noise + Yamux host with identify from go-libp2p
 // v0.32.2's parts. The root go-libp2p package is left out on purpose: it
 // brings QUIC and WebTransport, which are not needed here and make the
 // build slower and more fragile on new Go releases.
-func newHost(priv crypto.PrivKey, listen ma.Multiaddr) (host.Host, error) {
+func newHost(keyFile string, listen ma.Multiaddr) (host.Host, error) {
+	priv, err := loadKey(keyFile)
+	if err != nil {
+		return nil, err
+	}
 	pid, err := peer.IDFromPrivateKey(priv)
 	if err != nil {
 		return nil, err

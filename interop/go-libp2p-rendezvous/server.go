@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 
 	ma "github.com/multiformats/go-multiaddr"
 	rendezvous "github.com/waku-org/go-libp2p-rendezvous"
@@ -14,13 +13,11 @@ import (
 // is done. go-waku runs the service the same way (rendezvous.NewRendezvousService
 // with the db/sqlite package).
 func runServer(ctx context.Context, args []string, out *peerkit.Emitter) int {
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.SetOutput(stderrLog.Writer())
+	fs := stderrLog.FlagSet("server")
 	listen := fs.String("listen", "/ip4/127.0.0.1/tcp/0", "multiaddr to listen on")
 	dbPath := fs.String("db", ":memory:", "SQLite file of the registrations (:memory: keeps them in memory)")
 	keyFile := fs.String("key", "", "private key file (libp2p protobuf); a fresh Ed25519 key without it")
-	if err := fs.Parse(args); err != nil {
-		out.Errorf("%v", err)
+	if !out.Parse(fs, args) {
 		return 2
 	}
 	laddr, err := ma.NewMultiaddr(*listen)
@@ -28,12 +25,7 @@ func runServer(ctx context.Context, args []string, out *peerkit.Emitter) int {
 		out.Errorf("bad --listen multiaddr: %v", err)
 		return 2
 	}
-	priv, err := loadKey(*keyFile)
-	if err != nil {
-		out.Errorf("%v", err)
-		return 1
-	}
-	h, err := newHost(priv, laddr)
+	h, err := newHost(*keyFile, laddr)
 	if err != nil {
 		out.Errorf("host: %v", err)
 		return 1

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
@@ -27,14 +26,12 @@ var modeOps = map[string]map[string]bool{
 // client (RendezvousPoint) in client mode, or as frames on one stream in raw
 // mode. One line per op, then {"event":"done"}.
 func runSession(ctx context.Context, mode string, args []string, out *peerkit.Emitter) int {
-	fs := flag.NewFlagSet(mode, flag.ContinueOnError)
-	fs.SetOutput(stderrLog.Writer())
+	fs := stderrLog.FlagSet(mode)
 	server := fs.String("server", "", "server multiaddr with /p2p/<peer id>")
 	keyFile := fs.String("key", "", "private key file (libp2p protobuf)")
 	timeout := fs.Duration("timeout", 10*time.Second, "bound of the connection and of each op")
 	opsJSON := fs.String("ops-json", "[]", "the ops, a JSON list")
-	if err := fs.Parse(args); err != nil {
-		out.Errorf("%v", err)
+	if !out.Parse(fs, args) {
 		return 2
 	}
 	ops, err := parseOps(*opsJSON, modeOps[mode])
@@ -42,12 +39,7 @@ func runSession(ctx context.Context, mode string, args []string, out *peerkit.Em
 		out.Errorf("%v", err)
 		return 2
 	}
-	priv, err := loadKey(*keyFile)
-	if err != nil {
-		out.Errorf("%v", err)
-		return 1
-	}
-	h, err := newHost(priv, ma.StringCast("/ip4/127.0.0.1/tcp/0"))
+	h, err := newHost(*keyFile, ma.StringCast("/ip4/127.0.0.1/tcp/0"))
 	if err != nil {
 		out.Errorf("host: %v", err)
 		return 1

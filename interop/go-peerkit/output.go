@@ -2,6 +2,7 @@ package peerkit
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -65,4 +66,21 @@ type ReadyEvent struct {
 	// protocols it announced via identify (where the program reports them).
 	ServerPeerID    string   `json:"serverPeerId,omitempty"`
 	ServerProtocols []string `json:"serverProtocols,omitempty"`
+}
+
+// FlagSet is a subcommand's flag set; its usage and errors go to the log.
+func (l Logger) FlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(l.Writer())
+	return fs
+}
+
+// Parse parses args into fs; a bad flag is printed as an error line and
+// Parse returns false (the subcommand exits 2).
+func (e *Emitter) Parse(fs *flag.FlagSet, args []string) bool {
+	if err := fs.Parse(args); err != nil {
+		e.Errorf("%v", err)
+		return false
+	}
+	return true
 }

@@ -30,8 +30,7 @@ type sessionFlags struct {
 }
 
 func newSessionFlags(name string) *sessionFlags {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderrLog.Writer())
+	fs := stderrLog.FlagSet(name)
 	return &sessionFlags{
 		fs:      fs,
 		server:  fs.String("server", "", "server multiaddr including /p2p/<peer id> (required)"),
@@ -54,8 +53,7 @@ type session struct {
 // server. On failure the session is nil and the int is the exit code: 2 for usage, 1 for setup.
 func startSession(ctx context.Context, role string, args []string, allowed map[string]bool, out *peerkit.Emitter) (*sessionFlags, []op, *session, int) {
 	sf := newSessionFlags(role)
-	if err := sf.fs.Parse(args); err != nil {
-		out.Errorf("%v", err)
+	if !out.Parse(sf.fs, args) {
 		return nil, nil, nil, 2
 	}
 	ops, err := parseOps(sf.fs.Args(), *sf.opsJSON, allowed)
@@ -81,12 +79,7 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *peerki
 		}
 		laddrs = append(laddrs, laddr)
 	}
-	priv, err := loadOrCreateKey(*sf.keyFile)
-	if err != nil {
-		out.Errorf("%v", err)
-		return nil, 1
-	}
-	h, err := newHost(priv, laddrs)
+	h, err := newHost(*sf.keyFile, laddrs)
 	if err != nil {
 		out.Errorf("host: %v", err)
 		return nil, 1
@@ -108,21 +101,29 @@ func openSession(ctx context.Context, role string, sf *sessionFlags, out *peerki
 
 // runClient drives the reference client (rendezvous.NewRendezvousPoint).
 func runClient(ctx context.Context, args []string, stdout io.Writer) int {
+	allowed := map[string]bool{"register": true, "discover": true, "record": true, "sleep": true}
+	return runSession(ctx, "client", args, allowed, stdout, func(sf *sessionFlags, ops []op, sess *session) int {
+		tap := &tapHost{Host: sess.h, tap: &peerkit.Tap{}}
+		rp := rendezvous.NewRendezvousPoint(tap)
+		return runOps(ctx, sess.out, ops, *sf.strict, func(o op) bool {
+			octx, cancel := context.WithTimeout(ctx, *sf.timeout)
+			defer cancel()
+			return clientOp(octx, sess.out, tap, rp, o)
+		})
+	})
+}
+
+// runSession runs a client or raw subcommand: its flags and ops (only the
+// `allowed` kinds), a session connected to the server, then run; the host is
+// closed afterwards.
+func runSession(ctx context.Context, role string, args []string, allowed map[string]bool, stdout io.Writer, run func(*sessionFlags, []op, *session) int) int {
 	out := peerkit.NewEmitter(stdout, stderrLog)
-	sf, ops, sess, code := startSession(ctx, "client", args, map[string]bool{"register": true, "discover": true, "record": true, "sleep": true}, out)
+	sf, ops, sess, code := startSession(ctx, role, args, allowed, out)
 	if sess == nil {
 		return code
 	}
 	defer sess.h.Close()
-
-	tap := &tapHost{Host: sess.h, tap: &peerkit.Tap{}}
-	rp := rendezvous.NewRendezvousPoint(tap)
-
-	return runOps(ctx, out, ops, *sf.strict, func(o op) bool {
-		octx, cancel := context.WithTimeout(ctx, *sf.timeout)
-		defer cancel()
-		return clientOp(octx, out, tap, rp, o)
-	})
+	return run(sf, ops, sess)
 }
 
 // runOps runs the ops of a session one after the other, then prints the

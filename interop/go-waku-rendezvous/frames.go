@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/ed25519"
 	"encoding/hex"
-	"flag"
 	"io"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -71,11 +70,9 @@ type envelopeEvent struct {
 // frame written by gogo's delimited writer from the reference's pb types.
 func runFrames(args []string, stdout io.Writer) int {
 	out := peerkit.NewEmitter(stdout, stderrLog)
-	fs := flag.NewFlagSet("frames", flag.ContinueOnError)
-	fs.SetOutput(stderrLog.Writer())
+	fs := stderrLog.FlagSet("frames")
 	envHex := fs.String("envelope", "", "hex of the signedPeerRecord to embed (default: a deterministic record, printed first)")
-	if err := fs.Parse(args); err != nil {
-		out.Errorf("%v", err)
+	if !out.Parse(fs, args) {
 		return 2
 	}
 	var env []byte

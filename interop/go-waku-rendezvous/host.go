@@ -59,11 +59,15 @@ func loadOrCreateKey(path string) (crypto.PrivKey, error) {
 	return k, nil
 }
 
-// newHost assembles a TCP-only libp2p host (Noise security, Yamux muxer,
+// newHost assembles, for the key in keyFile (see loadOrCreateKey), a TCP-only libp2p host (Noise security, Yamux muxer,
 // identify via the basic host) from go-libp2p v0.23 building blocks. It
 // deliberately avoids the root go-libp2p package, which pulls in a QUIC
 // implementation that does not compile on current Go.
-func newHost(priv crypto.PrivKey, listen []ma.Multiaddr) (host.Host, error) {
+func newHost(keyFile string, listen []ma.Multiaddr) (host.Host, error) {
+	priv, err := loadOrCreateKey(keyFile)
+	if err != nil {
+		return nil, err
+	}
 	pid, err := peer.IDFromPrivateKey(priv)
 	if err != nil {
 		return nil, err

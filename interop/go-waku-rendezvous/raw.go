@@ -22,27 +22,22 @@ import (
 // are built with the reference's pb package and framed with gogo's
 // delimited writer.
 func runRaw(ctx context.Context, args []string, stdout io.Writer) int {
-	out := peerkit.NewEmitter(stdout, stderrLog)
-	sf, ops, sess, code := startSession(ctx, "raw", args, map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true}, out)
-	if sess == nil {
-		return code
-	}
-	defer sess.h.Close()
+	allowed := map[string]bool{"register": true, "discover": true, "sleep": true, "frame": true}
+	return runSession(ctx, "raw", args, allowed, stdout, func(sf *sessionFlags, ops []op, sess *session) int {
+		sctx, cancel := context.WithTimeout(ctx, *sf.timeout)
+		s, err := sess.h.NewStream(sctx, sess.server.ID, rendezvous.RendezvousID_v001)
+		cancel()
+		if err != nil {
+			sess.out.Errorf("new stream: %v", err)
+			return 1
+		}
+		defer s.Close()
 
-	sctx, cancel := context.WithTimeout(ctx, *sf.timeout)
-	s, err := sess.h.NewStream(sctx, sess.server.ID, rendezvous.RendezvousID_v001)
-	cancel()
-	if err != nil {
-		out.Errorf("new stream: %v", err)
-		return 1
-	}
-	defer s.Close()
-
-	rs := &rawStream{s: s, w: ggio.NewDelimitedWriter(s), tee: &bytes.Buffer{}}
-	rs.r = ggio.NewDelimitedReader(&byteReader{r: s, tee: rs.tee}, network.MessageSizeMax)
-
-	return runOps(ctx, out, ops, *sf.strict, func(o op) bool {
-		return rs.do(ctx, out, sess, o, *sf.timeout)
+		rs := &rawStream{s: s, w: ggio.NewDelimitedWriter(s), tee: &bytes.Buffer{}}
+		rs.r = ggio.NewDelimitedReader(&byteReader{r: s, tee: rs.tee}, network.MessageSizeMax)
+		return runOps(ctx, sess.out, ops, *sf.strict, func(o op) bool {
+			return rs.do(ctx, sess.out, sess, o, *sf.timeout)
+		})
 	})
 }
 

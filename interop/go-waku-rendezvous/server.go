@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 
 	ma "github.com/multiformats/go-multiaddr"
@@ -26,13 +25,11 @@ func (l levelDB) NewIterator(prefix []byte) rendezvous.Iterator {
 // runServer runs the reference rendezvous service until ctx is done.
 func runServer(ctx context.Context, args []string, stdout io.Writer) int {
 	out := peerkit.NewEmitter(stdout, stderrLog)
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.SetOutput(stderrLog.Writer())
+	fs := stderrLog.FlagSet("server")
 	listen := fs.String("listen", "/ip4/127.0.0.1/tcp/0", "multiaddr to listen on")
 	keyFile := fs.String("key", "", "private key file (created with a new Ed25519 key if missing)")
 	_ = fs.Bool("ignore-stdin", false, "do not exit when stdin closes (handled by main)")
-	if err := fs.Parse(args); err != nil {
-		out.Errorf("%v", err)
+	if !out.Parse(fs, args) {
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -44,12 +41,7 @@ func runServer(ctx context.Context, args []string, stdout io.Writer) int {
 		out.Errorf("bad --listen multiaddr: %v", err)
 		return 2
 	}
-	priv, err := loadOrCreateKey(*keyFile)
-	if err != nil {
-		out.Errorf("%v", err)
-		return 1
-	}
-	h, err := newHost(priv, []ma.Multiaddr{laddr})
+	h, err := newHost(*keyFile, []ma.Multiaddr{laddr})
 	if err != nil {
 		out.Errorf("host: %v", err)
 		return 1
