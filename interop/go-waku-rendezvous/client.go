@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -155,12 +154,12 @@ func clientOp(ctx context.Context, out *peerkit.Emitter, tap *tapHost, rp rendez
 		tap.tap.Reset(nil)
 		ttl, err := rp.Register(ctx, o.Ns, int(o.TTL))
 		written, read := tap.tap.Captured()
-		ev := registerEvent{Event: "register", Ns: o.Ns, OK: err == nil, Frame: hex.EncodeToString(read)}
+		ev := registerEvent{Event: "register", Ns: o.Ns, answer: answer{OK: err == nil, Frame: hex.EncodeToString(read)}}
 		if env, e := sentEnvelope(written); e == nil {
 			ev.Envelope = hex.EncodeToString(env)
 		}
 		if err != nil {
-			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
+			ev.failed(err)
 			out.Emit(ev)
 			return false
 		}
@@ -172,9 +171,9 @@ func clientOp(ctx context.Context, out *peerkit.Emitter, tap *tapHost, rp rendez
 		tap.tap.Reset(nil)
 		regs, err := rp.Discover(ctx, o.Ns, int(o.Limit))
 		_, read := tap.tap.Captured()
-		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, OK: err == nil, Registrations: []registrationJSON{}, Frame: hex.EncodeToString(read)}
+		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, Registrations: []registrationJSON{}, answer: answer{OK: err == nil, Frame: hex.EncodeToString(read)}}
 		if err != nil {
-			fillRzError(err, &ev.Status, &ev.StatusText, &ev.Error)
+			ev.failed(err)
 			out.Emit(ev)
 			return false
 		}
@@ -239,17 +238,6 @@ func doSleep(ctx context.Context, out *peerkit.Emitter, ms int64) bool {
 	}
 	out.Emit(sleepEvent{Event: "sleep", Ms: ms})
 	return true
-}
-
-// fillRzError surfaces the reference's RendezvousError (Status, Text) or
-// falls back to the plain error text.
-func fillRzError(err error, status **int32, text **string, msg *string) {
-	var rz rendezvous.RendezvousError
-	if errors.As(err, &rz) {
-		*status = peerkit.Ptr(int32(rz.Status))
-		*text = peerkit.Ptr(rz.Text)
-	}
-	*msg = err.Error()
 }
 
 // sentEnvelope extracts signedPeerRecord from the REGISTER frame the

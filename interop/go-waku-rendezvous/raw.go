@@ -73,13 +73,19 @@ func (rs *rawStream) roundTrip(req *pb.Message, raw []byte, timeout time.Duratio
 	return &res, got, nil
 }
 
-// request is a round trip whose answer must be of type want.
-func (rs *rawStream) request(req *pb.Message, want pb.Message_MessageType, timeout time.Duration) (*pb.Message, []byte, error) {
+// exchange is a round trip whose answer must be of type want: the answer,
+// or nil with the error recorded in a. The frame read is recorded either way.
+func (rs *rawStream) exchange(req *pb.Message, want pb.Message_MessageType, timeout time.Duration, a *answer) *pb.Message {
 	res, got, err := rs.roundTrip(req, nil, timeout)
+	a.Frame = hex.EncodeToString(got)
 	if err == nil && res.GetType() != want {
 		err = errors.New("unexpected response: " + res.GetType().String())
 	}
-	return res, got, err
+	if err != nil {
+		a.Error = err.Error()
+		return nil
+	}
+	return res
 }
 
 // streamEnd names how a stream ended instead of answering.
@@ -90,21 +96,13 @@ func (rs *rawStream) do(ctx context.Context, out *peerkit.Emitter, sess *session
 	switch o.Name {
 	case "discover":
 		req := &pb.Message{Type: pb.Message_DISCOVER, Discover: &pb.Message_Discover{Ns: o.Ns, Limit: o.Limit}}
-		res, got, err := rs.request(req, pb.Message_DISCOVER_RESPONSE, timeout)
-		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, Registrations: []registrationJSON{}, Frame: hex.EncodeToString(got)}
-		if err != nil {
-			ev.Error = err.Error()
-			out.Emit(ev)
-			return false
-		}
-		dr := res.GetDiscoverResponse()
-		ev.OK = dr.GetStatus() == pb.Message_OK
-		if !ev.OK {
-			ev.Status = peerkit.Ptr(int32(dr.GetStatus()))
-			ev.StatusText = peerkit.Ptr(dr.GetStatusText())
-		}
-		for _, r := range dr.GetRegistrations() {
-			ev.Registrations = append(ev.Registrations, registrationFromPB(r))
+		ev := discoverEvent{Event: "discover", Ns: o.Ns, Limit: o.Limit, Registrations: []registrationJSON{}}
+		if res := rs.exchange(req, pb.Message_DISCOVER_RESPONSE, timeout, &ev.answer); res != nil {
+			dr := res.GetDiscoverResponse()
+			ev.status(dr.GetStatus(), dr.GetStatusText())
+			for _, r := range dr.GetRegistrations() {
+				ev.Registrations = append(ev.Registrations, registrationFromPB(r))
+			}
 		}
 		out.Emit(ev)
 		return ev.OK
@@ -116,20 +114,12 @@ func (rs *rawStream) do(ctx context.Context, out *peerkit.Emitter, sess *session
 			return false
 		}
 		req := &pb.Message{Type: pb.Message_REGISTER, Register: &pb.Message_Register{Ns: o.Ns, SignedPeerRecord: env, Ttl: o.TTL}}
-		res, got, err := rs.request(req, pb.Message_REGISTER_RESPONSE, timeout)
-		ev := registerEvent{Event: "register", Ns: o.Ns, Envelope: hex.EncodeToString(env), Frame: hex.EncodeToString(got)}
-		if err != nil {
-			ev.Error = err.Error()
-			out.Emit(ev)
-			return false
-		}
-		rr := res.GetRegisterResponse()
-		ev.OK = rr.GetStatus() == pb.Message_OK
-		if ev.OK {
-			ev.TTL = peerkit.Ptr(rr.GetTtl())
-		} else {
-			ev.Status = peerkit.Ptr(int32(rr.GetStatus()))
-			ev.StatusText = peerkit.Ptr(rr.GetStatusText())
+		ev := registerEvent{Event: "register", Ns: o.Ns, Envelope: hex.EncodeToString(env)}
+		if res := rs.exchange(req, pb.Message_REGISTER_RESPONSE, timeout, &ev.answer); res != nil {
+			rr := res.GetRegisterResponse()
+			if ev.status(rr.GetStatus(), rr.GetStatusText()) {
+				ev.TTL = peerkit.Ptr(rr.GetTtl())
+			}
 		}
 		out.Emit(ev)
 		return ev.OK
