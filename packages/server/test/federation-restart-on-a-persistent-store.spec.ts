@@ -8,8 +8,8 @@ import { encodeFederationGossip } from '@rendezvous/codec'
 import { sqliteStore } from '@rendezvous/store-sqlite'
 import { startNode } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { federationPubsub, rendezvousServer } from '../src/index.ts'
-import { meshedWith, ObservedStore, startPubsubNode, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { rendezvousServer } from '../src/index.ts'
+import { meshedWith, ObservedStore, startPubsubNode, testPubsub, topicPeers, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import type { FederatedNode, FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { RegistrationStore } from '@rendezvous/store'
@@ -48,7 +48,7 @@ describe('federation: a point restarted on a persistent store knows what it hold
       const observed = new ObservedStore(store)
       node = await startNode({
         privateKey: pointKey,
-        services: { identify: identify(), pubsub: federationPubsub(), rendezvous: rendezvousServer({ store, federation: { name: 'restart', members, redialInterval: 0 } }) }
+        services: { identify: identify(), pubsub: testPubsub(), rendezvous: rendezvousServer({ store, federation: { name: 'restart', members, redialInterval: 0 } }) }
       }) as FederatedNode
       member = await startPubsubNode(memberKey)
       const topic = node.services.rendezvous.federation?.topic ?? ''

@@ -67,7 +67,7 @@ describe('safety', () => {
     })
 
     it('lets a stream wait between requests longer than streamTimeout, up to idleTimeout, then cuts it off', async () => {
-      const node = await serve({ streamTimeout: 100, idleTimeout: 400 })
+      const node = await serve({ streamTimeout: 100, idleTimeout: 300 })
       const s = await RawStream.open(client.node, addr, wakuV0)
       expect(await s.discover({ ns: 'a' })).to.deep.include({ status: Status.OK })
       // a stream opened after that answer is cut off once streamTimeout has passed for it: by then the first
