@@ -17,18 +17,29 @@ func Frame(body []byte) []byte {
 // ReadFrame reads exactly one length-prefixed frame of at most limit bytes and
 // returns its bytes, prefix included.
 func ReadFrame(r *bufio.Reader, limit uint64) ([]byte, error) {
-	size, err := binary.ReadUvarint(r)
+	body, err := ReadFrameBody(r, limit)
 	if err != nil {
 		return nil, err
+	}
+	return Frame(body), nil
+}
+
+// ReadFrameBody reads exactly one length-prefixed frame of at most limit
+// bytes and returns its body. A longer frame is refused before its body is
+// read or any buffer of its size exists.
+func ReadFrameBody(r *bufio.Reader, limit uint64) ([]byte, error) {
+	size, err := binary.ReadUvarint(r)
+	if err != nil {
+		return nil, fmt.Errorf("read length: %w", err)
 	}
 	if size > limit {
 		return nil, fmt.Errorf("frame of %d bytes", size)
 	}
 	body := make([]byte, size)
 	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read body: %w", err)
 	}
-	return Frame(body), nil
+	return body, nil
 }
 
 // SplitFrames splits captured bytes into the bodies of their frames.

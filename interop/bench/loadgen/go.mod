@@ -56,3 +56,7 @@ require (
 	google.golang.org/protobuf v1.28.1 // indirect
 	lukechampine.com/blake3 v1.1.7 // indirect
 )
+
+require rendezvous.local/interop/peerkit v0.0.0
+
+replace rendezvous.local/interop/peerkit => ../../go-peerkit

@@ -12,12 +12,13 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"time"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 func main() {
@@ -73,9 +74,7 @@ func cmdEnvelopes(args []string) error {
 	}
 	w := bufio.NewWriter(f)
 	for _, p := range peers {
-		var l [binary.MaxVarintLen64]byte
-		_, _ = w.Write(l[:binary.PutUvarint(l[:], uint64(len(p.envelopes[0])))])
-		_, _ = w.Write(p.envelopes[0])
+		_, _ = w.Write(peerkit.Frame(p.envelopes[0]))
 	}
 	if err := w.Flush(); err != nil {
 		_ = f.Close()

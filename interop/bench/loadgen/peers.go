@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +24,8 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/multiformats/go-multistream"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 // maxResponseBytes bounds one response frame; the TS server's default maximum is 4 MiB, as is go-libp2p's
@@ -242,19 +243,10 @@ func (p *simPeer) request(proto string, frame []byte, timeout time.Duration) ([]
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	r := bufio.NewReaderSize(lazy, 4096)
-	size, err := binary.ReadUvarint(r)
+	msg, err := peerkit.ReadFrameBody(r, maxResponseBytes)
 	if err != nil {
 		_ = s.Reset()
-		return nil, fmt.Errorf("read length: %w", err)
-	}
-	if size > maxResponseBytes {
-		_ = s.Reset()
-		return nil, fmt.Errorf("response of %d bytes", size)
-	}
-	msg := make([]byte, size)
-	if _, err := io.ReadFull(r, msg); err != nil {
-		_ = s.Reset()
-		return nil, fmt.Errorf("read response: %w", err)
+		return nil, fmt.Errorf("response: %w", err)
 	}
 	_ = s.Close()
 	return msg, nil

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"rendezvous.local/interop/peerkit"
 )
 
 // The two dialects are encoded by hand: a REGISTER and a DISCOVER are a handful of fields, and writing
@@ -68,13 +70,6 @@ func appendVarintField(b []byte, field int, v uint64) []byte {
 	return appendVarint(b, v)
 }
 
-// frameOf prefixes a message with its uvarint length.
-func frameOf(msg []byte) []byte {
-	out := make([]byte, 0, len(msg)+binary.MaxVarintLen64)
-	out = appendVarint(out, uint64(len(msg)))
-	return append(out, msg...)
-}
-
 // registerFrame is a framed REGISTER{ns, signedPeerRecord, ttl}.
 func (d dialect) registerFrame(ns string, envelope []byte, ttl uint64) []byte {
 	var reg []byte
@@ -88,7 +83,7 @@ func (d dialect) registerFrame(ns string, envelope []byte, ttl uint64) []byte {
 		msg = appendVarintField(msg, 1, 0)
 	}
 	msg = appendBytesField(msg, 2, reg)
-	return frameOf(msg)
+	return peerkit.Frame(msg)
 }
 
 // discoverFrame is a framed DISCOVER{ns, limit[, cookie]}.
@@ -102,7 +97,7 @@ func (d dialect) discoverFrame(ns string, limit uint64, cookie []byte) []byte {
 	var msg []byte
 	msg = appendVarintField(msg, 1, d.tDiscover)
 	msg = appendBytesField(msg, d.fDiscover, disc)
-	return frameOf(msg)
+	return peerkit.Frame(msg)
 }
 
 var errTruncated = errors.New("truncated protobuf")
