@@ -1,30 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'aegir/chai'
-import { killAll, LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
 import type { RawClient } from './fixtures/raw-client.ts'
 
 describe('rendezvous serve --metrics', function () {
   this.timeout(30_000)
+  const suite = daemonSuite('rendezvous-metrics-')
 
-  let dir: string
   let client: RawClient | undefined
 
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-metrics-'))
-  })
-
   afterEach(async () => {
-    await killAll()
     await client?.stop()
     client = undefined
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('serves Prometheus text with the rendezvous and libp2p metrics at /metrics', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
     expect(ready.metrics).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
 
@@ -54,7 +46,7 @@ describe('rendezvous serve --metrics', function () {
   })
 
   it('labels the 20 largest namespaces and sums the rest under (other), however many namespaces peers invent', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--metrics', '127.0.0.1:0'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
     client = await rawClient()
     // 30 namespaces: the first 10 hold 2 registrations (a second peer), the other 20 one each

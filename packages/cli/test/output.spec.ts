@@ -1,29 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { FLAGS } from '../src/index.ts'
-import { killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { daemonSuite } from './fixtures/daemon-suite.ts'
 
 describe('rendezvous output', function () {
   this.timeout(30_000)
-
-  let dir: string
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-output-'))
-  })
-
-  afterEach(async () => {
-    await killAll()
-    await rm(dir, { recursive: true, force: true })
-  })
+  const suite = daemonSuite('rendezvous-output-')
 
   it('--json prints one JSON object per line, listening first, then stopping and stopped', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
     const first = JSON.parse(await daemon.waitFor(/"event":"listening"/))
     expect(Object.keys(first).slice(0, 3)).to.deep.equal(['event', 'peerId', 'multiaddrs'])
-    expect(first).to.include({ event: 'listening', store: 'memory', dataDir: join(dir, 'rendezvous-data') })
+    expect(first).to.include({ event: 'listening', store: 'memory', dataDir: join(suite.dir, 'rendezvous-data') })
     expect(first.peerId).to.match(/^12D3KooW/)
     expect(first.protocols).to.deep.equal(['/rendezvous/1.0.0', '/vac/waku/rendezvous/1.0.0', '/vac/waku/rendezvous/0.0.1'])
     expect(first.multiaddrs).to.have.lengthOf(2)
@@ -41,21 +31,21 @@ describe('rendezvous output', function () {
   })
 
   it('RENDEZVOUS_JSON=1 does the same as --json', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'memory'], { cwd: dir, env: { RENDEZVOUS_JSON: '1' } })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'memory'], { cwd: suite.dir, env: { RENDEZVOUS_JSON: '1' } })
     expect(JSON.parse(await daemon.waitFor(/"event":"listening"/))).to.have.property('peerId')
   })
 
   it('prints the peer ID and every multiaddr with /p2p/<peer id> on lines of their own for people', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK], { cwd: suite.dir })
     const { peerId, multiaddrs } = await waitReady(daemon)
     expect(peerId).to.match(/^12D3KooW/)
     expect(multiaddrs).to.have.lengthOf(2)
     expect(multiaddrs.every(ma => ma.endsWith(`/p2p/${peerId}`))).to.equal(true)
-    expect(daemon.stdout()).to.include(`store: sqlite at ${join(dir, 'rendezvous-data', 'registrations.sqlite')}`)
+    expect(daemon.stdout()).to.include(`store: sqlite at ${join(suite.dir, 'rendezvous-data', 'registrations.sqlite')}`)
   })
 
   it('--help lists every flag with its variable and exits 0', async () => {
-    const daemon = spawnDaemon(['--help'], { cwd: dir })
+    const daemon = spawnDaemon(['--help'], { cwd: suite.dir })
     expect(await waitForExit(daemon)).to.deep.equal({ code: 0, signal: null })
     for (const flag of FLAGS) {
       expect(daemon.stdout()).to.include(`--${flag.name}`)
@@ -67,7 +57,7 @@ describe('rendezvous output', function () {
 
   it('--version prints the package version and exits 0', async () => {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url.replace('/dist/test/', '/test/')), 'utf8'))
-    const daemon = spawnDaemon(['--version'], { cwd: dir })
+    const daemon = spawnDaemon(['--version'], { cwd: suite.dir })
     expect(await waitForExit(daemon)).to.deep.equal({ code: 0, signal: null })
     expect(daemon.stdout()).to.equal(`${pkg.version}\n`)
   })

@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { ServerEvents } from '@rendezvous/server/internal'
 import { expect } from 'aegir/chai'
 import { createOutput } from '../src/output.ts'
 import { logRequests } from '../src/request-log.ts'
-import { killAll, LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
 import type { RawClient } from './fixtures/raw-client.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -15,23 +13,17 @@ const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
 
 describe('the request log (--log-level)', function () {
   this.timeout(30_000)
+  const suite = daemonSuite('rendezvous-request-log-')
 
-  let dir: string
   let client: RawClient | undefined
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-request-log-'))
-  })
 
   afterEach(async () => {
     await client?.stop()
     client = undefined
-    await killAll()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('writes one structured line per request at info: dialect, type, namespace, status, duration, never the record', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
     expect(ready.logLevel).to.equal('info')
     client = await rawClient()
@@ -54,7 +46,7 @@ describe('the request log (--log-level)', function () {
   })
 
   it('writes no request lines at warn', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'memory', '--log-level', 'warn'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'memory', '--log-level', 'warn'], { cwd: suite.dir })
     await daemon.waitFor(/^ready$/)
     const point = daemon.stdout().split('\n').find(l => l.startsWith('  /')) ?? ''
     client = await rawClient()

@@ -1,25 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
-import { killAll, LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { daemonSuite } from './fixtures/daemon-suite.ts'
 import type { ClientNode } from './fixtures/client-node.ts'
 
 describe('rendezvous serve across restarts', function () {
   this.timeout(60_000)
+  const suite = daemonSuite('rendezvous-restart-')
 
-  let dir: string
   const clients: ClientNode[] = []
 
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-restart-'))
-  })
-
   afterEach(async () => {
-    await killAll()
     await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
-    await rm(dir, { recursive: true, force: true })
   })
 
   const cases: Array<{ signal: NodeJS.Signals, store: string }> = [
@@ -32,7 +24,7 @@ describe('rendezvous serve across restarts', function () {
   cases.forEach(({ signal, store }) => {
     it(`keeps its peer ID and registrations after ${signal} (${store} store)`, async () => {
       const args = ['serve', ...LOOPBACK, '--store', store]
-      const first = spawnDaemon(args, { cwd: dir })
+      const first = spawnDaemon(args, { cwd: suite.dir })
       const before = await waitReady(first)
       expect(before.peerId).to.match(/^12D3KooW/)
       expect(before.multiaddrs).to.have.lengthOf(2)
@@ -57,7 +49,7 @@ describe('rendezvous serve across restarts', function () {
         expect(exit.signal).to.equal('SIGKILL')
       }
 
-      const second = spawnDaemon(args, { cwd: dir })
+      const second = spawnDaemon(args, { cwd: suite.dir })
       const after = await waitReady(second)
       expect(after.peerId).to.equal(before.peerId)
 
@@ -80,7 +72,7 @@ describe('rendezvous serve across restarts', function () {
 
   it('accepts a /rendezvous/1.0.0 cookie handed out before the restart (sqlite store)', async () => {
     const args = ['serve', ...LOOPBACK]
-    const first = spawnDaemon(args, { cwd: dir })
+    const first = spawnDaemon(args, { cwd: suite.dir })
     const before = await waitReady(first)
     const registrants = [await clientNode([before.multiaddrs[0]]), await clientNode([before.multiaddrs[0]])]
     clients.push(...registrants)
@@ -99,7 +91,7 @@ describe('rendezvous serve across restarts', function () {
 
     first.child.kill('SIGTERM')
     expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
-    const second = spawnDaemon(args, { cwd: dir })
+    const second = spawnDaemon(args, { cwd: suite.dir })
     const after = await waitReady(second)
     const resumed = await clientNode([after.multiaddrs[0]])
     clients.push(resumed)
@@ -110,7 +102,7 @@ describe('rendezvous serve across restarts', function () {
 
   it('refuses a cookie from before the restart with the memory store, whose positions start again', async () => {
     const args = ['serve', ...LOOPBACK, '--store', 'memory']
-    const first = spawnDaemon(args, { cwd: dir })
+    const first = spawnDaemon(args, { cwd: suite.dir })
     const before = await waitReady(first)
     const registrant = await clientNode([before.multiaddrs[0]])
     clients.push(registrant)
@@ -121,7 +113,7 @@ describe('rendezvous serve across restarts', function () {
 
     first.child.kill('SIGTERM')
     expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
-    const second = spawnDaemon(args, { cwd: dir })
+    const second = spawnDaemon(args, { cwd: suite.dir })
     const after = await waitReady(second)
     expect(after.peerId).to.equal(before.peerId)
     const reader = await clientNode([after.multiaddrs[0]])

@@ -1,31 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'aegir/chai'
-import { killAll, LOOPBACK, spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
+import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
 import type { RawClient } from './fixtures/raw-client.ts'
 import type { AddressInfo } from 'node:net'
 
 describe('rendezvous status and the admin JSON API', function () {
   this.timeout(30_000)
+  const suite = daemonSuite('rendezvous-status-')
 
-  let dir: string
   const clients: RawClient[] = []
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-status-'))
-  })
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
-    await killAll()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('prints the point, its namespaces and their counts as a table, and the same as JSON', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--admin', '127.0.0.1:0', '--announce', '/dns4/rendezvous.example.org/tcp/443/wss'], { cwd: dir })
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--admin', '127.0.0.1:0', '--announce', '/dns4/rendezvous.example.org/tcp/443/wss'], { cwd: suite.dir })
     const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
     const admin = new URL(ready.admin).host
     // the announced address is what peers are told; the listen addresses still work
@@ -42,7 +34,7 @@ describe('rendezvous status and the admin JSON API', function () {
       }
     }
 
-    const table = spawnDaemon(['status', '--admin', admin], { cwd: dir })
+    const table = spawnDaemon(['status', '--admin', admin], { cwd: suite.dir })
     expect(await waitForExit(table)).to.deep.equal({ code: 0, signal: null })
     const text = table.stdout()
     expect(text).to.match(new RegExp(`^peer id +${ready.peerId}$`, 'm'))
@@ -52,7 +44,7 @@ describe('rendezvous status and the admin JSON API', function () {
     expect(text).to.match(/^namespaces: 2$/m)
     expect(text).to.match(/^ {2}"big" +3\n {2}"small" +1$/m)
 
-    const json = spawnDaemon(['status', '--admin', admin, '--json'], { cwd: dir })
+    const json = spawnDaemon(['status', '--admin', admin, '--json'], { cwd: suite.dir })
     expect(await waitForExit(json)).to.deep.equal({ code: 0, signal: null })
     const status = JSON.parse(json.stdout())
     expect(status).to.include({ peerId: ready.peerId, registrations: 4 })
@@ -76,7 +68,7 @@ describe('rendezvous status and the admin JSON API', function () {
     const port = (server.address() as AddressInfo).port
     await new Promise(resolve => server.close(resolve))
 
-    const status = spawnDaemon(['status', '--admin', `127.0.0.1:${port}`], { cwd: dir })
+    const status = spawnDaemon(['status', '--admin', `127.0.0.1:${port}`], { cwd: suite.dir })
     expect(await waitForExit(status)).to.deep.equal({ code: 1, signal: null })
     expect(status.stderr()).to.equal(`rendezvous: cannot read the status from http://127.0.0.1:${port}/api/status?limit=500 (ECONNREFUSED); is a daemon running with --admin 127.0.0.1:${port}?\n`)
   })
