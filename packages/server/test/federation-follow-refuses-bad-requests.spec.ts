@@ -1,45 +1,9 @@
-import { decodeFollowEvent, encodeFollowRequest, encodeFrame, FOLLOW_PROTOCOL, FrameDecoder, rendezvous, Status } from '@rendezvous/codec'
+import { decodeFollowEvent, encodeFollowRequest, encodeFrame, FOLLOW_PROTOCOL, rendezvous, Status } from '@rendezvous/codec'
 import { memoryStore } from '@rendezvous/store-memory'
-import { RawStream } from '@rendezvous/test-utils'
+import { FrameQueue, RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
-import type { Stream } from '@libp2p/interface'
-import type { FollowEventMessage } from '@rendezvous/codec'
-
-/** The follow events a point sends on a stream, read as they arrive */
-class FollowReader {
-  private readonly decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 })
-  private readonly received: FollowEventMessage[] = []
-  private ended = false
-  private wake?: () => void
-
-  constructor (stream: Stream) {
-    stream.addEventListener('message', evt => {
-      this.decoder.push(evt.data)
-      for (let frame = this.decoder.next(); frame != null; frame = this.decoder.next()) {
-        this.received.push(decodeFollowEvent(frame))
-      }
-      this.wake?.()
-    })
-    stream.addEventListener('close', () => {
-      this.ended = true
-      this.wake?.()
-    })
-  }
-
-  /** The next event, or `undefined` when the stream ended first */
-  async next (timeout = 5_000): Promise<FollowEventMessage | undefined> {
-    const deadline = Date.now() + timeout
-    while (this.received.length === 0 && !this.ended && Date.now() < deadline) {
-      await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, deadline - Date.now())
-        this.wake = () => { clearTimeout(timer); resolve() }
-      })
-    }
-    return this.received.shift()
-  }
-}
 
 describe('follow: what a point sends a follower, and what it refuses', function () {
   this.timeout(30_000)
@@ -62,7 +26,7 @@ describe('follow: what a point sends a follower, and what it refuses', function 
     expect((await s.register({ ns: 'chat', signedPeerRecord: await peer.record() })).status).to.equal(Status.OK)
     const stream = await (await client.node.dial(server.getMultiaddrs())).newStream(FOLLOW_PROTOCOL)
     stream.send(encodeFrame(encodeFollowRequest({ ns: 'chat', formats: [] })))
-    const reader = new FollowReader(stream)
+    const reader = new FrameQueue(stream, decodeFollowEvent, 1 << 20)
     const backlog = await reader.next()
     const live = await reader.next()
     if (backlog == null || live == null) {
@@ -96,7 +60,7 @@ describe('follow: what a point sends a follower, and what it refuses', function 
     const { cookie } = await s.discover({ ns: 'other' })
     const stream = await (await client.node.dial(server.getMultiaddrs())).newStream(FOLLOW_PROTOCOL)
     stream.send(encodeFrame(encodeFollowRequest({ ns: 'chat', cookie, formats: [] })))
-    expect(await new FollowReader(stream).next()).to.equal(undefined)
+    expect(await new FrameQueue(stream, decodeFollowEvent, 1 << 20).next()).to.equal(undefined)
     expect(server.services.rendezvous.stats().follow).to.include({ refused: 1, followers: 0 })
   })
 })
