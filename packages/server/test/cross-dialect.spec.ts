@@ -1,31 +1,25 @@
 import { openPeerRecord, rendezvous, Status, wakuV0 } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startServer } from './fixtures/nodes.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { ServedScene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { ManualClock } from '@rendezvous/store/compliance'
 
 describe('both dialects on one store', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode
-  let a: ClientNode
-  let b: ClientNode
-  let addr: Multiaddr
+  let scene: ServedScene
+  let clock: ManualClock, store: TestStore, server: ServerNode, addr: Multiaddr, a: ClientNode, b: ClientNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    server = await startServer({ store, clock: clock.clock })
-    a = await startClient()
-    b = await startClient()
-    addr = server.getMultiaddrs()[0]
+    scene = await startScene({ serve: {}, clients: 2 })
+    ;({ clock, store, server, addr, clients: [a, b] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(a?.node, b?.node, server)
+    await scene?.stop()
   })
 
   it('serves every dialect\'s protocol ID by default', async () => {

@@ -3,12 +3,11 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { encodeFederationGossip, FEDERATION_SYNC_PROTOCOL, encodeFrame, encodeSyncRequest, rendezvous, Status } from '@rendezvous/codec'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { meshedWith, startFederation, startPubsubNode, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { startFederation, startTopicMembers, stopFederation, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import { corruptSignature } from './fixtures/records.ts'
 import type { FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
-import type { PrivateKey } from '@libp2p/interface'
 
 describe('federation: forged messages change nothing', function () {
   this.timeout(60_000)
@@ -16,21 +15,12 @@ describe('federation: forged messages change nothing', function () {
   let peers: ClientNode[]
   let outsider: PubsubNode
   let rogueMember: PubsubNode
-  let rogueKey: PrivateKey
 
   before(async () => {
-    rogueKey = await generateKeyPair('Ed25519')
+    const rogueKey = await generateKeyPair('Ed25519')
     points = await startFederation(3, { extraMembers: [peerIdFromPrivateKey(rogueKey)] })
     peers = await Promise.all(Array.from({ length: 2 }, async () => startClient()))
-    outsider = await startPubsubNode(await generateKeyPair('Ed25519'))
-    rogueMember = await startPubsubNode(rogueKey)
-    const topic = points[0].node.services.rendezvous.federation?.topic ?? ''
-    for (const node of [outsider, rogueMember]) {
-      node.services.pubsub.subscribe(topic)
-      await node.dial(points[0].node.getMultiaddrs())
-    }
-    await topicPeers(points[0], [outsider.peerId, rogueMember.peerId])
-    await Promise.all([outsider, rogueMember].map(async n => meshedWith(n.services.pubsub, topic, points[0].peerId)))
+    ;[outsider, rogueMember] = await startTopicMembers(points[0], [await generateKeyPair('Ed25519'), rogueKey])
     // a registration every point holds, for the forged unregistration to aim at
     const s = await RawStream.open(peers[0].node, points[1].node.getMultiaddrs(), rendezvous)
     expect((await s.register({ ns: 'chat', signedPeerRecord: await peers[0].record() })).status).to.equal(Status.OK)

@@ -1,37 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { encodeFederationGossip } from '@rendezvous/codec'
 import { sqliteStore } from '@rendezvous/store-sqlite'
-import { startNode } from '@rendezvous/test-utils'
+import { startNode, storePathEachTest } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousServer } from '../src/index.ts'
-import { meshedWith, ObservedStore, startPubsubNode, testPubsub, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { ObservedStore, startTopicMembers, testPubsub, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import type { FederatedNode, FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { RegistrationStore } from '@rendezvous/store'
 
 describe('federation: a point restarted on a persistent store knows what it holds', function () {
   this.timeout(60_000)
-  let dir: string
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-federation-'))
-  })
-
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  const sqliteFile = storePathEachTest('server-federation', 'registrations.sqlite')
 
   it('an earlier registration gossiped after the restart is ignored, a later one replaces it', async () => {
     const pointKey = await generateKeyPair('Ed25519')
     const memberKey = await generateKeyPair('Ed25519')
     const members = [peerIdFromPrivateKey(pointKey), peerIdFromPrivateKey(memberKey)]
     const peer = await startClient()
-    const path = join(dir, 'registrations.sqlite')
+    const path = sqliteFile.path
     const record = await peer.record()
     const granted = Date.now() - 60_000
 
@@ -50,13 +39,9 @@ describe('federation: a point restarted on a persistent store knows what it hold
         privateKey: pointKey,
         services: { identify: identify(), pubsub: testPubsub(), rendezvous: rendezvousServer({ store, federation: { name: 'restart', members, redialInterval: 0 } }) }
       }) as FederatedNode
-      member = await startPubsubNode(memberKey)
-      const topic = node.services.rendezvous.federation?.topic ?? ''
-      member.services.pubsub.subscribe(topic)
-      await member.dial(node.getMultiaddrs())
       const point: FederatedPoint = { node, store: observed, privateKey: pointKey, peerId: members[0], partitioned: false }
-      await topicPeers(point, [member.peerId])
-      await meshedWith(member.services.pubsub, topic, node.peerId)
+      ;[member] = await startTopicMembers(point, [memberKey])
+      const topic = node.services.rendezvous.federation?.topic ?? ''
 
       const gossip = async (registeredAt: number, signedPeerRecord: Uint8Array): Promise<void> => {
         await member?.services.pubsub.publish(topic, encodeFederationGossip({

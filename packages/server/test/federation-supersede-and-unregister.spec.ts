@@ -3,11 +3,10 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { encodeFederationGossip, rendezvous, Status } from '@rendezvous/codec'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { meshedWith, startFederation, startPubsubNode, stopFederation, topicPeers, untilStats } from './fixtures/federation-points.ts'
+import { startFederation, startTopicMembers, stopFederation, untilStats } from './fixtures/federation-points.ts'
 import { startClient, stopAll } from './fixtures/nodes.ts'
 import type { FederatedPoint, PubsubNode } from './fixtures/federation-points.ts'
 import type { ClientNode } from './fixtures/nodes.ts'
-import type { PrivateKey } from '@libp2p/interface'
 import type { Registration } from '@rendezvous/store'
 
 async function register (peer: ClientNode, point: FederatedPoint, ns: string, ttl: number): Promise<void> {
@@ -25,18 +24,13 @@ describe('federation: a later registration supersedes an earlier one, and an UNR
   this.timeout(60_000)
   let points: FederatedPoint[]
   let peers: ClientNode[]
-  let memberKey: PrivateKey
   let member: PubsubNode
 
   before(async () => {
-    memberKey = await generateKeyPair('Ed25519')
+    const memberKey = await generateKeyPair('Ed25519')
     points = await startFederation(5, { init: { ttl: { min: 60 } }, extraMembers: [peerIdFromPrivateKey(memberKey)] })
     peers = await Promise.all(Array.from({ length: 2 }, async () => startClient()))
-    member = await startPubsubNode(memberKey)
-    member.services.pubsub.subscribe(points[0].node.services.rendezvous.federation?.topic ?? '')
-    await member.dial(points[0].node.getMultiaddrs())
-    await topicPeers(points[0], [member.peerId])
-    await meshedWith(member.services.pubsub, points[0].node.services.rendezvous.federation?.topic ?? '', points[0].peerId)
+    ;[member] = await startTopicMembers(points[0], [memberKey])
   })
 
   after(async () => {

@@ -1,31 +1,28 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessageFrame, Status, wakuV1 } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startClient } from './fixtures/nodes.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { ServedScene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 
 const ADDRESS = [multiaddr('/ip4/127.0.0.1/tcp/4001')]
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 /** The point answers nwaku's `/vac/waku/rendezvous/1.0.0` as nim-libp2p's generic rendezvous under nwaku does */
 describe('/vac/waku/rendezvous/1.0.0', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode
-  let client: ClientNode
+  let scene: ServedScene
+  let store: TestStore, server: ServerNode, client: ClientNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    server = await startServer({ store, clock: clock.clock, dialects: [wakuV1] })
-    client = await startClient()
+    scene = await startScene({ serve: { dialects: [wakuV1] }, clients: 1 })
+    ;({ store, server, clients: [client] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(client?.node, server)
+    await scene?.stop()
   })
 
   async function open (): Promise<RawStream> {

@@ -1,36 +1,30 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { openPeerRecord, rendezvous, Status, wakuV0, wakuV1 } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { ServedScene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 import type { Dialect, DiscoverResponseMessage } from '@rendezvous/codec'
 
 const ADDRESS = [multiaddr('/ip4/127.0.0.1/tcp/4001')]
 
 describe('record formats: each accepted where its dialect carries it, each requester served what it reads', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode
-  let peers: ClientNode[]
+  let scene: ServedScene
+  let store: TestStore, server: ServerNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    server = await startServer({ store, clock: clock.clock })
-    peers = []
+    scene = await startScene({ serve: {} })
+    ;({ store, server } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(...peers.map(p => p.node), server)
+    await scene?.stop()
   })
 
   async function peer (options: { userAgent?: string } = {}): Promise<ClientNode> {
-    const p = await startClient(options)
-    peers.push(p)
-    return p
+    return scene.peer(options)
   }
 
   async function register (who: ClientNode, format: string, dialect: Dialect = rendezvous, ns = 'mixed'): Promise<number> {

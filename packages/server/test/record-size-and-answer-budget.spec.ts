@@ -1,37 +1,29 @@
 import { rendezvous, Status } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { manyAddresses } from './fixtures/records.ts'
-import { TestStore } from './fixtures/test-store.ts'
-import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import { startScene } from './fixtures/scene.ts'
+import type { ServerNode } from './fixtures/nodes.ts'
+import type { Scene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
+import type { ManualClock } from '@rendezvous/store/compliance'
 
 describe('what one peer can make the point hold and send', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode
-  let peers: ClientNode[]
+  let scene: Scene
+  let clock: ManualClock, store: TestStore, server: ServerNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    peers = []
+    scene = await startScene()
+    ;({ clock, store } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(...peers.map(p => p.node), server)
+    await scene?.stop()
   })
 
-  async function peer (): Promise<ClientNode> {
-    const p = await startClient()
-    peers.push(p)
-    return p
-  }
-
   it('refuses a record over maxRecordBytes with 101 and stores nothing', async () => {
-    server = await startServer({ store, clock: clock.clock, maxRecordBytes: 512, dialects: [rendezvous] })
-    const p = await peer()
+    ({ server } = await scene.serve({ maxRecordBytes: 512, dialects: [rendezvous] }))
+    const p = await scene.peer()
     const s = await RawStream.open(p.node, server.getMultiaddrs(), rendezvous)
     expect(await s.register({ ns: 'a', signedPeerRecord: await p.record(manyAddresses(60)) })).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD })
     expect(await s.register({ ns: 'a', signedPeerRecord: await p.record(manyAddresses(10)) })).to.deep.include({ status: Status.OK })
@@ -40,14 +32,14 @@ describe('what one peer can make the point hold and send', () => {
 
   it('cuts DISCOVER answers to the peer\'s byte budget, refuses with 400 when nothing fits, and refills with time', async () => {
     // 1 KiB at once, 1 byte per second after that
-    server = await startServer({ store, clock: clock.clock, discoverBytesPerSecond: 1, discoverBurstBytes: 1024, dialects: [rendezvous] })
+    ({ server } = await scene.serve({ discoverBytesPerSecond: 1, discoverBurstBytes: 1024, dialects: [rendezvous] }))
     for (let i = 0; i < 8; i++) {
-      const p = await peer()
+      const p = await scene.peer()
       const s = await RawStream.open(p.node, server.getMultiaddrs(), rendezvous)
       // records of about 250 bytes
       expect(await s.register({ ns: 'big', signedPeerRecord: await p.record(manyAddresses(8)) })).to.deep.include({ status: Status.OK })
     }
-    const asker = await peer()
+    const asker = await scene.peer()
     const s = await RawStream.open(asker.node, server.getMultiaddrs(), rendezvous)
     const first = await s.discover({ ns: 'big', limit: 100 })
     expect(first.status).to.equal(Status.OK)

@@ -1,40 +1,33 @@
 import { openPeerRecord, rendezvous, Status } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { COOKIE_BYTES } from '../src/constants.ts'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
+import { startServer } from './fixtures/nodes.ts'
 import { corruptSignature, sealRaw } from './fixtures/records.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { Scene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { ManualClock } from '@rendezvous/store/compliance'
 
 describe('/rendezvous/1.0.0', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode | undefined
-  let client: ClientNode
-  let other: ClientNode
-  let extra: ClientNode[]
-  let addr: Multiaddr
+  let scene: Scene
+  let clock: ManualClock, store: TestStore, server: ServerNode | undefined, client: ClientNode, other: ClientNode, addr: Multiaddr
 
+  /** Serves /rendezvous/1.0.0 with `init`, in place of the point served before */
   async function serve (init: Partial<RendezvousServerInit> = {}): Promise<void> {
-    server = await startServer({ store, clock: clock.clock, dialects: [rendezvous], ...init })
-    addr = server.getMultiaddrs()[0]
+    ({ server, addr } = await scene.serve({ dialects: [rendezvous], ...init }))
   }
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    client = await startClient()
-    other = await startClient()
-    extra = []
+    scene = await startScene({ clients: 2 })
+    ;({ clock, store, server, clients: [client, other] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(client?.node, other?.node, ...extra.map(p => p.node), server)
-    server = undefined
+    await scene?.stop()
   })
 
   async function open (who = client): Promise<RawStream> {
@@ -43,8 +36,7 @@ describe('/rendezvous/1.0.0', () => {
 
   /** `n` more peers, each registered in `ns` */
   async function registerPeers (n: number, ns = 'ns', ttl?: number): Promise<ClientNode[]> {
-    const peers = await Promise.all(Array.from({ length: n }, async () => startClient()))
-    extra.push(...peers)
+    const peers = await Promise.all(Array.from({ length: n }, async () => scene.peer()))
     for (const p of peers) {
       const s = await open(p)
       expect(await s.register({ ns, signedPeerRecord: await p.record(), ttl })).to.deep.include({ status: Status.OK })
@@ -236,7 +228,6 @@ describe('/rendezvous/1.0.0', () => {
     })
 
     it('the configured maxDiscoverLimit caps every DISCOVER', async () => {
-      await server?.stop()
       await serve({ maxDiscoverLimit: 2 })
       await registerPeers(3)
       const s = await open()

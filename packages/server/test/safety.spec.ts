@@ -1,41 +1,35 @@
 import { encodeMessageFrame, openPeerRecord, rendezvous, Status, wakuV0 } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { INTERNAL_ERROR_TEXT } from '../src/constants.ts'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startClient, stopAll } from './fixtures/nodes.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { RendezvousServerInit } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { Scene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The pace of a dripping sender: the behaviour under test is a request that arrives too slowly */
 const drip = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 describe('safety', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode | undefined
-  let client: ClientNode
-  let other: ClientNode
-  let addr: Multiaddr
+  let scene: Scene
+  let store: TestStore, client: ClientNode, other: ClientNode, addr: Multiaddr
 
   async function serve (init: Partial<RendezvousServerInit> = {}): Promise<ServerNode> {
-    server = await startServer({ store, clock: clock.clock, ...init })
-    addr = server.getMultiaddrs()[0]
-    return server
+    const served = await scene.serve(init)
+    addr = served.addr
+    return served.server
   }
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    client = await startClient()
-    other = await startClient()
+    scene = await startScene({ clients: 2 })
+    ;({ store, clients: [client, other] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(client?.node, other?.node, server)
-    server = undefined
+    await scene?.stop()
   })
 
   describe('time limits', () => {

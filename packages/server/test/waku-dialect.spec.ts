@@ -1,32 +1,27 @@
 import { Status, wakuV0 } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
+import { startClient, stopAll } from './fixtures/nodes.ts'
 import { corruptSignature, manyAddresses, sealRaw } from './fixtures/records.ts'
-import { TestStore } from './fixtures/test-store.ts'
+import { startScene } from './fixtures/scene.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { ServedScene } from './fixtures/scene.ts'
+import type { TestStore } from './fixtures/test-store.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { RegisterMessage, RegisterResponseMessage } from '@rendezvous/codec'
+import type { ManualClock } from '@rendezvous/store/compliance'
 
 describe('/vac/waku/rendezvous/0.0.1', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode
-  let client: ClientNode
-  let other: ClientNode
-  let addr: Multiaddr
+  let scene: ServedScene
+  let clock: ManualClock, store: TestStore, server: ServerNode, addr: Multiaddr, client: ClientNode, other: ClientNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    server = await startServer({ store, clock: clock.clock, dialects: [wakuV0] })
-    client = await startClient()
-    other = await startClient()
-    addr = server.getMultiaddrs()[0]
+    scene = await startScene({ serve: { dialects: [wakuV0] }, clients: 2 })
+    ;({ clock, store, server, addr, clients: [client, other] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(client?.node, other?.node, server)
+    await scene?.stop()
   })
 
   async function open (who = client): Promise<RawStream> {
@@ -34,31 +29,62 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
   }
 
   describe('REGISTER checks, in the reference\'s order, first failure decides', () => {
-    // every case also fails every later check, so only the order can explain the answer
-    it('1. empty namespace: 100 "unspecified namespace"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: '', ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_NAMESPACE, statusText: 'unspecified namespace' })
-    })
-
-    it('2. namespace over 256 bytes: 100 "namespace too long"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'x'.repeat(257), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_NAMESPACE, statusText: 'namespace too long' })
-    })
-
-    it('2. counts bytes, not characters', async () => {
-      const s = await open()
+    // every case also fails every later check, so only the order can explain the answer; a case's request is
+    // made inside its test, once the clients exist
+    const checks: Array<{ title: string, request(): Promise<Omit<RegisterMessage, 'type'>>, answer: Partial<RegisterResponseMessage> }> = [{
+      title: '1. empty namespace: 100 "unspecified namespace"',
+      request: async () => ({ ns: '', ttl: -1 }),
+      answer: { status: Status.E_INVALID_NAMESPACE, statusText: 'unspecified namespace' }
+    }, {
+      title: '2. namespace over 256 bytes: 100 "namespace too long"',
+      request: async () => ({ ns: 'x'.repeat(257), ttl: -1 }),
+      answer: { status: Status.E_INVALID_NAMESPACE, statusText: 'namespace too long' }
+    }, {
+      title: '2. counts bytes, not characters',
       // 129 two-byte characters: 258 bytes
-      const res = await s.register({ ns: 'é'.repeat(129), signedPeerRecord: await client.record() })
-      expect(res).to.deep.include({ status: Status.E_INVALID_NAMESPACE, statusText: 'namespace too long' })
-    })
+      request: async () => ({ ns: 'é'.repeat(129), signedPeerRecord: await client.record() }),
+      answer: { status: Status.E_INVALID_NAMESPACE, statusText: 'namespace too long' }
+    }, {
+      title: '3. missing record: 101 "missing signed peer record"',
+      request: async () => ({ ns: 'ns', ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing signed peer record' }
+    }, {
+      title: '4. undecodable record: 101 "invalid peer record"',
+      request: async () => ({ ns: 'ns', signedPeerRecord: Uint8Array.from([1, 2, 3, 4]), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' }
+    }, {
+      title: '4. badly signed record of another peer: "invalid peer record" (the signature is checked before the peer)',
+      request: async () => ({ ns: 'ns', signedPeerRecord: corruptSignature(await other.record()), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' }
+    }, {
+      title: '4. record whose peer ID is not the signing key: "invalid peer record"',
+      request: async () => ({ ns: 'ns', signedPeerRecord: await sealRaw(client.privateKey, { peerId: other.node.peerId }), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' }
+    }, {
+      title: '5. valid record of another peer: 101 "peer id mismatch"',
+      request: async () => ({ ns: 'ns', signedPeerRecord: await sealRaw(other.privateKey, { multiaddrs: [] }), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer id mismatch' }
+    }, {
+      title: '6. no addresses: 101 "missing peer addresses"',
+      request: async () => ({ ns: 'ns', signedPeerRecord: await sealRaw(client.privateKey, { multiaddrs: [] }), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing peer addresses' }
+    }, {
+      title: '7. addresses over 2048 bytes: 101 "peer info too long"',
+      request: async () => ({ ns: 'ns', signedPeerRecord: await client.record(manyAddresses(257)), ttl: -1 }),
+      answer: { status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer info too long' }
+    }, {
+      title: '7. exactly 2048 bytes of addresses are accepted',
+      request: async () => ({ ns: 'ns', signedPeerRecord: await client.record(manyAddresses(256)) }),
+      answer: { status: Status.OK, ttl: 20 }
+    }]
 
-    it('3. missing record: 101 "missing signed peer record"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing signed peer record' })
-    })
+    for (const { title, request, answer } of checks) {
+      it(title, async () => {
+        const s = await open()
+        const res = await s.register(await request())
+        expect(res).to.deep.include(answer)
+      })
+    }
 
     it('4. record present but empty (`12 00`): 101 "invalid peer record", as the reference answers', async () => {
       const s = await open()
@@ -66,48 +92,6 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
       s.sendBytes(Uint8Array.from([0x08, 0x12, 0x06, 0x0a, 0x02, 0x6e, 0x73, 0x12, 0x00]))
       const res = await s.next()
       expect(res).to.deep.include({ type: 'REGISTER_RESPONSE', status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' })
-    })
-
-    it('4. undecodable record: 101 "invalid peer record"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: Uint8Array.from([1, 2, 3, 4]), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' })
-    })
-
-    it('4. badly signed record of another peer: "invalid peer record" (the signature is checked before the peer)', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: corruptSignature(await other.record()), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' })
-    })
-
-    it('4. record whose peer ID is not the signing key: "invalid peer record"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: await sealRaw(client.privateKey, { peerId: other.node.peerId }), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'invalid peer record' })
-    })
-
-    it('5. valid record of another peer: 101 "peer id mismatch"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: await sealRaw(other.privateKey, { multiaddrs: [] }), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer id mismatch' })
-    })
-
-    it('6. no addresses: 101 "missing peer addresses"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: await sealRaw(client.privateKey, { multiaddrs: [] }), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'missing peer addresses' })
-    })
-
-    it('7. addresses over 2048 bytes: 101 "peer info too long"', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: await client.record(manyAddresses(257)), ttl: -1 })
-      expect(res).to.deep.include({ status: Status.E_INVALID_SIGNED_PEER_RECORD, statusText: 'peer info too long' })
-    })
-
-    it('7. exactly 2048 bytes of addresses are accepted', async () => {
-      const s = await open()
-      const res = await s.register({ ns: 'ns', signedPeerRecord: await client.record(manyAddresses(256)) })
-      expect(res).to.deep.include({ status: Status.OK, ttl: 20 })
     })
 
     it('8. ttl below 0 or above 20: 102 "bad ttl"', async () => {
@@ -142,9 +126,7 @@ describe('/vac/waku/rendezvous/0.0.1', () => {
 
   describe('caps (not in the reference)', () => {
     it('per-peer cap: E_NOT_AUTHORIZED; global cap: E_UNAVAILABLE; refreshes pass both', async () => {
-      await server.stop()
-      server = await startServer({ store, clock: clock.clock, dialects: [wakuV0], maxRegistrationsPerPeer: 2, maxRegistrations: 3 })
-      addr = server.getMultiaddrs()[0]
+      ({ server, addr } = await scene.serve({ dialects: [wakuV0], maxRegistrationsPerPeer: 2, maxRegistrations: 3 }))
       const s = await open()
       const spr = await client.record()
       expect(await s.register({ ns: 'a', signedPeerRecord: spr })).to.deep.include({ status: Status.OK })
