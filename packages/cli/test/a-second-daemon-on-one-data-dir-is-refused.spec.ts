@@ -28,12 +28,17 @@ describe('the data directory lock', function () {
     })
   })
 
+  /** A daemon on `data` that became ready and then exited on `signal` (SIGKILL leaves its lock file behind) */
+  async function stoppedDaemon (data: string, signal: NodeJS.Signals): Promise<void> {
+    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--data-dir', data], { cwd: suite.dir })
+    await waitReady(daemon)
+    daemon.child.kill(signal)
+    await waitForExit(daemon)
+  }
+
   it('takes over the lock of a daemon that is gone', async () => {
     const data = join(suite.dir, 'data')
-    const first = spawnDaemon(['serve', ...LOOPBACK, '--data-dir', data], { cwd: suite.dir })
-    await waitReady(first)
-    first.child.kill('SIGKILL')
-    await waitForExit(first)
+    await stoppedDaemon(data, 'SIGKILL')
     expect(await readdir(data)).to.include('daemon.lock')
 
     const second = spawnDaemon(['serve', ...LOOPBACK, '--data-dir', data], { cwd: suite.dir })
@@ -42,10 +47,7 @@ describe('the data directory lock', function () {
 
   it('takes over a lock file that names no process', async () => {
     const data = join(suite.dir, 'data')
-    const first = spawnDaemon(['serve', ...LOOPBACK, '--data-dir', data], { cwd: suite.dir })
-    await waitReady(first)
-    first.child.kill('SIGTERM')
-    await waitForExit(first)
+    await stoppedDaemon(data, 'SIGTERM')
     await writeFile(join(data, 'daemon.lock'), 'garbage\n')
 
     const second = spawnDaemon(['serve', ...LOOPBACK, '--data-dir', data], { cwd: suite.dir })

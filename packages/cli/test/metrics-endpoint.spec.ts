@@ -1,26 +1,18 @@
 import { expect } from 'aegir/chai'
-import { LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnListening } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
-import type { RawClient } from './fixtures/raw-client.ts'
 
 describe('rendezvous serve --metrics', function () {
   this.timeout(30_000)
   const suite = daemonSuite('rendezvous-metrics-')
 
-  let client: RawClient | undefined
-
-  afterEach(async () => {
-    await client?.stop()
-    client = undefined
-  })
-
   it('serves Prometheus text with the rendezvous and libp2p metrics at /metrics', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
-    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    const { ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
     expect(ready.metrics).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
 
-    client = await rawClient()
+    const client = await rawClient()
+    suite.clients.push(client)
     expect(await client.register(ready.multiaddrs[0], 'metered')).to.include({ status: 0 })
 
     const response = await fetch(ready.metrics, { signal: AbortSignal.timeout(5000) })
@@ -46,9 +38,9 @@ describe('rendezvous serve --metrics', function () {
   })
 
   it('labels the 20 largest namespaces and sums the rest under (other), however many namespaces peers invent', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
-    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
-    client = await rawClient()
+    const { ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })
+    const client = await rawClient()
+    suite.clients.push(client)
     // 30 namespaces: the first 10 hold 2 registrations (a second peer), the other 20 one each
     const second = await rawClient()
     try {

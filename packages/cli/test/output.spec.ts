@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
 import { FLAGS } from '../src/index.ts'
-import { LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, spawnListening, waitForExit, waitReady } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
 
 describe('rendezvous output', function () {
@@ -10,8 +10,7 @@ describe('rendezvous output', function () {
   const suite = daemonSuite('rendezvous-output-')
 
   it('--json prints one JSON object per line, listening first, then stopping and stopped', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
-    const first = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    const { daemon, ready: first } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
     expect(Object.keys(first).slice(0, 3)).to.deep.equal(['event', 'peerId', 'multiaddrs'])
     expect(first).to.include({ event: 'listening', store: 'memory', dataDir: join(suite.dir, 'rendezvous-data') })
     expect(first.peerId).to.match(/^12D3KooW/)

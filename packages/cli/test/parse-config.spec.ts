@@ -6,6 +6,32 @@ import { FLAGS, InvalidFlagError, parseCommandLine, parseConfig, runCli } from '
 
 const CWD = '/srv/rendezvous'
 
+/** The configuration without flags or variables, run from {@link CWD} */
+const DEFAULTS = {
+  listen: ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/ws'],
+  store: 'sqlite',
+  workers: 1,
+  dataDir: '/srv/rendezvous/rendezvous-data',
+  dialects: ['rendezvous/1.0.0', 'waku/1.0.0', 'waku/0.0.1'],
+  minTtl: 7200,
+  maxTtl: 259200,
+  defaultTtl: 7200,
+  maxRegistrationsPerPeer: 1000,
+  maxRegistrations: 1_000_000,
+  maxDiscoverLimit: 1000,
+  maxConnections: 4096,
+  connectionRatePerIp: 50,
+  handshakeTimeout: 5,
+  maxHandshakesPerIp: 8,
+  maxIdleConnectionsPerIp: 8,
+  idleConnectionTimeout: 30,
+  maxRecordBytes: 4096,
+  discoverBytesPerSecond: 1048576,
+  announce: [],
+  logLevel: 'info',
+  json: false
+}
+
 interface Captured {
   stdout: { write(text: string): boolean }
   stderr: { write(text: string): boolean }
@@ -27,30 +53,7 @@ function capture (): Captured {
 
 describe('flags and environment', () => {
   it('defaults to SQLite in ./rendezvous-data, TCP 8000 and WebSocket 8001 on all interfaces, both dialects', () => {
-    expect(parseConfig([], {}, CWD)).to.deep.equal({
-      listen: ['/ip4/0.0.0.0/tcp/8000', '/ip4/0.0.0.0/tcp/8001/ws'],
-      store: 'sqlite',
-      workers: 1,
-      dataDir: '/srv/rendezvous/rendezvous-data',
-      dialects: ['rendezvous/1.0.0', 'waku/1.0.0', 'waku/0.0.1'],
-      minTtl: 7200,
-      maxTtl: 259200,
-      defaultTtl: 7200,
-      maxRegistrationsPerPeer: 1000,
-      maxRegistrations: 1_000_000,
-      maxDiscoverLimit: 1000,
-      maxConnections: 4096,
-      connectionRatePerIp: 50,
-      handshakeTimeout: 5,
-      maxHandshakesPerIp: 8,
-      maxIdleConnectionsPerIp: 8,
-      idleConnectionTimeout: 30,
-      maxRecordBytes: 4096,
-      discoverBytesPerSecond: 1048576,
-      announce: [],
-      logLevel: 'info',
-      json: false
-    })
+    expect(parseConfig([], {}, CWD)).to.deep.equal(DEFAULTS)
   })
 
   it('reads every flag', () => {
@@ -122,10 +125,11 @@ describe('flags and environment', () => {
       RENDEZVOUS_ADMIN: '[::1]:8002',
       RENDEZVOUS_JSON: 'true'
     }
+    // what no variable here sets stays as it is by default
     expect(parseConfig([], env, CWD)).to.deep.equal({
+      ...DEFAULTS,
       listen: ['/ip4/127.0.0.1/tcp/7000', '/ip4/127.0.0.1/tcp/7001/ws'],
       store: 'memory',
-      workers: 1,
       dataDir: '/var/lib/rendezvous',
       dialects: ['rendezvous/1.0.0'],
       minTtl: 60,
@@ -136,12 +140,6 @@ describe('flags and environment', () => {
       maxDiscoverLimit: 7,
       maxConnections: 8,
       connectionRatePerIp: 9,
-      handshakeTimeout: 5,
-      maxHandshakesPerIp: 8,
-      maxIdleConnectionsPerIp: 8,
-      idleConnectionTimeout: 30,
-      maxRecordBytes: 4096,
-      discoverBytesPerSecond: 1048576,
       metrics: { host: 'localhost', port: 9100 },
       announce: ['/ip4/203.0.113.7/tcp/8000'],
       logLevel: 'warn',

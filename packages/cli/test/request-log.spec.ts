@@ -2,10 +2,9 @@ import { ServerEvents } from '@rendezvous/server/internal'
 import { expect } from 'aegir/chai'
 import { createOutput } from '../src/output.ts'
 import { logRequests } from '../src/request-log.ts'
-import { LOOPBACK, spawnDaemon } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, spawnListening } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
-import type { RawClient } from './fixtures/raw-client.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { RendezvousServer } from '@rendezvous/server'
 
@@ -15,18 +14,11 @@ describe('the request log (--log-level)', function () {
   this.timeout(30_000)
   const suite = daemonSuite('rendezvous-request-log-')
 
-  let client: RawClient | undefined
-
-  afterEach(async () => {
-    await client?.stop()
-    client = undefined
-  })
-
   it('writes one structured line per request at info: dialect, type, namespace, status, duration, never the record', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
-    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    const { daemon, ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })
     expect(ready.logLevel).to.equal('info')
-    client = await rawClient()
+    const client = await rawClient()
+    suite.clients.push(client)
     expect(await client.register(ready.multiaddrs[0], 'chat/room', { ttl: 7200 })).to.include({ status: 0 })
     expect(await client.register(ready.multiaddrs[0], 'chat/room', { ttl: 1 })).to.include({ status: 102 })
     await client.discover(ready.multiaddrs[0], 'chat/room')
@@ -49,7 +41,8 @@ describe('the request log (--log-level)', function () {
     const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'memory', '--log-level', 'warn'], { cwd: suite.dir })
     await daemon.waitFor(/^ready$/)
     const point = daemon.stdout().split('\n').find(l => l.startsWith('  /')) ?? ''
-    client = await rawClient()
+    const client = await rawClient()
+    suite.clients.push(client)
     expect(await client.register(point.trim(), 'quiet', { ttl: 7200 })).to.include({ status: 0 })
     // the DISCOVER's answer comes after the REGISTER was handled, and would have been logged by then
     await client.discover(point.trim(), 'quiet')

@@ -2,17 +2,18 @@ import { expect } from 'aegir/chai'
 import { clientNode } from './fixtures/client-node.ts'
 import { LOOPBACK, spawnDaemon, waitForExit, waitReady } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
-import type { ClientNode } from './fixtures/client-node.ts'
+import type { DaemonProcess, Ready } from './fixtures/daemon-process.ts'
 
 describe('rendezvous serve across restarts', function () {
   this.timeout(60_000)
   const suite = daemonSuite('rendezvous-restart-')
 
-  const clients: ClientNode[] = []
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
-  })
+  /** Stops `daemon` with SIGTERM, which it must exit from cleanly, and starts another with the same arguments */
+  async function restart (daemon: DaemonProcess, args: string[]): Promise<Ready> {
+    daemon.child.kill('SIGTERM')
+    expect(await waitForExit(daemon)).to.deep.equal({ code: 0, signal: null })
+    return waitReady(spawnDaemon(args, { cwd: suite.dir }))
+  }
 
   const cases: Array<{ signal: NodeJS.Signals, store: string }> = [
     { signal: 'SIGTERM', store: 'sqlite' },
@@ -30,7 +31,7 @@ describe('rendezvous serve across restarts', function () {
       expect(before.multiaddrs).to.have.lengthOf(2)
 
       const registrant = await clientNode([before.multiaddrs[0]])
-      clients.push(registrant)
+      suite.clients.push(registrant)
       const outcomes = await registrant.services.rendezvous.register('chat/room', { ttl: 7200 })
       expect(outcomes).to.have.lengthOf(1)
       expect(outcomes[0].error).to.equal(undefined)
@@ -57,7 +58,7 @@ describe('rendezvous serve across restarts', function () {
       // fresh peers: one speaks /rendezvous/1.0.0, the other only /vac/waku/rendezvous/0.0.1
       const discoverer = await clientNode([tcp])
       const wakuDiscoverer = await clientNode([{ address: tcp, dialect: 'waku/0.0.1' }])
-      clients.push(discoverer, wakuDiscoverer)
+      suite.clients.push(discoverer, wakuDiscoverer)
       const overRendezvous = await discoverer.services.rendezvous.discover('chat/room')
       expect(overRendezvous.protocol).to.equal('/rendezvous/1.0.0')
       expect(overRendezvous.registrations.map(r => r.peerId.toString())).to.deep.equal([registrant.peerId.toString()])
@@ -75,7 +76,7 @@ describe('rendezvous serve across restarts', function () {
     const first = spawnDaemon(args, { cwd: suite.dir })
     const before = await waitReady(first)
     const registrants = [await clientNode([before.multiaddrs[0]]), await clientNode([before.multiaddrs[0]])]
-    clients.push(...registrants)
+    suite.clients.push(...registrants)
     for (const registrant of registrants) {
       expect((await registrant.services.rendezvous.register('paged'))[0].error).to.equal(undefined)
       // leave without UNREGISTER (as a crashed peer would), so the registrations outlive the registrants
@@ -83,18 +84,15 @@ describe('rendezvous serve across restarts', function () {
       await registrant.stop()
     }
     const reader = await clientNode([before.multiaddrs[0]])
-    clients.push(reader)
+    suite.clients.push(reader)
     const page = await reader.services.rendezvous.discover('paged', { limit: 1 })
     expect(page.registrations).to.have.lengthOf(1)
     expect(page.cookie).to.be.an.instanceOf(Uint8Array)
     await reader.stop()
 
-    first.child.kill('SIGTERM')
-    expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
-    const second = spawnDaemon(args, { cwd: suite.dir })
-    const after = await waitReady(second)
+    const after = await restart(first, args)
     const resumed = await clientNode([after.multiaddrs[0]])
-    clients.push(resumed)
+    suite.clients.push(resumed)
     const next = await resumed.services.rendezvous.discover('paged', { cookie: page.cookie })
     const seen = [...page.registrations, ...next.registrations].map(r => r.peerId.toString()).sort()
     expect(seen).to.deep.equal(registrants.map(r => r.peerId.toString()).sort())
@@ -105,19 +103,16 @@ describe('rendezvous serve across restarts', function () {
     const first = spawnDaemon(args, { cwd: suite.dir })
     const before = await waitReady(first)
     const registrant = await clientNode([before.multiaddrs[0]])
-    clients.push(registrant)
+    suite.clients.push(registrant)
     expect((await registrant.services.rendezvous.register('paged'))[0].error).to.equal(undefined)
     const page = await registrant.services.rendezvous.discover('paged')
     expect(page.cookie).to.be.an.instanceOf(Uint8Array)
     await registrant.stop()
 
-    first.child.kill('SIGTERM')
-    expect(await waitForExit(first)).to.deep.equal({ code: 0, signal: null })
-    const second = spawnDaemon(args, { cwd: suite.dir })
-    const after = await waitReady(second)
+    const after = await restart(first, args)
     expect(after.peerId).to.equal(before.peerId)
     const reader = await clientNode([after.multiaddrs[0]])
-    clients.push(reader)
+    suite.clients.push(reader)
     const err = await reader.services.rendezvous.discover('paged', { cookie: page.cookie }).then(() => undefined, (err: Error) => err)
     expect(err?.message).to.match(/E_INVALID_COOKIE/)
   })

@@ -2,37 +2,41 @@ import { expect } from 'aegir/chai'
 import { onShutdownSignal, REPEAT_SIGNAL_WINDOW_MS } from '../src/signals.ts'
 import type { ShutdownSignal } from '../src/signals.ts'
 
+/**
+ * The signals each handler of {@link onShutdownSignal} was called with while `emit` ran; `emit` moves the
+ * handlers' clock on with `advance`. `process.emit` runs the listeners without signalling the test process.
+ */
+function handled (emit: (advance: (ms: number) => void) => void): { first: ShutdownSignal[], repeats: ShutdownSignal[] } {
+  const first: ShutdownSignal[] = []
+  const repeats: ShutdownSignal[] = []
+  let clock = 1000
+  const remove = onShutdownSignal(s => first.push(s), s => repeats.push(s), () => clock)
+  try {
+    emit(ms => { clock += ms })
+  } finally {
+    remove()
+  }
+  return { first, repeats }
+}
+
 describe('shutdown signals', () => {
   it('calls the first handler once, and the repeat handler for every later SIGINT or SIGTERM', () => {
-    const first: ShutdownSignal[] = []
-    const repeats: ShutdownSignal[] = []
-    let clock = 1000
-    const remove = onShutdownSignal(s => first.push(s), s => repeats.push(s), () => clock)
-    try {
-      // emit runs the listeners without signalling the test process
+    const { first, repeats } = handled(advance => {
       process.emit('SIGTERM')
-      clock += REPEAT_SIGNAL_WINDOW_MS + 1
+      advance(REPEAT_SIGNAL_WINDOW_MS + 1)
       process.emit('SIGINT')
       process.emit('SIGTERM')
-    } finally {
-      remove()
-    }
+    })
     expect(first).to.deep.equal(['SIGTERM'])
     expect(repeats).to.deep.equal(['SIGINT', 'SIGTERM'])
   })
 
   it('takes a second signal within the window for the same Ctrl-C (the process group and pnpm both deliver it)', () => {
-    const first: ShutdownSignal[] = []
-    const repeats: ShutdownSignal[] = []
-    let clock = 1000
-    const remove = onShutdownSignal(s => first.push(s), s => repeats.push(s), () => clock)
-    try {
+    const { first, repeats } = handled(advance => {
       process.emit('SIGINT')
-      clock += 5
+      advance(5)
       process.emit('SIGINT')
-    } finally {
-      remove()
-    }
+    })
     expect(first).to.deep.equal(['SIGINT'])
     expect(repeats).to.deep.equal([])
   })

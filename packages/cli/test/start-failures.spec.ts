@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
-import { killAll, spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
+import { spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
 import type { Server } from 'node:net'
 
@@ -119,24 +118,14 @@ describe('rendezvous serve refuses to start', function () {
 
 describe('rendezvous serve cleans up after a start that fails late', function () {
   this.timeout(30_000)
-
-  let dir: string
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rendezvous-rollback-'))
-  })
-
-  afterEach(async () => {
-    await killAll()
-    await rm(dir, { recursive: true, force: true })
-  })
+  const suite = daemonSuite('rendezvous-rollback-')
 
   it('removes the identity key and cookie secret it wrote when the store cannot be opened', async () => {
     // a directory where the SQLite file should be: found only when the store opens, after the key files
-    await mkdir(join(dir, 'rendezvous-data', 'registrations.sqlite'), { recursive: true })
-    const daemon = spawnDaemon(['serve', '--listen', '/ip4/127.0.0.1/tcp/0'], { cwd: dir })
+    await mkdir(join(suite.dir, 'rendezvous-data', 'registrations.sqlite'), { recursive: true })
+    const daemon = spawnDaemon(['serve', '--listen', '/ip4/127.0.0.1/tcp/0'], { cwd: suite.dir })
     expect(await waitForExit(daemon)).to.deep.equal({ code: 2, signal: null })
     expect(daemon.stderr()).to.match(/^rendezvous: sqlite store .*registrations.sqlite cannot be opened: .+\n$/)
-    expect(await tree(dir)).to.deep.equal(['rendezvous-data', 'rendezvous-data/registrations.sqlite'])
+    expect(await tree(suite.dir)).to.deep.equal(['rendezvous-data', 'rendezvous-data/registrations.sqlite'])
   })
 })

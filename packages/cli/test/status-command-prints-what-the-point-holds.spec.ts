@@ -1,24 +1,16 @@
 import { createServer } from 'node:net'
 import { expect } from 'aegir/chai'
-import { LOOPBACK, spawnDaemon, waitForExit } from './fixtures/daemon-process.ts'
+import { LOOPBACK, spawnDaemon, spawnListening, waitForExit } from './fixtures/daemon-process.ts'
 import { daemonSuite } from './fixtures/daemon-suite.ts'
 import { rawClient } from './fixtures/raw-client.ts'
-import type { RawClient } from './fixtures/raw-client.ts'
 import type { AddressInfo } from 'node:net'
 
 describe('rendezvous status and the admin JSON API', function () {
   this.timeout(30_000)
   const suite = daemonSuite('rendezvous-status-')
 
-  const clients: RawClient[] = []
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map(async c => { await c.stop() }))
-  })
-
   it('prints the point, its namespaces and their counts as a table, and the same as JSON', async () => {
-    const daemon = spawnDaemon(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--admin', '127.0.0.1:0', '--announce', '/dns4/rendezvous.example.org/tcp/443/wss'], { cwd: suite.dir })
-    const ready = JSON.parse(await daemon.waitFor(/"event":"listening"/))
+    const { ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--admin', '127.0.0.1:0', '--announce', '/dns4/rendezvous.example.org/tcp/443/wss'], { cwd: suite.dir })
     const admin = new URL(ready.admin).host
     // the announced address is what peers are told; the listen addresses still work
     expect(ready.multiaddrs).to.deep.equal([`/dns4/rendezvous.example.org/tcp/443/wss/p2p/${ready.peerId}`])
@@ -27,7 +19,7 @@ describe('rendezvous status and the admin JSON API', function () {
 
     for (let i = 0; i < 3; i++) {
       const c = await rawClient()
-      clients.push(c)
+      suite.clients.push(c)
       expect(await c.register(point, 'big', { ttl: 7200 })).to.include({ status: 0 })
       if (i === 0) {
         expect(await c.register(point, 'small', { ttl: 7200 })).to.include({ status: 0 })
