@@ -1,23 +1,16 @@
 import { gossipsub } from '@libp2p/gossipsub'
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
-import { rendezvousServer } from '@rendezvous/server'
-import { memoryStore } from '@rendezvous/store-memory'
 import { meshIsConnected, meshPeers, waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
+import { startPoint } from './fixtures/points.ts'
 import type { Libp2p } from '@libp2p/interface'
-import type { Dialect } from '@rendezvous/codec'
 
 const topic = 'rendezvous-e2e'
 const NODES = 8
 
 type PubsubNode = Libp2p<{ pubsub: ReturnType<ReturnType<typeof gossipsub>>, rendezvous: unknown, identify: unknown }>
-
-async function startPoint (dialect: Dialect): Promise<string> {
-  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects: [dialect] }) })
-  return point.getMultiaddrs()[0].toString()
-}
 
 /** A gossipsub node that knows nothing but the points' addresses */
 async function startPeer (points: string[]): Promise<PubsubNode> {
@@ -54,7 +47,7 @@ describe('gossipsub finds its mesh through rendezvous', function () {
 
   for (const dialect of [rendezvous, wakuV0]) {
     it(`${NODES} nodes that know only a ${dialect.protocol} point form one mesh and deliver a message to all`, async () => {
-      const point = await startPoint(dialect)
+      const { address: point } = await startPoint([dialect])
       const nodes = await Promise.all(Array.from({ length: NODES }, async () => startPeer([point])))
 
       await waitFor(() => nodes.every(n => meshPeers(n, topic).length > 0) && meshIsConnected(nodes, topic), { timeout: 20_000, what: 'one mesh' })
@@ -68,8 +61,8 @@ describe('gossipsub finds its mesh through rendezvous', function () {
   }
 
   it('nodes split between two points find each other through both', async () => {
-    const first = await startPoint(rendezvous)
-    const second = await startPoint(rendezvous)
+    const { address: first } = await startPoint([rendezvous])
+    const { address: second } = await startPoint([rendezvous])
     const onFirst = await Promise.all(Array.from({ length: 3 }, async () => startPeer([first])))
     const onSecond = await Promise.all(Array.from({ length: 3 }, async () => startPeer([second])))
     const bridges = await Promise.all(Array.from({ length: 2 }, async () => startPeer([first, second])))

@@ -1,25 +1,14 @@
 import { rendezvous, wakuV0 } from '@rendezvous/codec'
-import { rendezvousServer } from '@rendezvous/server'
-import { memoryStore } from '@rendezvous/store-memory'
 import { ManualTimers, waitFor, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { DIAL_BACKOFF_INITIAL } from '../src/constants.ts'
 import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
-import type { DiscoveredRegistration, RendezvousClient, RendezvousDiscovery, RendezvousDiscoveryInit } from '../src/index.ts'
+import { startClients, startPoint } from './fixtures/points.ts'
+import type { ClientNode } from './fixtures/points.ts'
+import type { DiscoveredRegistration, DiscoverResult, RegistrationOutcome, RendezvousDiscovery, RendezvousDiscoveryInit } from '../src/index.ts'
 import type { Libp2p, PeerInfo } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
-
-type ClientNode = Libp2p<{ rendezvous: RendezvousClient, identify: unknown }>
-
-async function startPoint (dialects: Dialect[] = [rendezvous, wakuV0], ttl?: { min: number, default: number, max: number }): Promise<string> {
-  const point = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects, ttl }) })
-  return point.getMultiaddrs()[0].toString()
-}
-
-async function startClients (count: number, points: string[], init: Record<string, any> = {}): Promise<ClientNode[]> {
-  return Promise.all(Array.from({ length: count }, async () => createNode({ rendezvous: rendezvousClient({ points, ...init }) }) as Promise<ClientNode>))
-}
 
 async function collect (iterable: AsyncIterable<DiscoveredRegistration>): Promise<string[]> {
   const ids: string[] = []
@@ -27,6 +16,15 @@ async function collect (iterable: AsyncIterable<DiscoveredRegistration>): Promis
     ids.push(registration.peerId.toString())
   }
   return ids
+}
+
+/** At a point speaking `dialects`, client `a` registers in `chat`, then client `b` discovers that namespace */
+async function registeredAndDiscovered (dialects: Dialect[]): Promise<{ a: ClientNode, b: ClientNode, outcome: RegistrationOutcome, result: DiscoverResult }> {
+  const { address: point } = await startPoint(dialects)
+  const [a, b] = await startClients(2, [point])
+  const [outcome] = await a.services.rendezvous.register('chat')
+  const result = await b.services.rendezvous.discover('chat')
+  return { a, b, outcome, result }
 }
 
 /** Polls 1 s apart: a delay no other timer of the client or the discovery has (request timeout, linger, debounces) */
@@ -57,13 +55,8 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('registers, discovers the verified record, and unregisters on /rendezvous/1.0.0', async () => {
-    const point = await startPoint([rendezvous])
-    const [a, b] = await startClients(2, [point])
-
-    const [outcome] = await a.services.rendezvous.register('chat')
+    const { a, b, outcome, result } = await registeredAndDiscovered([rendezvous])
     expect(outcome).to.include({ ttl: 7200, protocol: rendezvous.protocol })
-
-    const result = await b.services.rendezvous.discover('chat')
     expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([a.peerId.toString()])
     expect(result.registrations[0].multiaddrs.map(String)).to.deep.equal(a.getMultiaddrs().map(m => m.decapsulateCode(421).toString()))
     expect(result.registrations[0].namespace).to.equal('chat')
@@ -78,7 +71,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('refreshes against the server\'s short TTL window, 200 ms before each 1 s grant runs out', async () => {
-    const point = await startPoint([rendezvous], { min: 1, default: 1, max: 10 })
+    const { address: point } = await startPoint([rendezvous], { min: 1, default: 1, max: 10 })
     const clock = new ManualTimers()
     const [a] = await startClients(1, [point], { clock: clock.clock, timers: clock })
     const client = a.services.rendezvous
@@ -93,25 +86,22 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('falls back to /vac/waku/rendezvous/0.0.1 with a point that speaks only that, and gets its 20 s TTL', async () => {
-    const point = await startPoint([wakuV0])
-    const [a, b] = await startClients(2, [point])
-    const [outcome] = await a.services.rendezvous.register('chat')
+    const { a, outcome, result } = await registeredAndDiscovered([wakuV0])
     expect(outcome).to.include({ ttl: 20, protocol: wakuV0.protocol })
-    const result = await b.services.rendezvous.discover('chat')
     expect(result.protocol).to.equal(wakuV0.protocol)
     expect(result.registrations.map(r => r.peerId.toString())).to.deep.equal([a.peerId.toString()])
     expect(result.cookie).to.equal(undefined)
   })
 
   it('prefers /rendezvous/1.0.0 when a point speaks both', async () => {
-    const point = await startPoint([rendezvous, wakuV0])
+    const { address: point } = await startPoint([rendezvous, wakuV0])
     const [a] = await startClients(1, [point])
     const [outcome] = await a.services.rendezvous.register('chat')
     expect(outcome.protocol).to.equal(rendezvous.protocol)
   })
 
   it('pages through every registration with cookies, and resumes from the last cookie per namespace', async () => {
-    const point = await startPoint([rendezvous])
+    const { address: point } = await startPoint([rendezvous])
     const registered = await startClients(5, [point])
     await Promise.all(registered.map(async n => n.services.rendezvous.register('paged')))
     await registered[0].services.rendezvous.register('elsewhere')
@@ -133,7 +123,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('discovery reports each new peer once, never itself, and libp2p fires peer:discovery', async () => {
-    const point = await startPoint([rendezvous])
+    const { address: point } = await startPoint([rendezvous])
     const [a, b] = await startClients(2, [point])
     await a.services.rendezvous.register('found')
     await b.services.rendezvous.register('found')
@@ -163,7 +153,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('discovery dials discovered peers up to its target, and no further', async () => {
-    const point = await startPoint([rendezvous])
+    const { address: point } = await startPoint([rendezvous])
     const registered = await startClients(5, [point])
     await Promise.all(registered.map(async n => n.services.rendezvous.register('crowd')))
     const clock = new ManualTimers()
@@ -183,7 +173,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('discovery leaves a peer it cannot reach alone for 5 s, then dials it again', async () => {
-    const point = await startPoint([rendezvous])
+    const { address: point } = await startPoint([rendezvous])
     const [gone] = await startClients(1, [point])
     await gone.services.rendezvous.register('crowd')
     // a peer that crashed: its registration stays behind (a stop would UNREGISTER it), its port is closed
@@ -210,7 +200,7 @@ describe('the client against the rendezvous server', function () {
   })
 
   it('discovery through a 0.0.1 point (no cookies) reports each peer once', async () => {
-    const point = await startPoint([wakuV0])
+    const { address: point } = await startPoint([wakuV0])
     const [a] = await startClients(1, [point])
     await a.services.rendezvous.register('found')
     const clock = new ManualTimers()

@@ -1,26 +1,11 @@
 import { Status, rendezvous, wakuV0 } from '@rendezvous/codec'
-import { rendezvousServer } from '@rendezvous/server'
-import { memoryStore } from '@rendezvous/store-memory'
 import { waitFor, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { rendezvousClient, rendezvousDiscovery } from '../src/index.ts'
+import { rendezvousDiscovery } from '../src/index.ts'
 import { createNode, stopAll } from './fixtures/nodes.ts'
+import { startClients, startPoint } from './fixtures/points.ts'
 import { createScriptedPoint } from './fixtures/scripted-point.ts'
-import type { RendezvousClient } from '../src/index.ts'
-import type { Libp2p } from '@libp2p/interface'
-import type { Dialect, RendezvousMessage } from '@rendezvous/codec'
-import type { RendezvousServer, RequestEventDetail } from '@rendezvous/server'
-
-type PointNode = Libp2p<{ rendezvous: RendezvousServer, identify: unknown }>
-
-async function startPoint (dialects: Dialect[]): Promise<{ node: PointNode, address: string, unregistered: string[] }> {
-  const node = await createNode({ rendezvous: rendezvousServer({ store: memoryStore(), dialects }) }) as PointNode
-  const unregistered: string[] = []
-  node.services.rendezvous.events.addEventListener('unregistered', (evt: CustomEvent<RequestEventDetail>) => {
-    unregistered.push(`${evt.detail.namespace} ${evt.detail.peer.toString()}`)
-  })
-  return { node, address: node.getMultiaddrs()[0].toString(), unregistered }
-}
+import type { RendezvousMessage } from '@rendezvous/codec'
 
 describe('stopping unregisters, so stopped peers are not discovered', function () {
   this.timeout(30_000)
@@ -31,8 +16,7 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
 
   it('the client sends UNREGISTER for every namespace it keeps registered when its node stops', async () => {
     const point = await startPoint([rendezvous])
-    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
-    const watcher = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const [leaving, watcher] = await startClients(2, [point.address])
     await leaving.services.rendezvous.register('chat')
     await leaving.services.rendezvous.register('files')
     expect((await watcher.services.rendezvous.discover('chat')).registrations).to.have.lengthOf(1)
@@ -67,7 +51,7 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
       await answering
       return { message: { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: 7200 } }
     })
-    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const [leaving] = await startClients(1, [point.address])
     const registered = waitForEvent(point.events, 'request')
     const registering = leaving.services.rendezvous.register('chat')
     await registered
@@ -82,7 +66,7 @@ describe('stopping unregisters, so stopped peers are not discovered', function (
 
   it('sends nothing to a /vac/waku/rendezvous/0.0.1 point, which has no UNREGISTER: there the registration expires', async () => {
     const point = await startPoint([wakuV0])
-    const leaving = await createNode({ rendezvous: rendezvousClient({ points: [point.address] }) }) as Libp2p<{ rendezvous: RendezvousClient }>
+    const [leaving] = await startClients(1, [point.address])
     const [outcome] = await leaving.services.rendezvous.register('chat')
     expect(outcome).to.include({ protocol: wakuV0.protocol })
     await leaving.stop()
