@@ -27,6 +27,22 @@ export class TruncatedFrameError extends CodecError {
   override name = 'TruncatedFrameError'
 }
 
+/**
+ * A stream ended (closed, reset, or closed for writing by the other side) before the first byte of the
+ * frame that was awaited: no answer at all, as opposed to a {@link TruncatedFrameError}
+ */
+export class StreamEndedError extends CodecError {
+  static name = 'StreamEndedError'
+  override name = 'StreamEndedError'
+  /** How it ended: `'closed'`, `'reset'` (with the stream's error as `cause`) or `'closed-write'` (the remote closed its side) */
+  readonly how: 'closed' | 'reset' | 'closed-write'
+
+  constructor (how: 'closed' | 'reset' | 'closed-write', options?: ErrorOptions) {
+    super(`the stream ${how === 'closed-write' ? 'was closed for writing by the remote' : `was ${how}`} before a frame`, options)
+    this.how = how
+  }
+}
+
 /** A length prefix that is not a minimal unsigned varint, or longer than a varint may be */
 export class InvalidLengthPrefixError extends CodecError {
   static name = 'InvalidLengthPrefixError'

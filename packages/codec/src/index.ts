@@ -50,6 +50,7 @@ export { Status, isStatusCode, statusName } from './status.ts'
 export type { StatusCode } from './status.ts'
 export { encodeFrame, decodeFrame, decodeFrames, FrameDecoder } from './framing.ts'
 export type { FrameOptions } from './framing.ts'
+export { readFirstFrame } from './read-first-frame.ts'
 export { standardRecord } from './standard-record.ts'
 export { rustLegacyRecord } from './rust-legacy-record.ts'
 export { wakuRecord } from './waku-record.ts'
@@ -64,7 +65,7 @@ export {
   WAKU_RECORD_DOMAIN, WAKU_RECORD_PAYLOAD_TYPE, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 } from './constants.ts'
 export {
-  CodecError, FrameTooLargeError, TruncatedFrameError, InvalidLengthPrefixError, MalformedMessageError,
+  CodecError, FrameTooLargeError, TruncatedFrameError, StreamEndedError, InvalidLengthPrefixError, MalformedMessageError,
   UnknownEnumValueError, MissingFieldError, UnsupportedByDialectError, UnknownDialectError, PeerRecordError,
   InvalidEnvelopeError, InvalidSignatureError, WrongPayloadTypeError, InvalidPeerRecordError, KeyMismatchError,
   RecordOfAnotherPeerError, NoAddressesError, UnknownRecordFormatError

@@ -1,5 +1,5 @@
 import { encodeFrame, FrameDecoder } from '@rendezvous/codec'
-import type { Stream, StreamMessageEvent } from '@libp2p/interface'
+import type { Stream } from '@libp2p/interface'
 
 /**
  * Length-prefixed frames over a libp2p stream, for the sync exchange and follow streams (which are not
@@ -35,46 +35,4 @@ export async function * readFrames (stream: Stream, maxFrameBytes: number, signa
   } finally {
     signal.removeEventListener('abort', onAbort)
   }
-}
-
-/**
- * The first frame of a stream, read from its message events so that the stream stays usable for writing
- * (iterating a stream and leaving the loop would end its readable side)
- */
-export async function readFirstFrame (stream: Stream, maxFrameBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  signal.throwIfAborted()
-  const decoder = new FrameDecoder({ maxFrameBytes })
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const cleanup = (): void => {
-      stream.removeEventListener('message', onMessage)
-      stream.removeEventListener('close', onEnd)
-      stream.removeEventListener('remoteCloseWrite', onEnd)
-      signal.removeEventListener('abort', onAbort)
-    }
-    const onMessage = (evt: StreamMessageEvent): void => {
-      try {
-        decoder.push(evt.data)
-        const frame = decoder.next()
-        if (frame != null) {
-          cleanup()
-          resolve(frame)
-        }
-      } catch (err: any) {
-        cleanup()
-        reject(err)
-      }
-    }
-    const onEnd = (): void => {
-      cleanup()
-      reject(new Error('the stream ended before its first message'))
-    }
-    const onAbort = (): void => {
-      cleanup()
-      reject(signal.reason)
-    }
-    stream.addEventListener('message', onMessage)
-    stream.addEventListener('close', onEnd)
-    stream.addEventListener('remoteCloseWrite', onEnd)
-    signal.addEventListener('abort', onAbort)
-  })
 }

@@ -3,7 +3,7 @@ import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import {
   decodeFederationGossip, decodeSyncPage, decodeSyncRequest, encodeFederationGossip, encodeSyncPage, encodeSyncRequest,
-  FEDERATION_SYNC_PROTOCOL
+  FEDERATION_SYNC_PROTOCOL, readFirstFrame
 } from '@rendezvous/codec'
 import { MAX_NAMESPACE_BYTES, RegistrationLimitError } from '@rendezvous/store'
 import {
@@ -12,7 +12,7 @@ import {
 } from './constants.ts'
 import { FederationRejectedError, InvalidServerConfigError } from './errors.ts'
 import { FederationRecorder } from './federation-stats.ts'
-import { readFirstFrame, readFrames, writeFrame } from './federation-stream.ts'
+import { readFrames, writeFrame } from './federation-stream.ts'
 import type { ServerConfig } from './config.ts'
 import type { FederationConfig } from './federation-config.ts'
 import type { RegistrationEvents } from './federation-events.ts'
@@ -439,7 +439,7 @@ export class Federation implements RegistrationEvents {
     }
     const signal = AbortSignal.any([AbortSignal.timeout(FEDERATION_SYNC_TIMEOUT), this.controller?.signal ?? new AbortController().signal])
     try {
-      const request = decodeSyncRequest(await readFirstFrame(stream, 1024, signal))
+      const request = decodeSyncRequest(await readFirstFrame(stream, { maxFrameBytes: 1024, signal }))
       if (request.federation !== this.config.name) {
         throw new FederationRejectedError('malformed', `this point is not in federation ${request.federation}`)
       }

@@ -1,9 +1,9 @@
-import { decodeFollowRequest, encodeFollowEvent, FOLLOW_PROTOCOL, RECORD_FORMATS, rendezvous } from '@rendezvous/codec'
+import { decodeFollowRequest, encodeFollowEvent, FOLLOW_PROTOCOL, readFirstFrame, RECORD_FORMATS, rendezvous } from '@rendezvous/codec'
 import { MAX_NAMESPACE_BYTES } from '@rendezvous/store'
 import { FOLLOW_BACKLOG_PAGE, FOLLOW_MAX_QUEUED_EVENTS, FOLLOW_MAX_REQUEST_BYTES } from './constants.ts'
 import { mintCookie, openCookie } from './cookie.ts'
 import { FollowRefusedError, ServerStoppingError } from './errors.ts'
-import { readFirstFrame, writeFrame } from './federation-stream.ts'
+import { writeFrame } from './federation-stream.ts'
 import type { ServerConfig } from './config.ts'
 import type { RegistrationEvents } from './federation-events.ts'
 import type { Connection, Logger, Stream } from '@libp2p/interface'
@@ -163,7 +163,7 @@ export class FollowService implements RegistrationEvents {
     let after = 0
     let formats: Set<string>
     try {
-      const request = decodeFollowRequest(await readFirstFrame(stream, FOLLOW_MAX_REQUEST_BYTES, AbortSignal.any([AbortSignal.timeout(this.config.streamTimeout), this.controller.signal])))
+      const request = decodeFollowRequest(await readFirstFrame(stream, { maxFrameBytes: FOLLOW_MAX_REQUEST_BYTES, signal: AbortSignal.any([AbortSignal.timeout(this.config.streamTimeout), this.controller.signal]) }))
       namespace = request.ns
       if (encoder.encode(namespace).byteLength > MAX_NAMESPACE_BYTES) {
         refuse('namespace too long')
