@@ -35,10 +35,11 @@ describe('federation options: bad ones are refused with a typed error naming the
 
   it('a node without a gossipsub service does not start a federated point', async () => {
     const member = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-    // built stopped, so that the components that did start can be stopped again: a failed start leaves
-    // the listener open otherwise, and the test process would never exit
+    // listening nowhere: libp2p's start() that fails in a service leaves the listeners it opened before it,
+    // which stop() (a node that never started) does not close, and the test process would never exit
     const node = await startNode({
       start: false,
+      addresses: { listen: [] },
       services: { rendezvous: rendezvousServer({ store: memoryStore(), federation: { name: 'fleet', members: [member] } }) }
     })
     try {
