@@ -8,7 +8,7 @@ import {
 } from '@rendezvous/server/internal'
 import {
   DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
-  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE, LIBP2P_PING_INTERVAL
 } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -160,7 +160,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'federation-peer', env: 'RENDEZVOUS_FEDERATION_PEER', type: 'string', multiple: true, value: '<multiaddr>', description: 'another member point of the federation, ending in /p2p/<peer ID>, repeatable or comma separated; only these are trusted', defaultText: 'none' },
   ...RELAY_FLAGS,
   ...TLS_FLAGS,
-  { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'how often every connection is pinged to find peers that vanished (js-libp2p\'s connection monitor); 60s holds far less memory per idle connection (docs/performance.md)', defaultText: '10s' },
+  { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'how often every connection is pinged to find peers that vanished (js-libp2p\'s connection monitor); 60s holds far less memory per idle connection (docs/performance.md)', defaultText: formatDuration(LIBP2P_PING_INTERVAL) },
   { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
@@ -580,7 +580,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false,
     ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
-    ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', 10) } : {}),
+    ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', LIBP2P_PING_INTERVAL) } : {}),
     ...(federation != null ? { federation } : {})
   }
 }

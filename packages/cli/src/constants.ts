@@ -116,3 +116,6 @@ export const WORKER_MAX_QUICK_RESTARTS = 5
 
 /** How long the primary waits for its workers to listen */
 export const WORKER_START_TIMEOUT_MS = 60_000
+
+/** js-libp2p's connection monitor pings every connection this often, in seconds, unless `--ping-interval` says otherwise */
+export const LIBP2P_PING_INTERVAL = 10

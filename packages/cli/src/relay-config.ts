@@ -39,7 +39,7 @@ export const RELAY_FLAGS: readonly FlagSpec[] = [
   { name: 'relay', env: 'RENDEZVOUS_RELAY', type: 'boolean', description: `also run a circuit relay v2 server, registered at this point under ${RELAY_NAMESPACE}`, defaultText: 'off' },
   { name: 'relay-max-reservations', env: 'RENDEZVOUS_RELAY_MAX_RESERVATIONS', type: 'string', value: '<n>', description: 'relay reservations held at once', defaultText: String(DEFAULT_RELAY_MAX_RESERVATIONS) },
   { name: 'relay-reservation-ttl', env: 'RENDEZVOUS_RELAY_RESERVATION_TTL', type: 'string', value: '<duration>', description: 'how long a relay reservation lasts before it must be renewed', defaultText: formatDuration(DEFAULT_RELAY_RESERVATION_TTL) },
-  { name: 'relay-duration-limit', env: 'RENDEZVOUS_RELAY_DURATION_LIMIT', type: 'string', value: '<duration>', description: 'how long one relayed connection may last', defaultText: '2m' },
+  { name: 'relay-duration-limit', env: 'RENDEZVOUS_RELAY_DURATION_LIMIT', type: 'string', value: '<duration>', description: 'how long one relayed connection may last', defaultText: formatDuration(DEFAULT_RELAY_DURATION_LIMIT) },
   { name: 'relay-data-limit', env: 'RENDEZVOUS_RELAY_DATA_LIMIT', type: 'string', value: '<bytes>', description: 'bytes one relayed connection may carry in each direction', defaultText: String(DEFAULT_RELAY_DATA_LIMIT) }
 ]
 
