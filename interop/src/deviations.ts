@@ -18,7 +18,7 @@ export interface Deviation {
   title: string
   /** What the harness observes */
   observed: string
-  /** Why, with the research reference */
+  /** Why: the place in go-waku-rendezvous's source (the version interop/go-waku-rendezvous/go.mod pins) */
   cause: string
 }
 
@@ -27,19 +27,19 @@ export const DEVIATIONS: Readonly<Record<DeviationId, Deviation>> = {
     id: 'ttl-read-as-nanoseconds',
     title: 'Registrations vanish after about 0.5 to 2.5 s',
     observed: 'a registration granted ttl 20 is discoverable at once and gone 3 s later',
-    cause: 'svc.go:200 computes the deadline as now + time.Duration(ttl) + 500 ms; time.Duration(20) is 20 ns, and the cleaner deletes expired records every 2 s (research §2.3)'
+    cause: 'svc.go:200 computes the deadline as now + time.Duration(ttl) + 500 ms; time.Duration(20) is 20 ns, and the cleaner deletes expired records every 2 s'
   },
   'biased-discover-sample': {
     id: 'biased-discover-sample',
     title: 'A DISCOVER returns at most about two registrations',
     observed: 'with 6 registrants, DISCOVER limit 50 returns at most 2: always the lexicographically greatest peer ID, sometimes also the smallest',
-    cause: 'GetRandom seeks to random 32-byte keys under 0x01‖ns‖0xFF, but the key suffix is the peer ID multihash, whose first bytes are constant (00 24 08 01 12 20 for Ed25519): a seek lands past the last key (Prev gives the greatest) or, rarely, before the first (research §2.4)'
+    cause: 'GetRandom seeks to random 32-byte keys under 0x01‖ns‖0xFF, but the key suffix is the peer ID multihash, whose first bytes are constant (00 24 08 01 12 20 for Ed25519): a seek lands past the last key (Prev gives the greatest) or, rarely, before the first'
   },
   'quadratic-discover-limit': {
     id: 'quadratic-discover-limit',
     title: 'DISCOVER limit 0, negative or ≥ 1000 means 1000 and costs 10⁶ sampling iterations',
     observed: 'no answer within the case\'s bound (seconds to tens of seconds on a loaded 2-core machine); when it does answer, the biased sample',
-    cause: 'svc.go:226-230 turns 0, negative and ≥ 1000 into 1000, and GetRandom loops limit² times while it has fewer results than limit, which with the biased sample is always (research §2.4)'
+    cause: 'svc.go:226-230 turns 0, negative and ≥ 1000 into 1000, and GetRandom loops limit² times while it has fewer results than limit, which with the biased sample is always'
   },
   'namespace-256-refused': {
     id: 'namespace-256-refused',
