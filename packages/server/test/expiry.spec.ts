@@ -1,31 +1,29 @@
 import { rendezvous, wakuV0, Status } from '@rendezvous/codec'
-import { ManualClock } from '@rendezvous/store/compliance'
 import { RawStream, waitForEvent } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
-import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
+import { startServer } from './fixtures/nodes.ts'
+import { startScene } from './fixtures/scene.ts'
 import { TestStore } from './fixtures/test-store.ts'
 import type { ExpiredEventDetail } from '../src/index.ts'
 import type { ClientNode, ServerNode } from './fixtures/nodes.ts'
+import type { Scene } from './fixtures/scene.ts'
+import type { ManualClock } from '@rendezvous/store/compliance'
 
 describe('expiry', () => {
-  let clock: ManualClock
-  let store: TestStore
-  let server: ServerNode | undefined
-  let client: ClientNode
+  let scene: Scene
+  let clock: ManualClock, store: TestStore, server: ServerNode, client: ClientNode
 
   beforeEach(async () => {
-    clock = new ManualClock(Date.now())
-    store = new TestStore(clock.clock)
-    client = await startClient()
+    scene = await startScene({ clients: 1 })
+    ;({ clock, store, clients: [client] } = scene)
   })
 
   afterEach(async () => {
-    await stopAll(client?.node, server)
-    server = undefined
+    await scene?.stop()
   })
 
   it('a registration is live until exactly its TTL has passed, in both dialects', async () => {
-    server = await startServer({ store, clock: clock.clock, expiryInterval: 0, ttl: { min: 60 } })
+    ({ server } = await scene.serve({ expiryInterval: 0, ttl: { min: 60 } }))
     const addr = server.getMultiaddrs()[0]
     const w = await RawStream.open(client.node, addr, wakuV0)
     const r = await RawStream.open(client.node, addr, rendezvous)
@@ -43,7 +41,7 @@ describe('expiry', () => {
   })
 
   it('expireNow deletes what has expired and counts it', async () => {
-    server = await startServer({ store, clock: clock.clock, expiryInterval: 0 })
+    ({ server } = await scene.serve({ expiryInterval: 0 }))
     const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
     await w.register({ ns: 'b', signedPeerRecord: await client.record(), ttl: 20 })
@@ -55,7 +53,7 @@ describe('expiry', () => {
   })
 
   it('runs an expiry pass every expiryInterval, and stops with the service', async () => {
-    server = await startServer({ store, clock: clock.clock, expiryInterval: 20 })
+    ({ server } = await scene.serve({ expiryInterval: 20 }))
     const w = await RawStream.open(client.node, server.getMultiaddrs()[0], wakuV0)
     await w.register({ ns: 'a', signedPeerRecord: await client.record(), ttl: 5 })
     const expired = waitForEvent<CustomEvent<ExpiredEventDetail>>(server.services.rendezvous.events, 'expired')
@@ -77,7 +75,7 @@ describe('expiry', () => {
   })
 
   it('an expiry pass that fails is logged, not thrown, and the next one runs', async () => {
-    server = await startServer({ store, clock: clock.clock, expiryInterval: 20 })
+    ({ server } = await scene.serve({ expiryInterval: 20 }))
     store.failWith = new Error('disk on fire')
     await store.called('expire', 2)
     expect(store.expireCalls).to.be.at.least(2)
