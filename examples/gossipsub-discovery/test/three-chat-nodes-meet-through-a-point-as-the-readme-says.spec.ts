@@ -67,7 +67,7 @@ describe('examples/gossipsub-discovery runs as its README says', function () {
     let bobHeard = false
     void heard.then(() => { bobHeard = true }, () => {})
     while (!bobHeard && said < 30) {
-      alice.child.stdin.write('hello\n')
+      alice.write('hello\n')
       said++
       await Promise.race([heard.catch(() => {}), new Promise(resolve => setTimeout(resolve, 1000))])
     }
