@@ -1,36 +1,17 @@
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { startProcess } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { launchChromium } from '../src/index.ts'
 import type { LaunchedChromium } from '../src/index.ts'
-import type { ChildProcessByStdio } from 'node:child_process'
-import type { Readable } from 'node:stream'
+import type { TestProcess } from '@rendezvous/test-utils'
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/browser-relay/', import.meta.url))
 
 /** Start `node serve.js` as the README says (any free ports), and resolve the page address it prints */
-async function startExample (): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>, url: string }> {
-  const child = spawn(process.execPath, ['serve.js', '--http-port', '0', '--tcp-port', '0', '--ws-port', '0'], { cwd: EXAMPLE, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`serve.js printed no address in 60 s: ${output}`)) }, 60_000)
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString()
-      const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)
-      if (found != null) {
-        clearTimeout(timer)
-        child.stdout.off('data', onData)
-        resolve(found[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`serve.js exited with ${String(code)}: ${output}`))
-    })
-  })
-  return { child, url }
+async function startExample (): Promise<{ server: TestProcess, url: string }> {
+  const server = startProcess(['serve.js', '--http-port', '0', '--tcp-port', '0', '--ws-port', '0'], { cwd: EXAMPLE, stdin: 'ignore' })
+  const open = /open (http:\/\/127\.0\.0\.1:\d+\/)/
+  return { server, url: open.exec(await server.waitForLine(open, 60_000))?.[1] ?? '' }
 }
 
 describe('examples/browser-relay runs as its README says', function () {
@@ -40,11 +21,7 @@ describe('examples/browser-relay runs as its README says', function () {
 
   after(async () => {
     await chromium?.close()
-    if (example != null && example.child.exitCode == null) {
-      const exited = new Promise(resolve => { example?.child.once('exit', resolve) })
-      example.child.kill('SIGTERM')
-      await exited
-    }
+    await example?.server.stop('SIGTERM')
   })
 
   it('serves the page and a point with a relay; two tabs find each other, connect over WebRTC and chat', async () => {
@@ -74,8 +51,6 @@ describe('examples/browser-relay runs as its README says', function () {
     expect(await line.textContent()).to.equal(`<${(aliceId ?? '').slice(-8)}> hello bob (webrtc)`)
 
     // Ctrl-C (SIGTERM here) stops it cleanly
-    const exited = new Promise<number | null>(resolve => { example?.child.once('exit', resolve) })
-    example.child.kill('SIGTERM')
-    expect(await exited).to.equal(0)
+    expect((await example.server.stop('SIGTERM')).code).to.equal(0)
   })
 })
