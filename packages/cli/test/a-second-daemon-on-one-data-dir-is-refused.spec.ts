@@ -6,7 +6,7 @@ import { daemonSuite } from './fixtures/daemon-suite.ts'
 
 describe('the data directory lock', function () {
   this.timeout(60_000)
-  const suite = daemonSuite('rendezvous-lock-')
+  const suite = daemonSuite('cli-lock')
 
   ;['sqlite', 'memory'].forEach(store => {
     it(`refuses a second daemon on the same data directory (${store} store), and frees it on stop`, async () => {

@@ -9,7 +9,7 @@ import { loadIdentity, persistIdentity } from '../src/identity.ts'
 import { directoryEachTest } from './fixtures/daemon-suite.ts'
 
 describe('key files', () => {
-  const suite = directoryEachTest('rendezvous-keys-')
+  const suite = directoryEachTest('cli-keys')
 
   it('creates a file with mode 0600 and leaves no temporary file behind', async () => {
     const path = join(suite.dir, 'secret')

@@ -5,7 +5,7 @@ import { rawClient } from './fixtures/raw-client.ts'
 
 describe('rendezvous serve --metrics', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-metrics-')
+  const suite = daemonSuite('cli-metrics')
 
   it('serves Prometheus text with the rendezvous and libp2p metrics at /metrics', async () => {
     const { ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--metrics', '127.0.0.1:0'], { cwd: suite.dir })

@@ -7,7 +7,7 @@ import { daemonSuite } from './fixtures/daemon-suite.ts'
 
 describe('rendezvous output', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-output-')
+  const suite = daemonSuite('cli-output')
 
   it('--json prints one JSON object per line, listening first, then stopping and stopped', async () => {
     const { daemon, ready: first } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })

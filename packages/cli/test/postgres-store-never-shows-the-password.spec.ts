@@ -28,7 +28,7 @@ async function closedPort (): Promise<number> {
 describe('rendezvous serve --store postgres', function () {
   this.timeout(120_000)
 
-  const suite = postgresSuite('rendezvous-postgres-')
+  const suite = postgresSuite('cli-postgres')
 
   it('serves from the database and shows the URL without its password in the banner, the status API and the JSON output', async () => {
     const env = { RENDEZVOUS_DATABASE_URL: withPassword(suite.postgres.url) }

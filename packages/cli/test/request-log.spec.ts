@@ -12,7 +12,7 @@ const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
 
 describe('the request log (--log-level)', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-request-log-')
+  const suite = daemonSuite('cli-request-log')
 
   it('writes one structured line per request at info: dialect, type, namespace, status, duration, never the record', async () => {
     const { daemon, ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory'], { cwd: suite.dir })

@@ -6,7 +6,7 @@ import type { DaemonProcess, Ready } from './fixtures/daemon-process.ts'
 
 describe('rendezvous serve across restarts', function () {
   this.timeout(60_000)
-  const suite = daemonSuite('rendezvous-restart-')
+  const suite = daemonSuite('cli-restart')
 
   /** Stops `daemon` with SIGTERM, which it must exit from cleanly, and starts another with the same arguments */
   async function restart (daemon: DaemonProcess, args: string[]): Promise<Ready> {

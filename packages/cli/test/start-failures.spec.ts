@@ -24,7 +24,7 @@ async function tree (dir: string): Promise<string[]> {
 
 describe('rendezvous serve refuses to start', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-start-')
+  const suite = daemonSuite('cli-start')
 
   const servers: Server[] = []
 
@@ -118,7 +118,7 @@ describe('rendezvous serve refuses to start', function () {
 
 describe('rendezvous serve cleans up after a start that fails late', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-rollback-')
+  const suite = daemonSuite('cli-rollback')
 
   it('removes the identity key and cookie secret it wrote when the store cannot be opened', async () => {
     // a directory where the SQLite file should be: found only when the store opens, after the key files

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 
 describe('rendezvous status and the admin JSON API', function () {
   this.timeout(30_000)
-  const suite = daemonSuite('rendezvous-status-')
+  const suite = daemonSuite('cli-status')
 
   it('prints the point, its namespaces and their counts as a table, and the same as JSON', async () => {
     const { ready } = await spawnListening(['serve', ...LOOPBACK, '--json', '--store', 'memory', '--admin', '127.0.0.1:0', '--announce', '/dns4/rendezvous.example.org/tcp/443/wss'], { cwd: suite.dir })

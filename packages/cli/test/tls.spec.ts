@@ -17,7 +17,7 @@ describe('rendezvous serve --tls-cert --tls-key', function () {
     daemon = undefined
   })
   // its hooks come after the one above: the daemon stops before its directory is removed
-  const suite = daemonSuite('rendezvous-tls-')
+  const suite = daemonSuite('cli-tls')
 
   it('reads the flags and refuses a wss address without them, one without the other, or them without a wss address', () => {
     const data = ['--data-dir', join(suite.dir, 'data')]

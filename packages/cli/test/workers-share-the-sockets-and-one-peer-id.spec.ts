@@ -32,7 +32,7 @@ function alive (pid: number): boolean {
 describe('rendezvous serve --workers', function () {
   this.timeout(120_000)
 
-  const suite = postgresSuite('rendezvous-workers-')
+  const suite = postgresSuite('cli-workers')
 
   it('runs two workers on one port and one peer ID, restarts a killed one, and drains both on SIGTERM', async () => {
     const daemon = spawnDaemon(['serve', ...LOOPBACK, '--store', 'postgres', '--workers', '2', '--admin', '127.0.0.1:0'], { cwd: suite.dir, env: { RENDEZVOUS_DATABASE_URL: suite.postgres.url } })

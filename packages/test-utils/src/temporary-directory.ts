@@ -17,18 +17,16 @@ export async function temporaryDirectory (owner: string): Promise<TemporaryDirec
   }
 }
 
-/** Where a test keeps a store: its temporary directory, and the path of the store's file or directory in it */
-export interface StorePath {
-  readonly directory: string
-  readonly path: string
+/** A fresh directory for each test of a suite; read `dir` inside tests and later hooks */
+export interface TestDirectory {
+  readonly dir: string
 }
 
 /**
- * For each test of the calling suite (mocha hooks): a fresh temporary directory named after `owner`, and
- * the path of `name` in it (not created: the store, or the test, makes it); removed with everything in it
- * after the test. Read `directory` and `path` inside tests and later hooks.
+ * For each test of the calling suite (mocha hooks): a fresh temporary directory named after `owner`, removed
+ * with everything in it after the test, once `beforeRemoval` has run (what still writes there is stopped first)
  */
-export function storePathEachTest (owner: string, name: string): StorePath {
+export function directoryEachTest (owner: string, beforeRemoval?: () => Promise<void>): TestDirectory {
   let current: TemporaryDirectory | undefined
 
   beforeEach(async () => {
@@ -36,20 +34,35 @@ export function storePathEachTest (owner: string, name: string): StorePath {
   })
 
   afterEach(async () => {
+    await beforeRemoval?.()
     await current?.remove()
     current = undefined
   })
 
-  const directory = (): string => {
-    if (current == null) {
-      throw new Error('the temporary directory exists only while a test runs')
-    }
-
-    return current.path
-  }
-
   return {
-    get directory () { return directory() },
-    get path () { return join(directory(), name) }
+    get dir () {
+      if (current == null) {
+        throw new Error('the temporary directory exists only while a test runs')
+      }
+      return current.path
+    }
+  }
+}
+
+/** Where a test keeps a store: its temporary directory, and the path of the store's file or directory in it */
+export interface StorePath {
+  readonly directory: string
+  readonly path: string
+}
+
+/**
+ * {@link directoryEachTest}, and the path of `name` in each test's directory (not created: the store, or the
+ * test, makes it)
+ */
+export function storePathEachTest (owner: string, name: string): StorePath {
+  const each = directoryEachTest(owner)
+  return {
+    get directory () { return each.dir },
+    get path () { return join(each.dir, name) }
   }
 }
