@@ -4,8 +4,8 @@
  * The shared benchmark harness for {@link RegistrationStore} adapters. Every adapter runs the same
  * workload and prints the same Markdown table:
  *
- * - upserts per second (refreshes of random existing registrations, one awaited at a time), and the rate of the initial fill (new registrations, several in flight);
- * - `discover` with limit 100 per second, in one random namespace from its start, and across all namespaces from a random position;
+ * - upserts per second (refreshes of random existing registrations, one awaited at a time, and `concurrency` in flight), and the rate of the initial fill (new registrations, several in flight);
+ * - `discover` with limit 100 per second, in one random namespace from its start (one at a time, and `concurrency` in flight), and across all namespaces from a random position;
  * - `sample` with limit 20 per second in one random namespace;
  * - the time `expire` takes to delete 10% of the store;
  * - bytes per registration: heap and array buffers for in-memory stores, the size of the directory for the others;
@@ -25,7 +25,8 @@
  * ```
  *
  * Environment: `BENCH_SIZES=10k,100k` picks the sizes (default `10k,100k,1M`), `BENCH_DURATION_MS=300`
- * the time each rate is measured for (default 1000).
+ * the time each rate is measured for (default 1000), `BENCH_CONCURRENCY=10` the operations in flight of the
+ * concurrent rows (default 16).
  */
 
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -74,6 +75,12 @@ export interface StoreBenchmarkOptions {
   /** Upserts in flight while filling the store. Default 64 */
   fillConcurrency?: number
 
+  /**
+   * Operations in flight in the concurrent rows (refreshes and discover(100)), as a rendezvous point serving
+   * many peers has them. Default: `BENCH_CONCURRENCY` from the environment, or 16
+   */
+  concurrency?: number
+
   /** Run a small store through every measurement first, unreported, so the code is compiled before it is timed. Default `true` */
   warmup?: boolean
 
@@ -98,6 +105,12 @@ export interface StoreBenchmarkRow {
   /** The same per CPU-second of the process (see {@link Rate.perCpuSecond}) */
   upsertsPerCpuSecond: number
 
+  /** Refreshes of random existing registrations per second, `concurrency` in flight */
+  upsertsInFlightPerSecond: number
+
+  /** The same per CPU-second of the process */
+  upsertsInFlightPerCpuSecond: number
+
   /** `discover({ namespace, limit: 100 })` per second, random namespace, from its start */
   discoverPerSecond: number
 
@@ -106,6 +119,12 @@ export interface StoreBenchmarkRow {
 
   /** Registrations each of those returned, on average */
   discoverReturned: number
+
+  /** The same discover, `concurrency` in flight, per second */
+  discoverInFlightPerSecond: number
+
+  /** The same per CPU-second of the process */
+  discoverInFlightPerCpuSecond: number
 
   /** `discover({ after, limit: 100 })` per second across all namespaces, random position */
   discoverAllPerSecond: number
@@ -133,6 +152,7 @@ export interface StoreBenchmarkRow {
 }
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
+const DEFAULT_CONCURRENCY = 16
 const EARLY_TTL = 3600
 /** With 8 digits after it, as long as a real Ed25519 peer ID string (52 characters) and as cheap to make as possible */
 const PEER_PREFIX = '12D3KooW' + 'BenchmarkPeer'.padEnd(36, 'x')
@@ -144,15 +164,22 @@ export async function runStoreBenchmark (options: StoreBenchmarkOptions): Promis
   const log = options.log ?? ((text: string) => { console.error(text) }) // eslint-disable-line no-console
   const sizes = options.sizes ?? (process.env.BENCH_SIZES != null && process.env.BENCH_SIZES !== '' ? parseSizes(process.env.BENCH_SIZES) : DEFAULT_SIZES)
   const durationMs = options.durationMs ?? (process.env.BENCH_DURATION_MS != null && process.env.BENCH_DURATION_MS !== '' ? Number(process.env.BENCH_DURATION_MS) : 1000)
+  const concurrency = options.concurrency ?? (process.env.BENCH_CONCURRENCY != null && process.env.BENCH_CONCURRENCY !== '' ? Number(process.env.BENCH_CONCURRENCY) : DEFAULT_CONCURRENCY)
+
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new Error(`BENCH_CONCURRENCY: expected an integer from 1 to 256, got ${String(concurrency)}`)
+  }
+
   const settings: Settings = {
     namespaces: options.namespaces ?? 100,
     envelopeBytes: options.envelopeBytes ?? 170,
     durationMs,
-    fillConcurrency: options.fillConcurrency ?? 64
+    fillConcurrency: options.fillConcurrency ?? 64,
+    concurrency
   }
   const rows: StoreBenchmarkRow[] = []
 
-  log(`${options.name}: sizes ${sizes.join(', ')}, ${settings.namespaces} namespaces, ${settings.envelopeBytes}-byte envelopes, ${durationMs} ms per rate`)
+  log(`${options.name}: sizes ${sizes.join(', ')}, ${settings.namespaces} namespaces, ${settings.envelopeBytes}-byte envelopes, ${durationMs} ms per rate, ${concurrency} in flight in the concurrent rows`)
 
   if (options.warmup !== false) {
     log('  warming up')
@@ -172,6 +199,7 @@ interface Settings {
   envelopeBytes: number
   durationMs: number
   fillConcurrency: number
+  concurrency: number
 }
 
 async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings, size: number, log: (text: string) => void): Promise<StoreBenchmarkRow> {
@@ -254,12 +282,33 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       lastPosition = upserted.position
     }, { durationMs: settings.durationMs })
 
+    log(`  ${size}: upserts, ${settings.concurrency} in flight`)
+    // the same refreshes, each its own argument object (one in flight must not change under another); the
+    // envelopes are shared, as nothing writes to them
+    const upsertsInFlight = await measureRate(async (i) => {
+      const key = Math.floor(random() * size)
+      const ttl = key % 10 === 0 ? EARLY_TTL : TTL
+      const upserted = await s.upsert({
+        ...pool[i & 255],
+        namespace: namespaceNames[key % settings.namespaces],
+        peerId: PEER_PREFIX + String(key >> 1).padStart(8, '0'),
+        ttl,
+        expiresAt: DEFAULT_START + ttl * 1000
+      })
+      lastPosition = Math.max(lastPosition, upserted.position)
+    }, { durationMs: settings.durationMs, concurrency: settings.concurrency })
+
     log(`  ${size}: discover`)
     let returned = 0
     const discover = await measureRate(async () => {
       const result = await s.discover({ namespace: namespaceNames[Math.floor(random() * settings.namespaces)], limit: 100 })
       returned += result.registrations.length
     }, { durationMs: settings.durationMs })
+
+    log(`  ${size}: discover, ${settings.concurrency} in flight`)
+    const discoverInFlight = await measureRate(async () => {
+      await s.discover({ namespace: namespaceNames[Math.floor(random() * settings.namespaces)], limit: 100 })
+    }, { durationMs: settings.durationMs, concurrency: settings.concurrency })
 
     const discoverAll = await measureRate(async () => {
       await s.discover({ after: Math.floor(random() * lastPosition * 0.9), limit: 100 })
@@ -290,9 +339,13 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       fillPerSecond: size / fillSeconds,
       upsertsPerSecond: upserts.perSecond,
       upsertsPerCpuSecond: upserts.perCpuSecond,
+      upsertsInFlightPerSecond: upsertsInFlight.perSecond,
+      upsertsInFlightPerCpuSecond: upsertsInFlight.perCpuSecond,
       discoverPerSecond: discover.perSecond,
       discoverPerCpuSecond: discover.perCpuSecond,
       discoverReturned: returned / discover.operations,
+      discoverInFlightPerSecond: discoverInFlight.perSecond,
+      discoverInFlightPerCpuSecond: discoverInFlight.perCpuSecond,
       discoverAllPerSecond: discoverAll.perSecond,
       discoverAllPerCpuSecond: discoverAll.perCpuSecond,
       samplePerSecond: sample.perSecond,
@@ -313,24 +366,27 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
  * The Markdown table of a run, with a line on the machine it ran on. Each rate shows operations per
  * wall-clock second, then per CPU-second of the process in brackets.
  */
-export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number } = {}): string {
+export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number, concurrency?: number } = {}): string {
+  const inFlight = settings.concurrency ?? DEFAULT_CONCURRENCY
   const lines = [
     `### ${name}`,
     '',
-    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
+    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time except the columns marked ×${inFlight} (${inFlight} in flight) and fill/s (64 in flight). Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
     '',
     'Operations per second of wall-clock time (in brackets: per CPU-second of the process, all threads, which is what a dedicated core would do when the machine is busy with other work).',
     '',
-    '| registrations | upserts/s | fill/s | discover(100)/s | discover all(100)/s | sample(20)/s | expire 10% | bytes/registration |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    `| registrations | upserts/s | upserts/s ×${inFlight} | fill/s | discover(100)/s | discover(100)/s ×${inFlight} | discover all(100)/s | sample(20)/s | expire 10% | bytes/registration |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   ]
 
   for (const row of rows) {
     const cells = [
       count(row.size),
       both(row.upsertsPerSecond, row.upsertsPerCpuSecond),
+      both(row.upsertsInFlightPerSecond, row.upsertsInFlightPerCpuSecond),
       rate(row.fillPerSecond),
       both(row.discoverPerSecond, row.discoverPerCpuSecond),
+      both(row.discoverInFlightPerSecond, row.discoverInFlightPerCpuSecond),
       both(row.discoverAllPerSecond, row.discoverAllPerCpuSecond),
       both(row.samplePerSecond, row.samplePerCpuSecond),
       `${milliseconds(row.expireMs)} (${milliseconds(row.expireCpuMs)} CPU) for ${count(row.expired)}`,
