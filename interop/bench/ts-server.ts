@@ -22,6 +22,15 @@
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
  * SIGINT or when stdin closes (so it never outlives the orchestrator).
  *
+ * With `--heap-snapshot-dir` (and no `--profile-dir`), SIGUSR2 writes a V8 heap snapshot there and prints
+ * `{"event":"heap-snapshot","path":..,"before":..,"after":..}` with `process.memoryUsage()` just before it and
+ * just after it (a snapshot collects the garbage first): `idle-heap.ts` reads where an idle connection's
+ * memory goes from two of them.
+ *
+ * `--liveness-interval <ms>` (with `--liveness-timeout <ms>`) runs what `rendezvous serve --liveness-interval`
+ * runs: Yamux ping frames instead of js-libp2p's connection monitor, which is then off (`MuxerLiveness` of
+ * packages/cli/src/muxer-liveness.ts, imported from the source like `--coalesce-writes`).
+ *
  * With `--profile-dir`, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 stops it and writes
  * `phase-<k>.cpuprofile` there (printing `{"event":"profile","path":..}`): the load generator sends them
  * around the phases to profile, so a profile shows one phase and not the whole life of the process.
@@ -39,6 +48,7 @@ import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { writeHeapSnapshot } from 'node:v8'
 import { noise } from '@chainsafe/libp2p-noise'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
@@ -61,6 +71,9 @@ const { values } = parseArgs({
     // worker processes sharing the listening socket and one identity (Node's cluster, as rendezvous serve --workers)
     workers: { type: 'string', default: '1' },
     'profile-dir': { type: 'string' },
+    'heap-snapshot-dir': { type: 'string' },
+    'liveness-interval': { type: 'string' },
+    'liveness-timeout': { type: 'string' },
     floor: { type: 'boolean', default: false },
     'experiment-cork': { type: 'boolean', default: false },
     'coalesce-writes': { type: 'boolean', default: false },
@@ -183,6 +196,19 @@ async function prometheus (): Promise<Record<string, unknown>> {
   return { metrics: mod.prometheusMetrics() }
 }
 
+/**
+ * `--liveness-interval`: `MuxerLiveness` of packages/cli/src/muxer-liveness.ts (Yamux ping frames, the
+ * connection monitor off), from the source like `--coalesce-writes`
+ */
+async function livenessCheck (): Promise<{ watch<C>(factory: (components: C) => unknown): (components: C) => unknown } | undefined> {
+  if (values['liveness-interval'] == null) {
+    return undefined
+  }
+  const mod = await import(new URL('../../packages/cli/src/muxer-liveness.ts', import.meta.url).href)
+  return new mod.MuxerLiveness({ interval: Number(values['liveness-interval']), timeout: Number(values['liveness-timeout'] ?? 10_000) })
+}
+const liveness = await livenessCheck()
+
 const monitorInterval = values['experiment-monitor-interval'] != null ? Number(values['experiment-monitor-interval']) : undefined
 const identifyService = values['experiment-no-identify']
   ? {}
@@ -195,17 +221,19 @@ const node = await createLibp2p({
   addresses: { listen: [String(values.listen)] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
+  streamMuxers: [liveness != null ? liveness.watch(yamux()) as ReturnType<typeof yamux> : yamux()],
   connectionManager: {
     maxConnections: 100_000,
     allow: ['/ip4/127.0.0.1']
   },
   ...(values['experiment-monitor-off'] ? { connectionMonitor: { enabled: false } } : {}),
   ...(monitorInterval != null ? { connectionMonitor: { pingInterval: monitorInterval } } : {}),
+  ...(liveness != null ? { connectionMonitor: { enabled: false } } : {}),
   ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
     ...identifyService,
-    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store }) })
+    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store }) }),
+    ...(liveness != null ? { liveness: () => liveness } : {})
   } as Record<string, (components: any) => unknown>
 })
 const services = node.services as Record<string, any>
@@ -251,6 +279,17 @@ if (profileDir != null) {
     line({ event: 'profile', path })
   }
   process.on('SIGUSR2', () => { busy = busy.then(toggle).catch(err => { line({ event: 'error', message: `profiler: ${String(err)}` }) }) })
+}
+
+const heapSnapshotDir = values['heap-snapshot-dir']
+if (heapSnapshotDir != null && profileDir == null) {
+  await mkdir(heapSnapshotDir, { recursive: true })
+  let count = 0
+  process.on('SIGUSR2', () => {
+    const before = process.memoryUsage()
+    const path = writeHeapSnapshot(join(heapSnapshotDir, `heap-${++count}.heapsnapshot`))
+    line({ event: 'heap-snapshot', path, before, after: process.memoryUsage(), connections: node.getConnections().length })
+  })
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -12,6 +12,7 @@ import {
 } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
+import { LIVENESS_FLAGS, readLivenessConfig } from './liveness-config.ts'
 import { DATABASE_FLAGS, readDatabaseUrl } from './postgres-store.ts'
 import { RELAY_FLAGS, readRelayConfig } from './relay-config.ts'
 import { TLS_FLAGS, readTlsConfig } from './tls.ts'
@@ -91,8 +92,15 @@ export interface DaemonConfig {
   admin?: MetricsAddress
   /** One JSON object per output line instead of text for people */
   json: boolean
-  /** `--ping-interval`, seconds: js-libp2p's connection monitor pings every connection this often (unset: its 10 s) */
+  /**
+   * `--ping-interval`, seconds: js-libp2p's connection monitor (a ping stream per connection) pings every
+   * connection this often, instead of the Yamux ping check of `livenessInterval`
+   */
   pingInterval?: number
+  /** `--liveness-interval`, seconds: every connection gets a Yamux ping frame this often (unset: 30 s; not with `pingInterval`) */
+  livenessInterval?: number
+  /** `--liveness-timeout`, seconds: a connection whose Yamux ping is not answered this soon is closed (unset: 10 s) */
+  livenessTimeout?: number
   /** `--coalesce-writes`: each TCP socket's writes of one tick leave as one writev (`coalesceSocketWrites`) */
   coalesceWrites?: boolean
   /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
@@ -160,7 +168,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'federation-peer', env: 'RENDEZVOUS_FEDERATION_PEER', type: 'string', multiple: true, value: '<multiaddr>', description: 'another member point of the federation, ending in /p2p/<peer ID>, repeatable or comma separated; only these are trusted', defaultText: 'none' },
   ...RELAY_FLAGS,
   ...TLS_FLAGS,
-  { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'how often every connection is pinged to find peers that vanished (js-libp2p\'s connection monitor); 60s holds far less memory per idle connection (docs/performance.md)', defaultText: formatDuration(LIBP2P_PING_INTERVAL) },
+  ...LIVENESS_FLAGS,
+  { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'find vanished peers with js-libp2p\'s connection monitor instead (a ping stream on every connection this often; far more memory per idle connection, docs/performance.md)', defaultText: `off; js-libp2p's default when on: ${formatDuration(LIBP2P_PING_INTERVAL)}` },
   { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
@@ -581,6 +590,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     json: reader.flag('json')?.value ?? false,
     ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
     ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', LIBP2P_PING_INTERVAL) } : {}),
+    ...readLivenessConfig(reader),
     ...(federation != null ? { federation } : {})
   }
 }

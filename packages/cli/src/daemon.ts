@@ -18,7 +18,9 @@ import { checkDataDirLock, lockDataDir } from './data-dir-lock.ts'
 import { checkDataDir, createDataDir } from './data-dir.ts'
 import { AddressInUseError, DaemonError } from './errors.ts'
 import { loadIdentity, persistIdentity } from './identity.ts'
+import { DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT } from './liveness-config.ts'
 import { createMetricsRegistry, startMetricsEndpoint } from './metrics.ts'
+import { MuxerLiveness } from './muxer-liveness.ts'
 import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
 import { StatusSource, pointBounds } from './point-status.ts'
@@ -47,6 +49,8 @@ export type DaemonServices = {
   rendezvous: RendezvousServer
   /** The circuit relay v2 server, with `--relay` */
   relay?: CircuitRelayService
+  /** The Yamux ping check that closes the connections of vanished peers; absent with `--ping-interval` */
+  liveness?: MuxerLiveness
 }
 
 /** A running rendezvous point */
@@ -211,6 +215,14 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       keep: (connection) => (node?.services.relay != null && holdsReservation(node.services.relay, connection)) || members.has(connection.remotePeer.toString())
     })
     if (config.coalesceWrites === true) { coalesceSocketWrites() }
+    // vanished peers are found with Yamux ping frames, no stream per ping, unless --ping-interval asks for
+    // js-libp2p's connection monitor (docs/performance.md, "Memory per idle connection")
+    const liveness = config.pingInterval != null
+      ? undefined
+      : new MuxerLiveness({
+        interval: (config.livenessInterval ?? DEFAULT_LIVENESS_INTERVAL) * 1000,
+        timeout: (config.livenessTimeout ?? DEFAULT_LIVENESS_TIMEOUT) * 1000
+      })
     node = await createLibp2p({
       start: false,
       privateKey: keptIdentity.identity.privateKey,
@@ -220,7 +232,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
       transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {})],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      streamMuxers: [liveness != null ? liveness.watch(yamux()) : yamux()],
       // libp2p refuses new connections at its own limit: the guard prunes below it instead
       connectionManager: {
         maxConnections: guard.libp2pMaxConnections,
@@ -229,7 +241,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         inboundUpgradeTimeout: config.handshakeTimeout * 1000
       },
       connectionGater: guard.gater,
-      ...(config.pingInterval != null ? { connectionMonitor: { pingInterval: config.pingInterval * 1000 } } : {}),
+      connectionMonitor: config.pingInterval != null ? { pingInterval: config.pingInterval * 1000 } : { enabled: false },
       ...(endpoint != null
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
         : {}),
@@ -250,7 +262,8 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           federation
         }),
         ...(federation != null ? { pubsub: federationPubsub() } : {}),
-        ...(config.relay != null ? { relay: relayService(config.relay) } : {})
+        ...(config.relay != null ? { relay: relayService(config.relay) } : {}),
+        ...(liveness != null ? { liveness: () => liveness } : {})
       }
     })
     try {
