@@ -15,7 +15,8 @@
  *
  * Signed peer records come in three formats, each a value ({@link RecordFormat}): `standard` (RFC 0003),
  * `rust-legacy` (rust-libp2p) and `waku` (nwaku's `WakuPeerRecord`), listed in {@link RECORD_FORMATS}.
- * {@link sealPeerRecord} seals one, {@link openPeerRecord} verifies any accepted one.
+ * {@link sealPeerRecord} seals one, {@link openPeerRecord} verifies any accepted one, and
+ * {@link verifyPeerRecord} verifies it the same way for a rendezvous point, which keeps only a summary of it.
  * All bad input raises a subclass of {@link CodecError}. Test material (golden frames of every dialect and
  * envelopes of every record format) is exported by `@rendezvous/codec/testing`, not here.
  *
@@ -58,7 +59,8 @@ export { RECORD_FORMATS, recordFormat, formatOfPayloadType } from './record-form
 export type { RecordFormatName } from './record-formats.ts'
 export type { RecordFormat, PeerRecordContent } from './record-format.ts'
 export { sealPeerRecord, openPeerRecord } from './peer-record.ts'
-export type { VerifiedPeerRecord, OpenPeerRecordOptions, SealPeerRecordOptions } from './peer-record.ts'
+export { verifyPeerRecord } from './verify-peer-record.ts'
+export type { VerifiedPeerRecord, PeerRecordSummary, OpenPeerRecordOptions, SealPeerRecordOptions } from './peer-record.ts'
 export {
   RENDEZVOUS_PROTOCOL, WAKU_V0_PROTOCOL, WAKU_V1_PROTOCOL,
   STANDARD_RECORD_DOMAIN, STANDARD_RECORD_PAYLOAD_TYPE, RUST_LEGACY_RECORD_DOMAIN, RUST_LEGACY_RECORD_PAYLOAD_TYPE,

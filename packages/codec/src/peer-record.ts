@@ -8,21 +8,27 @@ import type { PeerRecordContent, RecordFormat } from './record-format.ts'
 import type { AbortOptions, PeerId, PrivateKey, PublicKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-/** A signed peer record that was opened and verified */
-export interface VerifiedPeerRecord {
+/** What verifying a signed peer record proves, without its addresses as objects: what a rendezvous point keeps */
+export interface PeerRecordSummary {
   /** The peer the record belongs to; equal to the key that signed it */
   peerId: PeerId
+  /** How many addresses the record lists */
+  addressCount: number
+  /** Total length of the binary multiaddrs (the 0.0.1 dialect caps it at 2048) */
+  addressBytes: number
+  /** The record format the envelope is in */
+  format: RecordFormat
+}
+
+/** A signed peer record that was opened and verified */
+export interface VerifiedPeerRecord extends PeerRecordSummary {
   /** The key that signed the envelope */
   publicKey: PublicKey
   multiaddrs: Multiaddr[]
   /** Sequence number; later records of one peer carry higher numbers */
   seq: bigint
-  /** Total length of the binary multiaddrs (the 0.0.1 dialect caps it at 2048) */
-  addressBytes: number
   /** The envelope bytes that were verified */
   envelope: Uint8Array
-  /** The record format the envelope is in */
-  format: RecordFormat
   /** nwaku's mix public key, in the `waku` format only */
   mixKey?: string
 }
@@ -139,6 +145,7 @@ export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecord
     peerId: record.peerId,
     publicKey: envelope.publicKey,
     multiaddrs: record.multiaddrs,
+    addressCount: record.multiaddrs.length,
     seq: record.seq,
     addressBytes: record.multiaddrs.reduce((sum, ma) => sum + ma.bytes.byteLength, 0),
     envelope: bytes,

@@ -1,0 +1,115 @@
+/**
+ * CPU per fresh envelope: `pnpm bench` in this package (runs the compiled `dist/benchmarks/open-peer-record.js`).
+ *
+ * A rendezvous point verifies each envelope it has not seen before (a storm of new peers is all fresh
+ * envelopes). This benchmark seals `BENCH_ENVELOPES` (default 2,000) records, each with its own Ed25519 key
+ * and address, then opens all of them with each contender in turn, round after round (A/B alternating in
+ * one process, so that a busy machine slows every contender alike), and prints the process CPU time
+ * (`process.cpuUsage()`, user + system) per envelope: the median of the rounds and each round. Nothing
+ * is cached between opens. The contenders are `openPeerRecord` and `verifyPeerRecord` on the `standard`
+ * format, `verifyPeerRecord` on `waku` and `rust-legacy` envelopes of the same keys, and the parts of a
+ * verification ("key import"): Node's Ed25519 check with a key imported beforehand (the floor any verifier
+ * pays here), and the same check importing the key per call as `raw-public` (with and without stack traces
+ * for the errors `createPublicKey` throws and catches inside), as DER SPKI (into a `KeyObject`, or handed to
+ * `verify` as is) and as JWK (what `@libp2p/crypto` does).
+ */
+import { Buffer } from 'node:buffer'
+import { createPublicKey, verify } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { RecordEnvelope } from '@libp2p/peer-record'
+import { multiaddr } from '@multiformats/multiaddr'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
+import { openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
+import type { KeyObject } from 'node:crypto'
+
+const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 2000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+
+const standard: Uint8Array[] = []
+const waku: Uint8Array[] = []
+const rust: Uint8Array[] = []
+for (let i = 0; i < ENVELOPES; i++) {
+  const key = await generateKeyPair('Ed25519')
+  const addresses = [multiaddr(`/ip4/127.0.0.1/tcp/${10_000 + i}`)]
+  standard.push(await sealPeerRecord(key, addresses))
+  waku.push(await sealPeerRecord(key, addresses, { format: 'waku' }))
+  rust.push(await sealPeerRecord(key, addresses, { format: 'rust-legacy' }))
+}
+
+// the signed bytes and the raw key of each standard envelope, for the parts of a verification
+const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
+const DOMAIN = new TextEncoder().encode('libp2p-peer-record')
+const parts = standard.map(bytes => {
+  const envelope = RecordEnvelope.createFromProtobuf(bytes)
+  const raw = Buffer.from(envelope.publicKey.raw)
+  const data = Uint8Array.from([DOMAIN.byteLength, ...DOMAIN, envelope.payloadType.byteLength, ...envelope.payloadType, ...varint(envelope.payload.byteLength), ...envelope.payload])
+  const der = Buffer.from([...SPKI_PREFIX, ...raw])
+  const imported: KeyObject = createPublicKey({ key: der, format: 'der', type: 'spki' })
+  return { raw, der, data, signature: envelope.signature, imported }
+})
+
+function varint (n: number): number[] {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n >>>= 7
+  }
+  out.push(n)
+  return out
+}
+
+/** What src/ed25519-verifier.ts does around each import: no stack captured for the errors Node throws and catches inside */
+function withoutStacks<T> (fn: () => T): T {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return fn()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+function check (valid: boolean): void {
+  if (!valid) {
+    throw new Error('a signature did not verify')
+  }
+}
+
+const contenders: Array<[string, (i: number) => unknown]> = [
+  ['openPeerRecord (standard)', async i => openPeerRecord(standard[i])],
+  ['verifyPeerRecord (standard)', async i => verifyPeerRecord(standard[i])],
+  ['verifyPeerRecord (waku)', async i => verifyPeerRecord(waku[i])],
+  ['verifyPeerRecord (rust-legacy)', async i => verifyPeerRecord(rust[i])],
+  ['Ed25519 check, key imported before', i => { check(verify(null, parts[i].data, parts[i].imported, parts[i].signature)) }],
+  ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStacks(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
+  ['Ed25519 check + raw-public import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' }), parts[i].signature)) }],
+  ['Ed25519 check + DER import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].der, format: 'der', type: 'spki' }), parts[i].signature)) }],
+  ['Ed25519 check, DER passed to verify', i => { check(verify(null, parts[i].data, { key: parts[i].der, format: 'der', type: 'spki' }, parts[i].signature)) }],
+  ['Ed25519 check + JWK import', i => { check(verify(null, parts[i].data, createPublicKey({ format: 'jwk', key: { kty: 'OKP', crv: 'Ed25519', x: uint8ArrayToString(parts[i].raw, 'base64url') } }), parts[i].signature)) }]
+]
+
+const perRound = new Map<string, number[]>(contenders.map(([name]) => [name, []]))
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, open] of contenders) {
+    const start = process.cpuUsage()
+    for (let i = 0; i < ENVELOPES; i++) {
+      await open(i)
+    }
+    const used = process.cpuUsage(start)
+    perRound.get(name)?.push((used.user + used.system) / ENVELOPES)
+  }
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+process.stdout.write(`Node ${process.version}, ${ENVELOPES} fresh Ed25519 envelopes, ${ROUNDS} rounds, CPU µs per envelope\n\n`)
+process.stdout.write('| contender | median | rounds |\n|---|---:|---|\n')
+for (const [name, values] of perRound) {
+  process.stdout.write(`| ${name} | ${median(values).toFixed(1)} | ${values.map(v => v.toFixed(1)).join(', ')} |\n`)
+}
+const open = median(perRound.get('openPeerRecord (standard)') ?? [])
+const light = median(perRound.get('verifyPeerRecord (standard)') ?? [])
+process.stdout.write(`\nverifyPeerRecord / openPeerRecord (standard): ${(light / open).toFixed(2)}, ${(open - light).toFixed(1)} µs less per fresh envelope\n`)

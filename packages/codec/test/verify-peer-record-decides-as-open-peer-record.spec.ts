@@ -1,0 +1,221 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { RecordEnvelope } from '@libp2p/peer-record'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'aegir/chai'
+import fc from 'fast-check'
+import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
+import { PeerRecordError, RECORD_FORMATS, openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
+import { GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX } from '../src/testing.ts'
+import { openPlainEd25519 } from '../src/verify-peer-record.ts'
+import type { OpenPeerRecordOptions, PeerRecordSummary, RecordFormat } from '../src/index.ts'
+import type { PrivateKey, Record } from '@libp2p/interface'
+
+/** An outcome as one comparable string: the summary's fields, or the error's name and message */
+async function outcome (opening: Promise<PeerRecordSummary>): Promise<string> {
+  try {
+    const r = await opening
+    return `ok ${r.peerId.toString()} ${r.addressCount} addresses ${r.addressBytes} bytes ${r.format.name}`
+  } catch (err: any) {
+    return `${err.name}: ${err.message}`
+  }
+}
+
+async function expectSameOutcome (bytes: Uint8Array, options?: OpenPeerRecordOptions): Promise<string> {
+  const light = await outcome(verifyPeerRecord(bytes, options))
+  expect(light).to.equal(await outcome(openPeerRecord(bytes, options)))
+  return light
+}
+
+/** A record that lies about what it is, to build envelopes no honest sealer makes */
+function customRecord (domain: string, codec: Uint8Array, payload: Uint8Array): Record {
+  return { domain, codec, marshal: () => payload, equals: () => false }
+}
+
+async function sealCustom (key: PrivateKey, format: RecordFormat, payload: Uint8Array, domain = format.domain, payloadType = format.payloadType): Promise<Uint8Array> {
+  return (await RecordEnvelope.seal(customRecord(domain, payloadType, payload), key)).marshal()
+}
+
+function varint (n: number): number[] {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n >>>= 7
+  }
+  out.push(n)
+  return out
+}
+
+/** One length-delimited protobuf field */
+function field (tag: number, bytes: Uint8Array | number[]): number[] {
+  return [tag, ...varint(bytes.length), ...bytes]
+}
+
+/** A payload of the format naming `key`'s peer, with raw address bytes that need not be a multiaddr */
+function payloadWithAddresses (format: RecordFormat, key: PrivateKey, addresses: number[][]): Uint8Array {
+  const peerId = peerIdFromPrivateKey(key).toMultihash().bytes
+  if (format.name === 'waku') {
+    return Uint8Array.from([...field(0x0a, peerId), 0x10, 0x01, ...addresses.flatMap(a => field(0x1a, a)), ...field(0x22, [])])
+  }
+  return Uint8Array.from([...field(0x0a, peerId), 0x10, 0x01, ...addresses.flatMap(a => field(0x1a, field(0x0a, a)))])
+}
+
+const ADDRESSES = [
+  '/ip4/127.0.0.1/tcp/4001',
+  '/ip4/127.0.0.1/tcp/4002/ws',
+  '/ip6/::1/udp/4001/quic-v1/webtransport',
+  '/dns4/point.example/tcp/443/wss',
+  '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf/p2p-circuit',
+  '/ip4/127.0.0.1/udp/4001/webrtc-direct'
+].map(a => multiaddr(a))
+
+describe('verifyPeerRecord decides as openPeerRecord does', () => {
+  const keys = {} as { ed25519: PrivateKey, other: PrivateKey, secp256k1: PrivateKey, ecdsa: PrivateKey, rsa: PrivateKey }
+
+  before(async function () {
+    this.timeout(30_000)
+    keys.ed25519 = await generateKeyPair('Ed25519')
+    keys.other = await generateKeyPair('Ed25519')
+    keys.secp256k1 = await generateKeyPair('secp256k1')
+    keys.ecdsa = await generateKeyPair('ECDSA')
+    keys.rsa = await generateKeyPair('RSA', 2048)
+  })
+
+  for (const format of RECORD_FORMATS) {
+    describe(`in the ${format.name} format`, () => {
+      it('decides an Ed25519 envelope itself, with the summary openPeerRecord gives', async () => {
+        for (let n = 1; n <= ADDRESSES.length; n++) {
+          const sealed = await sealPeerRecord(keys.ed25519, ADDRESSES.slice(0, n), { format })
+          const decided = openPlainEd25519(sealed, {})
+          expect(decided).to.have.property('addressCount', n)
+          expect(await expectSameOutcome(sealed)).to.match(/^ok /)
+          const opened = await openPeerRecord(sealed)
+          const light = await verifyPeerRecord(sealed)
+          expect(light.peerId.equals(opened.peerId)).to.be.true()
+          expect(light.peerId.publicKey?.equals(opened.publicKey)).to.be.true()
+          expect(light.addressBytes).to.equal(opened.addressBytes)
+          expect(light.format).to.equal(format)
+        }
+      })
+
+      for (const type of ['secp256k1', 'rsa'] as const) {
+        it(`opens a record sealed with a ${type} key (through openPeerRecord)`, async () => {
+          const sealed = await sealPeerRecord(keys[type], ADDRESSES.slice(0, 2), { format })
+          expect(openPlainEd25519(sealed, {})).to.equal(undefined)
+          const summary = await verifyPeerRecord(sealed, { expectedPeer: peerIdFromPrivateKey(keys[type]) })
+          expect(summary.peerId.equals(peerIdFromPrivateKey(keys[type]))).to.be.true()
+          expect(summary.addressCount).to.equal(2)
+          expect(await expectSameOutcome(sealed)).to.match(/^ok /)
+        })
+      }
+
+      it('treats an envelope signed with an ECDSA key (which names no peer ID) as openPeerRecord does', async () => {
+        const payload = format.encodePayload({ peerId: peerIdFromPrivateKey(keys.ed25519), multiaddrs: ADDRESSES.slice(0, 2), seq: 1n, mixKey: '' })
+        const sealed = await sealCustom(keys.ecdsa, format, payload)
+        expect(openPlainEd25519(sealed, {})).to.equal(undefined)
+        expect(await expectSameOutcome(sealed)).to.not.match(/^ok /)
+      })
+
+      it('refuses a forged signature with the same error, deciding it itself', async () => {
+        const envelope = RecordEnvelope.createFromProtobuf(await sealPeerRecord(keys.ed25519, ADDRESSES.slice(0, 2), { format }))
+        const signature = envelope.signature.slice()
+        signature[0] ^= 0xff
+        const forged = new RecordEnvelope({ ...envelope, signature }).marshal()
+        expect(openPlainEd25519(forged, {})).to.equal(format)
+        expect(await expectSameOutcome(forged)).to.match(/^InvalidSignatureError/)
+      })
+
+      it('refuses each bad envelope openPeerRecord refuses, with the same error and message', async () => {
+        const payload = format.encodePayload({ peerId: peerIdFromPrivateKey(keys.ed25519), multiaddrs: ADDRESSES.slice(0, 2), seq: 1n, mixKey: '' })
+        const otherPeers = format.encodePayload({ peerId: peerIdFromPrivateKey(keys.other), multiaddrs: ADDRESSES.slice(0, 2), seq: 1n, mixKey: '' })
+        const sealed = await sealPeerRecord(keys.ed25519, ADDRESSES.slice(0, 2), { format })
+        const cases: Array<[string, Uint8Array, OpenPeerRecordOptions?]> = [
+          ['InvalidSignatureError', await sealCustom(keys.ed25519, format, payload, 'not-a-peer-record')],
+          ['WrongPayloadTypeError', await sealCustom(keys.ed25519, format, payload, format.domain, Uint8Array.from([0x03, 0x02]))],
+          ['InvalidPeerRecordError', await sealCustom(keys.ed25519, format, Uint8Array.from([0xff, 0xff]))],
+          ['InvalidPeerRecordError', await sealCustom(keys.ed25519, format, payloadWithAddresses(format, keys.ed25519, [[0x04, 127, 0, 0]]))],
+          ['InvalidPeerRecordError', await sealCustom(keys.ed25519, format, payloadWithAddresses(format, keys.ed25519, [[0x7f]]))],
+          ['KeyMismatchError', await sealCustom(keys.ed25519, format, otherPeers)],
+          ['RecordOfAnotherPeerError', sealed, { expectedPeer: peerIdFromPrivateKey(keys.other) }],
+          ['WrongPayloadTypeError', sealed, { formats: RECORD_FORMATS.filter(f => f !== format) }],
+          ['UnknownRecordFormatError', sealed, { formats: ['nope'] }],
+          ['InvalidEnvelopeError', Uint8Array.from([1, 2, 3])],
+          ['InvalidEnvelopeError', sealed.subarray(0, sealed.byteLength - 1)]
+        ]
+        for (const [name, bytes, options] of cases) {
+          expect(await expectSameOutcome(bytes, options)).to.match(new RegExp(`^${name}`))
+          await expect(verifyPeerRecord(bytes, options)).to.eventually.be.rejectedWith(PeerRecordError)
+        }
+      })
+
+      it('a port cut short at the end of an address gets what openPeerRecord gives it', async () => {
+        // multiaddr 13 reads a port through a DataView of the whole buffer, so it reads on past the address
+        // into the envelope's next bytes: whatever that gives, both give the same
+        const sealed = await sealCustom(keys.ed25519, format, payloadWithAddresses(format, keys.ed25519, [[0x04, 127, 0, 0, 1, 0x06, 0x0f]]))
+        expect(openPlainEd25519(sealed, {})).to.not.equal(undefined)
+        await expectSameOutcome(sealed)
+      })
+
+      it('accepts what openPeerRecord accepts in unusual encodings: an empty address, fields out of order, an unknown field', async () => {
+        const plain = payloadWithAddresses(format, keys.ed25519, [[...ADDRESSES[0].bytes], []])
+        const envelope = RecordEnvelope.createFromProtobuf(await sealCustom(keys.ed25519, format, plain))
+        const reordered = Uint8Array.from([
+          ...field(0x2a, envelope.signature), ...field(0x1a, envelope.payload), ...field(0x12, envelope.payloadType),
+          ...field(0x0a, [0x08, 0x01, 0x12, 0x20, ...envelope.publicKey.raw]), ...field(0x3a, [1, 2, 3])
+        ])
+        expect(await expectSameOutcome(reordered)).to.match(/^ok .* 2 addresses 8 bytes/)
+      })
+    })
+  }
+
+  it('refuses empty input and the golden envelopes under restricted formats as openPeerRecord does', async () => {
+    await expectSameOutcome(new Uint8Array(0))
+    for (const hex of [GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX]) {
+      const golden = uint8ArrayFromString(hex, 'base16')
+      expect(await expectSameOutcome(golden)).to.match(/^ok /)
+      for (const format of RECORD_FORMATS) {
+        await expectSameOutcome(golden, { formats: [format] })
+      }
+    }
+  })
+
+  for (const [name, hex] of [['standard', GOLDEN_ENVELOPE_HEX], ['rust-legacy', GOLDEN_RUST_ENVELOPE_HEX], ['waku', GOLDEN_WAKU_ENVELOPE_HEX]]) {
+    it(`${name}: a damaged golden envelope (a byte changed, inserted or removed, or cut short) gets the same outcome from both`, async () => {
+      const golden = uint8ArrayFromString(hex, 'base16')
+      const damage = fc.oneof(
+        fc.tuple(fc.constant('set'), fc.nat({ max: golden.byteLength - 1 }), fc.integer({ min: 0, max: 255 })),
+        fc.tuple(fc.constant('insert'), fc.nat({ max: golden.byteLength }), fc.integer({ min: 0, max: 255 })),
+        fc.tuple(fc.constant('remove'), fc.nat({ max: golden.byteLength - 1 }), fc.constant(0)),
+        fc.tuple(fc.constant('cut'), fc.nat({ max: golden.byteLength - 1 }), fc.constant(0))
+      )
+      await fc.assert(fc.asyncProperty(fc.array(damage, { minLength: 1, maxLength: 3 }), async (steps) => {
+        let bytes = golden.slice()
+        for (const [kind, at, value] of steps) {
+          const i = Math.min(at, bytes.byteLength)
+          if (kind === 'set' && i < bytes.byteLength) {
+            bytes[i] = value
+          } else if (kind === 'insert') {
+            bytes = Uint8Array.from([...bytes.subarray(0, i), value, ...bytes.subarray(i)])
+          } else if (kind === 'remove') {
+            bytes = Uint8Array.from([...bytes.subarray(0, i), ...bytes.subarray(i + 1)])
+          } else if (kind === 'cut') {
+            bytes = bytes.slice(0, i)
+          }
+        }
+        await expectSameOutcome(bytes)
+      }), { numRuns: 400 })
+    })
+  }
+
+  it('a damaged record of every address kind, resealed so that the signature holds, gets the same outcome from both', async () => {
+    const key = keys.ed25519
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(...RECORD_FORMATS), fc.nat({ max: 1000 }), fc.integer({ min: 0, max: 255 }),
+      async (format, at, value) => {
+        const payload = format.encodePayload({ peerId: peerIdFromPrivateKey(key), multiaddrs: ADDRESSES, seq: 7n, mixKey: '' })
+        const damaged = payload.slice()
+        damaged[at % damaged.byteLength] = value
+        await expectSameOutcome(await sealCustom(key, format, damaged))
+      }), { numRuns: 300 })
+  })
+})
