@@ -55,6 +55,103 @@ function classOf (type: string, name: string): string {
   }
 }
 
+/**
+ * Immediate dominators of the nodes reachable from node 0 over the edges `strong` accepts: Lengauer and
+ * Tarjan's algorithm with path compression, without recursion (a heap has chains thousands deep, such as
+ * Node's timer lists, on which the simpler iterative algorithms take quadratic time). `order` is each
+ * node's depth-first preorder number (-1 when unreachable), `reachable` the nodes in that order.
+ */
+function dominators (n: number, firstEdge: Int32Array, target: (edge: number) => number, strong: (edge: number) => boolean): { idom: Int32Array, order: Int32Array, reachable: Int32Array } {
+  const order = new Int32Array(n).fill(-1)
+  const vertex = new Int32Array(n)
+  const parent = new Int32Array(n)
+  const cursor = Int32Array.from(firstEdge.subarray(0, n))
+  let count = 0
+  const stack: number[] = [0]
+  order[0] = count
+  vertex[count++] = 0
+  while (stack.length > 0) {
+    const v = stack[stack.length - 1]
+    if (cursor[v] >= firstEdge[v + 1]) {
+      stack.pop()
+      continue
+    }
+    const edge = cursor[v]++
+    if (!strong(edge)) { continue }
+    const w = target(edge)
+    if (order[w] === -1) {
+      order[w] = count
+      vertex[count] = w
+      parent[count++] = order[v]
+      stack.push(w)
+    }
+  }
+  // predecessors in preorder numbers, as compressed rows
+  const predStart = new Int32Array(count + 1)
+  for (let d = 0; d < count; d++) {
+    const v = vertex[d]
+    for (let edge = firstEdge[v]; edge < firstEdge[v + 1]; edge++) {
+      if (strong(edge) && order[target(edge)] >= 0) { predStart[order[target(edge)] + 1]++ }
+    }
+  }
+  for (let d = 0; d < count; d++) { predStart[d + 1] += predStart[d] }
+  const preds = new Int32Array(predStart[count])
+  const fill = predStart.slice(0, count)
+  for (let d = 0; d < count; d++) {
+    const v = vertex[d]
+    for (let edge = firstEdge[v]; edge < firstEdge[v + 1]; edge++) {
+      const w = target(edge)
+      if (strong(edge) && order[w] >= 0) { preds[fill[order[w]]++] = d }
+    }
+  }
+  const semi = new Int32Array(count)
+  const label = new Int32Array(count)
+  const ancestor = new Int32Array(count).fill(-1)
+  const dom = new Int32Array(count)
+  const bucketHead = new Int32Array(count).fill(-1)
+  const bucketNext = new Int32Array(count).fill(-1)
+  for (let d = 0; d < count; d++) { semi[d] = d; label[d] = d }
+  const path: number[] = []
+  const evaluate = (v: number): number => {
+    if (ancestor[v] === -1) { return v }
+    // compress the path from v to the root of its tree in the forest
+    let x = v
+    while (ancestor[ancestor[x]] !== -1) {
+      path.push(x)
+      x = ancestor[x]
+    }
+    while (path.length > 0) {
+      const y = path.pop() as number
+      const a = ancestor[y]
+      if (semi[label[a]] < semi[label[y]]) { label[y] = label[a] }
+      ancestor[y] = ancestor[a]
+    }
+    return label[v]
+  }
+  for (let w = count - 1; w > 0; w--) {
+    for (let p = predStart[w]; p < predStart[w + 1]; p++) {
+      const u = evaluate(preds[p])
+      if (semi[u] < semi[w]) { semi[w] = semi[u] }
+    }
+    bucketNext[w] = bucketHead[semi[w]]
+    bucketHead[semi[w]] = w
+    const pw = parent[w]
+    ancestor[w] = pw
+    for (let v = bucketHead[pw]; v !== -1; v = bucketNext[v]) {
+      const u = evaluate(v)
+      dom[v] = semi[u] < semi[v] ? u : pw
+    }
+    bucketHead[pw] = -1
+  }
+  for (let w = 1; w < count; w++) {
+    if (dom[w] !== semi[w]) { dom[w] = dom[dom[w]] }
+  }
+  const idom = new Int32Array(n).fill(-1)
+  idom[0] = 0
+  for (let w = 1; w < count; w++) { idom[vertex[w]] = vertex[dom[w]] }
+  return { idom, order, reachable: vertex.slice(0, count) }
+}
+
 /** Read a snapshot and summarise it by class, with retained sizes */
 export function summarizeHeap (path: string): HeapSummary {
   const snapshot = JSON.parse(readFileSync(path, 'utf8'))
@@ -106,77 +203,12 @@ export function summarizeHeap (path: string): HeapSummary {
     return t !== weak && t !== shortcut
   }
 
-  // depth-first post order from the root (node 0), over strong edges, without recursion
-  const order = new Int32Array(n).fill(-1)
-  const post: number[] = []
-  const stack: number[] = [0]
-  const cursor = new Int32Array(n)
-  order[0] = -2
-  for (let i = 0; i < n; i++) { cursor[i] = firstEdge[i] }
-  while (stack.length > 0) {
-    const v = stack[stack.length - 1]
-    if (cursor[v] < firstEdge[v + 1]) {
-      const edge = cursor[v]++
-      if (!strong(edge)) { continue }
-      const w = target(edge)
-      if (order[w] === -1) {
-        order[w] = -2
-        stack.push(w)
-      }
-    } else {
-      stack.pop()
-      order[v] = post.length
-      post.push(v)
-    }
-  }
-  // predecessors of each reachable node
-  const predCount = new Int32Array(n + 1)
-  for (let v = 0; v < n; v++) {
-    if (order[v] < 0) { continue }
-    for (let edge = firstEdge[v]; edge < firstEdge[v + 1]; edge++) {
-      if (strong(edge) && order[target(edge)] >= 0) { predCount[target(edge) + 1]++ }
-    }
-  }
-  for (let v = 0; v < n; v++) { predCount[v + 1] += predCount[v] }
-  const preds = new Int32Array(predCount[n])
-  const fill = predCount.slice(0, n)
-  for (let v = 0; v < n; v++) {
-    if (order[v] < 0) { continue }
-    for (let edge = firstEdge[v]; edge < firstEdge[v + 1]; edge++) {
-      const w = target(edge)
-      if (strong(edge) && order[w] >= 0) { preds[fill[w]++] = v }
-    }
-  }
-  // immediate dominators: Cooper, Harvey and Kennedy's iteration over reverse post order
-  const idom = new Int32Array(n).fill(-1)
-  idom[0] = 0
-  const intersect = (a: number, b: number): number => {
-    while (a !== b) {
-      while (order[a] < order[b]) { a = idom[a] }
-      while (order[b] < order[a]) { b = idom[b] }
-    }
-    return a
-  }
-  for (let changed = true, passes = 0; changed && passes < 100; passes++) {
-    changed = false
-    for (let k = post.length - 1; k >= 0; k--) {
-      const v = post[k]
-      if (v === 0) { continue }
-      let dom = -1
-      for (let p = predCount[v]; p < predCount[v + 1]; p++) {
-        const u = preds[p]
-        if (idom[u] !== -1) { dom = dom === -1 ? u : intersect(u, dom) }
-      }
-      if (dom !== -1 && idom[v] !== dom) {
-        idom[v] = dom
-        changed = true
-      }
-    }
-  }
-  // retained sizes: children before their dominator (post order)
+  const { idom, order, reachable } = dominators(n, firstEdge, target, strong)
+  // retained sizes: each node's into its immediate dominator's, deepest first (reverse preorder)
   const retained = Float64Array.from(size)
-  for (const v of post) {
-    if (v !== 0 && idom[v] >= 0) { retained[idom[v]] += retained[v] }
+  for (let k = reachable.length - 1; k > 0; k--) {
+    const v = reachable[k]
+    retained[idom[v]] += retained[v]
   }
   // an instance counts towards its class's retained size unless an instance of the same class dominates it
   const classes = new Map<string, HeapClass>()

@@ -221,7 +221,8 @@ const node = await createLibp2p({
   addresses: { listen: [String(values.listen)] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
-  streamMuxers: [liveness != null ? liveness.watch(yamux()) as ReturnType<typeof yamux> : yamux()],
+  // as the daemon runs it: the check's pings replace Yamux's own keep-alive
+  streamMuxers: [liveness != null ? liveness.watch(yamux({ enableKeepAlive: false })) as ReturnType<typeof yamux> : yamux()],
   connectionManager: {
     maxConnections: 100_000,
     allow: ['/ip4/127.0.0.1']

@@ -232,7 +232,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
       transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {})],
       connectionEncrypters: [noise()],
-      streamMuxers: [liveness != null ? liveness.watch(yamux()) : yamux()],
+      // the liveness check's pings keep idle connections open through NATs as Yamux's own keep-alive would:
+      // that one (a timer per connection, and a ping it never acts on) is off when the check runs
+      streamMuxers: [liveness != null ? liveness.watch(yamux({ enableKeepAlive: false })) : yamux()],
       // libp2p refuses new connections at its own limit: the guard prunes below it instead
       connectionManager: {
         maxConnections: guard.libp2pMaxConnections,

@@ -70,13 +70,19 @@ function positiveMs (name: string, value: number): number {
  * connections those streams and their garbage are most of the point's memory and of the background CPU
  * (docs/performance.md, "Memory per idle connection"). A Yamux ping is one 12-byte frame each way on the
  * open connection: no stream, no protocol negotiation. Yamux's own keep-alive sends such pings too, but
- * only logs an unanswered one and keeps the connection; this closes it.
+ * only logs an unanswered one and keeps the connection; this closes it. Its pings keep a connection open
+ * through NATs as the keep-alive does, so the keep-alive (a timer and an abort controller per connection)
+ * can be turned off beside it, as the daemon does.
  *
  * Wrap the node's stream muxer with {@link watch} and run this as a libp2p service (it is {@link Startable}):
  *
  * ```ts excerpt
  * const liveness = new MuxerLiveness({ interval: 30_000, timeout: 10_000 })
- * await createLibp2p({ streamMuxers: [liveness.watch(yamux())], connectionMonitor: { enabled: false }, services: { liveness: () => liveness } })
+ * await createLibp2p({
+ *   streamMuxers: [liveness.watch(yamux({ enableKeepAlive: false }))],
+ *   connectionMonitor: { enabled: false },
+ *   services: { liveness: () => liveness }
+ * })
  * ```
  *
  * Each connection is pinged once per `interval` (the connections are spread over ten slices, pinged one
