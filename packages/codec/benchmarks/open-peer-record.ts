@@ -58,7 +58,7 @@ function varint (n: number): number[] {
   return out
 }
 
-/** What src/ed25519-verifier.ts does around each import: no stack captured for the errors Node throws and catches inside */
+/** What src/ed25519-verifier.ts does around each check: no stack captured for the errors Node throws and catches inside */
 function withoutStacks<T> (fn: () => T): T {
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
@@ -67,6 +67,11 @@ function withoutStacks<T> (fn: () => T): T {
   } finally {
     Error.stackTraceLimit = limit
   }
+}
+
+/** `verify` takes a `raw-public` key too, but Node's types do not say so (@types/node 24.19) */
+function rawPublic (key: Buffer): KeyObject {
+  return { key, format: 'raw-public', asymmetricKeyType: 'ed25519' } as unknown as KeyObject
 }
 
 function check (valid: boolean): void {
@@ -82,6 +87,7 @@ const contenders: Array<[string, (i: number) => unknown]> = [
   ['verifyPeerRecord (rust-legacy)', async i => verifyPeerRecord(rust[i])],
   ['Ed25519 check, key imported before', i => { check(verify(null, parts[i].data, parts[i].imported, parts[i].signature)) }],
   ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStacks(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
+  ['Ed25519 check, raw-public passed to verify, no stacks (verifyPeerRecord)', i => { check(withoutStacks(() => verify(null, parts[i].data, rawPublic(parts[i].raw), parts[i].signature))) }],
   ['Ed25519 check + raw-public import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' }), parts[i].signature)) }],
   ['Ed25519 check + DER import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].der, format: 'der', type: 'spki' }), parts[i].signature)) }],
   ['Ed25519 check, DER passed to verify', i => { check(verify(null, parts[i].data, { key: parts[i].der, format: 'der', type: 'spki' }, parts[i].signature)) }],

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer'
-import { createPublicKey, verify } from 'node:crypto'
+import { verify } from 'node:crypto'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
-import type { KeyObject } from 'node:crypto'
+import type { VerifyPublicKeyInput } from 'node:crypto'
 
 /**
  * Checks an Ed25519 signature over `data` against a raw 32-byte public key; throws when the key cannot
@@ -16,56 +16,61 @@ const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0
 // any valid key serves to probe what this Node.js can import: the golden vectors' key (src/golden-vectors.ts)
 const SOME_KEY = uint8ArrayFromString('79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664', 'base16')
 
-function importRaw (rawKey: Uint8Array): KeyObject {
+/** The key as `raw-public` input (Node.js 24; its types do not list that format for `verify` yet) */
+function rawPublic (rawKey: Uint8Array): VerifyPublicKeyInput {
   // a view, not a copy: Node's key inputs are typed as Buffer
-  return createPublicKey({ key: Buffer.from(rawKey.buffer, rawKey.byteOffset, rawKey.byteLength), format: 'raw-public', asymmetricKeyType: 'ed25519' })
+  const key = Buffer.from(rawKey.buffer, rawKey.byteOffset, rawKey.byteLength)
+  return { key, format: 'raw-public', asymmetricKeyType: 'ed25519' } as unknown as VerifyPublicKeyInput
 }
 
-function importSpki (rawKey: Uint8Array): KeyObject {
+/** The key as DER SubjectPublicKeyInfo, which every Node.js reads */
+function spki (rawKey: Uint8Array): VerifyPublicKeyInput {
   const der = Buffer.allocUnsafe(SPKI_PREFIX.byteLength + rawKey.byteLength)
   der.set(SPKI_PREFIX)
   der.set(rawKey, SPKI_PREFIX.byteLength)
-  return createPublicKey({ key: der, format: 'der', type: 'spki' })
+  return { key: der, format: 'der', type: 'spki' }
 }
 
 /**
- * `createPublicKey` tells a `KeyObject` or a `CryptoKey` from other input by catching the TypeError that
- * reading their private slots throws (Node's `isKeyObject` and `isCryptoKey`), four times for an options
- * object like ours, and most of a thrown error's cost is capturing its stack: with no stack captured, an
- * import costs about a third as much (benchmarks/open-peer-record.ts, "key import"). JavaScript runs
- * nothing else until the import returns, so the limit is back before any other code can throw. Where
- * the limit cannot be set (frozen intrinsics), imports run as they are.
+ * The cheapest key input this Node.js reads (benchmarks/open-peer-record.ts, "key import"): `raw-public`
+ * (Node.js 24) skips the DER decoder; Node.js 22 knows only DER and JWK, and DER needs no base64url string.
+ * The key goes to `verify` as it is rather than through `createPublicKey`: no `KeyObject` is built for one use.
  */
-function withoutStacks (importKey: (rawKey: Uint8Array) => KeyObject): (rawKey: Uint8Array) => KeyObject {
-  const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')
-  if (descriptor?.writable !== true || Object.isFrozen(Error)) {
-    return importKey
-  }
-  return (rawKey) => {
-    const limit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
-    try {
-      return importKey(rawKey)
-    } finally {
-      Error.stackTraceLimit = limit
-    }
-  }
-}
-
-/**
- * The cheapest import this Node.js has (benchmarks/open-peer-record.ts): `raw-public` (Node.js 24) skips
- * the DER decoder; Node.js 22 knows only DER and JWK, and DER needs no base64url string
- */
-function pickImport (): (rawKey: Uint8Array) => KeyObject {
+function pickKeyInput (): (rawKey: Uint8Array) => VerifyPublicKeyInput {
   try {
-    importRaw(SOME_KEY)
-    return withoutStacks(importRaw)
+    verify(null, SOME_KEY, rawPublic(SOME_KEY), new Uint8Array(64))
+    return rawPublic
   } catch {
-    return withoutStacks(importSpki)
+    return spki
   }
 }
 
-const importKey = pickImport()
+const keyInput = pickKeyInput()
+
+/**
+ * Node's crypto tells a `KeyObject` or a `CryptoKey` from other key input by catching the TypeError that
+ * reading their private slots throws (`isKeyObject` and `isCryptoKey` in its crypto internals), four times
+ * for an input object like ours, and most of a thrown error's cost is capturing its stack: without stacks
+ * the key costs about a third as much (benchmarks/open-peer-record.ts). JavaScript runs nothing else until
+ * `verify` returns, so the limit is back before any other code can throw. Where the limit cannot be set
+ * (frozen intrinsics), the check runs as it is.
+ */
+function canDropStacks (): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')
+  return descriptor?.writable === true && !Object.isFrozen(Error)
+}
+
+function verifyWithoutStacks (rawKey: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return verify(null, data, keyInput(rawKey), signature)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
 
 /** Node's own Ed25519 (OpenSSL): the check `@libp2p/crypto` makes, without its JWK round trip */
-export const verifyEd25519: Ed25519Verifier | undefined = (rawKey, data, signature) => verify(null, data, importKey(rawKey), signature)
+export const verifyEd25519: Ed25519Verifier | undefined = canDropStacks()
+  ? verifyWithoutStacks
+  : (rawKey, data, signature) => verify(null, data, keyInput(rawKey), signature)

@@ -156,6 +156,20 @@ describe('verifyPeerRecord decides as openPeerRecord does', () => {
         await expectSameOutcome(sealed)
       })
 
+      it('refuses keys that are not points of the curve and signatures out of range as openPeerRecord does', async () => {
+        for (const raw of [new Uint8Array(32).fill(0xff), new Uint8Array(32), Uint8Array.from({ length: 32 }, (_, i) => i === 0 ? 2 : 0)]) {
+          const key = [0x08, 0x01, 0x12, 0x20, ...raw]
+          const peerId = [0x00, 0x24, ...key]
+          const payload = format.name === 'waku'
+            ? [...field(0x0a, peerId), 0x10, 0x01, ...field(0x1a, ADDRESSES[0].bytes), ...field(0x22, [])]
+            : [...field(0x0a, peerId), 0x10, 0x01, ...field(0x1a, field(0x0a, ADDRESSES[0].bytes))]
+          for (const signature of [new Uint8Array(64), new Uint8Array(64).fill(0xff)]) {
+            const envelope = Uint8Array.from([...field(0x0a, key), ...field(0x12, format.payloadType), ...field(0x1a, payload), ...field(0x2a, signature)])
+            expect(await expectSameOutcome(envelope)).to.match(/^InvalidSignatureError/)
+          }
+        }
+      })
+
       it('accepts what openPeerRecord accepts in unusual encodings: an empty address, fields out of order, an unknown field', async () => {
         const plain = payloadWithAddresses(format, keys.ed25519, [[...ADDRESSES[0].bytes], []])
         const envelope = RecordEnvelope.createFromProtobuf(await sealCustom(keys.ed25519, format, plain))
