@@ -157,7 +157,7 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
 
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_UPSERT_BATCH)
+        const batch = this.pending.splice(0, this.batchLength())
 
         try {
           const now = this.clock()
@@ -167,8 +167,10 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
             const u = batch[0]
             results = [await this.value('upsert', [u.namespace, u.peerId, u.format, u.entry, u.ttl, u.registeredAt, u.expiresAt, now, u.maxPerPeer, u.max]) as number]
           } else {
-            const returned = await this.value('upsertMany', [
-              batch.map(u => u.namespace), batch.map(u => u.peerId), batch.map(u => u.format), batch.map(u => u.entry),
+            // the entries as one bytea, sent as it is (node-postgres binds a Buffer in binary), with their lengths
+            const returned = await this.value('upsertBatch', [
+              batch.map(u => u.namespace), batch.map(u => u.peerId), batch.map(u => u.format),
+              Buffer.concat(batch.map(u => u.entry)), batch.map(u => u.entry.byteLength),
               batch.map(u => u.ttl), batch.map(u => u.registeredAt), batch.map(u => u.expiresAt), now,
               batch.map(u => u.maxPerPeer), batch.map(u => u.max)
             ]) as Array<string | number>
@@ -184,6 +186,29 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
     } finally {
       this.writing = false
     }
+  }
+
+  /**
+   * How many of the pending upserts go in the next write: up to MAX_UPSERT_BATCH, stopping before the
+   * first key that is already in the batch. The database refreshes a batch in one UPDATE, which could not
+   * say which of two refreshes of one key came last; the second waits for the next write.
+   */
+  private batchLength (): number {
+    const keys = new Set<string>()
+    const length = Math.min(this.pending.length, MAX_UPSERT_BATCH)
+
+    for (let i = 0; i < length; i++) {
+      // stored keys have NUL escaped (keys.ts), so NUL separates them unambiguously
+      const key = `${this.pending[i].namespace}\u0000${this.pending[i].peerId}`
+
+      if (keys.has(key)) {
+        return i
+      }
+
+      keys.add(key)
+    }
+
+    return length
   }
 
   protected async removeChecked (namespace: string, peerId: string): Promise<boolean> {
@@ -208,6 +233,12 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
       ? await this.value('discoverAll', [after, this.clock(), limit, filter])
       : await this.value('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
     const registrations = unpackPage(packed as string | null, this.location, namespace)
+
+    // the query concatenates the rows in the order its index scan returns them (queries.ts); should a plan
+    // ever return them otherwise, the page is still handed out in order
+    if (!registrations.every((r, i) => i === 0 || registrations[i - 1].position < r.position)) {
+      registrations.sort((a, b) => a.position - b.position)
+    }
 
     return {
       registrations,

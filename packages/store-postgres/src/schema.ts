@@ -15,15 +15,21 @@ export interface Migration {
   sql(context: SchemaContext): string
 }
 
+/**
+ * Every write of the store runs in one function call (one statement, one round trip, one transaction)
+ * that first takes this lock, held until its commit: writes of every point of a fleet are serialised, so
+ * positions are handed out and made visible in one order (a discover never sees position n+1 committed
+ * while n is still to come, which would make a cookie skip n), and the limits are checked and the row
+ * written with nothing in between.
+ */
+function writeLock (lockKey: number): string {
+  return `PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${lockKey});`
+}
+
 export const MIGRATIONS: readonly Migration[] = [{
   version: 1,
   sql: ({ schema: s, lockKey }) => {
-    // Every write of the store runs in one function call (one statement, one round trip, one transaction)
-    // that first takes this lock, held until its commit: writes of every point of a fleet are serialised, so
-    // positions are handed out and made visible in one order (a discover never sees position n+1 committed
-    // while n is still to come, which would make a cookie skip n), and the limits are checked and the row
-    // written with nothing in between.
-    const lock = `PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${lockKey});`
+    const lock = writeLock(lockKey)
     // What removePeer and expire do with the rows they deleted (v_total of them, v_counts[i] in namespace
     // v_namespaces[i]): take them off the total, and renumber each namespace's sampling slots
     const forgetGone = `IF v_total > 0 THEN
@@ -324,6 +330,145 @@ export const MIGRATIONS: readonly Migration[] = [{
       INSERT INTO ${s}.secrets (name, value) VALUES (p_name, p_value) ON CONFLICT (name) DO NOTHING;
       SELECT value INTO v_value FROM ${s}.secrets WHERE name = p_name;
       RETURN v_value;
+    END
+    $fn$;
+  `
+  }
+}, {
+  version: 2,
+  sql: ({ schema: s, lockKey }) => {
+    const lock = writeLock(lockKey)
+
+    return `
+    -- The part of an upsert after "it is not a refresh of a live registration": check the limits, then
+    -- replace the expired row or insert one. p_position is the position to give it, or NULL to take the next
+    -- one from the sequence once the limits pass (a batch takes its positions first, in its order). Called
+    -- with the write lock held. Returns the position, -1 (the peer's limit) or -2 (the store's).
+    CREATE FUNCTION ${s}.upsert_new (
+      p_namespace text, p_peer_id text, p_format text, p_entry bytea, p_ttl bigint,
+      p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint, p_position bigint
+    ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_expires bigint;
+      v_position bigint := p_position;
+      v_slot integer;
+    BEGIN
+      -- there is no registration of this key, or only an expired one (v_expires says which)
+      SELECT expires_at INTO v_expires FROM ${s}.registrations WHERE peer_id = p_peer_id AND namespace = p_namespace;
+
+      IF p_max_per_peer IS NOT NULL AND (
+        SELECT count(*) FROM ${s}.registrations
+        WHERE peer_id = p_peer_id AND namespace <> p_namespace AND expires_at > p_now
+      ) >= p_max_per_peer THEN
+        RETURN -1;
+      END IF;
+
+      IF p_max IS NOT NULL AND (SELECT stored FROM ${s}.totals WHERE id = 0)
+        - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= p_now) >= p_max THEN
+        RETURN -2;
+      END IF;
+
+      IF v_position IS NULL THEN
+        v_position := nextval('${s}.positions');
+      END IF;
+
+      IF v_expires IS NOT NULL THEN
+        -- the expired one is replaced; it keeps its slot
+        UPDATE ${s}.registrations SET format = p_format, position = v_position, entry = p_entry,
+          ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+          WHERE peer_id = p_peer_id AND namespace = p_namespace;
+        RETURN v_position;
+      END IF;
+
+      INSERT INTO ${s}.namespaces AS n (namespace, next_slot, stored) VALUES (p_namespace, 1, 1)
+        ON CONFLICT (namespace) DO UPDATE SET next_slot = n.next_slot + 1, stored = n.stored + 1
+        RETURNING n.next_slot - 1 INTO v_slot;
+      UPDATE ${s}.totals SET stored = stored + 1 WHERE id = 0;
+      INSERT INTO ${s}.registrations (namespace, peer_id, format, position, slot, entry, ttl, registered_at, expires_at)
+        VALUES (p_namespace, p_peer_id, p_format, v_position, v_slot, p_entry, p_ttl, p_registered_at, p_expires_at);
+      RETURN v_position;
+    END
+    $fn$;
+
+    -- One upsert: a refresh of a live registration in one statement, anything else through upsert_new
+    CREATE OR REPLACE FUNCTION ${s}.upsert (
+      p_namespace text, p_peer_id text, p_format text, p_entry bytea, p_ttl bigint,
+      p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint
+    ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_position bigint;
+    BEGIN
+      ${lock}
+
+      UPDATE ${s}.registrations SET format = p_format, position = nextval('${s}.positions'), entry = p_entry,
+        ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+        WHERE peer_id = p_peer_id AND namespace = p_namespace AND expires_at > p_now
+        RETURNING position INTO v_position;
+
+      IF v_position IS NOT NULL THEN
+        RETURN v_position;
+      END IF;
+
+      RETURN ${s}.upsert_new(p_namespace, p_peer_id, p_format, p_entry, p_ttl, p_registered_at, p_expires_at,
+        p_now, p_max_per_peer, p_max, NULL);
+    END
+    $fn$;
+
+    -- Version 1's batch called upsert once per registration: a PL/pgSQL call, a lock request and an UPDATE
+    -- statement each, and its entries came as a bytea[] in text form (hex, parsed element by element)
+    DROP FUNCTION ${s}.upsert_many (text[], text[], text[], bytea[], bigint[], bigint[], bigint[], bigint, bigint[], bigint[]);
+
+    -- Several upserts in one transaction: what the store sends when upserts arrive while another write is in
+    -- flight (postgres-store.ts), so they share one commit. The entries come as one bytea, p_lengths[i]
+    -- bytes each, one after the other. The keys of a batch are distinct (the store never puts one key twice
+    -- in a batch): a key's refreshes must end with its highest position, which one UPDATE of both could
+    -- not promise. Positions are taken first, one per upsert, in the batch's order; the refreshes of live
+    -- registrations, usually all of them, are one UPDATE; the others go through upsert_new one by one, in
+    -- order, with their positions (a refused one leaves a gap in the positions, as a rolled back one would).
+    -- Returns upsert's result for each.
+    CREATE FUNCTION ${s}.upsert_batch (
+      p_namespaces text[], p_peer_ids text[], p_formats text[], p_entries bytea, p_lengths integer[], p_ttls bigint[],
+      p_registered_ats bigint[], p_expires_ats bigint[], p_now bigint, p_max_per_peer bigint[], p_max bigint[]
+    ) RETURNS bigint[] LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_count integer := cardinality(p_namespaces);
+      v_positions bigint[];
+      v_starts integer[];
+      v_refreshed bigint[];
+      v_results bigint[];
+    BEGIN
+      ${lock}
+
+      v_positions := ARRAY(SELECT nextval('${s}.positions') FROM generate_series(1, v_count) ORDER BY 1);
+      -- where each entry starts in p_entries (1-based, as substring counts)
+      v_starts := ARRAY(SELECT (sum(l) OVER (ORDER BY i) - l + 1)::integer FROM unnest(p_lengths) WITH ORDINALITY AS e(l, i) ORDER BY i);
+
+      WITH refreshed AS (
+        UPDATE ${s}.registrations AS r SET format = b.format, position = b.position,
+          entry = substring(p_entries FROM b.start FOR b.length), ttl = b.ttl, registered_at = b.registered_at,
+          expires_at = b.expires_at
+          FROM unnest(p_namespaces, p_peer_ids, p_formats, v_starts, p_lengths, p_ttls, p_registered_ats, p_expires_ats, v_positions)
+            AS b(namespace, peer_id, format, start, length, ttl, registered_at, expires_at, position)
+          WHERE r.peer_id = b.peer_id AND r.namespace = b.namespace AND r.expires_at > p_now
+          RETURNING b.position)
+      SELECT array_agg(position ORDER BY position) INTO v_refreshed FROM refreshed;
+
+      IF cardinality(v_refreshed) = v_count THEN
+        RETURN v_positions;
+      END IF;
+
+      v_results := v_positions;
+      v_refreshed := coalesce(v_refreshed, '{}');
+
+      FOR i IN 1 .. v_count LOOP
+        IF NOT v_positions[i] = ANY (v_refreshed) THEN
+          v_results[i] := ${s}.upsert_new(p_namespaces[i], p_peer_ids[i], p_formats[i],
+            substring(p_entries FROM v_starts[i] FOR p_lengths[i]), p_ttls[i], p_registered_ats[i], p_expires_ats[i],
+            p_now, p_max_per_peer[i], p_max[i], v_positions[i]);
+        END IF;
+      END LOOP;
+
+      RETURN v_results;
     END
     $fn$;
   `

@@ -39,6 +39,34 @@ describe('concurrent upserts share commits', function () {
     }
   })
 
+  it('refreshes of one key in flight together end with the last one sent, at the highest position', async () => {
+    const { url } = await sharedServer()
+    const store = await postgresStore({ url, schema: 'batched_repeats' })
+
+    try {
+      await store.upsert(registration('warm', 0))
+      // five keys, each refreshed ten times at once with a distinct envelope (registration i carries envelope i + 1)
+      const calls = Array.from({ length: 50 }, (_, i) => ({ key: i % 5, envelope: i }))
+      const stored = await Promise.all(calls.map(async ({ key, envelope }) => store.upsert(registration('repeats', envelope, key))))
+
+      for (let key = 0; key < 5; key++) {
+        const ofKey = stored.filter((_, i) => calls[i].key === key)
+        assert.deepEqual(ofKey.map(r => r.position), [...ofKey.map(r => r.position)].sort((a, b) => a - b), 'positions in the order the refreshes were sent')
+      }
+
+      const page = await store.discover({ namespace: 'repeats', limit: 100 })
+      assert.equal(page.registrations.length, 5)
+
+      for (const found of page.registrations) {
+        const last = stored.filter(r => r.peerId === found.peerId).at(-1)
+        assert.equal(found.position, last?.position)
+        assert.deepEqual(found.signedPeerRecord, last?.signedPeerRecord)
+      }
+    } finally {
+      await store.close()
+    }
+  })
+
   it('in one batch, refused upserts reject and the others resolve', async () => {
     const { url } = await sharedServer()
     const store = await postgresStore({ url, schema: 'batched_limits' })

@@ -1,0 +1,88 @@
+/**
+ * A database written by the previous release (schema version 1) is brought to the current version at open,
+ * in place: its registrations, positions, counts and secrets survive, and the store then reads and writes
+ * it as one it had created itself.
+ */
+import assert from 'node:assert/strict'
+import pg from 'pg'
+import { lockKey } from '../src/database.ts'
+import { packEntry } from '../src/entry.ts'
+import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
+import { MIGRATIONS } from '../src/schema.ts'
+import { registration } from './fixtures/registrations.ts'
+import { sharedServer } from './fixtures/server.ts'
+import type { NewRegistration } from '@rendezvous/store'
+
+const SCHEMA = 'from_version_1'
+const NOW = 1_700_000_000_000
+
+/** The arguments of version 1's upsert and upsert_many for a registration, as that release sent them */
+function arguments1 (r: NewRegistration): [string, string, string, Buffer, number, number, number] {
+  const entry = packEntry({ namespace: r.namespace, peerId: r.peerId, format: r.format, ttl: r.ttl, registeredAt: r.registeredAt, expiresAt: r.expiresAt, signedPeerRecord: r.signedPeerRecord })
+  return [r.namespace, r.peerId, r.format, entry, r.ttl, r.registeredAt, r.expiresAt]
+}
+
+describe('a version 1 schema is migrated with its data', function () {
+  this.timeout(60_000)
+
+  it('keeps every registration, position, count and secret, and is then read and written as usual', async () => {
+    const { url } = await sharedServer()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+
+    try {
+      // the schema as version 1 made it: its migration, then writes through its own functions
+      const version1 = MIGRATIONS.find(m => m.version === 1)
+      assert.ok(version1 != null)
+      await client.query(`CREATE SCHEMA ${SCHEMA}`)
+      await client.query(version1.sql({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }))
+      await client.query(`UPDATE ${SCHEMA}.schema_version SET version = 1`)
+
+      const old = Array.from({ length: 30 }, (_, i) => registration(`ns${i % 3}`, i))
+      for (const r of old.slice(0, 10)) {
+        await client.query(`SELECT ${SCHEMA}.upsert($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)`, [...arguments1(r), NOW])
+      }
+      const batch = old.slice(10).map(arguments1)
+      await client.query(`SELECT ${SCHEMA}.upsert_many($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::bigint[], $7::bigint[], $8, $9::bigint[], $10::bigint[])`,
+        [...batch[0].map((_, field) => batch.map(args => args[field])), NOW, batch.map(() => null), batch.map(() => null)])
+      await client.query(`INSERT INTO ${SCHEMA}.secrets (name, value) VALUES ('cookie-secret', $1)`, [Buffer.alloc(32, 7)])
+      const before = await client.query(`SELECT peer_id, namespace, position, slot, entry FROM ${SCHEMA}.registrations ORDER BY position`)
+      assert.equal(before.rows.length, 30)
+
+      const store = await postgresStore({ url, schema: SCHEMA })
+
+      try {
+        const version = await client.query(`SELECT version FROM ${SCHEMA}.schema_version`)
+        assert.deepEqual(version.rows, [{ version: SCHEMA_VERSION }])
+        const after = await client.query(`SELECT peer_id, namespace, position, slot, entry FROM ${SCHEMA}.registrations ORDER BY position`)
+        assert.deepEqual(after.rows, before.rows, 'the rows are untouched')
+
+        // read back through the store: every registration as it was written, in position order
+        assert.equal(await store.count(), 30)
+        const page = await store.discover({ namespace: 'ns1', limit: 100 })
+        const expected = old.filter(r => r.namespace === 'ns1')
+        assert.deepEqual(page.registrations.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex')]),
+          expected.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex')]))
+        assert.deepEqual(page.registrations.map(r => r.position), before.rows.filter(row => row.namespace === 'ns1').map(row => Number(row.position)))
+        assert.deepEqual(Buffer.from(await store.getOrCreateSecret('cookie-secret', 32)), Buffer.alloc(32, 7))
+
+        // and written: refreshes one at a time and in flight together, and new registrations, after the old positions
+        const last = Number(before.rows[29].position)
+        const single = await store.upsert(old[0])
+        assert.ok(single.position > last)
+        const together = await Promise.all([...old.slice(1, 20), registration('ns-new', 100)].map(async r => store.upsert(r)))
+        assert.equal(new Set(together.map(r => r.position)).size, 20)
+        assert.ok(together.every(r => r.position > single.position))
+        assert.equal(await store.count(), 31)
+        assert.equal((await store.sample('ns2', 100)).length, 10)
+      } finally {
+        await store.close()
+      }
+
+      const functions = await client.query('SELECT routine_name FROM information_schema.routines WHERE routine_schema = $1 ORDER BY routine_name', [SCHEMA])
+      assert.ok(!functions.rows.some(row => row.routine_name === 'upsert_many'), 'version 1\'s batch function is gone')
+    } finally {
+      await client.end()
+    }
+  })
+})
