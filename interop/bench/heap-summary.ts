@@ -32,7 +32,19 @@ export interface HeapSummary {
   totalSize: number
   nodes: number
   classes: Map<string, HeapClass>
+  /**
+   * Every node's self size charged to its nearest dominator of one of the owner classes (the first of
+   * `owners` on its chain of dominators; `(no owner)` when none), so that the owners' shares add up to
+   * the whole heap; `(no owner)` nodes are also broken down by their own class as `(no owner) <class>`
+   */
+  owned: Map<string, number>
 }
+
+/**
+ * The objects a connection is made of, outermost first: what each of them dominates is charged to it in
+ * {@link HeapSummary.owned}
+ */
+export const CONNECTION_OWNERS = ['Connection', 'YamuxMuxer', 'YamuxStream', 'EncryptedMessageStream', 'TCPSocketMultiaddrConnection', 'Socket', 'Ed25519PeerId', 'Multiaddr']
 
 /**
  * The class a node is counted under: its constructor for objects; strings, code, arrays, closures and
@@ -153,7 +165,7 @@ function dominators (n: number, firstEdge: Int32Array, target: (edge: number) =>
 }
 
 /** Read a snapshot and summarise it by class, with retained sizes */
-export function summarizeHeap (path: string): HeapSummary {
+export function summarizeHeap (path: string, owners: string[] = CONNECTION_OWNERS): HeapSummary {
   const snapshot = JSON.parse(readFileSync(path, 'utf8'))
   const meta = snapshot.snapshot.meta
   const nodeFields: string[] = meta.node_fields
@@ -229,7 +241,36 @@ export function summarizeHeap (path: string): HeapSummary {
     }
     if (!nested) { c.retainedSize += retained[v] }
   }
-  return { totalSize, nodes: n, classes }
+  return { totalSize, nodes: n, classes, owned: ownedBy(owners, names, cls, size, idom, order) }
+}
+
+/** {@link HeapSummary.owned}: each reachable node's self size, charged to its nearest owner among its dominators */
+function ownedBy (owners: string[], names: string[], cls: Int32Array, size: Float64Array, idom: Int32Array, order: Int32Array): Map<string, number> {
+  const ownerOf = new Map(owners.map(o => [names.indexOf(o), o]))
+  ownerOf.delete(-1)
+  const owned = new Map<string, number>()
+  const add = (key: string, bytes: number): void => { owned.set(key, (owned.get(key) ?? 0) + bytes) }
+  for (let v = 0; v < cls.length; v++) {
+    if (order[v] < 0) { continue }
+    let owner = ownerOf.get(cls[v])
+    // bounded like the nesting check above: a node deep in a long chain may go without its owner
+    for (let d = idom[v], steps = 0; owner == null && d > 0 && steps < 200; d = idom[d], steps++) {
+      owner = ownerOf.get(cls[d])
+    }
+    if (owner != null) {
+      add(owner, size[v])
+    } else {
+      add('(no owner)', size[v])
+      add(`(no owner) ${names[cls[v]]}`, size[v])
+    }
+  }
+  return owned
+}
+
+/** Growth of each owner's share from `baseline` to `loaded`, in bytes per connection, largest first */
+export function ownedGrowthPerConnection (loaded: HeapSummary, baseline: HeapSummary, connections: number): Array<{ owner: string, bytes: number }> {
+  return [...loaded.owned].map(([owner, bytes]) => ({ owner, bytes: (bytes - (baseline.owned.get(owner) ?? 0)) / connections }))
+    .sort((a, b) => b.bytes - a.bytes)
 }
 
 /** Growth of each class from `baseline` to `loaded`, per connection, largest self size first */
@@ -259,6 +300,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else {
     const baseline = summarizeHeap(baselinePath)
     const n = Number(connections)
+    for (const o of ownedGrowthPerConnection(loaded, baseline, n).filter(o => !o.owner.startsWith('(no owner) ') || o.bytes >= 100).slice(0, 40)) {
+      print(`${o.bytes.toFixed(0).padStart(7)} B owned by ${o.owner}`)
+    }
     print(`heap ${(baseline.totalSize / 1048576).toFixed(1)} → ${(loaded.totalSize / 1048576).toFixed(1)} MiB: ${((loaded.totalSize - baseline.totalSize) / n / 1024).toFixed(2)} KiB per connection`)
     for (const c of growthPerConnection(loaded, baseline, n).slice(0, 50)) {
       print(`${c.perConnection.selfBytes.toFixed(0).padStart(7)} B self ${c.perConnection.retainedBytes.toFixed(0).padStart(8)} B retained ${c.perConnection.count.toFixed(2).padStart(7)} objects  ${c.name}`)

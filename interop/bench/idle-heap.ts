@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { JsonLinesProcess } from '../src/json-lines-process.ts'
 import { GEN } from './binaries.ts'
 import { HERE, ROOT, SEED } from './config.ts'
-import { growthPerConnection, summarizeHeap } from './heap-summary.ts'
+import { growthPerConnection, ownedGrowthPerConnection, summarizeHeap } from './heap-summary.ts'
 import type { JsonEvent } from '../src/json-lines-process.ts'
 
 /** The tables go to stdout */
@@ -108,11 +108,15 @@ try {
     liveHeapKiBPerConnection: (loaded.totalSize - base.totalSize) / 1024 / connections,
     externalKiBPerConnection: (after.after.external - before.after.external) / 1024 / connections,
     memory: { before: { rssKiB: before.rssKiB, ...before.before }, after: { rssKiB: after.rssKiB, ...after.before }, afterGc: after.after },
+    owners: ownedGrowthPerConnection(loaded, base, connections).filter(o => Math.abs(o.bytes) >= 20),
     classes: rows.slice(0, 80).map(r => ({ name: r.name, ...r.perConnection }))
   }
   await writeFile(join(OUT, 'idle-heap.json'), JSON.stringify(result, null, 2))
   print(`${connections} idle connections, read ${READ_AFTER} ms after the last one; server flags: ${positionals.join(' ') || '(none)'}`)
   print(`RSS ${result.rssKiBPerConnection.toFixed(1)} KiB, heap used ${result.heapUsedKiBPerConnection.toFixed(1)} KiB, live heap (after the snapshot's GC) ${result.liveHeapKiBPerConnection.toFixed(1)} KiB, external ${result.externalKiBPerConnection.toFixed(1)} KiB per connection`)
+  for (const o of result.owners.filter(o => !o.owner.startsWith('(no owner) ') || o.bytes >= 100)) {
+    print(`${o.bytes.toFixed(0).padStart(7)} B owned by ${o.owner}`)
+  }
   for (const r of result.classes.slice(0, 45)) {
     print(`${r.selfBytes.toFixed(0).padStart(7)} B self ${r.retainedBytes.toFixed(0).padStart(8)} B retained ${r.count.toFixed(2).padStart(7)} objects  ${r.name}`)
   }
