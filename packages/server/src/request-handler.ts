@@ -12,12 +12,22 @@ import type {
   Dialect, DiscoverMessage, DiscoverResponseMessage, RegisterMessage, RegisterResponseMessage, RendezvousRequest,
   RendezvousResponse, StatusCode, TtlPolicy, UnregisterMessage, Registration as WireRegistration
 } from '@rendezvous/codec'
-import type { Registration } from '@rendezvous/store'
+import type { Registration, UpsertOptions } from '@rendezvous/store'
 
 const encoder = new TextEncoder()
 
+/** Bytes of UTF-8 of a string: its length when it is ASCII (namespaces nearly always are), without encoding it */
 function utf8Bytes (s: string): number {
-  return encoder.encode(s).byteLength
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      return encoder.encode(s).byteLength
+    }
+  }
+  return s.length
+}
+
+function refuse (status: StatusCode, statusText: string): RegisterResponseMessage {
+  return { type: 'REGISTER_RESPONSE', status, statusText }
 }
 
 /** The TTL to grant, or `undefined` when the requested one is outside the window */
@@ -50,6 +60,8 @@ export class RequestHandler {
   internalErrors = 0
   /** Told of every accepted REGISTER and carried-out UNREGISTER (federation, followers) */
   registrationEvents?: RegistrationEvents
+  /** The store's limits for a REGISTER of each dialect: the same object for every request */
+  private readonly upsertLimits = new Map<Dialect, UpsertOptions>()
 
   constructor (config: ServerConfig, verifier: EnvelopeVerifier, requesters: RequesterFormats, log: Logger) {
     this.config = config
@@ -94,7 +106,6 @@ export class RequestHandler {
 
   private async register (dialect: Dialect, request: RegisterMessage, remotePeer: PeerId): Promise<RegisterResponseMessage> {
     const { texts, limits } = dialect
-    const refuse = (status: StatusCode, statusText: string): RegisterResponseMessage => ({ type: 'REGISTER_RESPONSE', status, statusText })
 
     const ns = request.ns
     if (ns === '') {
@@ -152,10 +163,7 @@ export class RequestHandler {
       // the store checks both limits and writes in one atomic step, so racing REGISTERs cannot pass a limit
       stored = await this.config.store.upsert({
         namespace: ns, peerId: peer, signedPeerRecord, ttl, registeredAt: now, expiresAt: now + ttl * 1000, format: record.format.name
-      }, {
-        maxRegistrationsPerPeer: Math.min(this.config.maxRegistrationsPerPeer, limits.maxRegistrationsPerPeer),
-        maxRegistrations: this.config.maxRegistrations
-      })
+      }, this.limitsFor(dialect))
     } catch (err: any) {
       if (err instanceof RegistrationLimitError) {
         return err.limit === 'peer' ? refuse(Status.E_NOT_AUTHORIZED, texts.perPeerLimit) : refuse(Status.E_UNAVAILABLE, texts.globalLimit)
@@ -165,6 +173,18 @@ export class RequestHandler {
     this.requesters.noteRegistered(peer, record.format.name)
     this.registrationEvents?.registered(stored, dialect)
     return { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl }
+  }
+
+  private limitsFor (dialect: Dialect): UpsertOptions {
+    let limits = this.upsertLimits.get(dialect)
+    if (limits == null) {
+      limits = Object.freeze({
+        maxRegistrationsPerPeer: Math.min(this.config.maxRegistrationsPerPeer, dialect.limits.maxRegistrationsPerPeer),
+        maxRegistrations: this.config.maxRegistrations
+      })
+      this.upsertLimits.set(dialect, limits)
+    }
+    return limits
   }
 
   /** How many registrations a DISCOVER asks for, within what the point and the dialect allow */

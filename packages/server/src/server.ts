@@ -47,7 +47,14 @@ export class RendezvousServer implements Startable {
   private readonly follow?: FollowService
   /** The point's membership of a federation, when `init.federation` is given */
   readonly federation?: Federation
-  private readonly sessions = new Map<StreamSession, Promise<void>>()
+  /** The streams being served */
+  private readonly sessions = new Set<StreamSession>()
+  /** Told by each session when its stream has ended (one function for all, not one per stream) */
+  private readonly sessionEnded = (session: StreamSession): void => {
+    this.sessions.delete(session)
+    this.recorder.streamClosed()
+  }
+
   private expiryTimer?: ReturnType<typeof setInterval>
   private expiring?: Promise<number>
   private started = false
@@ -101,7 +108,7 @@ export class RendezvousServer implements Startable {
       return
     }
     for (const dialect of this.config.dialects) {
-      await this.components.registrar.handle(dialect.protocol, (stream, connection) => this.onStream(dialect, stream, connection), {
+      await this.components.registrar.handle(dialect.protocol, (stream, connection) => { this.onStream(dialect, stream, connection) }, {
         maxInboundStreams: this.config.maxInboundStreams,
         runOnLimitedConnection: this.config.runOnLimitedConnection
       })
@@ -152,15 +159,15 @@ export class RendezvousServer implements Startable {
     await Promise.all(this.config.dialects.map(async d => this.components.registrar.unhandle(d.protocol).catch(err => {
       this.log.error('could not unhandle %s - %e', d.protocol, err)
     })))
-    for (const session of this.sessions.keys()) {
+    for (const session of [...this.sessions]) {
       session.shutdown()
     }
     if (this.sessions.size > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined
       const deadline = new Promise<void>(resolve => { timer = setTimeout(resolve, this.config.shutdownTimeout) })
-      await Promise.race([Promise.all(this.sessions.values()), deadline])
+      await Promise.race([Promise.all([...this.sessions].map(async s => s.whenEnded())), deadline])
       clearTimeout(timer)
-      for (const session of this.sessions.keys()) {
+      for (const session of [...this.sessions]) {
         session.abort(new Error('the rendezvous server stopped'))
       }
     }
@@ -212,20 +219,19 @@ export class RendezvousServer implements Startable {
     return this.expiring
   }
 
-  private async onStream (dialect: Dialect, stream: Stream, connection: Connection): Promise<void> {
+  /**
+   * Serve an inbound stream. Returns at once: the session runs on the stream's events and tells
+   * `sessionEnded` when it is over, so no promise is kept per stream (libp2p has nothing to wait for)
+   */
+  private onStream (dialect: Dialect, stream: Stream, connection: Connection): void {
     if (!this.started) {
       stream.abort(new Error('the rendezvous server is stopped'))
       return
     }
     this.config.connectionGuard?.noteStream(connection)
-    const session = new StreamSession(dialect, stream, connection, this.config, this.handler, this.recorder, this.log)
+    const session = new StreamSession(dialect, stream, connection, this.config, this.handler, this.recorder, this.log, this.sessionEnded)
     this.recorder.streamOpened()
-    // the session never rejects; the catch only guards against a bug turning into an unhandled rejection
-    const done = session.run().catch(err => { this.log.error('stream session failed - %e', err) }).finally(() => {
-      this.sessions.delete(session)
-      this.recorder.streamClosed()
-    })
-    this.sessions.set(session, done)
-    await done
+    this.sessions.add(session)
+    session.run()
   }
 }

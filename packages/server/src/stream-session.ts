@@ -1,23 +1,46 @@
-import { CodecError, encodeMessageFrame, FrameDecoder, isRequest } from '@rendezvous/codec'
+import { CodecError, encodeMessageFrame, FrameDecoder, isRequest, Status } from '@rendezvous/codec'
 import { PIPELINE_FRAMES } from './constants.ts'
 import { ServerStoppingError, StreamOverflowError, StreamTimeoutError, UnexpectedMessageError } from './errors.ts'
 import type { ServerConfig } from './config.ts'
 import type { RequestHandler } from './request-handler.ts'
 import type { StatsRecorder } from './stats.ts'
 import type { Connection, Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
-import type { Dialect } from '@rendezvous/codec'
+import type { Dialect, RendezvousResponse } from '@rendezvous/codec'
 
 /** Errors that mean the remote went away, which is how go-waku-rendezvous clients end every stream */
 const REMOTE_GONE = new Set(['StreamResetError', 'StreamAbortedError', 'StreamClosedError', 'ConnectionClosedError'])
 
 /**
+ * The last REGISTER OK frame encoded for each dialect, with the TTL it grants. A refresh storm answers the
+ * same bytes over and over (the TTL is the only field, and peers ask for the same one), so the frame is
+ * encoded once; the bytes are only read after `send`, never changed.
+ */
+const registerOk = new WeakMap<Dialect, { ttl: number | undefined, frame: Uint8Array }>()
+
+function responseFrame (dialect: Dialect, response: RendezvousResponse): Uint8Array {
+  if (response.type !== 'REGISTER_RESPONSE' || response.status !== Status.OK || response.statusText !== '') {
+    return encodeMessageFrame(dialect, response)
+  }
+  const last = registerOk.get(dialect)
+  if (last != null && last.ttl === response.ttl) {
+    return last.frame
+  }
+  const frame = encodeMessageFrame(dialect, response)
+  registerOk.set(dialect, { ttl: response.ttl, frame })
+  return frame
+}
+
+/**
  * One inbound stream: takes frames as the muxer delivers them ('message' events, no async iterator),
  * answers each request as soon as it is decoded (several per stream, or one and then closes, as the dialect
- * says), and cuts the stream off when a request does not arrive in time. One timer per stream, re-armed in
- * place. Never rejects.
+ * says), and cuts the stream off when a request does not arrive in time. Never throws; tells `onEnd` once
+ * when the stream has ended, one way or another.
  *
- * Per REGISTER this is a fixed, small cost next to the stack's own (docs/performance.md): the async
- * iterator, a timer per frame and a timeout signal per close that the first version had are gone.
+ * Per REGISTER this is a fixed, small cost next to the stack's own (docs/performance.md, issue 13), kept so
+ * on purpose: one timer per stream, set once and moved only when a wait must end sooner than it fires (a
+ * wait is a deadline; a timer that fires before its deadline sets itself again for the rest); no promise
+ * per stream unless `stop()` asks for one; listeners left on the stream when it ends (it is closed by then
+ * and goes with them, and taking them off costs more than the rest of the session).
  */
 export class StreamSession {
   private readonly dialect: Dialect
@@ -27,10 +50,15 @@ export class StreamSession {
   private readonly handler: RequestHandler
   private readonly stats: StatsRecorder
   private readonly log: Logger
+  private readonly onEnd: (session: StreamSession) => void
   private readonly decoder: FrameDecoder
   private readonly maxUnread: number
   private timer?: ReturnType<typeof setTimeout>
-  /** What the armed timer stands for, for the log line and the error */
+  /** When the timer fires, on `performance.now()`'s clock */
+  private timerAt = 0
+  /** When the wait armed last runs out (`Infinity`: nothing is awaited), on `performance.now()`'s clock */
+  private deadline = Infinity
+  /** What the wait stands for, for the log line and the error */
   private waitingFor = ''
   private waitMs = 0
   /** A request is being handled or answered: shutdown waits for it, and frames wait in the decoder */
@@ -38,9 +66,10 @@ export class StreamSession {
   private stopping = false
   private remoteEnded = false
   private ended = false
-  private resolveDone?: () => void
+  private endedPromise?: Promise<void>
+  private resolveEnded?: () => void
 
-  constructor (dialect: Dialect, stream: Stream, connection: Connection, config: ServerConfig, handler: RequestHandler, stats: StatsRecorder, log: Logger) {
+  constructor (dialect: Dialect, stream: Stream, connection: Connection, config: ServerConfig, handler: RequestHandler, stats: StatsRecorder, log: Logger, onEnd: (session: StreamSession) => void) {
     this.dialect = dialect
     this.stream = stream
     this.connection = connection
@@ -48,6 +77,7 @@ export class StreamSession {
     this.handler = handler
     this.stats = stats
     this.log = log
+    this.onEnd = onEnd
     const maxRequestBytes = Math.min(config.maxRequestBytes, dialect.limits.maxRequestBytes)
     this.decoder = new FrameDecoder({ maxFrameBytes: maxRequestBytes })
     // bytes taken from the muxer but not answered yet: a peer pipelining requests faster than they are
@@ -56,7 +86,7 @@ export class StreamSession {
     this.onMessage = this.onMessage.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
     this.onClose = this.onClose.bind(this)
-    this.onTimeout = this.onTimeout.bind(this)
+    this.onTimer = this.onTimer.bind(this)
   }
 
   /** Stop taking requests: an idle stream is aborted now, a busy one after its answer */
@@ -69,14 +99,21 @@ export class StreamSession {
 
   /** Abort the stream whatever it is doing */
   abort (err: Error): void {
-    this.clearTimer()
     this.stream.abort(err)
     this.finish()
   }
 
-  /** Serve the stream; resolves when it has ended, one way or another */
-  async run (): Promise<void> {
-    const done = new Promise<void>(resolve => { this.resolveDone = resolve })
+  /** Resolves once the stream has ended (a promise is only made for a caller that asks, such as `stop()`) */
+  async whenEnded (): Promise<void> {
+    if (this.ended) {
+      return
+    }
+    this.endedPromise ??= new Promise<void>(resolve => { this.resolveEnded = resolve })
+    return this.endedPromise
+  }
+
+  /** Serve the stream: returns at once, the session runs on the stream's events */
+  run (): void {
     const { stream } = this
     stream.addEventListener('message', this.onMessage)
     stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
@@ -86,29 +123,41 @@ export class StreamSession {
     if (stream.status !== 'open') {
       this.finish()
     }
-    return done
   }
 
+  /** Wait at most `ms` from now for `what` */
   private arm (ms: number, what: string): void {
     this.waitingFor = what
-    if (this.timer != null && this.waitMs === ms) {
-      this.timer.refresh()
+    this.waitMs = ms
+    const deadline = performance.now() + ms
+    this.deadline = deadline
+    if (this.timer != null && this.timerAt <= deadline) {
+      // fires in time: then it sets itself again for the rest
       return
     }
-    this.clearTimer()
-    this.waitMs = ms
-    this.timer = setTimeout(this.onTimeout, ms)
-  }
-
-  private clearTimer (): void {
     if (this.timer != null) {
       clearTimeout(this.timer)
-      this.timer = undefined
     }
+    this.timerAt = deadline
+    this.timer = setTimeout(this.onTimer, ms)
   }
 
-  private onTimeout (): void {
+  /** Nothing is awaited from the peer (a request is being answered): the timer, if it fires, lapses */
+  private disarm (): void {
+    this.deadline = Infinity
+  }
+
+  private onTimer (): void {
     this.timer = undefined
+    if (this.ended || this.deadline === Infinity) {
+      return
+    }
+    const left = this.deadline - performance.now()
+    if (left > 0) {
+      this.timerAt = this.deadline
+      this.timer = setTimeout(this.onTimer, Math.ceil(left))
+      return
+    }
     this.stats.streamTimedOut()
     this.log('%s stream from %p timed out: %s', this.dialect.name, this.connection.remotePeer, this.waitingFor)
     this.stream.abort(new StreamTimeoutError(`${this.waitingFor} within ${this.waitMs} ms`))
@@ -139,14 +188,14 @@ export class StreamSession {
       // the first byte of a request: the rest must follow promptly
       this.arm(this.config.streamTimeout, 'request incomplete')
     }
-    this.drain()
+    this.drain(false)
   }
 
   /**
-   * Answer every complete request in the decoder, one after the other. `answered` says whether one was
+   * Answer the next complete request in the decoder, if there is one. `answered` says whether one was
    * just answered: only then does the wait start again (a dripped request keeps its deadline)
    */
-  private drain (answered = false): void {
+  private drain (answered: boolean): void {
     let frame: Uint8Array | undefined
     try {
       frame = this.decoder.next()
@@ -161,21 +210,8 @@ export class StreamSession {
       return
     }
     this.busy = true
-    this.clearTimer()
-    this.answer(frame).then(() => {
-      this.busy = false
-      if (this.ended) {
-        return
-      }
-      if (this.stopping || this.dialect.requestsPerStream === 'one') {
-        this.closeGracefully()
-        return
-      }
-      this.drain(true)
-    }, (err) => {
-      this.busy = false
-      this.fail(err)
-    })
+    this.disarm()
+    void this.answer(frame)
   }
 
   /** Nothing complete is left to answer: wait for more, or end */
@@ -214,27 +250,44 @@ export class StreamSession {
     this.finish()
   }
 
+  /** Decode, handle and answer one request, then go on with the next (never rejects) */
   private async answer (frame: Uint8Array): Promise<void> {
     const { stream, dialect } = this
-    const request = dialect.decode(frame)
-    if (!isRequest(request)) {
-      // go-waku-rendezvous ends the stream without an answer too
-      throw new UnexpectedMessageError(`a client does not send ${request.type}`)
-    }
-    const started = performance.now()
-    const response = await this.handler.handle(dialect, request, this.connection.remotePeer)
-    if (response != null && stream.writeStatus === 'writable') {
-      if (!stream.send(encodeMessageFrame(dialect, response))) {
+    try {
+      const request = dialect.decode(frame)
+      if (!isRequest(request)) {
+        // go-waku-rendezvous ends the stream without an answer too
+        throw new UnexpectedMessageError(`a client does not send ${request.type}`)
+      }
+      const started = performance.now()
+      const response = await this.handler.handle(dialect, request, this.connection.remotePeer)
+      if (response != null && stream.writeStatus === 'writable' && !stream.send(responseFrame(dialect, response))) {
         // the one timer guards the wait: a peer that stops reading answers is cut off
         this.arm(this.config.streamTimeout, 'the peer to read the answer')
         await stream.onDrain()
-        this.clearTimer()
+        this.disarm()
       }
+      this.stats.request(dialect, request.type, response == null ? '-' : dialect.statusName(response.status), (performance.now() - started) / 1000)
+    } catch (err: any) {
+      this.busy = false
+      this.fail(err)
+      return
     }
-    this.stats.request(dialect, request.type, response == null ? '-' : dialect.statusName(response.status), (performance.now() - started) / 1000)
+    this.busy = false
+    if (this.ended) {
+      return
+    }
+    if (this.stopping || dialect.requestsPerStream === 'one') {
+      this.closeGracefully()
+      return
+    }
+    this.drain(true)
   }
 
-  /** Close our side; a peer that never closes its side is cut off by the timer */
+  /**
+   * Close our side; a peer that never closes its side is cut off by the timer. With nothing left to send
+   * the closing frame goes out at once, in the same turn as an answer just sent
+   */
   private closeGracefully (): void {
     if (this.stream.status !== 'open') {
       this.finish()
@@ -271,10 +324,12 @@ export class StreamSession {
       return
     }
     this.ended = true
-    this.clearTimer()
-    this.stream.removeEventListener('message', this.onMessage)
-    this.stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
-    this.stream.removeEventListener('close', this.onClose)
-    this.resolveDone?.()
+    this.deadline = Infinity
+    if (this.timer != null) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    this.resolveEnded?.()
+    this.onEnd(this)
   }
 }
