@@ -16,7 +16,8 @@
  * Signed peer records come in three formats, each a value ({@link RecordFormat}): `standard` (RFC 0003),
  * `rust-legacy` (rust-libp2p) and `waku` (nwaku's `WakuPeerRecord`), listed in {@link RECORD_FORMATS}.
  * {@link sealPeerRecord} seals one, {@link openPeerRecord} verifies any accepted one, and
- * {@link verifyPeerRecord} verifies it the same way for a rendezvous point, which keeps only a summary of it.
+ * {@link verifyPeerRecord} verifies it the same way for a rendezvous point, which keeps only a summary of it
+ * ({@link PeerRecordSummary}).
  * All bad input raises a subclass of {@link CodecError}. Test material (golden frames of every dialect and
  * envelopes of every record format) is exported by `@rendezvous/codec/testing`, not here.
  *

@@ -6,8 +6,8 @@
  * leaves the bytes to those decoders and the errors they raise.
  */
 
-/** A length-delimited field's bytes (a view of the message, not a copy), or `undefined` for a varint field */
-export type FieldVisitor = (tag: number, value: Uint8Array | undefined) => boolean
+/** A field's tag and its bytes, a view of the message (not a copy): a length-delimited field's contents, or a varint's own bytes */
+export type FieldVisitor = (tag: number, value: Uint8Array) => boolean
 
 const MAX_LENGTH_BYTES = 4
 const MAX_VARINT_BYTES = 9
@@ -34,7 +34,7 @@ export function visitFields (bytes: Uint8Array, visit: FieldVisitor): boolean {
         return false
       }
       i++
-      if (!visit(tag, undefined)) {
+      if (!visit(tag, bytes.subarray(start, i))) {
         return false
       }
     } else if (wireType === 2) {

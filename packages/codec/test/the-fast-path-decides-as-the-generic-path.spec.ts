@@ -6,9 +6,10 @@ import { expect } from 'aegir/chai'
 import fc from 'fast-check'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { PeerRecordError, RECORD_FORMATS, openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
+import { openPeerRecordByObjects } from '../src/peer-record.ts'
+import { openPlainEd25519 } from '../src/plain-envelope.ts'
 import { GOLDEN_ENVELOPE_HEX, GOLDEN_RUST_ENVELOPE_HEX, GOLDEN_WAKU_ENVELOPE_HEX } from '../src/testing.ts'
-import { openPlainEd25519 } from '../src/verify-peer-record.ts'
-import type { OpenPeerRecordOptions, PeerRecordSummary, RecordFormat } from '../src/index.ts'
+import type { OpenPeerRecordOptions, PeerRecordSummary, RecordFormat, VerifiedPeerRecord } from '../src/index.ts'
 import type { PrivateKey, Record } from '@libp2p/interface'
 
 /** An outcome as one comparable string: the summary's fields, or the error's name and message */
@@ -21,9 +22,30 @@ async function outcome (opening: Promise<PeerRecordSummary>): Promise<string> {
   }
 }
 
+/** A whole opened record as one comparable string, or the error's name and message */
+async function fullOutcome (opening: Promise<VerifiedPeerRecord>): Promise<string> {
+  try {
+    const r = await opening
+    expect(r.publicKey.equals(r.peerId.publicKey)).to.be.true()
+    return [
+      'ok', r.peerId.toString(), r.peerId.toMultihash().bytes.join(','), r.publicKey.type, r.multiaddrs.map(String).join(' '),
+      r.multiaddrs.map(ma => ma.bytes.join(',')).join(' '), r.addressCount, r.addressBytes, r.seq, r.envelope.byteLength, r.format.name,
+      'mixKey' in r ? JSON.stringify(r.mixKey ?? null) : 'no mixKey', Object.keys(r).join(',')
+    ].join(' | ')
+  } catch (err: any) {
+    return `${err.name}: ${err.message}`
+  }
+}
+
+/**
+ * verifyPeerRecord and openPeerRecord decide as the generic path (`@libp2p/peer-record`'s classes) does:
+ * the same summary or the same whole record, or the same error class and message
+ */
 async function expectSameOutcome (bytes: Uint8Array, options?: OpenPeerRecordOptions): Promise<string> {
+  const reference = await fullOutcome(openPeerRecordByObjects(bytes, options))
+  expect(await fullOutcome(openPeerRecord(bytes, options))).to.equal(reference)
   const light = await outcome(verifyPeerRecord(bytes, options))
-  expect(light).to.equal(await outcome(openPeerRecord(bytes, options)))
+  expect(light).to.equal(await outcome(openPeerRecordByObjects(bytes, options)))
   return light
 }
 
@@ -69,7 +91,7 @@ const ADDRESSES = [
   '/ip4/127.0.0.1/udp/4001/webrtc-direct'
 ].map(a => multiaddr(a))
 
-describe('verifyPeerRecord decides as openPeerRecord does', () => {
+describe('verifyPeerRecord and openPeerRecord decide as the generic path does', () => {
   const keys = {} as { ed25519: PrivateKey, other: PrivateKey, secp256k1: PrivateKey, ecdsa: PrivateKey, rsa: PrivateKey }
 
   before(async function () {
@@ -83,18 +105,31 @@ describe('verifyPeerRecord decides as openPeerRecord does', () => {
 
   for (const format of RECORD_FORMATS) {
     describe(`in the ${format.name} format`, () => {
-      it('decides an Ed25519 envelope itself, with the summary openPeerRecord gives', async () => {
+      it('decides an Ed25519 envelope itself, with the summary and the record the generic path gives', async () => {
         for (let n = 1; n <= ADDRESSES.length; n++) {
           const sealed = await sealPeerRecord(keys.ed25519, ADDRESSES.slice(0, n), { format })
           const decided = openPlainEd25519(sealed, {})
-          expect(decided).to.have.property('addressCount', n)
+          expect(decided).to.have.property('valid', true)
+          expect(decided).to.have.property('addresses').with.length(n)
           expect(await expectSameOutcome(sealed)).to.match(/^ok /)
-          const opened = await openPeerRecord(sealed)
+          const opened = await openPeerRecordByObjects(sealed)
           const light = await verifyPeerRecord(sealed)
           expect(light.peerId.equals(opened.peerId)).to.be.true()
           expect(light.peerId.publicKey?.equals(opened.publicKey)).to.be.true()
           expect(light.addressBytes).to.equal(opened.addressBytes)
           expect(light.format).to.equal(format)
+        }
+      })
+
+      it('reads every sequence number size and mix key as the generic path does', async () => {
+        for (const seq of [0n, 1n, 127n, 128n, 1_700_000_000n, BigInt(Date.now()), 1_764_460_800_123_456_789n, (1n << 63n) - 1n, (1n << 64n) - 1n]) {
+          for (const mixKey of [undefined, '', '0x0a1b2c', 'clé mixte']) {
+            const sealed = await sealPeerRecord(keys.ed25519, ADDRESSES.slice(0, 1), { format, seq, mixKey })
+            const opened = await openPeerRecord(sealed)
+            expect(opened.seq).to.equal(seq)
+            expect(opened.mixKey).to.equal(format.name === 'waku' ? (mixKey ?? '') : undefined)
+            expect(await expectSameOutcome(sealed)).to.match(/^ok /)
+          }
         }
       })
 
@@ -121,7 +156,7 @@ describe('verifyPeerRecord decides as openPeerRecord does', () => {
         const signature = envelope.signature.slice()
         signature[0] ^= 0xff
         const forged = new RecordEnvelope({ ...envelope, signature }).marshal()
-        expect(openPlainEd25519(forged, {})).to.equal(format)
+        expect(openPlainEd25519(forged, {})).to.deep.equal({ valid: false, format })
         expect(await expectSameOutcome(forged)).to.match(/^InvalidSignatureError/)
       })
 
