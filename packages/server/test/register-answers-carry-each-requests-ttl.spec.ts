@@ -32,7 +32,7 @@ describe('REGISTER answers carry the TTL each request is granted', () => {
     { dialect: wakuV1, ttls: [60, 3600, 3600, 60], format: 'waku' }
   ]
 
-  for (const { dialect, ttls, format } of cases) {
+  cases.forEach(({ dialect, ttls, format }) => {
     it(`${dialect.name}: TTLs ${ttls.join(', ')} in turn, each answered with its own, byte for byte`, async () => {
       const record = await client.record(ADDRESS, format)
       let s: RawStream | undefined
@@ -52,5 +52,5 @@ describe('REGISTER answers carry the TTL each request is granted', () => {
       const again = await RawStream.open(client.node, scene.addr, dialect)
       expect(await again.register({ ns: `ttl-${dialect.name}`, signedPeerRecord: record, ttl: ttls[0] })).to.deep.include({ status: Status.OK, ttl: ttls[0] })
     })
-  }
+  })
 })
