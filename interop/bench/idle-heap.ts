@@ -48,6 +48,13 @@ function rssKiB (pid: number): number {
   return match == null ? NaN : Number(match[1])
 }
 
+/** CPU seconds (user and system) a process has used, from /proc/<pid>/stat (in clock ticks of 1/100 s) */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+  // after the command's closing parenthesis, utime and stime are the 12th and 13th fields
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 async function snapshot (server: JsonLinesProcess, pid: number, k: number): Promise<JsonEvent & { rssKiB: number }> {
   const rss = rssKiB(pid)
   process.kill(pid, 'SIGUSR2')
@@ -92,7 +99,10 @@ try {
     onEvent: e => { if (e.event === 'phase') { process.stderr.write(`${String(e.name)}: ${String(e.ops)} connections, ${String(e.errors)} errors, server CPU ${Number(e.serverCpuSec).toFixed(2)} s\n`) } }
   })
   const connected = await generator.waitFor(e => e.event === 'phase' && e.name === 'connect', settleMs + 200_000, 'the connect phase')
+  const idleFrom = { cpu: cpuSeconds(pid), at: Date.now() }
   await sleep(READ_AFTER)
+  // what the open connections cost while idle: the pings of whichever liveness check runs, and the collector
+  const idleCpu = (cpuSeconds(pid) - idleFrom.cpu) / ((Date.now() - idleFrom.at) / 1000)
   const after = await snapshot(server, pid, 2)
   const connections = Number(after.connections)
   const base = summarizeHeap(before.path)
@@ -103,6 +113,7 @@ try {
     connectErrors: connected.errors,
     readAfterMs: READ_AFTER,
     serverFlags: positionals,
+    idleCoresPer1000Connections: idleCpu / (Number(after.connections) / 1000),
     rssKiBPerConnection: (after.rssKiB - before.rssKiB) / connections,
     heapUsedKiBPerConnection: (after.before.heapUsed - before.before.heapUsed) / 1024 / connections,
     liveHeapKiBPerConnection: (loaded.totalSize - base.totalSize) / 1024 / connections,
@@ -113,6 +124,7 @@ try {
   }
   await writeFile(join(OUT, 'idle-heap.json'), JSON.stringify(result, null, 2))
   print(`${connections} idle connections, read ${READ_AFTER} ms after the last one; server flags: ${positionals.join(' ') || '(none)'}`)
+  print(`while idle: ${(result.idleCoresPer1000Connections * 1000).toFixed(1)} ms of server CPU per second per 1,000 connections`)
   print(`RSS ${result.rssKiBPerConnection.toFixed(1)} KiB, heap used ${result.heapUsedKiBPerConnection.toFixed(1)} KiB, live heap (after the snapshot's GC) ${result.liveHeapKiBPerConnection.toFixed(1)} KiB, external ${result.externalKiBPerConnection.toFixed(1)} KiB per connection`)
   for (const o of result.owners.filter(o => !o.owner.startsWith('(no owner) ') || o.bytes >= 100)) {
     print(`${o.bytes.toFixed(0).padStart(7)} B owned by ${o.owner}`)
