@@ -74,6 +74,23 @@ export class EnvelopeArena {
     return slab.bytes.subarray(start, start + length)
   }
 
+  /**
+   * Give `entry`, which holds an envelope here, `source` instead, and return its copy. A refresh nearly
+   * always sends the envelope it sent before: then the copy the entry holds stays where it is (comparing
+   * the bytes costs less than copying them, and leaves the slabs alone); otherwise the old copy is
+   * released and `source` copied.
+   */
+  replace (entry: Entry, source: Uint8Array): Uint8Array {
+    const current = entry.registration.signedPeerRecord
+
+    if (sameBytes(current, source)) {
+      return current
+    }
+
+    this.release(entry)
+    return this.store(entry, source)
+  }
+
   /** The entry no longer needs its envelope */
   release (entry: Entry): void {
     const length = entry.envelopeLength
@@ -134,6 +151,20 @@ export class EnvelopeArena {
       this.moved(entry)
     }
   }
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) {
+    return false
+  }
+
+  for (let i = 0; i < a.byteLength; i++) {
+    if (a[i] !== b[i]) {
+      return false
+    }
+  }
+
+  return true
 }
 
 function newSlab (): Slab {

@@ -92,8 +92,8 @@ export class MemoryRegistrationStore extends GuardedStore implements Registratio
 
     if (index != null && existing != null) {
       // a refresh: the same entry with the new registration, at a new place at the end of every order
-      this.envelopes.release(existing)
-      existing.registration = this.freeze(registration, this.envelopes.store(existing, registration.signedPeerRecord), position)
+      const envelope = this.envelopes.replace(existing, registration.signedPeerRecord)
+      existing.registration = this.freeze(registration, envelope, position)
       const previous = index.formats.get(existing.format) as FormatIndex
       previous.order.delete(existing)
       const previousOrder = this.formatOrders.get(existing.format) as PositionLog

@@ -72,4 +72,28 @@ describe('EnvelopeArena', () => {
     entries.forEach(e => { arena.release(e) })
     expect(arena.slabs).to.equal(1)
   })
+
+  it('replace keeps the copy an entry holds for the same bytes, and copies different bytes in its place', () => {
+    const arena = new EnvelopeArena(() => {})
+    const e = entry(1)
+    const first = arena.store(e, bytes(3, 170))
+    e.registration = Object.freeze({ ...e.registration, signedPeerRecord: first })
+
+    const same = bytes(3, 170)
+    const kept = arena.replace(e, same)
+    expect(kept).to.equal(first, 'the same copy, not a new one')
+    same.fill(0)
+    expect(kept).to.deep.equal(bytes(3, 170), 'it does not share memory with the source')
+
+    for (const other of [bytes(4, 170), bytes(3, 171), bytes(5, LARGE_ENVELOPE_BYTES + 1)]) {
+      const source = other.slice()
+      const copy = arena.replace(e, source)
+      e.registration = Object.freeze({ ...e.registration, signedPeerRecord: copy })
+      expect(copy).to.not.equal(source)
+      source.fill(0)
+      expect(copy).to.deep.equal(other)
+    }
+    arena.release(e)
+    expect(arena.slabs).to.equal(1)
+  })
 })
