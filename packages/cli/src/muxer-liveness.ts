@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events'
 import type { AbortOptions, MessageStream, Startable, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 
 /** A muxer that can ping its peer without opening a stream: Yamux sends a ping frame and waits for its echo */
@@ -46,7 +45,7 @@ export class PeerUnresponsiveError extends Error {
 
 /** What a {@link MuxerLiveness} has done since it was made */
 export interface MuxerLivenessStats {
-  /** Pings sent (or joined: Yamux sends one ping at a time per connection and lets later callers wait on it) */
+  /** Pings sent */
   pinged: number
   /** Pings answered within the timeout */
   answered: number
@@ -88,7 +87,9 @@ function positiveMs (name: string, value: number): number {
  * Each connection is pinged once per `interval` (the connections are spread over ten slices, pinged one
  * slice at a time); a connection whose ping is not answered within `timeout` is aborted with a
  * {@link PeerUnresponsiveError}. A vanished peer is therefore found at most `interval + timeout` after it
- * last answered. Muxers that cannot ping (none but Yamux's can) are not watched.
+ * last answered. An answer that arrived in time but was not read because the point was busy (a long task
+ * blocking the event loop) still counts: the verdict is given only after the sockets have been read.
+ * Muxers that cannot ping (none but Yamux's can) are not watched.
  */
 export class MuxerLiveness implements Startable {
   readonly interval: number
@@ -98,6 +99,13 @@ export class MuxerLiveness implements Startable {
   private added = 0
   private round = 0
   private timer?: ReturnType<typeof setInterval>
+  /**
+   * The number of each muxer's ping that is not answered yet (weak: the ping of a closed connection is never
+   * settled); a check judges only the ping it was set for, never a later one of the same connection
+   */
+  private readonly unanswered = new WeakMap<PingingMuxer, number>()
+  /** The pending checks of the pinged slices */
+  private readonly checks = new Set<ReturnType<typeof setTimeout>>()
 
   constructor (init: MuxerLivenessInit) {
     this.interval = positiveMs('interval', init.interval)
@@ -143,6 +151,8 @@ export class MuxerLiveness implements Startable {
   stop (): void {
     clearInterval(this.timer)
     this.timer = undefined
+    this.checks.forEach(check => { clearTimeout(check) })
+    this.checks.clear()
     this.slices.forEach(slice => { slice.clear() })
   }
 
@@ -154,27 +164,46 @@ export class MuxerLiveness implements Startable {
 
   private pingSlice (): void {
     const slice = this.slices[this.round++ % SLICES]
-    if (slice.size === 0) {
-      return
-    }
-    // one timeout signal for the whole slice, not one per connection
-    const signal = AbortSignal.timeout(this.timeout)
-    setMaxListeners(Infinity, signal)
+    const pinged: Array<[PingingMuxer, MessageStream, number]> = []
     for (const [muxer, maConn] of slice) {
-      if (muxer.status !== 'open') {
+      // a ping still unanswered is judged by its own check; Yamux sends one ping at a time anyway
+      if (muxer.status !== 'open' || this.unanswered.has(muxer)) {
         continue
       }
-      this.stats.pinged++
-      muxer.ping({ signal }).then(() => {
+      const ping = ++this.stats.pinged
+      this.unanswered.set(muxer, ping)
+      pinged.push([muxer, maConn, ping])
+      // no signal: an abandoned Yamux ping would turn its late answer into a protocol error that aborts the
+      // connection; the ping of a vanished peer is dropped with its connection
+      muxer.ping().then(() => {
+        this.unanswered.delete(muxer)
         this.stats.answered++
       }, () => {
-        // a ping also fails when the connection closes meanwhile: only an open one that stayed silent is closed
-        if (signal.aborted && muxer.status === 'open' && maConn.status === 'open') {
-          this.stats.closed++
-          slice.delete(muxer)
-          maConn.abort(new PeerUnresponsiveError(`the peer did not answer a ping within ${this.timeout} ms`))
-        }
+        this.unanswered.delete(muxer)
       })
     }
+    if (pinged.length === 0) {
+      return
+    }
+    // one timer for the slice. The verdict waits for setImmediate, which runs after the event loop's poll
+    // phase has read the sockets: a point that was too busy to read answers in time (a long task, a
+    // collection) reads them first and closes no connection whose peer did answer
+    const check = setTimeout(() => {
+      setImmediate(() => {
+        this.checks.delete(check)
+        if (this.timer == null) {
+          return
+        }
+        for (const [muxer, maConn, ping] of pinged) {
+          if (this.unanswered.get(muxer) === ping && maConn.status === 'open') {
+            this.stats.closed++
+            slice.delete(muxer)
+            maConn.abort(new PeerUnresponsiveError(`the peer did not answer a ping within ${this.timeout} ms`))
+          }
+        }
+      })
+    }, this.timeout)
+    check.unref()
+    this.checks.add(check)
   }
 }

@@ -100,6 +100,27 @@ describe('vanished peers are closed by Yamux pings (--liveness-interval, --liven
     expect(client.getConnections().filter(c => c.remotePeer.toString() === daemon.peerId)).to.have.length(1)
   })
 
+  it('does not close a peer that answered while the point was too busy to read the answer in time', async () => {
+    const daemon = track(await pingingPoint(suite.dir))
+    const client = track(await clientNode([daemon.multiaddrs[0]]))
+    expect((await client.services.rendezvous.register('patient', { ttl: 7200 }))[0].error).to.equal(undefined)
+    const liveness = daemon.node.services.liveness
+    if (liveness == null) {
+      throw new Error('the point runs no liveness check')
+    }
+    const sent = liveness.stats.pinged
+    await waitFor(() => liveness.stats.pinged > sent, { what: 'a ping sent' })
+    // the point blocks its event loop past the 1 s timeout: the answer arrives meanwhile and waits, unread
+    const busyUntil = Date.now() + 2500
+    while (Date.now() < busyUntil) {
+      // a long synchronous task, as a point under load may run
+    }
+    const answered = liveness.stats.answered
+    await waitFor(() => liveness.stats.answered >= answered + 2, { timeout: 15_000, what: 'two more answered pings' })
+    expect(liveness.stats.closed).to.equal(0)
+    expect(client.getConnections().filter(c => c.remotePeer.toString() === daemon.peerId)).to.have.length(1)
+  })
+
   it('gives way to js-libp2p\'s connection monitor when --ping-interval is given', async () => {
     const daemon = track(await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', suite.dir, '--ping-interval', '60s'])))
     expect(daemon.node.services.liveness).to.equal(undefined)
