@@ -8,7 +8,8 @@
  * (`process.cpuUsage()`, user + system) per envelope: the median of the rounds and each round. Nothing
  * is cached between opens. The contenders are the generic path (`@libp2p/peer-record`'s classes, which
  * `openPeerRecord` took for every envelope before the fast path), `openPeerRecord` and `verifyPeerRecord` on
- * the `standard` format, `verifyPeerRecord` on `waku` and `rust-legacy` envelopes of the same keys, and the parts of a
+ * the `standard` format, `verifyPeerRecord` on `waku` and `rust-legacy` envelopes of the same keys, both paths on
+ * `waku` envelopes of `BENCH_SECP256K1_ENVELOPES` (default 500) secp256k1 keys (Waku's), and the parts of a
  * verification ("key import"): Node's Ed25519 check with a key imported beforehand (the floor any verifier
  * pays here), and the same check importing the key per call as `raw-public` (with and without stack traces
  * for the errors `createPublicKey` throws and catches inside), as DER SPKI (into a `KeyObject`, or handed to
@@ -25,6 +26,8 @@ import { openPeerRecordByObjects } from '../src/peer-record.ts'
 import type { KeyObject } from 'node:crypto'
 
 const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 2000)
+/** secp256k1 envelopes (Waku's keys) cost more on the generic path: fewer of them */
+const SECP256K1_ENVELOPES = Number(process.env.BENCH_SECP256K1_ENVELOPES ?? 500)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 
 const standard: Uint8Array[] = []
@@ -36,6 +39,12 @@ for (let i = 0; i < ENVELOPES; i++) {
   standard.push(await sealPeerRecord(key, addresses))
   waku.push(await sealPeerRecord(key, addresses, { format: 'waku' }))
   rust.push(await sealPeerRecord(key, addresses, { format: 'rust-legacy' }))
+}
+
+const secp256k1: Uint8Array[] = []
+for (let i = 0; i < SECP256K1_ENVELOPES; i++) {
+  const key = await generateKeyPair('secp256k1')
+  secp256k1.push(await sealPeerRecord(key, [multiaddr(`/ip4/127.0.0.1/tcp/${10_000 + i}`)], { format: 'waku' }))
 }
 
 // the signed bytes and the raw key of each standard envelope, for the parts of a verification
@@ -60,7 +69,7 @@ function varint (n: number): number[] {
   return out
 }
 
-/** What src/ed25519-verifier.ts does around each check: no stack captured for the errors Node throws and catches inside */
+/** What src/signature-checks.ts does around each check: no stack captured for the errors Node throws and catches inside */
 function withoutStacks<T> (fn: () => T): T {
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
@@ -82,12 +91,14 @@ function check (valid: boolean): void {
   }
 }
 
-const contenders: Array<[string, (i: number) => unknown]> = [
+const contenders: Array<[string, (i: number) => unknown, number?]> = [
   ['generic path: @libp2p/peer-record classes (openPeerRecord before)', async i => openPeerRecordByObjects(standard[i])],
   ['openPeerRecord (standard)', async i => openPeerRecord(standard[i])],
   ['verifyPeerRecord (standard)', async i => verifyPeerRecord(standard[i])],
   ['verifyPeerRecord (waku)', async i => verifyPeerRecord(waku[i])],
   ['verifyPeerRecord (rust-legacy)', async i => verifyPeerRecord(rust[i])],
+  ['secp256k1 key (waku): generic path', async i => openPeerRecordByObjects(secp256k1[i]), SECP256K1_ENVELOPES],
+  ['secp256k1 key (waku): verifyPeerRecord', async i => verifyPeerRecord(secp256k1[i]), SECP256K1_ENVELOPES],
   ['Ed25519 check, key imported before', i => { check(verify(null, parts[i].data, parts[i].imported, parts[i].signature)) }],
   ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStacks(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
   ['Ed25519 check, raw-public passed to verify, no stacks (verifyPeerRecord)', i => { check(withoutStacks(() => verify(null, parts[i].data, rawPublic(parts[i].raw), parts[i].signature))) }],
@@ -99,13 +110,13 @@ const contenders: Array<[string, (i: number) => unknown]> = [
 
 const perRound = new Map<string, number[]>(contenders.map(([name]) => [name, []]))
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, open] of contenders) {
+  for (const [name, open, count = ENVELOPES] of contenders) {
     const start = process.cpuUsage()
-    for (let i = 0; i < ENVELOPES; i++) {
+    for (let i = 0; i < count; i++) {
       await open(i)
     }
     const used = process.cpuUsage(start)
-    perRound.get(name)?.push((used.user + used.system) / ENVELOPES)
+    perRound.get(name)?.push((used.user + used.system) / count)
   }
 }
 
@@ -114,7 +125,7 @@ function median (values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-process.stdout.write(`Node ${process.version}, ${ENVELOPES} fresh Ed25519 envelopes, ${ROUNDS} rounds, CPU µs per envelope\n\n`)
+process.stdout.write(`Node ${process.version}, ${ENVELOPES} fresh Ed25519 envelopes (${SECP256K1_ENVELOPES} of secp256k1 keys), ${ROUNDS} rounds, CPU µs per envelope\n\n`)
 process.stdout.write('| contender | median | rounds |\n|---|---:|---|\n')
 for (const [name, values] of perRound) {
   process.stdout.write(`| ${name} | ${median(values).toFixed(1)} | ${values.map(v => v.toFixed(1)).join(', ')} |\n`)
@@ -124,4 +135,6 @@ for (const name of ['openPeerRecord (standard)', 'verifyPeerRecord (standard)'])
   const fast = median(perRound.get(name) ?? [])
   process.stdout.write(`\n${name} / generic path: ${(fast / generic).toFixed(2)}, ${(generic - fast).toFixed(1)} µs less per fresh envelope`)
 }
-process.stdout.write('\n')
+const secpGeneric = median(perRound.get('secp256k1 key (waku): generic path') ?? [])
+const secpFast = median(perRound.get('secp256k1 key (waku): verifyPeerRecord') ?? [])
+process.stdout.write(`\nsecp256k1 (waku): verifyPeerRecord / generic path: ${(secpFast / secpGeneric).toFixed(2)}, ${(secpGeneric - secpFast).toFixed(1)} µs less per fresh envelope\n`)

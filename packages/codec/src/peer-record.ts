@@ -3,7 +3,7 @@ import { RecordEnvelope } from '@libp2p/peer-record'
 import { multiaddr } from '@multiformats/multiaddr'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { InvalidEnvelopeError, InvalidSignatureError, KeyMismatchError, NoAddressesError, RecordOfAnotherPeerError, WrongPayloadTypeError } from './errors.ts'
-import { openPlainEd25519, plainUint64 } from './plain-envelope.ts'
+import { openPlainEnvelope, plainUint64 } from './plain-envelope.ts'
 import { formatOfPayloadType, RECORD_FORMATS, recordFormat } from './record-formats.ts'
 import { standardRecord } from './standard-record.ts'
 import type { PeerRecordContent, RecordFormat } from './record-format.ts'
@@ -103,13 +103,13 @@ export async function sealPeerRecord (privateKey: PrivateKey, multiaddrs: Multia
  * the record belongs to `expectedPeer`, and the signature is valid for the format's domain. The structural
  * checks run before the signature, so malformed input costs no signature verification.
  *
- * An Ed25519 envelope in its usual encoding takes a faster path (`src/plain-envelope.ts`) that accepts and
- * refuses exactly what the generic one does, with the same errors.
+ * An envelope of an Ed25519 or secp256k1 key in its usual encoding takes a faster path (`src/plain-envelope.ts`)
+ * that accepts and refuses exactly what the generic one does, with the same errors.
  *
  * @throws {InvalidEnvelopeError | WrongPayloadTypeError | InvalidPeerRecordError | KeyMismatchError | RecordOfAnotherPeerError | InvalidSignatureError}
  */
 export async function openPeerRecord (bytes: Uint8Array, options: OpenPeerRecordOptions = {}): Promise<VerifiedPeerRecord> {
-  const plain = openPlainEd25519(bytes, options)
+  const plain = openPlainEnvelope(bytes, options)
   if (plain == null) {
     return openPeerRecordByObjects(bytes, options)
   }

@@ -1,21 +1,61 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
-import { verifyEd25519 } from './ed25519-verifier.ts'
 import { multiaddrByteLength } from './multiaddr-length.ts'
 import { visitFields } from './protobuf-fields.ts'
 import { formatOfPayloadType, RECORD_FORMATS, recordFormat } from './record-formats.ts'
 import { rustLegacyRecord } from './rust-legacy-record.ts'
+import { isPlainSecp256k1Signature } from './secp256k1-signature.ts'
+import { signatureChecks } from './signature-checks.ts'
 import { standardRecord } from './standard-record.ts'
 import { wakuRecord } from './waku-record.ts'
 import type { OpenPeerRecordOptions } from './peer-record.ts'
 import type { RecordFormat } from './record-format.ts'
-import type { Ed25519PeerId } from '@libp2p/interface'
+import type { SignatureCheck } from './signature-checks.ts'
+import type { Ed25519PeerId, Secp256k1PeerId } from '@libp2p/interface'
 
-/** The Ed25519 public key as the envelope's `public_key` field writes it: `PublicKey{Type: Ed25519 (1), Data: 32 bytes}` */
-const ED25519_KEY_PREFIX = [0x08, 0x01, 0x12, 0x20]
-/** A peer ID of an Ed25519 key: the identity multihash (code 0x00, length 36) of that same protobuf */
-const ED25519_PEER_ID_PREFIX = [0x00, 0x24]
-const ED25519_KEY_BYTES = 36
-const ED25519_SIGNATURE_BYTES = 64
+/** A key type the fast path reads: how its key is written, which signatures it takes, and Node's check of them */
+interface PlainKeyType {
+  /** The start of the envelope's `public_key` field: `PublicKey{Type (1), Data (2)}` up to Data's length */
+  prefix: readonly number[]
+  /** The length of that field: the prefix and the raw key */
+  bytes: number
+  /** Whether the raw key is written the way `@libp2p/crypto` writes it */
+  isPlainKey(raw: Uint8Array): boolean
+  /** Whether the signature is one `@libp2p/crypto` and Node judge alike */
+  isPlainSignature(signature: Uint8Array): boolean
+  check: SignatureCheck
+}
+
+/**
+ * Ed25519 (32 raw bytes, 64-byte signatures) and secp256k1 (the 33-byte compressed point, DER ECDSA signatures over
+ * SHA-256): the key types of libp2p peers, js-libp2p's and go-libp2p's default and Waku's. RSA and ECDSA keys take
+ * the generic path.
+ */
+const PLAIN_KEY_TYPES: readonly PlainKeyType[] = signatureChecks == null
+  ? []
+  : [{
+      prefix: [0x08, 0x01, 0x12, 0x20],
+      bytes: 36,
+      isPlainKey: () => true,
+      isPlainSignature: signature => signature.byteLength === 64,
+      check: signatureChecks.ed25519
+    }, {
+      prefix: [0x08, 0x02, 0x12, 0x21],
+      bytes: 37,
+      // compressed, as `@libp2p/crypto` writes a secp256k1 key (an uncompressed one it would rewrite compressed)
+      isPlainKey: raw => raw[0] === 0x02 || raw[0] === 0x03,
+      isPlainSignature: isPlainSecp256k1Signature,
+      check: signatureChecks.secp256k1
+    }]
+
+/** The plain key type of an envelope's `public_key` field and signature, if any */
+function plainKeyType (publicKey: Uint8Array, signature: Uint8Array): PlainKeyType | undefined {
+  for (const type of PLAIN_KEY_TYPES) {
+    if (publicKey.byteLength === type.bytes && startsWith(publicKey, type.prefix) && type.isPlainKey(publicKey.subarray(type.prefix.length)) && type.isPlainSignature(signature)) {
+      return type
+    }
+  }
+  return undefined
+}
 
 /** The signed bytes of an envelope: each of domain, payload type and payload after its unsigned-varint length */
 const domainPrefixes = new Map<string, Uint8Array>()
@@ -70,13 +110,16 @@ function startsWith (bytes: Uint8Array, prefix: readonly number[]): boolean {
   return true
 }
 
-/** The peer ID bytes of an Ed25519 key's record: `00 24` and the key's protobuf */
+/**
+ * Whether these are the peer ID bytes of the key whose protobuf is `key`: its identity multihash (code 0x00, the
+ * length, the protobuf), which is how an Ed25519 or secp256k1 key's peer ID is written
+ */
 function isPeerIdOfKey (peerId: Uint8Array, key: Uint8Array): boolean {
-  if (peerId.byteLength !== ED25519_PEER_ID_PREFIX.length + key.byteLength || !startsWith(peerId, ED25519_PEER_ID_PREFIX)) {
+  if (peerId.byteLength !== IDENTITY_PREFIX_BYTES + key.byteLength || peerId[0] !== 0x00 || peerId[1] !== key.byteLength) {
     return false
   }
   for (let i = 0; i < key.byteLength; i++) {
-    if (peerId[i + ED25519_PEER_ID_PREFIX.length] !== key[i]) {
+    if (peerId[i + IDENTITY_PREFIX_BYTES] !== key[i]) {
       return false
     }
   }
@@ -152,17 +195,17 @@ function readWakuRecord (payload: Uint8Array): RecordFields | undefined {
   return ok && fields.seq != null && fields.mixKey != null && fields.addresses.length > 0 ? fields : undefined
 }
 
-/** The envelope's fields when its key is an Ed25519 key in the usual encoding and its signature 64 bytes */
-function readPlainEnvelope (bytes: Uint8Array): Required<EnvelopeFields> | undefined {
+/** The envelope's fields and its key type when the key and the signature are plain */
+function readPlainEnvelope (bytes: Uint8Array): Required<EnvelopeFields> & { keyType: PlainKeyType } | undefined {
   const envelope = readEnvelope(bytes)
   if (envelope?.publicKey == null || envelope.payloadType == null || envelope.payload == null || envelope.signature == null) {
     return undefined
   }
-  const { publicKey, signature } = envelope
-  if (publicKey.byteLength !== ED25519_KEY_BYTES || !startsWith(publicKey, ED25519_KEY_PREFIX) || signature.byteLength !== ED25519_SIGNATURE_BYTES) {
+  const keyType = plainKeyType(envelope.publicKey, envelope.signature)
+  if (keyType == null) {
     return undefined
   }
-  return envelope as Required<EnvelopeFields>
+  return { ...envelope as Required<EnvelopeFields>, keyType }
 }
 
 /** The accepted format of this payload type; `undefined` for none, and for a format name that does not exist */
@@ -195,7 +238,7 @@ export interface VerifiedPlainEnvelope {
   valid: true
   format: RecordFormat
   /** The record's peer, the signer, with its public key */
-  peerId: Ed25519PeerId
+  peerId: PlainPeerId
   /** The sequence number's varint bytes */
   seq: Uint8Array
   /** Each address's bytes */
@@ -208,35 +251,41 @@ export interface VerifiedPlainEnvelope {
 
 export type PlainEnvelope = ForgedPlainEnvelope | VerifiedPlainEnvelope
 
-/** The peer of an Ed25519 key's peer ID bytes */
-function ed25519PeerId (bytes: Uint8Array): Ed25519PeerId {
+/** The peer of a plain envelope: its key is in the peer ID */
+export type PlainPeerId = Ed25519PeerId | Secp256k1PeerId
+
+/** An identity multihash's code (0x00) and length, before the key's protobuf */
+const IDENTITY_PREFIX_BYTES = 2
+
+/** The peer of an Ed25519 or secp256k1 key's peer ID bytes */
+function keyPeerId (bytes: Uint8Array): PlainPeerId {
   // a copy: a view would keep the whole request's buffer alive as long as the peer ID lives
   const multihash = bytes.slice()
-  const peerId = peerIdFromMultihash({ code: 0x00, size: multihash.byteLength - ED25519_PEER_ID_PREFIX.length, digest: multihash.subarray(ED25519_PEER_ID_PREFIX.length), bytes: multihash })
-  if (peerId.type !== 'Ed25519') {
-    // openPlainEd25519 lets through only the peer IDs of Ed25519 keys
-    throw new Error('not the peer ID of an Ed25519 key')
+  const peerId = peerIdFromMultihash({ code: 0x00, size: multihash.byteLength - IDENTITY_PREFIX_BYTES, digest: multihash.subarray(IDENTITY_PREFIX_BYTES), bytes: multihash })
+  if (peerId.type !== 'Ed25519' && peerId.type !== 'secp256k1') {
+    // openPlainEnvelope lets through only the peer IDs of these keys
+    throw new Error('not the peer ID of an Ed25519 or secp256k1 key')
   }
   return peerId
 }
 
 /**
- * The fast path of {@link openPeerRecord} and `verifyPeerRecord`: an Ed25519 envelope in its plainest
- * encoding, whose record names the signing key in the same bytes. Each step accepts only input the generic
+ * The fast path of {@link openPeerRecord} and `verifyPeerRecord`: an envelope of an Ed25519 or secp256k1 key
+ * in its plainest encoding, whose record names the signing key in the same bytes. Each step accepts only input the generic
  * path (`@libp2p/peer-record`'s classes) accepts the same way; it returns `undefined` (and the generic path
  * decides) for everything else, so both paths refuse the same envelopes with the same errors. Only a
  * signature that does not verify is decided here (`valid: false`): everything before it matched.
  * Exported for the codec's own modules and tests, not part of the public face.
  */
-export function openPlainEd25519 (bytes: Uint8Array, options: OpenPeerRecordOptions): PlainEnvelope | undefined {
-  if (verifyEd25519 == null || options.signal?.aborted === true) {
+export function openPlainEnvelope (bytes: Uint8Array, options: OpenPeerRecordOptions): PlainEnvelope | undefined {
+  if (options.signal?.aborted === true) {
     return undefined
   }
   const envelope = readPlainEnvelope(bytes)
   if (envelope == null) {
     return undefined
   }
-  const { publicKey, payloadType, payload, signature } = envelope
+  const { publicKey, payloadType, payload, signature, keyType } = envelope
   const format = acceptedFormat(payloadType, options)
   if (format == null) {
     return undefined
@@ -254,10 +303,10 @@ export function openPlainEd25519 (bytes: Uint8Array, options: OpenPeerRecordOpti
     for (const address of record.addresses) {
       addressBytes += multiaddrByteLength(address)
     }
-    if (!verifyEd25519(publicKey.subarray(ED25519_KEY_PREFIX.length), signedBytes(format.domain, payloadType, payload), signature)) {
+    if (!keyType.check(publicKey.subarray(keyType.prefix.length), signedBytes(format.domain, payloadType, payload), signature)) {
       return { valid: false, format }
     }
-    return { valid: true, format, peerId: ed25519PeerId(record.peerId), seq: record.seq, addresses: record.addresses, addressBytes, mixKey: record.mixKey }
+    return { valid: true, format, peerId: keyPeerId(record.peerId), seq: record.seq, addresses: record.addresses, addressBytes, mixKey: record.mixKey }
   } catch {
     return undefined
   }
