@@ -227,13 +227,13 @@ function readRecord (format: RecordFormat, payload: Uint8Array): RecordFields | 
   return undefined
 }
 
-/** A plain Ed25519 envelope whose signature does not verify for its format's domain */
+/** A plain envelope whose signature does not verify for its format's domain */
 export interface ForgedPlainEnvelope {
   valid: false
   format: RecordFormat
 }
 
-/** A plain Ed25519 envelope, read and verified: its peer, and views of the record's bytes */
+/** A plain envelope, read and verified: its peer, and views of the record's bytes */
 export interface VerifiedPlainEnvelope {
   valid: true
   format: RecordFormat
@@ -270,10 +270,10 @@ function keyPeerId (bytes: Uint8Array): PlainPeerId {
 }
 
 /**
- * The fast path of {@link openPeerRecord} and `verifyPeerRecord`: an envelope of an Ed25519 or secp256k1 key
- * in its plainest encoding, whose record names the signing key in the same bytes. Each step accepts only input the generic
- * path (`@libp2p/peer-record`'s classes) accepts the same way; it returns `undefined` (and the generic path
- * decides) for everything else, so both paths refuse the same envelopes with the same errors. Only a
+ * The fast path of `openPeerRecord` and `verifyPeerRecord`: an envelope of an Ed25519 or secp256k1 key in its
+ * plainest encoding, whose record names the signing key in the same bytes. Each step accepts only input the
+ * generic path (`@libp2p/peer-record`'s classes) accepts the same way; it returns `undefined` (and the generic
+ * path decides) for everything else, so both paths refuse the same envelopes with the same errors. Only a
  * signature that does not verify is decided here (`valid: false`): everything before it matched.
  * Exported for the codec's own modules and tests, not part of the public face.
  */
