@@ -83,10 +83,26 @@ export class StreamSession {
     // bytes taken from the muxer but not answered yet: a peer pipelining requests faster than they are
     // answered would otherwise make the session queue its input without bound
     this.maxUnread = maxRequestBytes * PIPELINE_FRAMES
-    this.onMessage = this.onMessage.bind(this)
-    this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
-    this.onClose = this.onClose.bind(this)
     this.onTimer = this.onTimer.bind(this)
+  }
+
+  /**
+   * The session is the stream's listener for its three events (an object with `handleEvent`, as
+   * EventTarget allows), so no function is made per event type per stream
+   */
+  handleEvent (evt: Event): void {
+    switch (evt.type) {
+      case 'message':
+        this.onMessage(evt as StreamMessageEvent)
+        break
+      case 'remoteCloseWrite':
+        this.onRemoteCloseWrite()
+        break
+      case 'close':
+        this.onClose(evt as StreamCloseEvent)
+        break
+      default:
+    }
   }
 
   /** Stop taking requests: an idle stream is aborted now, a busy one after its answer */
@@ -115,9 +131,9 @@ export class StreamSession {
   /** Serve the stream: returns at once, the session runs on the stream's events */
   run (): void {
     const { stream } = this
-    stream.addEventListener('message', this.onMessage)
-    stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
-    stream.addEventListener('close', this.onClose)
+    stream.addEventListener('message', this)
+    stream.addEventListener('remoteCloseWrite', this)
+    stream.addEventListener('close', this)
     // the first request is due soon after the stream opens; later ones may follow an idle pause
     this.arm(this.config.streamTimeout, 'no complete request')
     if (stream.status !== 'open') {
@@ -294,10 +310,16 @@ export class StreamSession {
       return
     }
     this.arm(this.config.streamTimeout, 'the peer to close the stream')
-    this.stream.close().then(() => { this.finish() }, (err) => {
+    void this.close()
+  }
+
+  private async close (): Promise<void> {
+    try {
+      await this.stream.close()
+    } catch (err: any) {
       this.stream.abort(err)
-      this.finish()
-    })
+    }
+    this.finish()
   }
 
   private fail (err: any): void {
