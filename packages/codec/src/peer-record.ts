@@ -173,7 +173,13 @@ export async function openPeerRecordByObjects (bytes: Uint8Array, options: OpenP
 
   const record = format.decodePayload(envelope.payload)
 
-  const signer = peerIdFromPublicKey(envelope.publicKey)
+  let signer: PeerId
+  try {
+    signer = peerIdFromPublicKey(envelope.publicKey)
+  } catch (err: any) {
+    // an ECDSA key signs envelopes but names no peer ID (libp2p peer IDs exist for Ed25519, secp256k1 and RSA)
+    throw new InvalidEnvelopeError(`the envelope's key names no peer ID: ${err.message}`)
+  }
   if (!signer.equals(record.peerId)) {
     throw new KeyMismatchError(`the record of ${record.peerId} is signed by the key of ${signer}`)
   }
