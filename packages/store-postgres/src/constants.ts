@@ -54,3 +54,14 @@ export const EXPIRE_CHUNK = 5_000
 
 /** More chunks than this in one `expire()` call (50 million registrations) and it stops; the next call goes on */
 export const MAX_EXPIRE_CHUNKS = 10_000
+
+/**
+ * Queries of `discover` in one namespace a store has in flight at most; the discovers that arrive while
+ * that many are in flight wait and then go together, up to MAX_PAGES_PER_READ in one query (page-reads.ts).
+ * A few queries in flight keep the database's cores busy; more would only split the waiting discovers into
+ * more queries, each with its fixed cost.
+ */
+export const MAX_PAGE_READS_IN_FLIGHT = 4
+
+/** Discovers sent in one query at most */
+export const MAX_PAGES_PER_READ = 32

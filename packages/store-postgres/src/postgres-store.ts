@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { GuardedStore, InvalidArgumentError, RegistrationLimitError, StoreClosedError, storedRegistration } from '@rendezvous/store'
-import { EXPIRE_CHUNK, MAX_EXPIRE_CHUNKS, MAX_UPSERT_BATCH } from './constants.ts'
+import { EXPIRE_CHUNK, MAX_EXPIRE_CHUNKS, MAX_PAGE_READS_IN_FLIGHT, MAX_UPSERT_BATCH } from './constants.ts'
 import { wrapDatabaseError } from './database.ts'
 import { packEntry, unpackPage } from './entry.ts'
 import { SecretLengthError } from './errors.ts'
 import { encodeKey } from './keys.ts'
+import { PageReads } from './page-reads.ts'
 import { queries } from './queries.ts'
+import type { Page, PageRequest } from './page-reads.ts'
 import type { Query, QueryName } from './queries.ts'
 import type { SchemaContext } from './schema.ts'
 import type { Clock, CountByPeerOptions, DiscoverOptions, DiscoverResult, NewRegistration, Registration, RegistrationStore, SampleOptions, UpsertOptions } from '@rendezvous/store'
@@ -73,6 +75,8 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
   /** Upserts that arrived while a write was in flight, sent together when it is done */
   private pending: PendingUpsert[] = []
   private writing = false
+  /** Discovers in one namespace: a few queries in flight, the rest sent together */
+  private readonly pages: PageReads
 
   constructor (pool: pg.Pool, context: SchemaContext, clock: Clock, location: string) {
     super()
@@ -80,6 +84,20 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
     this.location = location
     this.clock = clock
     this.statements = queries(context)
+    // one connection of the pool is left for the writes
+    this.pages = new PageReads(Math.max(1, Math.min(MAX_PAGE_READS_IN_FLIGHT, (pool.options.max ?? 10) - 1)),
+      async (request) => this.readPage(request),
+      async (requests) => this.readPages(requests))
+  }
+
+  private async readPage ({ namespace, after, limit, formats }: PageRequest): Promise<Page> {
+    return await this.value('discoverNamespace', [namespace, after, this.clock(), limit, formats]) as Page
+  }
+
+  private async readPages (requests: PageRequest[]): Promise<Page[]> {
+    const rows = await this.run('discoverPages', [requests.map(r => r.namespace), requests.map(r => r.after),
+      requests.map(r => r.limit), this.clock(), requests[0].formats])
+    return rows.map(row => row[0] as Page)
   }
 
   protected isClosed (): boolean {
@@ -231,7 +249,7 @@ export class PostgresStore extends GuardedStore implements PostgresRegistrationS
     const filter = formats === undefined ? null : [...formats]
     const packed = namespace === undefined
       ? await this.value('discoverAll', [after, this.clock(), limit, filter])
-      : await this.value('discoverNamespace', [encodeKey(namespace), after, this.clock(), limit, filter])
+      : await this.pages.read({ namespace: encodeKey(namespace), after, limit, formats: filter })
     const registrations = unpackPage(packed as string | null, this.location, namespace)
 
     // the query concatenates the rows in the order its index scan returns them (queries.ts); should a plan

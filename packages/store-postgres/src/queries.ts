@@ -40,6 +40,13 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
     discoverNamespace: `SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
       WHERE namespace = $1 AND position > $2 AND expires_at > $3 AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
       ORDER BY position LIMIT $4) AS page`,
+    // several discovers in one query (page-reads.ts): the page of each (namespace, after, limit), in order
+    discoverPages: `SELECT (SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
+        WHERE namespace = q.page_namespace AND position > q.page_after AND expires_at > $4
+          AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
+        ORDER BY position LIMIT q.page_limit) AS page)
+      FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(page_namespace, page_after, page_limit, i)
+      ORDER BY q.i`,
     discoverAll: `SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
       WHERE position > $1 AND expires_at > $2 AND ($4::text[] IS NULL OR format = ANY ($4::text[]))
       ORDER BY position LIMIT $3) AS page`,
@@ -53,4 +60,4 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
 }
 
 export type QueryName = 'upsert' | 'upsertBatch' | 'remove' | 'removePeer' | 'expire' | 'countByPeer' | 'count' |
-'discoverNamespace' | 'discoverAll' | 'sample' | 'secret' | 'ping'
+'discoverNamespace' | 'discoverPages' | 'discoverAll' | 'sample' | 'secret' | 'ping'
