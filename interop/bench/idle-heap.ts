@@ -118,6 +118,8 @@ try {
     heapUsedKiBPerConnection: (after.before.heapUsed - before.before.heapUsed) / 1024 / connections,
     liveHeapKiBPerConnection: (loaded.totalSize - base.totalSize) / 1024 / connections,
     externalKiBPerConnection: (after.after.external - before.after.external) / 1024 / connections,
+    // the first snapshot's own allocations (its serialisation) may stay in RSS and count as growth: its size
+    firstSnapshotLeftKiB: (before.after.rss - before.before.rss) / 1024,
     memory: { before: { rssKiB: before.rssKiB, ...before.before }, after: { rssKiB: after.rssKiB, ...after.before }, afterGc: after.after },
     owners: ownedGrowthPerConnection(loaded, base, connections).filter(o => Math.abs(o.bytes) >= 20),
     classes: rows.slice(0, 80).map(r => ({ name: r.name, ...r.perConnection }))
