@@ -170,6 +170,14 @@ export interface RendezvousServerInit {
   federation?: FederationInit
 
   /**
+   * The name of the node's identify service, for a point whose identify does not run on every new connection
+   * (`identify({ runOnConnectionOpen: false })`: it still answers every peer that asks). The point then asks a
+   * requester itself, once, when it needs its agent version to choose the record formats it serves and the
+   * peer store has none (docs/server-behaviour.md, "What each requester is served"). Unset: the peer store only.
+   */
+  identifyService?: string
+
+  /**
    * Followers (`/rendezvous/follow/1.0.0` streams, docs/protocol.md "Follow") served at once; 0 does not
    * serve the follow protocol.
    *
@@ -208,8 +216,16 @@ export interface ServerConfig {
   verificationCacheSize: number
   expiryInterval: number
   federation?: FederationConfig
+  identifyService?: string
   maxFollowers: number
   clock(): number
+}
+
+function identifyServiceName (name: string | undefined): string | undefined {
+  if (name != null && (typeof name !== 'string' || name === '')) {
+    throw new InvalidServerConfigError(`identifyService must name a service, got ${JSON.stringify(name)}`)
+  }
+  return name
 }
 
 function integer (name: string, value: number | undefined, fallback: number, min: number, allowInfinity = false, max = Number.MAX_SAFE_INTEGER): number {
@@ -310,6 +326,7 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     verificationCacheSize: integer('verificationCacheSize', init.verificationCacheSize, DEFAULT_VERIFICATION_CACHE_SIZE, 0),
     expiryInterval: integer('expiryInterval', init.expiryInterval, DEFAULT_EXPIRY_INTERVAL, 0),
     federation: init.federation == null ? undefined : resolveFederation(init.federation),
+    identifyService: identifyServiceName(init.identifyService),
     maxFollowers: integer('maxFollowers', init.maxFollowers, DEFAULT_MAX_FOLLOWERS, 0),
     clock
   }

@@ -72,6 +72,10 @@ export const AGENT_RECORD_FORMATS: ReadonlyArray<readonly [string, readonly stri
 
 /** Peers whose registered record formats the point remembers for serving their DISCOVERs (about 100 bytes each) */
 export const REQUESTER_FORMATS_MEMORY = 100_000
+/** Peers remembered as asked for their agent version over identify (each is asked once while remembered) */
+export const IDENTIFY_ON_DEMAND_MEMORY = 100_000
+/** Ms a point waits for a peer to answer identify before serving it as a peer that says nothing about itself */
+export const IDENTIFY_ON_DEMAND_TIMEOUT = 5_000
 
 /** Signed peer records longer than this are refused (see `maxRecordBytes`) */
 export const DEFAULT_MAX_RECORD_BYTES = 4096

@@ -1,4 +1,5 @@
 import { serviceCapabilities } from '@libp2p/interface'
+import { AgentVersions } from './agent-versions.ts'
 import { resolveConfig } from './config.ts'
 import { InvalidServerConfigError } from './errors.ts'
 import { RegistrationEventFanout } from './federation-events.ts'
@@ -9,6 +10,7 @@ import { ObservedRequestHandler, ServerEvents } from './server-events.ts'
 import { StatsRecorder } from './stats.ts'
 import { StreamSession } from './stream-session.ts'
 import { EnvelopeVerifier } from './verification-cache.ts'
+import type { IdentifyOnDemand } from './agent-versions.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { FederationComponents } from './federation.ts'
 import type { RendezvousServerStats } from './stats.ts'
@@ -64,7 +66,13 @@ export class RendezvousServer implements Startable {
     this.config = resolveConfig(init)
     this.log = components.logger.forComponent('rendezvous:server')
     this.verifier = new EnvelopeVerifier(this.config.verificationCacheSize)
-    this.handler = new ObservedRequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => this.agentVersionOf(peer)), this.log)
+    const identifyService = this.config.identifyService
+    const agentVersions = new AgentVersions({
+      peerStore: components.peerStore,
+      connectionManager: components.connectionManager,
+      identify: identifyService == null ? undefined : () => this.identifyService(identifyService)
+    }, this.log)
+    this.handler = new ObservedRequestHandler(this.config, this.verifier, new RequesterFormats(async (peer) => agentVersions.of(peer)), this.log)
     this.handler.events = this.events
     this.recorder = new StatsRecorder(components.metrics, this.config.store)
     const fanout = new RegistrationEventFanout(err => { this.log.error('a registration listener failed - %e', err) })
@@ -79,12 +87,13 @@ export class RendezvousServer implements Startable {
     }
   }
 
-  private async agentVersionOf (peer: PeerId): Promise<string | undefined> {
+  /** The node's service of that name, if it can identify a connection's peer (libp2p puts services among the components) */
+  private identifyService (name: string): IdentifyOnDemand | undefined {
     try {
-      const agent = (await this.components.peerStore?.get(peer))?.metadata.get('AgentVersion')
-      return agent == null ? undefined : new TextDecoder().decode(agent)
+      const service = (this.components as unknown as Record<string, Partial<IdentifyOnDemand> | undefined>)[name]
+      return typeof service?.identify === 'function' ? service as IdentifyOnDemand : undefined
     } catch {
-      // a peer the store does not know (identify has not run, or is off)
+      // libp2p's components throw for a name no service has
       return undefined
     }
   }
@@ -106,6 +115,10 @@ export class RendezvousServer implements Startable {
   async start (): Promise<void> {
     if (this.started) {
       return
+    }
+    const identifyService = this.config.identifyService
+    if (identifyService != null && this.identifyService(identifyService) == null) {
+      throw new InvalidServerConfigError(`identifyService names "${identifyService}", which is not an identify service of this node`)
     }
     for (const dialect of this.config.dialects) {
       await this.components.registrar.handle(dialect.protocol, (stream, connection) => { this.onStream(dialect, stream, connection) }, {

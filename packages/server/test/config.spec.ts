@@ -63,7 +63,9 @@ describe('options', () => {
     ['tiny request frames', { maxRequestBytes: 10 }],
     ['negative timeout', { streamTimeout: -1 }],
     ['negative cache', { verificationCacheSize: -1 }],
-    ['clock not a function', { clock: 5 as any }]
+    ['clock not a function', { clock: 5 as any }],
+    ['an empty identify service name', { identifyService: '' }],
+    ['an identify service named by a number', { identifyService: 5 as any }]
   ]
   for (const [what, init] of bad) {
     it(`refuses ${what}`, () => {
