@@ -101,6 +101,11 @@ export interface DaemonConfig {
   livenessInterval?: number
   /** `--liveness-timeout`, seconds: a connection whose Yamux ping is not answered this soon is closed (unset: 10 s) */
   livenessTimeout?: number
+  /**
+   * `--identify-every-connection`: identify every peer as it connects (js-libp2p's default) instead of asking
+   * only the requesters whose agent version the point needs; always so with `federation` or `relay`
+   */
+  identifyEveryConnection?: boolean
   /** `--coalesce-writes`: each TCP socket's writes of one tick leave as one writev (`coalesceSocketWrites`) */
   coalesceWrites?: boolean
   /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
@@ -170,6 +175,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ...TLS_FLAGS,
   ...LIVENESS_FLAGS,
   { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'find vanished peers with js-libp2p\'s connection monitor instead (a ping stream on every connection this often; far more memory per idle connection, docs/performance.md)', defaultText: `off; js-libp2p's default when on: ${formatDuration(LIBP2P_PING_INTERVAL)}` },
+  { name: 'identify-every-connection', env: 'RENDEZVOUS_IDENTIFY_EVERY_CONNECTION', type: 'boolean', description: 'identify every peer as it connects; otherwise the point answers every peer that asks and asks only the requesters whose agent version it needs (docs/performance.md); always on with --federation or --relay', defaultText: 'off' },
   { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
@@ -588,6 +594,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     logLevel: readLogLevel(reader),
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false,
+    ...(reader.flag('identify-every-connection')?.value === true ? { identifyEveryConnection: true } : {}),
     ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
     ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', LIBP2P_PING_INTERVAL) } : {}),
     ...readLivenessConfig(reader),

@@ -206,6 +206,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     // federation (docs/federation.md): the other members' connections carry gossip, never a rendezvous stream
     const federation = config.federation == null ? undefined : { name: config.federation.name, peers: config.federation.peers }
     const members = new Set(federation == null ? [] : resolveFederation(federation).members)
+    const identifyOnConnect = config.identifyEveryConnection === true || federation != null || config.relay != null
     const guard = new ConnectionGuard({
       maxConnections: config.maxConnections,
       maxPendingPerIp: config.maxHandshakesPerIp,
@@ -248,7 +249,9 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         ? { metrics: prometheusMetrics({ registry: endpoint.registry, statfsLocation: config.dataDir }) }
         : {}),
       services: {
-        identify: identify(),
+        // a point needs a peer's agent version only to serve some DISCOVERs, and then asks that peer itself;
+        // gossipsub (federation) learns its peers' protocols from identify, so a member identifies everyone
+        identify: identify({ runOnConnectionOpen: identifyOnConnect }),
         ping: ping(),
         rendezvous: rendezvousServer({
           store: opened.store,
@@ -261,7 +264,8 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           discoverBytesPerSecond: config.discoverBytesPerSecond,
           connectionGuard: guard,
           cookieSecret: opened.cookieSecret ?? keptCookie.cookie.secret,
-          federation
+          federation,
+          identifyService: identifyOnConnect ? undefined : 'identify'
         }),
         ...(federation != null ? { pubsub: federationPubsub() } : {}),
         ...(config.relay != null ? { relay: relayService(config.relay) } : {}),
