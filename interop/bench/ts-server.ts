@@ -13,9 +13,10 @@
  *
  * The `--experiment-*` flags change one stack setting each, to measure what it costs (never in a full run):
  * `--experiment-cork` (coalesce each socket's writes of one tick), `--experiment-no-identify` (no identify
- * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-passive`
- * (identify answers peers that ask but does not run on every new connection), `--experiment-monitor-off`
- * and `--experiment-monitor-interval <ms>` (js-libp2p's connection monitor), `--experiment-metrics`
+ * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-every-connection`
+ * (identify runs on every new connection, js-libp2p's default, as `rendezvous serve --identify-every-connection`),
+ * `--experiment-monitor-off` (no liveness check at all) and `--experiment-monitor-interval <ms>` (js-libp2p's
+ * connection monitor instead of the Yamux pings, as `rendezvous serve --ping-interval`), `--experiment-metrics`
  * (Prometheus metrics on, as `rendezvous serve --metrics` runs them).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
@@ -27,9 +28,10 @@
  * just after it (a snapshot collects the garbage first): `idle-heap.ts` reads where an idle connection's
  * memory goes from two of them.
  *
- * `--liveness-interval <ms>` (with `--liveness-timeout <ms>`) runs what `rendezvous serve --liveness-interval`
- * runs: Yamux ping frames instead of js-libp2p's connection monitor, which is then off (`MuxerLiveness` of
- * packages/cli/src/muxer-liveness.ts, imported from the source like `--coalesce-writes`).
+ * Connections are watched as `rendezvous serve` watches them by default: Yamux ping frames every 30 s, answered
+ * within 10 s, and js-libp2p's connection monitor off (`MuxerLiveness` of packages/cli/src/muxer-liveness.ts,
+ * imported from the source like `--coalesce-writes`); `--liveness-interval <ms>` and `--liveness-timeout <ms>` set
+ * them as the daemon's flags of those names do.
  *
  * With `--profile-dir`, SIGUSR2 starts the V8 CPU profiler and the next SIGUSR2 stops it and writes
  * `phase-<k>.cpuprofile` there (printing `{"event":"profile","path":..}`): the load generator sends them
@@ -78,7 +80,7 @@ const { values } = parseArgs({
     'experiment-cork': { type: 'boolean', default: false },
     'coalesce-writes': { type: 'boolean', default: false },
     'experiment-no-identify': { type: 'boolean', default: false },
-    'experiment-identify-passive': { type: 'boolean', default: false },
+    'experiment-identify-every-connection': { type: 'boolean', default: false },
     'experiment-monitor-off': { type: 'boolean', default: false },
     'experiment-monitor-interval': { type: 'string' },
     'experiment-metrics': { type: 'boolean', default: false },
@@ -201,18 +203,22 @@ async function prometheus (): Promise<Record<string, unknown>> {
  * connection monitor off), from the source like `--coalesce-writes`
  */
 async function livenessCheck (): Promise<{ watch<C>(factory: (components: C) => unknown): (components: C) => unknown } | undefined> {
-  if (values['liveness-interval'] == null) {
+  if (values['experiment-monitor-off'] || values['experiment-monitor-interval'] != null) {
     return undefined
   }
   const mod = await import(new URL('../../packages/cli/src/muxer-liveness.ts', import.meta.url).href)
-  return new mod.MuxerLiveness({ interval: Number(values['liveness-interval']), timeout: Number(values['liveness-timeout'] ?? 10_000) })
+  // the daemon's defaults (packages/cli/src/liveness-config.ts): a ping every 30 s, answered within 10 s
+  return new mod.MuxerLiveness({ interval: Number(values['liveness-interval'] ?? 30_000), timeout: Number(values['liveness-timeout'] ?? 10_000) })
 }
 const liveness = await livenessCheck()
 
 const monitorInterval = values['experiment-monitor-interval'] != null ? Number(values['experiment-monitor-interval']) : undefined
+// as the daemon runs it: identify answers every peer that asks, and the server asks a requester itself when it
+// needs its agent version (`identifyService`); `--experiment-identify-every-connection` is js-libp2p's default
+const identifyEveryConnection = values['experiment-identify-every-connection'] === true
 const identifyService = values['experiment-no-identify']
   ? {}
-  : { identify: identify(values['experiment-identify-passive'] ? { runOnConnectionOpen: false } : {}) }
+  : { identify: identify({ runOnConnectionOpen: identifyEveryConnection }) }
 
 const node = await createLibp2p({
   ...(process.env.BENCH_SERVER_KEY != null ? { privateKey: privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) } : {}),
@@ -233,7 +239,7 @@ const node = await createLibp2p({
   ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
     ...identifyService,
-    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store }) }),
+    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store, identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
     ...(liveness != null ? { liveness: () => liveness } : {})
   } as Record<string, (components: any) => unknown>
 })
