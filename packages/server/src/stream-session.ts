@@ -200,11 +200,12 @@ export class StreamSession {
     if (this.busy) {
       return
     }
-    if (idle) {
-      // the first byte of a request: the rest must follow promptly
+    this.drain(false)
+    if (idle && !this.busy && !this.ended && this.decoder.bufferedBytes > 0) {
+      // the first bytes of a request, not all of it: the rest must follow promptly (a request that came
+      // whole is being answered, and nothing is awaited from the peer meanwhile)
       this.arm(this.config.streamTimeout, 'request incomplete')
     }
-    this.drain(false)
   }
 
   /**
