@@ -20,6 +20,7 @@ import { createPublicKey, verify } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { RecordEnvelope } from '@libp2p/peer-record'
 import { multiaddr } from '@multiformats/multiaddr'
+import { encode as encodeVarint } from 'uint8-varint'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
 import { openPeerRecordByObjects } from '../src/peer-record.ts'
@@ -59,14 +60,9 @@ const parts = standard.map(bytes => {
   return { raw, der, data, signature: envelope.signature, imported }
 })
 
+/** A protobuf varint's bytes */
 function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n >>>= 7
-  }
-  out.push(n)
-  return out
+  return [...encodeVarint(n)]
 }
 
 /** What src/signature-checks.ts does around each check: no stack captured for the errors Node throws and catches inside */

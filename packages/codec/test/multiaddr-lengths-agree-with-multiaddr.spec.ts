@@ -1,16 +1,12 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
+import { encode as encodeVarint } from 'uint8-varint'
 import { multiaddrByteLength } from '../src/multiaddr-length.ts'
 
+/** A protobuf varint's bytes */
 function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n >>>= 7
-  }
-  out.push(n)
-  return out
+  return [...encodeVarint(n)]
 }
 
 /** `multiaddr(bytes).bytes.byteLength`, or the error's name and message */

@@ -4,6 +4,7 @@ import { RecordEnvelope } from '@libp2p/peer-record'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
+import { encode as encodeVarint } from 'uint8-varint'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { PeerRecordError, RECORD_FORMATS, openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
 import { openPeerRecordByObjects } from '../src/peer-record.ts'
@@ -58,14 +59,9 @@ async function sealCustom (key: PrivateKey, format: RecordFormat, payload: Uint8
   return (await RecordEnvelope.seal(customRecord(domain, payloadType, payload), key)).marshal()
 }
 
+/** A protobuf varint's bytes */
 function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n >>>= 7
-  }
-  out.push(n)
-  return out
+  return [...encodeVarint(n)]
 }
 
 /** One length-delimited protobuf field */
