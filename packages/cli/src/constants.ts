@@ -117,5 +117,14 @@ export const WORKER_MAX_QUICK_RESTARTS = 5
 /** How long the primary waits for its workers to listen */
 export const WORKER_START_TIMEOUT_MS = 60_000
 
-/** js-libp2p's connection monitor pings every connection this often, in seconds, unless `--ping-interval` says otherwise */
+/** js-libp2p's connection monitor, when `--ping-interval` turns it on instead of the Yamux pings, pings every connection this often by default, in seconds */
 export const LIBP2P_PING_INTERVAL = 10
+
+/**
+ * Seconds between two Yamux pings of one connection unless `--liveness-interval` says otherwise: Yamux's own
+ * keep-alive interval, so that one ping frame every 30 s is all an idle connection costs
+ */
+export const DEFAULT_LIVENESS_INTERVAL = 30
+
+/** Seconds a Yamux ping may wait for its answer before the point closes the connection */
+export const DEFAULT_LIVENESS_TIMEOUT = 10

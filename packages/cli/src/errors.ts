@@ -83,3 +83,23 @@ export class TlsFileError extends DaemonError {
     this.name = 'TlsFileError'
   }
 }
+
+/** `new MuxerLiveness(...)` was given an interval or a timeout that is not a whole number of milliseconds above 0 */
+export class InvalidLivenessConfigError extends Error {
+  static readonly name = 'InvalidLivenessConfigError'
+
+  constructor (message: string) {
+    super(message)
+    this.name = 'InvalidLivenessConfigError'
+  }
+}
+
+/** Why a connection was closed: its peer did not answer a ping within the timeout */
+export class PeerUnresponsiveError extends Error {
+  static readonly name = 'PeerUnresponsiveError'
+
+  constructor (message: string) {
+    super(message)
+    this.name = 'PeerUnresponsiveError'
+  }
+}

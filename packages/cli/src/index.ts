@@ -49,7 +49,7 @@ export type { TlsConfig, TlsMaterial } from './tls.ts'
 export type { RelayAdvertisementInit } from './relay.ts'
 export { createOutput } from './output.ts'
 export type { Output, OutputStreams, ListeningInfo } from './output.ts'
-export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError, TlsFileError, DataDirLockedError } from './errors.ts'
+export { DaemonError, InvalidFlagError, DataDirError, KeyFileError, AddressInUseError, StoreOpenError, TlsFileError, DataDirLockedError, PeerUnresponsiveError } from './errors.ts'
 export {
   DEFAULT_DATA_DIR, DEFAULT_LISTEN, DEFAULT_STORE, DEFAULT_MIN_TTL, DEFAULT_MAX_TTL, DEFAULT_DEFAULT_TTL,
   DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_REGISTRATIONS, DEFAULT_MAX_DISCOVER_LIMIT, IDENTITY_FILE,

@@ -1,15 +1,7 @@
+import { DEFAULT_LIVENESS_INTERVAL, DEFAULT_LIVENESS_TIMEOUT } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
 import type { FlagSpec } from './config.ts'
-
-/**
- * Seconds between two Yamux pings of one connection unless `--liveness-interval` says otherwise: Yamux's own
- * keep-alive interval, so that one ping frame every 30 s is all an idle connection costs
- */
-export const DEFAULT_LIVENESS_INTERVAL = 30
-
-/** Seconds a Yamux ping may wait for its answer before the point closes the connection */
-export const DEFAULT_LIVENESS_TIMEOUT = 10
 
 /** The flags of the point's liveness check, in the order help text lists them */
 export const LIVENESS_FLAGS: readonly FlagSpec[] = [

@@ -1,3 +1,4 @@
+import { InvalidLivenessConfigError, PeerUnresponsiveError } from './errors.ts'
 import type { AbortOptions, MessageStream, Startable, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 
 /** A muxer that can ping its peer without opening a stream: Yamux sends a ping frame and waits for its echo */
@@ -21,26 +22,6 @@ export interface MuxerLivenessInit {
   interval: number
   /** How long a ping may wait for its answer before the connection is closed */
   timeout: number
-}
-
-/** `new MuxerLiveness(...)` was given an interval or a timeout that is not a whole number of milliseconds above 0 */
-export class InvalidLivenessConfigError extends Error {
-  static readonly name = 'InvalidLivenessConfigError'
-
-  constructor (message: string) {
-    super(message)
-    this.name = 'InvalidLivenessConfigError'
-  }
-}
-
-/** Why a connection was closed: its peer did not answer a ping within the timeout */
-export class PeerUnresponsiveError extends Error {
-  static readonly name = 'PeerUnresponsiveError'
-
-  constructor (message: string) {
-    super(message)
-    this.name = 'PeerUnresponsiveError'
-  }
 }
 
 /** What a {@link MuxerLiveness} has done since it was made */
