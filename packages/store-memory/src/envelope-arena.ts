@@ -1,3 +1,4 @@
+import { bytesEqual } from '@rendezvous/store'
 import type { Entry } from './entry.ts'
 
 /**
@@ -83,7 +84,7 @@ export class EnvelopeArena {
   replace (entry: Entry, source: Uint8Array): Uint8Array {
     const current = entry.registration.signedPeerRecord
 
-    if (sameBytes(current, source)) {
+    if (bytesEqual(current, source)) {
       return current
     }
 
@@ -151,20 +152,6 @@ export class EnvelopeArena {
       this.moved(entry)
     }
   }
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) {
-    return false
-  }
-
-  for (let i = 0; i < a.byteLength; i++) {
-    if (a[i] !== b[i]) {
-      return false
-    }
-  }
-
-  return true
 }
 
 function newSlab (): Slab {

@@ -87,6 +87,6 @@ export {
 } from './validation.ts'
 
 export { GuardedStore } from './guarded-store.ts'
-export { storedRegistration } from './registration.ts'
+export { bytesEqual, storedRegistration } from './registration.ts'
 
 export { MAX_NAMESPACE_BYTES, MAX_PEER_ID_BYTES, MAX_FORMAT_BYTES, FIRST_POSITION } from './constants.ts'

@@ -18,3 +18,18 @@ export function storedRegistration (registration: NewRegistration, position: num
     position
   }
 }
+
+/** Whether two envelopes (or any two byte arrays) hold the same bytes: how stores and their tests compare records */
+export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) {
+    return false
+  }
+
+  for (let i = 0; i < a.byteLength; i++) {
+    if (a[i] !== b[i]) {
+      return false
+    }
+  }
+
+  return true
+}

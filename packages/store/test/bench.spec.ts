@@ -22,6 +22,23 @@ describe('benchmark harness', function () {
     expect(rate.cpuSeconds).to.be.greaterThan(0)
   })
 
+  it('keeps `concurrency` operations in flight, numbering each operation once across rounds', async () => {
+    let inFlight = 0
+    let most = 0
+    const seen: number[] = []
+    const rate = await measureRate(async (i) => {
+      seen.push(i)
+      most = Math.max(most, ++inFlight)
+      // an operation that waits for I/O, as a networked store's does, so that the others start meanwhile
+      await new Promise<void>(resolve => { setImmediate(resolve) })
+      inFlight--
+    }, { durationMs: 200, rounds: 2, concurrency: 16, maxOperations: 5_000 })
+    expect(most).to.equal(16)
+    expect(rate.operations).to.equal(seen.length)
+    expect(new Set(seen).size).to.equal(seen.length)
+    expect(Math.max(...seen)).to.equal(seen.length - 1)
+  })
+
   it('runs every measurement against a store and prints a Markdown table', async () => {
     let table = ''
     const rows = await runStoreBenchmark({

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { bytesEqual, envelope } from './harness.ts'
+import { bytesEqual } from '../registration.ts'
+import { envelope } from './harness.ts'
 import type { Suite } from './suite.ts'
 import type { NewRegistration, Registration } from '../store.ts'
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bytesEqual } from '../registration.ts'
 import type { Clock, DiscoverOptions, NewRegistration, Registration, RegistrationStore } from '../store.ts'
 
 /**
@@ -172,20 +173,6 @@ export function envelope (sequence: number, length = 170): Uint8Array {
   }
 
   return bytes
-}
-
-export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) {
-    return false
-  }
-
-  for (let i = 0; i < a.byteLength; i++) {
-    if (a[i] !== b[i]) {
-      return false
-    }
-  }
-
-  return true
 }
 
 /** Assert that a registration read back equals the expected one, field by field and byte for byte */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { assertAscending, assertRegistration, bytesEqual, discoverAll, envelope, peerId, sortedKeys } from './harness.ts'
+import { bytesEqual } from '../registration.ts'
+import { assertAscending, assertRegistration, discoverAll, envelope, peerId, sortedKeys } from './harness.ts'
 import type { Suite } from './suite.ts'
 
 export function upsertTests (suite: Suite): void {
