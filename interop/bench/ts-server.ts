@@ -17,7 +17,8 @@
  * (identify runs on every new connection, js-libp2p's default, as `rendezvous serve --identify-every-connection`),
  * `--experiment-monitor-off` (no liveness check at all) and `--experiment-monitor-interval <ms>` (js-libp2p's
  * connection monitor instead of the Yamux pings, as `rendezvous serve --ping-interval`), `--experiment-metrics`
- * (Prometheus metrics on, as `rendezvous serve --metrics` runs them).
+ * (Prometheus metrics on, as `rendezvous serve --metrics` runs them), `--experiment-libp2p-noise-crypto`
+ * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -81,6 +82,7 @@ const { values } = parseArgs({
     'coalesce-writes': { type: 'boolean', default: false },
     'experiment-no-identify': { type: 'boolean', default: false },
     'experiment-identify-every-connection': { type: 'boolean', default: false },
+    'experiment-libp2p-noise-crypto': { type: 'boolean', default: false },
     'experiment-monitor-off': { type: 'boolean', default: false },
     'experiment-monitor-interval': { type: 'string' },
     'experiment-metrics': { type: 'boolean', default: false },
@@ -226,7 +228,9 @@ const node = await createLibp2p({
   ...(values['experiment-default-logger'] === true || (process.env.DEBUG ?? '') !== '' ? {} : { logger: quietLogger() }),
   addresses: { listen: [String(values.listen)] },
   transports: [tcp()],
-  connectionEncrypters: [noise()],
+  // as the daemon runs it: Noise with the point's cryptography (packages/cli/src/noise-crypto.ts, from the
+  // source like the liveness check); `--experiment-libp2p-noise-crypto` for the package's own
+  connectionEncrypters: [values['experiment-libp2p-noise-crypto'] ? noise() : noise({ crypto: (await import(new URL('../../packages/cli/src/noise-crypto.ts', import.meta.url).href)).noiseCrypto })],
   // as the daemon runs it: the check's pings replace Yamux's own keep-alive
   streamMuxers: [liveness != null ? liveness.watch(yamux({ enableKeepAlive: false })) as ReturnType<typeof yamux> : yamux()],
   connectionManager: {

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { createPublicKey, verify } from 'node:crypto'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
+import { withoutStackTraces } from './without-stack-traces.ts'
 import type { VerifyPublicKeyInput } from 'node:crypto'
 
 /**
@@ -61,27 +62,8 @@ function pick (raw: (rawKey: Uint8Array) => VerifyPublicKeyInput, der: (rawKey: 
 const ed25519Key = pick(rawEd25519, spkiEd25519, SOME_ED25519_KEY)
 const secp256k1Key = pick(rawSecp256k1, spkiSecp256k1, SOME_SECP256K1_KEY)
 
-/**
- * Node's crypto tells a `KeyObject` or a `CryptoKey` from other key input by catching the TypeError that
- * reading their private slots throws (`isKeyObject` and `isCryptoKey` in its crypto internals), four times
- * for an input object like ours, and most of a thrown error's cost is capturing its stack: without stacks
- * the key costs about a third as much (benchmarks/open-peer-record.ts). JavaScript runs nothing else until
- * `verify` returns, so the limit is back before any other code can throw. Where the limit cannot be set
- * (frozen intrinsics), the checks run as they are.
- */
-const canDropStacks = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable === true && !Object.isFrozen(Error)
-
 function check (algorithm: string | null, key: VerifyPublicKeyInput, data: Uint8Array, signature: Uint8Array): boolean {
-  if (!canDropStacks) {
-    return verify(algorithm, data, key, signature)
-  }
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return verify(algorithm, data, key, signature)
-  } finally {
-    Error.stackTraceLimit = limit
-  }
+  return withoutStackTraces(() => verify(algorithm, data, key, signature))
 }
 
 /** Node's own Ed25519 and secp256k1 ECDSA (OpenSSL): the checks `@libp2p/crypto` makes, without its JWK round trip or its JavaScript curve */
