@@ -24,6 +24,7 @@ import { encode as encodeVarint } from 'uint8-varint'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
 import { openPeerRecordByObjects } from '../src/peer-record.ts'
+import { withoutStackTraces } from '../src/without-stack-traces.ts'
 import type { KeyObject } from 'node:crypto'
 
 const ENVELOPES = Number(process.env.BENCH_ENVELOPES ?? 2000)
@@ -65,17 +66,6 @@ function varint (n: number): number[] {
   return [...encodeVarint(n)]
 }
 
-/** What src/signature-checks.ts does around each check: no stack captured for the errors Node throws and catches inside */
-function withoutStacks<T> (fn: () => T): T {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return fn()
-  } finally {
-    Error.stackTraceLimit = limit
-  }
-}
-
 /** `verify` takes a `raw-public` key too, but Node's types do not say so (@types/node 24.19) */
 function rawPublic (key: Buffer): KeyObject {
   return { key, format: 'raw-public', asymmetricKeyType: 'ed25519' } as unknown as KeyObject
@@ -96,8 +86,8 @@ const contenders: Array<[string, (i: number) => unknown, number?]> = [
   ['secp256k1 key (waku): generic path', async i => openPeerRecordByObjects(secp256k1[i]), SECP256K1_ENVELOPES],
   ['secp256k1 key (waku): verifyPeerRecord', async i => verifyPeerRecord(secp256k1[i]), SECP256K1_ENVELOPES],
   ['Ed25519 check, key imported before', i => { check(verify(null, parts[i].data, parts[i].imported, parts[i].signature)) }],
-  ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStacks(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
-  ['Ed25519 check, raw-public passed to verify, no stacks (verifyPeerRecord)', i => { check(withoutStacks(() => verify(null, parts[i].data, rawPublic(parts[i].raw), parts[i].signature))) }],
+  ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStackTraces(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
+  ['Ed25519 check, raw-public passed to verify, no stacks (verifyPeerRecord)', i => { check(withoutStackTraces(() => verify(null, parts[i].data, rawPublic(parts[i].raw), parts[i].signature))) }],
   ['Ed25519 check + raw-public import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' }), parts[i].signature)) }],
   ['Ed25519 check + DER import', i => { check(verify(null, parts[i].data, createPublicKey({ key: parts[i].der, format: 'der', type: 'spki' }), parts[i].signature)) }],
   ['Ed25519 check, DER passed to verify', i => { check(verify(null, parts[i].data, { key: parts[i].der, format: 'der', type: 'spki' }, parts[i].signature)) }],
