@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer'
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { withoutStackTraces } from '@rendezvous/codec/without-stack-traces'
+import { bytesEqual } from '@rendezvous/store'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { KeyObject } from 'node:crypto'
 
@@ -16,10 +17,6 @@ type KeyBytes = Uint8Array | { subarray(): Uint8Array }
 interface Imported {
   bytes: Uint8Array
   key: KeyObject
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
 /**
@@ -40,7 +37,7 @@ class KeyImports {
       return this.importKey(bytes.subarray())
     }
     const held = this.keys.get(bytes)
-    if (held != null && sameBytes(held.bytes, bytes)) {
+    if (held != null && bytesEqual(held.bytes, bytes)) {
       return held.key
     }
     const key = this.importKey(bytes)
