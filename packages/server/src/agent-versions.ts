@@ -27,8 +27,6 @@ export class AgentVersions {
   private readonly log: Logger
   // insertion order is age: the oldest peer is forgotten first
   private readonly asked = new Map<string, Promise<string | undefined>>()
-  /** Peers asked over identify (a test and the stats read it) */
-  asks = 0
 
   constructor (sources: AgentVersionSources, log: Logger) {
     this.sources = sources
@@ -74,7 +72,6 @@ export class AgentVersions {
   }
 
   private async ask (service: IdentifyOnDemand, connection: Connection, peer: PeerId): Promise<string | undefined> {
-    this.asks++
     try {
       const { agentVersion } = await service.identify(connection, { signal: AbortSignal.timeout(IDENTIFY_ON_DEMAND_TIMEOUT) })
       return agentVersion
