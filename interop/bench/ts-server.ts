@@ -18,7 +18,8 @@
  * `--experiment-monitor-off` (no liveness check at all) and `--experiment-monitor-interval <ms>` (js-libp2p's
  * connection monitor instead of the Yamux pings, as `rendezvous serve --ping-interval`), `--experiment-metrics`
  * (Prometheus metrics on, as `rendezvous serve --metrics` runs them), `--experiment-libp2p-noise-crypto`
- * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`).
+ * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`), `--experiment-sign-every-handshake`
+ * (Noise signs the static key in every handshake instead of once, as the daemon's `signStaticKeyOnce` does).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -83,6 +84,7 @@ const { values } = parseArgs({
     'experiment-no-identify': { type: 'boolean', default: false },
     'experiment-identify-every-connection': { type: 'boolean', default: false },
     'experiment-libp2p-noise-crypto': { type: 'boolean', default: false },
+    'experiment-sign-every-handshake': { type: 'boolean', default: false },
     'experiment-monitor-off': { type: 'boolean', default: false },
     'experiment-monitor-interval': { type: 'string' },
     'experiment-metrics': { type: 'boolean', default: false },
@@ -222,6 +224,16 @@ const identifyService = values['experiment-no-identify']
   ? {}
   : { identify: identify({ runOnConnectionOpen: identifyEveryConnection }) }
 
+/** Noise as the daemon runs it (packages/cli/src/daemon.ts), less what the experiment flags turn off */
+async function pointNoise (): Promise<ReturnType<typeof noise>> {
+  const encrypter = values['experiment-libp2p-noise-crypto'] ? noise() : noise({ crypto: (await import(new URL('../../packages/cli/src/noise-crypto.ts', import.meta.url).href)).noiseCrypto })
+  if (values['experiment-sign-every-handshake']) {
+    return encrypter
+  }
+  const { signStaticKeyOnce } = await import(new URL('../../packages/cli/src/noise-signature.ts', import.meta.url).href)
+  return signStaticKeyOnce(encrypter)
+}
+
 const node = await createLibp2p({
   ...(process.env.BENCH_SERVER_KEY != null ? { privateKey: privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) } : {}),
   // as the daemon runs: with DEBUG unset nothing is logged, and the quiet logger builds no logger per stream
@@ -229,8 +241,9 @@ const node = await createLibp2p({
   addresses: { listen: [String(values.listen)] },
   transports: [tcp()],
   // as the daemon runs it: Noise with the point's cryptography (packages/cli/src/noise-crypto.ts, from the
-  // source like the liveness check); `--experiment-libp2p-noise-crypto` for the package's own
-  connectionEncrypters: [values['experiment-libp2p-noise-crypto'] ? noise() : noise({ crypto: (await import(new URL('../../packages/cli/src/noise-crypto.ts', import.meta.url).href)).noiseCrypto })],
+  // source like the liveness check), whose static key is signed once; `--experiment-libp2p-noise-crypto` for the
+  // package's own cryptography, `--experiment-sign-every-handshake` for a signature in every handshake
+  connectionEncrypters: [await pointNoise()],
   // as the daemon runs it: the check's pings replace Yamux's own keep-alive
   streamMuxers: [liveness != null ? liveness.watch(yamux({ enableKeepAlive: false })) as ReturnType<typeof yamux> : yamux()],
   connectionManager: {

@@ -24,6 +24,7 @@ import { MuxerLiveness } from './muxer-liveness.ts'
 import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
 import { noiseCrypto } from './noise-crypto.ts'
+import { signStaticKeyOnce } from './noise-signature.ts'
 import { StatusSource, pointBounds } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
@@ -233,7 +234,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       ...(process.env.DEBUG == null || process.env.DEBUG === '' ? { logger: quietLogger() } : {}),
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
       transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {})],
-      connectionEncrypters: [noise({ crypto: noiseCrypto })],
+      connectionEncrypters: [signStaticKeyOnce(noise({ crypto: noiseCrypto }))],
       // the liveness check's pings keep idle connections open through NATs as Yamux's own keep-alive would:
       // that one (a timer per connection, and a ping it never acts on) is off when the check runs
       streamMuxers: [liveness != null ? liveness.watch(yamux({ enableKeepAlive: false })) : yamux()],

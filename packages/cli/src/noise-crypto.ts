@@ -6,9 +6,10 @@ import { bytesEqual } from '@rendezvous/store'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { KeyObject } from 'node:crypto'
 
-/** DER framing of a raw X25519 key: PKCS#8 for a private key, SubjectPublicKeyInfo for a public one (RFC 8410) */
+/** DER framing of a raw X25519 private key: PKCS#8 (RFC 8410) */
 const PKCS8_X25519 = Buffer.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
-const SPKI_X25519 = Buffer.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00])
+
+const EMPTY = new Uint8Array(0)
 
 /** The bytes of a key as Noise passes them: an array, or a list of chunks (`Uint8ArrayList`) that can be joined */
 type KeyBytes = Uint8Array | { subarray(): Uint8Array }
@@ -50,11 +51,27 @@ class KeyImports {
   }
 }
 
+/** base64url of a raw key, as JWK carries it */
+function base64url (raw: Uint8Array): string {
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url')
+}
+
+/** The raw key of a JWK field */
+function fromBase64url (field: string | undefined): Uint8Array {
+  if (field == null) {
+    throw new TypeError('a key exported as JWK has no key field')
+  }
+  return Buffer.from(field, 'base64url')
+}
+
+// only a static key given to Noise from outside is imported: the pairs it generates are kept (below)
 const privateKeys = new KeyImports(raw => withoutStackTraces(() => createPrivateKey({
   key: Buffer.concat([PKCS8_X25519, raw]), format: 'der', type: 'pkcs8'
 })))
+// JWK rather than DER: Node reads an OKP key from JWK straight into OpenSSL's raw-key call, where DER goes
+// through OpenSSL's decoder framework (an import 9-11 µs against 14 µs, an export 2 µs against 12-22 µs)
 const publicKeys = new KeyImports(raw => withoutStackTraces(() => createPublicKey({
-  key: Buffer.concat([SPKI_X25519, raw]), format: 'der', type: 'spki'
+  key: { kty: 'OKP', crv: 'X25519', x: base64url(raw) }, format: 'jwk'
 })))
 
 /**
@@ -63,9 +80,12 @@ const publicKeys = new KeyImports(raw => withoutStackTraces(() => createPublicKe
  *
  * - X25519 keys are imported once per key instead of on every Diffie-Hellman step (a responder's three steps
  * use its static key, which never changes, its ephemeral key twice and the peer's ephemeral key twice), with
- * Node's key import run without capturing the stacks of the errors it throws and catches inside;
- * - a new ephemeral key pair stays a `KeyObject` for its steps instead of being exported and imported back;
- * - HKDF is Node's (`hkdfSync`, native) instead of `@noble/hashes` in JavaScript.
+ * Node's key import run without capturing the stacks of the errors it throws and catches inside, public keys
+ * read as JWK;
+ * - a new ephemeral key pair stays a `KeyObject` for its steps instead of being exported and imported back,
+ * and its bytes are exported as JWK;
+ * - HKDF is Node's (`hkdfSync`, native, without stacks for its key check's errors) instead of `@noble/hashes`
+ * in JavaScript.
  *
  * The results are the same bytes (packages/cli/test/noise-crypto-agrees-with-libp2p-noise.spec.ts). Given to
  * the daemon's transport encrypter as `noise({ crypto: noiseCrypto })`, a supported option of the package.
@@ -74,14 +94,15 @@ export const noiseCrypto: ICryptoInterface = {
   ...defaultCrypto,
 
   getHKDF (ck: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
-    const okm = new Uint8Array(hkdfSync('sha256', ikm, ck, new Uint8Array(0), 96))
+    // Node's key check throws and catches an error for a key that is not a KeyObject: no stack for it
+    const okm = new Uint8Array(withoutStackTraces(() => hkdfSync('sha256', ikm, ck, EMPTY, 96)))
     return [okm.subarray(0, 32), okm.subarray(32, 64), okm.subarray(64, 96)]
   },
 
   generateX25519KeyPair () {
     const pair = generateKeyPairSync('x25519')
-    const publicKey = pair.publicKey.export({ type: 'spki', format: 'der' }).subarray(SPKI_X25519.byteLength)
-    const privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'der' }).subarray(PKCS8_X25519.byteLength)
+    const publicKey = fromBase64url(pair.publicKey.export({ format: 'jwk' }).x)
+    const privateKey = fromBase64url(pair.privateKey.export({ format: 'jwk' }).d)
     privateKeys.remember(privateKey, pair.privateKey)
     return { publicKey, privateKey }
   },

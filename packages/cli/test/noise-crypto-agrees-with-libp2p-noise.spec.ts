@@ -20,6 +20,8 @@ describe('the point\'s Noise cryptography gives the bytes @chainsafe/libp2p-nois
       expect(noiseCrypto.generateX25519SharedKey(ours.privateKey, theirs.publicKey)).to.deep.equal(expected)
       expect(noiseCrypto.generateX25519SharedKey(ours.privateKey, theirs.publicKey)).to.deep.equal(expected)
       expect(noiseCrypto.generateX25519SharedKey(theirs.privateKey, ours.publicKey)).to.deep.equal(expected)
+      // the bytes of its own private key are the key's
+      expect(defaultCrypto.generateX25519SharedKey(ours.privateKey, theirs.publicKey)).to.deep.equal(expected)
     }
   })
 
