@@ -7,12 +7,13 @@
  * `--floor` runs the stack's floor instead of the server (`floor.ts`: read one frame, answer a fixed
  * REGISTER OK): the same node, stack and settings, so server/floor in one run is the server's own share.
  *
- * `--coalesce-writes` turns on what `rendezvous serve --coalesce-writes` turns on (`coalesceSocketWrites()`
- * of packages/cli/src/write-coalescing.ts, imported from the source: the interop package does not depend
- * on the CLI).
+ * Like `rendezvous serve`, it sends each socket's writes of one event-loop iteration as one writev
+ * (`coalesceSocketWrites()` of packages/cli/src/write-coalescing.ts, imported from the source: the interop
+ * package does not depend on the CLI); `--experiment-no-coalesce-writes` sends each write at once, as
+ * `rendezvous serve --no-coalesce-writes`.
  *
  * The `--experiment-*` flags change one stack setting each, to measure what it costs (never in a full run):
- * `--experiment-cork` (coalesce each socket's writes of one tick), `--experiment-no-identify` (no identify
+ * `--experiment-cork` (coalesce each socket's writes of one tick, not of one iteration), `--experiment-no-identify` (no identify
  * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-every-connection`
  * (identify runs on every new connection, js-libp2p's default, as `rendezvous serve --identify-every-connection`),
  * `--experiment-monitor-off` (no liveness check at all) and `--experiment-monitor-interval <ms>` (js-libp2p's
@@ -80,7 +81,7 @@ const { values } = parseArgs({
     'liveness-timeout': { type: 'string' },
     floor: { type: 'boolean', default: false },
     'experiment-cork': { type: 'boolean', default: false },
-    'coalesce-writes': { type: 'boolean', default: false },
+    'experiment-no-coalesce-writes': { type: 'boolean', default: false },
     'experiment-no-identify': { type: 'boolean', default: false },
     'experiment-identify-every-connection': { type: 'boolean', default: false },
     'experiment-libp2p-noise-crypto': { type: 'boolean', default: false },
@@ -155,7 +156,7 @@ if (values['experiment-cork']) {
   } as typeof Socket.prototype.write
 }
 
-if (values['coalesce-writes']) {
+if (!values['experiment-no-coalesce-writes'] && !values['experiment-cork']) {
   const mod = await import(new URL('../../packages/cli/src/write-coalescing.ts', import.meta.url).href)
   mod.coalesceSocketWrites()
 }

@@ -106,7 +106,10 @@ export interface DaemonConfig {
    * only the requesters whose agent version the point needs; always so with `federation` or `relay`
    */
   identifyEveryConnection?: boolean
-  /** `--coalesce-writes`: each TCP socket's writes of one tick leave as one writev (`coalesceSocketWrites`) */
+  /**
+   * Each TCP socket's writes of one event-loop iteration leave as one writev (`coalesceSocketWrites`): on
+   * unless `false` (`--no-coalesce-writes`)
+   */
   coalesceWrites?: boolean
   /** With `--federation`: the federation's name and its other member points (docs/federation.md) */
   federation?: { name: string, peers: string[] }
@@ -176,7 +179,7 @@ export const FLAGS: readonly FlagSpec[] = [
   ...LIVENESS_FLAGS,
   { name: 'ping-interval', env: 'RENDEZVOUS_PING_INTERVAL', type: 'string', value: '<duration>', description: 'find vanished peers with js-libp2p\'s connection monitor instead (a ping stream on every connection this often; far more memory per idle connection, docs/performance.md)', defaultText: `off; js-libp2p's default when on: ${formatDuration(LIBP2P_PING_INTERVAL)}` },
   { name: 'identify-every-connection', env: 'RENDEZVOUS_IDENTIFY_EVERY_CONNECTION', type: 'boolean', description: 'identify every peer as it connects; otherwise the point answers every peer that asks and asks only the requesters whose agent version it needs (docs/performance.md); always on with --federation or --relay', defaultText: 'off' },
-  { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop tick as one writev (fewer syscalls per request; docs/performance.md)', defaultText: 'off' },
+  { name: 'coalesce-writes', env: 'RENDEZVOUS_COALESCE_WRITES', type: 'boolean', description: 'send the socket writes of one event-loop iteration as one writev (fewer syscalls per request; docs/performance.md); --no-coalesce-writes sends each write at once', defaultText: 'on' },
   { name: 'metrics', env: 'RENDEZVOUS_METRICS', type: 'string', value: '<host:port>', description: 'serve Prometheus metrics at http://<host:port>/metrics', defaultText: 'off' },
   { name: 'json', env: 'RENDEZVOUS_JSON', type: 'boolean', description: 'print one JSON object per line', defaultText: 'off' },
   { name: 'help', type: 'boolean', short: 'h', description: 'print this help and exit' },
@@ -310,7 +313,8 @@ function parseOptions (argv: string[]): { values: Record<string, string | string
     options[f.name] = { type: f.type, ...(f.multiple === true ? { multiple: true } : {}), ...(f.short != null ? { short: f.short } : {}) }
   }
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true })
+    // allowNegative: --no-<flag> turns off a boolean flag that is on by default (--no-coalesce-writes)
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true, allowNegative: true })
     // multiple: true is only set on string options, so arrays hold strings
     return { values: values as Record<string, string | string[] | boolean | undefined>, positionals }
   } catch (err: any) {
@@ -431,8 +435,9 @@ class FlagReader {
 
   flag (name: string): Sourced<boolean> | undefined {
     const spec = specOf(name)
-    if (this.values[name] === true) {
-      return { value: true, where: origin(spec, false) }
+    const given = this.values[name]
+    if (typeof given === 'boolean') {
+      return { value: given, where: origin(spec, false) }
     }
     const env = this.fromEnv(spec)
     return env != null ? { value: parseBoolean(env, origin(spec, true)), where: origin(spec, true) } : undefined
@@ -595,7 +600,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     ...(admin != null ? { admin: parseMetricsAddress(admin.value.trim(), admin.where) } : {}),
     json: reader.flag('json')?.value ?? false,
     ...(reader.flag('identify-every-connection')?.value === true ? { identifyEveryConnection: true } : {}),
-    ...(reader.flag('coalesce-writes')?.value === true ? { coalesceWrites: true } : {}),
+    ...(reader.flag('coalesce-writes')?.value === false ? { coalesceWrites: false } : {}),
     ...(reader.one('ping-interval') != null ? { pingInterval: reader.duration('ping-interval', LIBP2P_PING_INTERVAL) } : {}),
     ...readLivenessConfig(reader),
     ...(federation != null ? { federation } : {})

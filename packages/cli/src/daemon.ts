@@ -37,6 +37,7 @@ import type { DaemonConfig } from './config.ts'
 import type { DataDirLock } from './data-dir-lock.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
+import type { WriteCoalescing } from './write-coalescing.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { Libp2p } from '@libp2p/interface'
@@ -184,6 +185,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   const footprint: Footprint = { createdFiles: [] }
   let opened: OpenedStore | undefined
   let node: Libp2p<DaemonServices> | undefined
+  let coalescing: WriteCoalescing | undefined
   let lock: DataDirLock | undefined
   let admin: AdminServer | undefined
   let advert: RelayAdvertisement | undefined
@@ -217,7 +219,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       // a reservation holder is reachable only through its idle connection to the relay
       keep: (connection) => (node?.services.relay != null && holdsReservation(node.services.relay, connection)) || members.has(connection.remotePeer.toString())
     })
-    if (config.coalesceWrites === true) { coalesceSocketWrites() }
+    coalescing = config.coalesceWrites === false ? undefined : coalesceSocketWrites()
     // vanished peers are found with Yamux ping frames, no stream per ping, unless --ping-interval asks for
     // js-libp2p's connection monitor (docs/performance.md, "Memory per idle connection")
     const liveness = config.pingInterval != null
@@ -295,6 +297,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     await advert?.stop().catch(() => {})
     await admin?.close().catch(() => {})
     await Promise.resolve(node?.stop()).catch(() => {})
+    coalescing?.stop()
     await Promise.resolve(opened?.store.close()).catch(() => {})
     await endpoint?.close().catch(() => {})
     await lock?.release()
@@ -335,6 +338,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
           await running.services.rendezvous.stop()
           await running.stop()
         } finally {
+          coalescing?.stop()
           try {
             await store.close()
           } finally {

@@ -24,18 +24,23 @@ export interface WriteCoalescing {
 
 /**
  * Make each TCP socket of this process (accepted or dialled from now on) send the writes of one event-loop
- * tick as one `writev`: the first write of a tick corks the socket and a `process.nextTick` uncorks it.
+ * iteration as one `writev`: the first write corks the socket and a `setImmediate` uncorks it, once the
+ * iteration's I/O callbacks, and the promise jobs and ticks they started, have run.
  *
- * Why: js-libp2p writes every Noise message as two socket writes (its length and its ciphertext) and Yamux
- * writes each frame on its own, so a REGISTER answered on a fresh stream costs about ten `write` syscalls
- * (docs/performance.md). Corked for the tick, they leave as one. Nothing is reordered or held past the
- * tick; `end()` flushes at once. The wrap is per socket (found through `node:diagnostics_channel`), not a
- * change of `net.Socket.prototype`, so sockets made before the call are untouched. Node announces an
- * accepted socket right after the server's 'connection' listeners have run, so writes made inside those
- * listeners are not coalesced; js-libp2p's first write comes later, after reading the peer's first bytes.
+ * Why: js-libp2p writes every Noise message as two socket writes (its length and its ciphertext), and a
+ * REGISTER answered on a fresh stream is five Noise messages (Yamux's acknowledgement of the stream,
+ * multistream-select's two lines, the answer, the close): about ten `write` syscalls (docs/performance.md).
+ * Everything a point writes in answer to what it read in one iteration leaves as one: an answer computed
+ * in promise jobs after the read (a store's upsert) included, which uncorking at the end of the tick (a
+ * `process.nextTick`) would miss. Nothing is reordered, and nothing is held past the iteration: a write
+ * waits at most for the other callbacks of its iteration. `end()` flushes at once. The wrap is per socket
+ * (found through `node:diagnostics_channel`), not a change of `net.Socket.prototype`, so sockets made before
+ * the call are untouched. Node announces an accepted socket right after the server's 'connection'
+ * listeners have run, so writes made inside those listeners are not coalesced; js-libp2p's first write
+ * comes later, after reading the peer's first bytes.
  *
- * Calls share one subscription: sockets are wrapped until every caller has stopped.
- * `rendezvous serve --coalesce-writes` turns it on; docs/performance.md gives its measured effect.
+ * Calls share one subscription: sockets are wrapped until every caller has stopped. `rendezvous serve`
+ * turns it on unless `--no-coalesce-writes`; docs/performance.md gives its measured effect.
  */
 export function coalesceSocketWrites (): WriteCoalescing {
   if (subscribers++ === 0) {
@@ -59,7 +64,7 @@ export function coalesceSocketWrites (): WriteCoalescing {
   }
 }
 
-/** Wrap one socket's `write`: the first write of a tick corks it until the tick ends */
+/** Wrap one socket's `write`: the first write of an iteration corks it until the iteration ends */
 function coalesce (socket: Socket): void {
   if (WRAPPED.has(socket)) {
     return
@@ -75,7 +80,7 @@ function coalesce (socket: Socket): void {
     if (!corked && !socket.destroyed) {
       corked = true
       socket.cork()
-      process.nextTick(uncork)
+      setImmediate(uncork)
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args)
   } as Socket['write']

@@ -51,28 +51,60 @@ describe('coalesceSocketWrites', function () {
     coalescing = server = daemon = client = dir = undefined
   })
 
-  it('sends the writes of one tick as one writev, in order', async () => {
+  it('sends the writes of one event-loop iteration as one writev, in order, those of promise jobs and ticks included', async () => {
     coalescing = coalesceSocketWrites()
     const writevBatches: number[] = []
     const l = await listen((socket) => {
-      // observe what reaches the stream's batch write: the three writes of this tick, together
+      // observe what reaches the stream's batch write: the three writes of this iteration, together
       const writev = (socket as any)._writev as (chunks: unknown[], cb: () => void) => void
       ;(socket as any)._writev = function (chunks: unknown[], cb: () => void) {
         writevBatches.push(chunks.length)
         writev.call(this, chunks, cb)
       }
       // Node announces an accepted socket on its channel right after the 'connection' listeners, so the
-      // writes come a turn later, as libp2p's do (after reading the peer's first bytes)
+      // writes come a turn later, as libp2p's do (after reading the peer's first bytes); an answer computed
+      // in a promise job or a tick after the read belongs with it
+      // ended in a later iteration: what the first one wrote has left by then, as one
+      const end = (): void => { socket.end() }
+      const third = (): void => {
+        socket.write('three')
+        setImmediate(end)
+      }
       setImmediate(() => {
         socket.write('one ')
-        socket.write('two ')
-        socket.write('three')
-        socket.end()
+        process.nextTick(() => { socket.write('two ') })
+        void Promise.resolve().then(third)
       })
     })
     server = l.server
     expect(await readAll(l.port)).to.equal('one two three')
     expect(writevBatches).to.deep.equal([3])
+  })
+
+  it('holds nothing past its iteration: the writes of the next one leave on their own', async () => {
+    coalescing = coalesceSocketWrites()
+    const batches: string[] = []
+    const l = await listen((socket) => {
+      const writev = (socket as any)._writev as (chunks: Array<{ chunk: Buffer }>, cb: () => void) => void
+      ;(socket as any)._writev = function (chunks: Array<{ chunk: Buffer }>, cb: () => void) {
+        batches.push(chunks.map(c => String(c.chunk)).join(''))
+        writev.call(this, chunks, cb)
+      }
+      const end = (): void => { socket.end() }
+      const second = (): void => {
+        socket.write('c')
+        socket.write('d')
+        setImmediate(end)
+      }
+      setImmediate(() => {
+        socket.write('a')
+        socket.write('b')
+        setImmediate(second)
+      })
+    })
+    server = l.server
+    expect(await readAll(l.port)).to.equal('abcd')
+    expect(batches).to.deep.equal(['ab', 'cd'])
   })
 
   it('leaves sockets alone once stopped', async () => {
@@ -90,14 +122,16 @@ describe('coalesceSocketWrites', function () {
     expect(wrapped).to.equal(false)
   })
 
-  it('is what --coalesce-writes and RENDEZVOUS_COALESCE_WRITES ask for, and off by default', () => {
-    expect(parseConfig(['--coalesce-writes'], {}, '/tmp').coalesceWrites).to.equal(true)
-    expect(parseConfig([], { RENDEZVOUS_COALESCE_WRITES: 'true' }, '/tmp').coalesceWrites).to.equal(true)
+  it('is on by default, and off with --no-coalesce-writes or RENDEZVOUS_COALESCE_WRITES=false', () => {
     expect(parseConfig([], {}, '/tmp').coalesceWrites).to.equal(undefined)
+    expect(parseConfig(['--coalesce-writes'], {}, '/tmp').coalesceWrites).to.equal(undefined)
+    expect(parseConfig(['--no-coalesce-writes'], {}, '/tmp').coalesceWrites).to.equal(false)
+    expect(parseConfig([], { RENDEZVOUS_COALESCE_WRITES: 'false' }, '/tmp').coalesceWrites).to.equal(false)
+    // the flag wins over the environment
+    expect(parseConfig(['--coalesce-writes'], { RENDEZVOUS_COALESCE_WRITES: 'false' }, '/tmp').coalesceWrites).to.equal(undefined)
   })
 
-  it('keeps a rendezvous point answering REGISTER and DISCOVER over Noise and Yamux', async () => {
-    coalescing = coalesceSocketWrites()
+  it('keeps a rendezvous point, which coalesces by default, answering REGISTER and DISCOVER over Noise and Yamux', async () => {
     dir = await mkdtemp(join(tmpdir(), 'rendezvous-coalesce-'))
     daemon = await startDaemon(parseConfig(['--listen', '/ip4/127.0.0.1/tcp/0', '--store', 'memory', '--data-dir', dir]))
     client = await clientNode([daemon.multiaddrs[0]])
