@@ -26,7 +26,8 @@
  *
  * Environment: `BENCH_SIZES=10k,100k` picks the sizes (default `10k,100k,1M`), `BENCH_DURATION_MS=300`
  * the time each rate is measured for (default 1000), `BENCH_CONCURRENCY=10` the operations in flight of the
- * concurrent rows (default 16).
+ * concurrent rows (default 16), `BENCH_SETTLE=0` measures right after each fill, without the adapter's
+ * `settle` step.
  */
 
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -80,6 +81,16 @@ export interface StoreBenchmarkOptions {
    * many peers has them. Default: `BENCH_CONCURRENCY` from the environment, or 16
    */
   concurrency?: number
+
+  /**
+   * Work the adapter's store does in the background after a bulk load, done at once after each fill (and
+   * the footprint) and before anything is measured, so that the measurements see the store as it runs
+   * once that work is done, not a transient of the fill. For PostgreSQL: `VACUUM ANALYZE` of the freshly
+   * filled table and a `CHECKPOINT`, what autovacuum and the checkpointer would otherwise do in the first
+   * minute of the measurements. Every adapter gets it at the same point; `BENCH_SETTLE=0` skips it (to see
+   * what the store does right after the fill). Default: nothing to do
+   */
+  settle?(context: { store: RegistrationStore, directory: string }): Promise<void>
 
   /** Run a small store through every measurement first, unreported, so the code is compiled before it is timed. Default `true` */
   warmup?: boolean
@@ -149,6 +160,9 @@ export interface StoreBenchmarkRow {
 
   /** Bytes per registration, as `footprint` measures them */
   bytesPerRegistration: number
+
+  /** Milliseconds the adapter's settle step took after the fill (0 without one, or with `BENCH_SETTLE=0`) */
+  settleMs: number
 }
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
@@ -171,6 +185,7 @@ export async function runStoreBenchmark (options: StoreBenchmarkOptions): Promis
   }
 
   const settings: Settings = {
+    settle: process.env.BENCH_SETTLE === '0' ? undefined : options.settle,
     namespaces: options.namespaces ?? 100,
     envelopeBytes: options.envelopeBytes ?? 170,
     durationMs,
@@ -190,11 +205,12 @@ export async function runStoreBenchmark (options: StoreBenchmarkOptions): Promis
     rows.push(await benchmarkSize(options, settings, size, log))
   }
 
-  output(formatBenchmarkTable(options.name, rows, settings))
+  output(formatBenchmarkTable(options.name, rows, { ...settings, settled: settings.settle != null }))
   return rows
 }
 
 interface Settings {
+  settle: StoreBenchmarkOptions['settle']
   namespaces: number
   envelopeBytes: number
   durationMs: number
@@ -262,6 +278,15 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
 
     if (live !== size) {
       throw new Error(`${options.name}: the store holds ${live} registrations after upserting ${size}`)
+    }
+
+    let settleMs = 0
+
+    if (settings.settle != null) {
+      log(`  ${size}: settling`)
+      const settleStart = performance.now()
+      await settings.settle({ store, directory })
+      settleMs = performance.now() - settleStart
     }
 
     log(`  ${size}: upserts`)
@@ -353,7 +378,8 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
       expireMs,
       expireCpuMs: (expireCpuUsed.user + expireCpuUsed.system) / 1000,
       expired,
-      bytesPerRegistration: bytes / size
+      bytesPerRegistration: bytes / size,
+      settleMs
     }
   } finally {
     await store?.close()
@@ -366,12 +392,12 @@ async function benchmarkSize (options: StoreBenchmarkOptions, settings: Settings
  * The Markdown table of a run, with a line on the machine it ran on. Each rate shows operations per
  * wall-clock second, then per CPU-second of the process in brackets.
  */
-export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number, concurrency?: number } = {}): string {
+export function formatBenchmarkTable (name: string, rows: StoreBenchmarkRow[], settings: { namespaces?: number, envelopeBytes?: number, durationMs?: number, concurrency?: number, settled?: boolean } = {}): string {
   const inFlight = settings.concurrency ?? DEFAULT_CONCURRENCY
   const lines = [
     `### ${name}`,
     '',
-    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time except the columns marked ×${inFlight} (${inFlight} in flight) and fill/s (64 in flight). Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
+    `${settings.namespaces ?? 100} namespaces, ${settings.envelopeBytes ?? 170}-byte envelopes, each rate the median of 5 rounds over ${settings.durationMs ?? 1000} ms, one operation at a time except the columns marked ×${inFlight} (${inFlight} in flight) and fill/s (64 in flight)${settings.settled === true ? `, measured after the adapter's settle step (${rows.map(row => `${milliseconds(row.settleMs)} at ${count(row.size)}`).join(', ')})` : ''}. Node.js ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end).`,
     '',
     'Operations per second of wall-clock time (in brackets: per CPU-second of the process, all threads, which is what a dedicated core would do when the machine is busy with other work).',
     '',

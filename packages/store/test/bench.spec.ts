@@ -69,6 +69,56 @@ describe('benchmark harness', function () {
     expect(formatBenchmarkTable('reference', rows).split('\n').slice(4)).to.deep.equal(table.split('\n').slice(4))
   })
 
+  it('runs the adapter\'s settle step once per size, after the fill and before anything is measured', async () => {
+    const settled: Array<{ size: number, upserts: number }> = []
+    let upserts = 0
+    let table = ''
+    const run = async (): Promise<Array<{ settleMs: number }>> => runStoreBenchmark({
+      name: 'reference, settled',
+      create: ({ clock }) => {
+        upserts = 0
+        const store = new ReferenceStore({ clock })
+        const upsert = store.upsert.bind(store)
+        store.upsert = async (...args) => { upserts++; return upsert(...args) }
+        return store
+      },
+      footprint: 'heap',
+      settle: async ({ store }) => {
+        settled.push({ size: await store.count(), upserts })
+      },
+      sizes: [1_000, 2_000],
+      durationMs: 10,
+      warmup: false,
+      output: (text) => { table = text },
+      log: () => {}
+    })
+
+    const rows = await run()
+    // each store had been filled and nothing else upserted when it settled; the measurements came after
+    expect(settled).to.deep.equal([{ size: 1_000, upserts: 1_000 }, { size: 2_000, upserts: 2_000 }])
+    expect(upserts).to.be.greaterThan(2_000)
+    expect(rows.every(row => row.settleMs >= 0)).to.equal(true)
+    expect(table).to.include('measured after the adapter\'s settle step')
+
+    // BENCH_SETTLE=0 measures right after the fill
+    const before = process.env.BENCH_SETTLE
+    process.env.BENCH_SETTLE = '0'
+
+    try {
+      settled.length = 0
+      const unsettled = await run()
+      expect(settled).to.deep.equal([])
+      expect(unsettled.map(row => row.settleMs)).to.deep.equal([0, 0])
+      expect(table).to.not.include('settle step')
+    } finally {
+      if (before === undefined) {
+        delete process.env.BENCH_SETTLE // eslint-disable-line @typescript-eslint/no-dynamic-delete
+      } else {
+        process.env.BENCH_SETTLE = before
+      }
+    }
+  })
+
   it('measures the disk footprint as the size of the store\'s directory', async () => {
     const rows = await runStoreBenchmark({
       name: 'reference, on disk',
