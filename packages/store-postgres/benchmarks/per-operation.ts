@@ -22,11 +22,12 @@ try {
   await client.connect()
 
   // the rows the store would have written: 100 namespaces, 170-byte envelopes, entries packed as entry.ts does
-  await client.query(`INSERT INTO operations.registrations
-    SELECT ns, peer, 'standard', i, i / 100,
+  // and stored as the schema's page_chunk does
+  await client.query(`INSERT INTO operations.registrations (namespace, peer_id, format, position, slot, chunk, ttl, registered_at, expires_at)
+    SELECT ns, peer, 'standard', i, i / 100, operations.page_chunk(i,
       int8send(7200::int8) || int8send(${NOW}::int8) || int8send(${NOW + 7_200_000}::int8)
       || int2send(octet_length(ns)::int2) || convert_to(ns, 'UTF8') || int2send(octet_length(peer)::int2) || convert_to(peer, 'UTF8')
-      || int2send(8::int2) || convert_to('standard', 'UTF8') || int4send(170) || decode(repeat('ab', 170), 'hex'),
+      || int2send(8::int2) || convert_to('standard', 'UTF8') || int4send(170) || decode(repeat('ab', 170), 'hex')),
       7200, ${NOW}, ${NOW + 7_200_000}
     FROM (SELECT i, 'bench-namespace-' || (i % 100) AS ns, 'peer-' || i AS peer FROM generate_series(1, $1) AS i) AS g`, [size])
   await client.query(`INSERT INTO operations.namespaces

@@ -16,7 +16,9 @@ import type { Registration } from '@rendezvous/store'
  * | 2 + n | format, with its length |
  * | 4 + n | the signed envelope, with its length |
  *
- * A page, as the reads return it, is a sequence of (position as 8 bytes, entry).
+ * A page, as the reads return it, is the base64 of a sequence of (position as 8 bytes, entry, zero bytes to
+ * a multiple of 3 bytes): each row's part is stored in base64 (schema.ts, version 3, `page_chunk`), and the
+ * padding lets a page be the concatenation of its rows' base64 text.
  */
 
 const TWO_32 = 2 ** 32
@@ -70,7 +72,8 @@ export function unpackPage (encoded: string | null | undefined, location: string
     return registrations
   }
 
-  // Node's base64 decoder skips the line breaks PostgreSQL's encode() puts every 76 characters
+  // one decode of the whole page (the chunks hold no line breaks: page_chunk takes encode()'s out, and Node
+  // decodes base64 without them about twice as fast)
   const page = Buffer.from(encoded, 'base64')
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
   let offset = 0
@@ -91,6 +94,29 @@ export function unpackPage (encoded: string | null | undefined, location: string
   const skip = (): void => {
     offset += 2 + view.getUint16(offset)
   }
+  // A page has one or two formats at most: the last one decoded is compared byte by byte (formats are
+  // [a-z0-9-], a byte per character) instead of decoding the same string a hundred times
+  let lastFormat = ''
+  const format = (): string => {
+    const length = view.getUint16(offset)
+    const start = offset + 2
+    offset = start + length
+
+    if (length === lastFormat.length) {
+      let i = 0
+
+      while (i < length && page[start + i] === lastFormat.charCodeAt(i)) {
+        i++
+      }
+
+      if (i === length) {
+        return lastFormat
+      }
+    }
+
+    lastFormat = page.toString('latin1', start, offset)
+    return lastFormat
+  }
 
   try {
     while (offset < page.byteLength) {
@@ -109,7 +135,7 @@ export function unpackPage (encoded: string | null | undefined, location: string
       }
 
       const peerId = decodeKey(text())
-      const format = text()
+      const registrationFormat = format()
       const length = view.getUint32(offset)
       const start = page.byteOffset + offset + 4
       offset += 4 + length
@@ -118,11 +144,14 @@ export function unpackPage (encoded: string | null | undefined, location: string
         throw new RangeError('an envelope runs past the end of the page')
       }
 
+      // the row's padding to a multiple of 3 bytes
+      offset += (3 - offset % 3) % 3
+
       registrations.push({
         namespace: registrationNamespace,
         peerId,
         signedPeerRecord: new Uint8Array(page.buffer, start, length),
-        format,
+        format: registrationFormat,
         ttl,
         registeredAt,
         expiresAt,

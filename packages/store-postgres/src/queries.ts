@@ -11,20 +11,21 @@ export interface Query {
 }
 
 /**
- * Reads return their registrations as one base64 text field (entry.ts reads it back): each registration's
- * position as int8, then its entry, which the client packed at upsert. node-postgres builds a JavaScript
- * value for every field of every row, which for a page of 100 registrations cost the client about twice
- * what the server spent finding them; and the server, encoding each field of each row, spent more than
- * on finding them. Concatenating stored entries costs both sides a fraction of that. Base64 rather than
- * the hex of bytea's text output: a third fewer characters to encode, send and decode, and Node.js decodes
- * base64 faster than hex. Not bytea in binary: node-postgres 8 reads every field of a result as a UTF-8
- * string, binary ones too, which garbles bytes that are not UTF-8 (see the package README).
+ * Reads return their registrations as one base64 text field (entry.ts reads it back): the rows' stored
+ * `chunk`s, concatenated. A chunk is the base64 of the row's position (int8) and entry (packed by the client
+ * at upsert), padded to a multiple of 3 bytes, written by the schema's functions whenever the row is
+ * (schema.ts, version 3), so the base64 of a page is the concatenation of its rows' and a read encodes
+ * nothing. node-postgres builds a JavaScript value for every field of every row, which for a page of 100
+ * registrations cost the client about twice what the server spent finding them; one field per page costs it
+ * one string. Base64 rather than the hex of bytea's text output: a third fewer characters to store, send and
+ * decode. Not bytea in binary: node-postgres 8 reads every field of a result as a UTF-8 string, binary ones
+ * too, which garbles bytes that are not UTF-8 (see the package README).
  *
  * The page's rows come out of `ORDER BY position LIMIT` in that order and are concatenated as they come:
  * an `ORDER BY` inside `string_agg` would sort them again, for every page. The client checks the order as
  * it reads the page (entry.ts) and sorts it if it ever came otherwise.
  */
-const PAGE = 'encode(string_agg(int8send(position) || entry, \'\'::bytea), \'base64\')'
+const PAGE = 'string_agg(chunk, \'\')'
 
 export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query> {
   const texts: Record<QueryName, string> = {
@@ -37,17 +38,17 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
       WHERE peer_id = $1 AND namespace IS DISTINCT FROM $2 AND expires_at > $3`,
     count: `SELECT (SELECT stored FROM ${s}.totals WHERE id = 0)
       - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= $1)`,
-    discoverNamespace: `SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
+    discoverNamespace: `SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations
       WHERE namespace = $1 AND position > $2 AND expires_at > $3 AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
       ORDER BY position LIMIT $4) AS page`,
     // several discovers in one query (page-reads.ts): the page of each (namespace, after, limit), in order
-    discoverPages: `SELECT (SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
+    discoverPages: `SELECT (SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations
         WHERE namespace = q.page_namespace AND position > q.page_after AND expires_at > $4
           AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
         ORDER BY position LIMIT q.page_limit) AS page)
       FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(page_namespace, page_after, page_limit, i)
       ORDER BY q.i`,
-    discoverAll: `SELECT ${PAGE} FROM (SELECT position, entry FROM ${s}.registrations
+    discoverAll: `SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations
       WHERE position > $1 AND expires_at > $2 AND ($4::text[] IS NULL OR format = ANY ($4::text[]))
       ORDER BY position LIMIT $3) AS page`,
     // the function returns the page itself, in random order

@@ -481,6 +481,194 @@ export const MIGRATIONS: readonly Migration[] = [{
     $fn$;
   `
   }
+}, {
+  version: 3,
+  sql: ({ schema: s, lockKey }) => {
+    const lock = writeLock(lockKey)
+
+    return `
+    -- A registration as a page carries it: base64 of its position (8 bytes) and entry, padded with zero
+    -- bytes to a multiple of 3 bytes so that the base64 of a page is the concatenation of its rows' (no
+    -- "=" inside), without the line breaks encode() puts every 76 characters. Version 2 encoded each page
+    -- as it read it: encode() of a 29 KB page cost the server more CPU than finding its 100 rows. Written
+    -- whenever the position changes (every write of a row), read as it is.
+    CREATE FUNCTION ${s}.page_chunk (p_position bigint, p_entry bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+      SELECT replace(encode(int8send(p_position) || p_entry
+        || substring('\\x0000'::bytea FROM 1 FOR (3 - (8 + length(p_entry)) % 3) % 3), 'base64'), E'\\n', '')
+    $fn$;
+
+    -- the rows are rewritten once, with their indexes (ALTER TABLE rewrites the table: no dead rows left)
+    ALTER TABLE ${s}.registrations ALTER COLUMN entry TYPE text USING ${s}.page_chunk(position, entry);
+    ALTER TABLE ${s}.registrations RENAME COLUMN entry TO chunk;
+
+    CREATE OR REPLACE FUNCTION ${s}.upsert_new (
+      p_namespace text, p_peer_id text, p_format text, p_entry bytea, p_ttl bigint,
+      p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint, p_position bigint
+    ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_expires bigint;
+      v_position bigint := p_position;
+      v_slot integer;
+    BEGIN
+      -- there is no registration of this key, or only an expired one (v_expires says which)
+      SELECT expires_at INTO v_expires FROM ${s}.registrations WHERE peer_id = p_peer_id AND namespace = p_namespace;
+
+      IF p_max_per_peer IS NOT NULL AND (
+        SELECT count(*) FROM ${s}.registrations
+        WHERE peer_id = p_peer_id AND namespace <> p_namespace AND expires_at > p_now
+      ) >= p_max_per_peer THEN
+        RETURN -1;
+      END IF;
+
+      IF p_max IS NOT NULL AND (SELECT stored FROM ${s}.totals WHERE id = 0)
+        - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= p_now) >= p_max THEN
+        RETURN -2;
+      END IF;
+
+      IF v_position IS NULL THEN
+        v_position := nextval('${s}.positions');
+      END IF;
+
+      IF v_expires IS NOT NULL THEN
+        -- the expired one is replaced; it keeps its slot
+        UPDATE ${s}.registrations SET format = p_format, position = v_position, chunk = ${s}.page_chunk(v_position, p_entry),
+          ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+          WHERE peer_id = p_peer_id AND namespace = p_namespace;
+        RETURN v_position;
+      END IF;
+
+      INSERT INTO ${s}.namespaces AS n (namespace, next_slot, stored) VALUES (p_namespace, 1, 1)
+        ON CONFLICT (namespace) DO UPDATE SET next_slot = n.next_slot + 1, stored = n.stored + 1
+        RETURNING n.next_slot - 1 INTO v_slot;
+      UPDATE ${s}.totals SET stored = stored + 1 WHERE id = 0;
+      INSERT INTO ${s}.registrations (namespace, peer_id, format, position, slot, chunk, ttl, registered_at, expires_at)
+        VALUES (p_namespace, p_peer_id, p_format, v_position, v_slot, ${s}.page_chunk(v_position, p_entry), p_ttl, p_registered_at, p_expires_at);
+      RETURN v_position;
+    END
+    $fn$;
+
+    -- a refresh takes its position in the UPDATE, as before, so a new registration refused by a limit
+    -- still takes none
+    CREATE OR REPLACE FUNCTION ${s}.upsert (
+      p_namespace text, p_peer_id text, p_format text, p_entry bytea, p_ttl bigint,
+      p_registered_at bigint, p_expires_at bigint, p_now bigint, p_max_per_peer bigint, p_max bigint
+    ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_position bigint;
+    BEGIN
+      ${lock}
+
+      UPDATE ${s}.registrations SET format = p_format, (position, chunk) = (
+          SELECT n.position, ${s}.page_chunk(n.position, p_entry) FROM (SELECT nextval('${s}.positions') AS position) AS n),
+        ttl = p_ttl, registered_at = p_registered_at, expires_at = p_expires_at
+        WHERE peer_id = p_peer_id AND namespace = p_namespace AND expires_at > p_now
+        RETURNING position INTO v_position;
+
+      IF v_position IS NOT NULL THEN
+        RETURN v_position;
+      END IF;
+
+      RETURN ${s}.upsert_new(p_namespace, p_peer_id, p_format, p_entry, p_ttl, p_registered_at, p_expires_at,
+        p_now, p_max_per_peer, p_max, NULL);
+    END
+    $fn$;
+
+    -- as version 2's, with the chunk (see upsert_batch there for why the planner's other choices are off)
+    CREATE OR REPLACE FUNCTION ${s}.upsert_batch (
+      p_namespaces text[], p_peer_ids text[], p_formats text[], p_entries bytea, p_lengths integer[], p_ttls bigint[],
+      p_registered_ats bigint[], p_expires_ats bigint[], p_now bigint, p_max_per_peer bigint[], p_max bigint[]
+    ) RETURNS bigint[] LANGUAGE plpgsql SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $fn$
+    DECLARE
+      v_count integer := cardinality(p_namespaces);
+      v_positions bigint[];
+      v_starts integer[];
+      v_refreshed bigint[];
+      v_results bigint[];
+    BEGIN
+      ${lock}
+
+      v_positions := ARRAY(SELECT nextval('${s}.positions') FROM generate_series(1, v_count) ORDER BY 1);
+      -- where each entry starts in p_entries (1-based, as substring counts)
+      v_starts := ARRAY(SELECT (sum(l) OVER (ORDER BY i) - l + 1)::integer FROM unnest(p_lengths) WITH ORDINALITY AS e(l, i) ORDER BY i);
+
+      WITH refreshed AS (
+        UPDATE ${s}.registrations AS r SET format = b.format, position = b.position,
+          chunk = ${s}.page_chunk(b.position, substring(p_entries FROM b.start FOR b.length)), ttl = b.ttl,
+          registered_at = b.registered_at, expires_at = b.expires_at
+          FROM unnest(p_namespaces, p_peer_ids, p_formats, v_starts, p_lengths, p_ttls, p_registered_ats, p_expires_ats, v_positions)
+            AS b(namespace, peer_id, format, start, length, ttl, registered_at, expires_at, position)
+          WHERE r.peer_id = b.peer_id AND r.namespace = b.namespace AND r.expires_at > p_now
+          RETURNING b.position)
+      SELECT array_agg(position ORDER BY position) INTO v_refreshed FROM refreshed;
+
+      IF cardinality(v_refreshed) = v_count THEN
+        RETURN v_positions;
+      END IF;
+
+      v_results := v_positions;
+      v_refreshed := coalesce(v_refreshed, '{}');
+
+      FOR i IN 1 .. v_count LOOP
+        IF NOT v_positions[i] = ANY (v_refreshed) THEN
+          v_results[i] := ${s}.upsert_new(p_namespaces[i], p_peer_ids[i], p_formats[i],
+            substring(p_entries FROM v_starts[i] FOR p_lengths[i]), p_ttls[i], p_registered_ats[i], p_expires_ats[i],
+            p_now, p_max_per_peer[i], p_max[i], v_positions[i]);
+        END IF;
+      END LOOP;
+
+      RETURN v_results;
+    END
+    $fn$;
+
+    -- as version 1's, the page being the chosen rows' chunks
+    CREATE OR REPLACE FUNCTION ${s}.sample (p_namespace text, p_limit integer, p_now bigint, p_formats text[])
+      RETURNS text LANGUAGE plpgsql STABLE AS $fn$
+    DECLARE
+      v_slots integer;
+      v_draws integer;
+      v_seen integer[] := '{}';
+      v_candidates integer[];
+      v_chunks text[] := '{}';
+    BEGIN
+      SELECT next_slot INTO v_slots FROM ${s}.namespaces WHERE namespace = p_namespace;
+
+      IF v_slots IS NULL OR p_limit <= 0 THEN
+        RETURN NULL;
+      END IF;
+
+      IF v_slots > p_limit * ${SAMPLE_SCAN_FACTOR} + ${SAMPLE_SCAN_EXTRA} THEN
+        v_draws := p_limit * 2 + 16;
+
+        LOOP
+          v_candidates := ARRAY(
+            SELECT DISTINCT d.slot FROM (
+              SELECT floor(random() * v_slots)::integer AS slot FROM generate_series(1, v_draws)
+            ) AS d WHERE d.slot <> ALL (v_seen));
+          v_seen := v_seen || v_candidates;
+
+          SELECT v_chunks || coalesce(array_agg(r.chunk), '{}') INTO v_chunks
+            FROM ${s}.registrations AS r
+            WHERE r.namespace = p_namespace AND r.slot = ANY (v_candidates) AND r.expires_at > p_now
+              AND (p_formats IS NULL OR r.format = ANY (p_formats));
+
+          IF cardinality(v_chunks) >= p_limit THEN
+            RETURN (SELECT string_agg(chosen.chunk, '') FROM (
+              SELECT chunk FROM unnest(v_chunks) AS c(chunk) ORDER BY random() LIMIT p_limit) AS chosen);
+          END IF;
+
+          v_draws := v_draws * 2;
+          EXIT WHEN v_draws * 4 > v_slots;
+        END LOOP;
+      END IF;
+
+      RETURN (SELECT string_agg(chosen.chunk, '') FROM (
+        SELECT r.chunk FROM ${s}.registrations AS r
+        WHERE r.namespace = p_namespace AND r.expires_at > p_now AND (p_formats IS NULL OR r.format = ANY (p_formats))
+        ORDER BY random() LIMIT p_limit) AS chosen);
+    END
+    $fn$;
+  `
+  }
 }]
 
 /** The schema version this code writes; a schema at a higher version is refused */

@@ -1,5 +1,5 @@
 /**
- * A database written by the previous release (schema version 1) is brought to the current version at open,
+ * A database written by the first release (schema version 1) is brought to the current version at open,
  * in place: its registrations, positions, counts and secrets survive, and the store then reads and writes
  * it as one it had created itself.
  */
@@ -9,6 +9,7 @@ import { lockKey } from '../src/database.ts'
 import { packEntry } from '../src/entry.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
 import { MIGRATIONS } from '../src/schema.ts'
+import { pageChunk } from './fixtures/page-chunk.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
 import type { NewRegistration } from '@rendezvous/store'
@@ -54,8 +55,9 @@ describe('a version 1 schema is migrated with its data', function () {
       try {
         const version = await client.query(`SELECT version FROM ${SCHEMA}.schema_version`)
         assert.deepEqual(version.rows, [{ version: SCHEMA_VERSION }])
-        const after = await client.query(`SELECT peer_id, namespace, position, slot, entry FROM ${SCHEMA}.registrations ORDER BY position`)
-        assert.deepEqual(after.rows, before.rows, 'the rows are untouched')
+        // the rows are as they were, each entry now stored with its position as version 3's chunk
+        const after = await client.query(`SELECT peer_id, namespace, position, slot, chunk FROM ${SCHEMA}.registrations ORDER BY position`)
+        assert.deepEqual(after.rows, before.rows.map(({ entry, ...row }) => ({ ...row, chunk: pageChunk(row.position, entry) })))
 
         // read back through the store: every registration as it was written, in position order
         assert.equal(await store.count(), 30)

@@ -18,15 +18,23 @@ interface HeldQuery {
   fail(err: Error): void
 }
 
-function heldReads (maxInFlight: number): { reads: PageReads, queries: HeldQuery[] } {
+/** PageReads over held queries; `sent(n)` resolves once n queries have been sent */
+function heldReads (maxInFlight: number): { reads: PageReads, queries: HeldQuery[], sent(count: number): Promise<void> } {
   const queries: HeldQuery[] = []
+  const waiters: Array<{ count: number, resolve(): void }> = []
   const hold = async (requests: PageRequest[]): Promise<Page[]> => new Promise((resolve, reject) => {
     queries.push({ requests, answer: () => { resolve(requests.map(r => `${r.namespace}@${r.after}`)) }, fail: reject })
+    waiters.filter(w => w.count <= queries.length).forEach(w => { w.resolve() })
   })
 
   return {
     reads: new PageReads(maxInFlight, async (request) => (await hold([request]))[0], hold),
-    queries
+    queries,
+    sent: async (count) => {
+      if (queries.length < count) {
+        await new Promise<void>(resolve => { waiters.push({ count, resolve }) })
+      }
+    }
   }
 }
 
@@ -36,7 +44,7 @@ describe('discovers in flight together share queries', function () {
   this.timeout(60_000)
 
   it('sends at most maxInFlight queries; the discovers that wait go together when one comes back, grouped by format filter', async () => {
-    const { reads, queries } = heldReads(2)
+    const { reads, queries, sent } = heldReads(2)
     const first = [reads.read(request('a')), reads.read(request('b'))]
     assert.equal(queries.length, 2, 'the first two go at once, alone')
 
@@ -45,10 +53,12 @@ describe('discovers in flight together share queries', function () {
 
     queries[0].answer()
     assert.equal(await first[0], 'a@0')
+    await sent(3)
     assert.deepEqual(queries[2].requests.map(r => r.namespace), ['c', 'e'], 'the oldest waiting one with those of its filter')
 
     queries[1].answer()
     await first[1]
+    await sent(4)
     assert.deepEqual(queries[3].requests.map(r => r.namespace), ['d', 'f'])
 
     queries[2].answer()
@@ -58,23 +68,74 @@ describe('discovers in flight together share queries', function () {
   })
 
   it('a query takes at most MAX_PAGES_PER_READ of the waiting discovers, and a failed one rejects only its own', async () => {
-    const { reads, queries } = heldReads(1)
+    const { reads, queries, sent } = heldReads(1)
     const lone = reads.read(request('lone'))
     const waiting = Array.from({ length: MAX_PAGES_PER_READ + 3 }, async (_, i) => reads.read(request(`n${i}`)))
     const settled = Promise.allSettled(waiting)
 
     queries[0].answer()
     await lone
+    await sent(2)
     assert.equal(queries[1].requests.length, MAX_PAGES_PER_READ)
     queries[1].fail(new Error('the database went away'))
-    // by the time its discovers have rejected, the query of the rest has been sent
     await assert.rejects(waiting[0], /went away/)
+    await sent(3)
     assert.equal(queries[2].requests.length, 3)
     queries[2].answer()
 
     const results = await settled
     assert.ok(results.slice(0, MAX_PAGES_PER_READ).every(r => r.status === 'rejected' && r.reason.message === 'the database went away'))
     assert.deepEqual(results.slice(MAX_PAGES_PER_READ).map(r => r.status === 'fulfilled' ? r.value : null), ['n32@0', 'n33@0', 'n34@0'])
+  })
+
+  it('a caller answered by a query that discovers again at once goes with the waiting ones, not alone', async () => {
+    const { reads, queries, sent } = heldReads(1)
+    // what the caller of 'a' does with its page: discover again at once, as a point answering its next DISCOVER does
+    const again = (async () => {
+      await reads.read(request('a'))
+      return reads.read(request('c'))
+    })()
+    const waiting = reads.read(request('b'))
+    assert.deepEqual(queries.map(q => q.requests.map(r => r.namespace)), [['a']])
+
+    // the slot of 'a' is kept until its caller has run on: 'c' goes with 'b' instead of after it
+    queries[0].answer()
+    await sent(2)
+    assert.deepEqual(queries[1].requests.map(r => r.namespace), ['b', 'c'])
+    queries[1].answer()
+    assert.equal(await again, 'c@0')
+    assert.equal(await waiting, 'b@0')
+    assert.equal(queries.length, 2)
+  })
+
+  it('waiting discovers of the same page share it: the query reads it once, and distinct pages count towards MAX_PAGES_PER_READ', async () => {
+    const { reads, queries, sent } = heldReads(1)
+    const lone = reads.read(request('a'))
+    // the page of 'a' again (not the one in flight: that query was sent before these were called), 'b' three
+    // times, 'a' from elsewhere, and as many other pages as fill the query
+    const same = [reads.read(request('a')), reads.read(request('b')), reads.read(request('b')), reads.read({ ...request('a'), after: 7 }), reads.read(request('b'))]
+    const others = Array.from({ length: MAX_PAGES_PER_READ - 3 }, async (_, i) => reads.read(request(`n${i}`)))
+    const late = reads.read(request('late'))
+    const lateSame = reads.read(request('b', ['standard']))
+
+    queries[0].answer()
+    assert.equal(await lone, 'a@0')
+    await sent(2)
+    assert.deepEqual(queries[1].requests.slice(0, 3).map(r => `${r.namespace}@${r.after}`), ['a@0', 'b@0', 'a@7'], 'each page once, in the order first asked')
+    assert.equal(queries[1].requests.length, MAX_PAGES_PER_READ)
+    queries[1].answer()
+    assert.deepEqual(await Promise.all(same), ['a@0', 'b@0', 'b@0', 'a@7', 'b@0'])
+    assert.deepEqual(await Promise.all(others), others.map((_, i) => `n${i}@0`))
+
+    // the page past the limit and the one of another format filter wait for the next queries
+    await sent(3)
+    assert.deepEqual(queries[2].requests.map(r => r.namespace), ['late'])
+    queries[2].answer()
+    assert.equal(await late, 'late@0')
+    await sent(4)
+    assert.deepEqual(queries[3].requests.map(r => [r.namespace, r.formats]), [['b', ['standard']]])
+    queries[3].answer()
+    assert.equal(await lateSame, 'b@0')
   })
 
   it('against a real server, 64 discovers in flight at once each get the page a lone discover gets', async () => {

@@ -1,0 +1,110 @@
+/**
+ * A database written by schema version 2 (entries stored as bytea, pages encoded as they were read) is
+ * brought to version 3 at open, in place: every row's entry becomes its chunk (position and entry in
+ * base64, what a page is made of), its registrations, positions, counts and secrets survive, and the store
+ * then reads and writes it as one it had created itself.
+ */
+import assert from 'node:assert/strict'
+import pg from 'pg'
+import { lockKey } from '../src/database.ts'
+import { packEntry } from '../src/entry.ts'
+import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
+import { MIGRATIONS } from '../src/schema.ts'
+import { pageChunk } from './fixtures/page-chunk.ts'
+import { registration } from './fixtures/registrations.ts'
+import { sharedServer } from './fixtures/server.ts'
+import type { NewRegistration } from '@rendezvous/store'
+
+const SCHEMA = 'from_version_2'
+const NOW = 1_700_000_000_000
+
+function entryOf (r: NewRegistration): Buffer {
+  return packEntry({ namespace: r.namespace, peerId: r.peerId, format: r.format, ttl: r.ttl, registeredAt: r.registeredAt, expiresAt: r.expiresAt, signedPeerRecord: r.signedPeerRecord })
+}
+
+describe('a version 2 schema is migrated with its data', function () {
+  this.timeout(60_000)
+
+  it('turns every entry into its chunk, keeps every registration, position, count and secret, and is then read and written as usual', async () => {
+    const { url } = await sharedServer()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+
+    try {
+      // the schema as version 2 made it: the migrations up to 2, then writes through version 2's functions
+      await client.query(`CREATE SCHEMA ${SCHEMA}`)
+
+      for (const migration of MIGRATIONS.filter(m => m.version <= 2)) {
+        await client.query(migration.sql({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }))
+      }
+
+      await client.query(`UPDATE ${SCHEMA}.schema_version SET version = 2`)
+
+      // envelopes of every length modulo 3, so that each padding of a chunk is there
+      const old = Array.from({ length: 30 }, (_, i) => {
+        const r = registration(`ns${i % 3}`, i)
+        return { ...r, signedPeerRecord: r.signedPeerRecord.subarray(0, r.signedPeerRecord.byteLength - (i % 4)) }
+      })
+
+      for (const r of old.slice(0, 10)) {
+        await client.query(`SELECT ${SCHEMA}.upsert($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)`,
+          [r.namespace, r.peerId, r.format, entryOf(r), r.ttl, r.registeredAt, r.expiresAt, NOW])
+      }
+
+      const batch = old.slice(10)
+      await client.query(`SELECT ${SCHEMA}.upsert_batch($1::text[], $2::text[], $3::text[], $4::bytea, $5::integer[], $6::bigint[], $7::bigint[], $8::bigint[], $9, $10::bigint[], $11::bigint[])`, [
+        batch.map(r => r.namespace), batch.map(r => r.peerId), batch.map(r => r.format), Buffer.concat(batch.map(entryOf)),
+        batch.map(r => entryOf(r).byteLength), batch.map(r => r.ttl), batch.map(r => r.registeredAt), batch.map(r => r.expiresAt),
+        NOW, batch.map(() => null), batch.map(() => null)
+      ])
+      await client.query(`INSERT INTO ${SCHEMA}.secrets (name, value) VALUES ('cookie-secret', $1)`, [Buffer.alloc(32, 7)])
+      const before = await client.query(`SELECT peer_id, namespace, position, slot, entry FROM ${SCHEMA}.registrations ORDER BY position`)
+      assert.equal(before.rows.length, 30)
+      assert.equal(new Set(before.rows.map(row => (8 + row.entry.length) % 3)).size, 3, 'the entries need each padding')
+
+      const store = await postgresStore({ url, schema: SCHEMA })
+
+      try {
+        const version = await client.query(`SELECT version FROM ${SCHEMA}.schema_version`)
+        assert.deepEqual(version.rows, [{ version: SCHEMA_VERSION }])
+        const after = await client.query(`SELECT peer_id, namespace, position, slot, chunk FROM ${SCHEMA}.registrations ORDER BY position`)
+        assert.deepEqual(after.rows, before.rows.map(({ entry, ...row }) => ({ ...row, chunk: pageChunk(row.position, entry) })))
+        const columns = await client.query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = \'registrations\'', [SCHEMA])
+        assert.ok(!columns.rows.some(row => row.column_name === 'entry'), 'the entry column became the chunk column')
+
+        // read back through the store: every registration as it was written, in position order
+        assert.equal(await store.count(), 30)
+
+        for (const namespace of ['ns0', 'ns1', 'ns2']) {
+          const page = await store.discover({ namespace, limit: 100 })
+          const expected = old.filter(r => r.namespace === namespace)
+          assert.deepEqual(page.registrations.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]),
+            expected.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]))
+          assert.deepEqual(page.registrations.map(r => r.position), before.rows.filter(row => row.namespace === namespace).map(row => Number(row.position)))
+        }
+
+        const all = await store.discover({ limit: 100 })
+        assert.deepEqual(all.registrations.map(r => r.position), before.rows.map(row => Number(row.position)))
+        assert.deepEqual(Buffer.from(await store.getOrCreateSecret('cookie-secret', 32)), Buffer.alloc(32, 7))
+
+        // and written: refreshes one at a time and in flight together, and new registrations, after the old positions
+        const last = Number(before.rows[29].position)
+        const single = await store.upsert(old[0])
+        assert.ok(single.position > last)
+        const together = await Promise.all([...old.slice(1, 20), registration('ns-new', 100)].map(async r => store.upsert(r)))
+        assert.equal(new Set(together.map(r => r.position)).size, 20)
+        assert.ok(together.every(r => r.position > single.position))
+        assert.equal(await store.count(), 31)
+        const sampled = await store.sample('ns2', 100)
+        assert.deepEqual(sampled.map(r => r.peerId).sort(), old.filter(r => r.namespace === 'ns2').map(r => r.peerId).sort())
+        const refreshed = await store.discover({ namespace: 'ns0', after: last, limit: 100 })
+        assert.deepEqual(refreshed.registrations.map(r => Buffer.from(r.signedPeerRecord).toString('hex')),
+          old.slice(0, 20).filter(r => r.namespace === 'ns0').map(r => Buffer.from(r.signedPeerRecord).toString('hex')))
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await client.end()
+    }
+  })
+})
