@@ -593,12 +593,13 @@ func (ss *session) discoverySession() error {
 	n := len(ss.peers)
 
 	// warm-up, not timed and not reported: a JIT-compiled server is measured warm, as it runs in practice
+	// operation i is asked by peer i mod n: every peer of the namespace asks in turn, as the peers of a
+	// point do, rather than a few peers asking for all of them (a point limits the DISCOVER bytes it sends
+	// one peer per second, and would cut the answers of so few peers short)
 	if ss.s.WarmupOps > 0 {
 		frame := ss.d.discoverFrame(ss.s.Namespace, 10, nil)
-		conc := ss.s.DiscoverConcurrency
-		stride := max(1, n/conc)
-		ss.run("warmup", conc, ss.phaseDuration(), ss.s.WarmupOps, func(w, i int) (int, bool, error) {
-			returned, err := ss.discover(ss.peers[(w*stride)%n], frame)
+		ss.run("warmup", ss.s.DiscoverConcurrency, ss.phaseDuration(), ss.s.WarmupOps, func(w, i int) (int, bool, error) {
+			returned, err := ss.discover(ss.peers[i%n], frame)
 			return returned, false, err
 		})
 	}
@@ -611,10 +612,8 @@ func (ss *session) discoverySession() error {
 	}
 	for _, limit := range ss.s.DiscoverLimits {
 		frame := ss.d.discoverFrame(ss.s.Namespace, uint64(limit), nil)
-		conc := ss.s.DiscoverConcurrency
-		stride := max(1, n/conc)
-		r := ss.run(fmt.Sprintf("discover-%d", limit), conc, ss.phaseDuration(), ss.s.MaxOpsPerPhase, func(w, i int) (int, bool, error) {
-			returned, err := ss.discover(ss.peers[(w*stride)%n], frame)
+		r := ss.run(fmt.Sprintf("discover-%d", limit), ss.s.DiscoverConcurrency, ss.phaseDuration(), ss.s.MaxOpsPerPhase, func(w, i int) (int, bool, error) {
+			returned, err := ss.discover(ss.peers[i%n], frame)
 			return returned, false, err
 		})
 		emit(r)
