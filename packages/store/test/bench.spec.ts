@@ -112,11 +112,35 @@ describe('benchmark harness', function () {
       expect(table).to.not.include('settle step')
     } finally {
       if (before === undefined) {
-        delete process.env.BENCH_SETTLE // eslint-disable-line @typescript-eslint/no-dynamic-delete
+        delete process.env.BENCH_SETTLE
       } else {
         process.env.BENCH_SETTLE = before
       }
     }
+  })
+
+  it('runs each rate\'s operation unmeasured first, for as long as it measures unless told otherwise', async () => {
+    const tables: string[] = []
+    const run = async (rateWarmupMs?: number): Promise<Array<{ discoverReturned: number }>> => runStoreBenchmark({
+      name: 'reference, warmed',
+      create: ({ clock }) => new ReferenceStore({ clock }),
+      footprint: 'heap',
+      sizes: [1_000],
+      durationMs: 10,
+      ...(rateWarmupMs === undefined ? {} : { rateWarmupMs }),
+      warmup: false,
+      output: (text) => { tables.push(text) },
+      log: () => {}
+    })
+
+    // the discovers of the warm-up are not counted in what the measured ones returned
+    expect((await run()).map(row => row.discoverReturned)).to.deep.equal([10])
+    expect(tables[0]).to.include('over 10 ms after 10 ms of the same operation unmeasured')
+    await run(30)
+    expect(tables[1]).to.include('over 10 ms after 30 ms of the same operation unmeasured')
+    await run(0)
+    expect(tables[2]).to.not.include('unmeasured')
+    await expect(run(-1)).to.eventually.be.rejectedWith(/BENCH_WARMUP_MS/)
   })
 
   it('measures the disk footprint as the size of the store\'s directory', async () => {
