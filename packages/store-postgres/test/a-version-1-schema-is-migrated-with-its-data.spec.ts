@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict'
 import pg from 'pg'
 import { lockKey } from '../src/database.ts'
-import { packEntry } from '../src/entry.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
 import { MIGRATIONS } from '../src/schema.ts'
+import { assertWritesAfterOldPositions, entryOf } from './fixtures/migrated.ts'
 import { pageChunk } from './fixtures/page-chunk.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
@@ -19,8 +19,7 @@ const NOW = 1_700_000_000_000
 
 /** The arguments of version 1's upsert and upsert_many for a registration, as that release sent them */
 function arguments1 (r: NewRegistration): [string, string, string, Buffer, number, number, number] {
-  const entry = packEntry({ namespace: r.namespace, peerId: r.peerId, format: r.format, ttl: r.ttl, registeredAt: r.registeredAt, expiresAt: r.expiresAt, signedPeerRecord: r.signedPeerRecord })
-  return [r.namespace, r.peerId, r.format, entry, r.ttl, r.registeredAt, r.expiresAt]
+  return [r.namespace, r.peerId, r.format, entryOf(r), r.ttl, r.registeredAt, r.expiresAt]
 }
 
 describe('a version 1 schema is migrated with its data', function () {
@@ -69,13 +68,7 @@ describe('a version 1 schema is migrated with its data', function () {
         assert.deepEqual(Buffer.from(await store.getOrCreateSecret('cookie-secret', 32)), Buffer.alloc(32, 7))
 
         // and written: refreshes one at a time and in flight together, and new registrations, after the old positions
-        const last = Number(before.rows[29].position)
-        const single = await store.upsert(old[0])
-        assert.ok(single.position > last)
-        const together = await Promise.all([...old.slice(1, 20), registration('ns-new', 100)].map(async r => store.upsert(r)))
-        assert.equal(new Set(together.map(r => r.position)).size, 20)
-        assert.ok(together.every(r => r.position > single.position))
-        assert.equal(await store.count(), 31)
+        await assertWritesAfterOldPositions(store, old, Number(before.rows[29].position))
         assert.equal((await store.sample('ns2', 100)).length, 10)
       } finally {
         await store.close()

@@ -7,20 +7,15 @@
 import assert from 'node:assert/strict'
 import pg from 'pg'
 import { lockKey } from '../src/database.ts'
-import { packEntry } from '../src/entry.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
 import { MIGRATIONS } from '../src/schema.ts'
+import { assertWritesAfterOldPositions, entryOf } from './fixtures/migrated.ts'
 import { pageChunk } from './fixtures/page-chunk.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
-import type { NewRegistration } from '@rendezvous/store'
 
 const SCHEMA = 'from_version_2'
 const NOW = 1_700_000_000_000
-
-function entryOf (r: NewRegistration): Buffer {
-  return packEntry({ namespace: r.namespace, peerId: r.peerId, format: r.format, ttl: r.ttl, registeredAt: r.registeredAt, expiresAt: r.expiresAt, signedPeerRecord: r.signedPeerRecord })
-}
 
 describe('a version 2 schema is migrated with its data', function () {
   this.timeout(60_000)
@@ -89,12 +84,7 @@ describe('a version 2 schema is migrated with its data', function () {
 
         // and written: refreshes one at a time and in flight together, and new registrations, after the old positions
         const last = Number(before.rows[29].position)
-        const single = await store.upsert(old[0])
-        assert.ok(single.position > last)
-        const together = await Promise.all([...old.slice(1, 20), registration('ns-new', 100)].map(async r => store.upsert(r)))
-        assert.equal(new Set(together.map(r => r.position)).size, 20)
-        assert.ok(together.every(r => r.position > single.position))
-        assert.equal(await store.count(), 31)
+        await assertWritesAfterOldPositions(store, old, last)
         const sampled = await store.sample('ns2', 100)
         assert.deepEqual(sampled.map(r => r.peerId).sort(), old.filter(r => r.namespace === 'ns2').map(r => r.peerId).sort())
         const refreshed = await store.discover({ namespace: 'ns0', after: last, limit: 100 })
