@@ -17,9 +17,9 @@
  * - BENCH_SESSIONS=a,b: only these sessions (ids below)
  * - BENCH_OUT=<dir>: where results go (default interop/bench/results)
  * - BENCH_NO_BUILD=1: do not (re)build the Go binaries and the Rust peer
- * - BENCH_TS_FLAGS="--experiment-cork": extra flags for ts-server.ts (experiments; never in a full run)
+ * - BENCH_TS_FLAGS="--experiment-no-coalesce-writes": extra flags for ts-server.ts (experiments; never in a full run)
  * - BENCH_NODE_FLAGS="--max-semi-space-size=1": flags for the node running ts-server.ts (never in a full run)
- * - BENCH_VARIANT="--experiment-cork" and/or BENCH_VARIANT_NODE="--max-semi-space-size=1": an A/B experiment in
+ * - BENCH_VARIANT="--experiment-no-coalesce-writes" and/or BENCH_VARIANT_NODE="--max-semi-space-size=1": an A/B experiment in
  * one run: each TS target runs again right after itself as `<target>+` with these ts-server.ts / node flags,
  * and a table gives variant/base per server CPU-second, pair by pair (never in a full run)
  * - BENCH_WAVES=<n>: refresh waves of the register sessions (default 1); more operations per phase

@@ -13,8 +13,8 @@
  * `rendezvous serve --no-coalesce-writes`.
  *
  * The `--experiment-*` flags change one stack setting each, to measure what it costs (never in a full run):
- * `--experiment-cork` (coalesce each socket's writes of one tick, not of one iteration), `--experiment-no-identify` (no identify
- * service at all: a real point needs it, the server reads agent versions), `--experiment-identify-every-connection`
+ * `--experiment-no-identify` (no identify service at all: a real point needs it, the server reads agent
+ * versions), `--experiment-identify-every-connection`
  * (identify runs on every new connection, js-libp2p's default, as `rendezvous serve --identify-every-connection`),
  * `--experiment-monitor-off` (no liveness check at all) and `--experiment-monitor-interval <ms>` (js-libp2p's
  * connection monitor instead of the Yamux pings, as `rendezvous serve --ping-interval`), `--experiment-metrics`
@@ -49,7 +49,6 @@
 import cluster from 'node:cluster'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
-import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -80,7 +79,6 @@ const { values } = parseArgs({
     'liveness-interval': { type: 'string' },
     'liveness-timeout': { type: 'string' },
     floor: { type: 'boolean', default: false },
-    'experiment-cork': { type: 'boolean', default: false },
     'experiment-no-coalesce-writes': { type: 'boolean', default: false },
     'experiment-no-identify': { type: 'boolean', default: false },
     'experiment-identify-every-connection': { type: 'boolean', default: false },
@@ -138,25 +136,7 @@ if (WORKERS > 1 && cluster.isPrimary) {
   await new Promise(() => {})
 }
 
-if (values['experiment-cork']) {
-  // EXPERIMENT, never the default: coalesce every socket's writes of one tick into one writev, to measure
-  // what write coalescing in the transport stack (yamux frames, noise messages) would save
-  const write = Socket.prototype.write
-  const corked = new WeakSet<Socket>()
-  Socket.prototype.write = function (this: Socket, ...args: any[]): boolean {
-    if (!corked.has(this)) {
-      corked.add(this)
-      this.cork()
-      process.nextTick(() => {
-        corked.delete(this)
-        this.uncork()
-      })
-    }
-    return (write as (...a: any[]) => boolean).apply(this, args)
-  } as typeof Socket.prototype.write
-}
-
-if (!values['experiment-no-coalesce-writes'] && !values['experiment-cork']) {
+if (!values['experiment-no-coalesce-writes']) {
   const mod = await import(new URL('../../packages/cli/src/write-coalescing.ts', import.meta.url).href)
   mod.coalesceSocketWrites()
 }
