@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rendezvous } from '@rendezvous/codec'
 import { ManualClock } from '@rendezvous/store/compliance'
-import { RawStream } from '@rendezvous/test-utils'
+import { RawStream, waitFor } from '@rendezvous/test-utils'
 import { expect } from 'aegir/chai'
 import { startClient, startServer, stopAll } from './fixtures/nodes.ts'
 import { TestStore } from './fixtures/test-store.ts'
@@ -45,6 +45,34 @@ describe('the js-libp2p patch', () => {
       expect(merges).to.equal(1)
     } finally {
       await stopAll(client.node, server)
+    }
+  })
+
+  it('counts the open connections without listing them for every new one', async () => {
+    const server = await startServer({ store: new TestStore(), dialects: [rendezvous] })
+    const clients = await Promise.all([startClient(), startClient(), startClient()])
+    // the patched manager keeps the count; the pruner and the inbound check read it instead of a list
+    const manager = (server as unknown as { components: { connectionManager: { getConnections(): unknown[], getConnectionCount(): number } } }).components.connectionManager
+    const list = manager.getConnections.bind(manager)
+    let listed = 0
+    manager.getConnections = () => {
+      listed++
+      return list()
+    }
+    try {
+      for (const client of clients) {
+        await client.node.dial(server.getMultiaddrs())
+      }
+      // the pruner runs on connection:open, after the dialer has its connection: wait until the server's
+      // manager has counted all three
+      await waitFor(() => manager.getConnectionCount() === 3)
+      expect(listed).to.equal(0)
+      expect(list()).to.have.lengthOf(3)
+      await clients[0].node.hangUp(server.peerId)
+      await waitFor(() => manager.getConnectionCount() === 2)
+      expect(list()).to.have.lengthOf(2)
+    } finally {
+      await stopAll(...clients.map(c => c.node), server)
     }
   })
 })
