@@ -20,7 +20,9 @@
  * connection monitor instead of the Yamux pings, as `rendezvous serve --ping-interval`), `--experiment-metrics`
  * (Prometheus metrics on, as `rendezvous serve --metrics` runs them), `--experiment-libp2p-noise-crypto`
  * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`), `--experiment-sign-every-handshake`
- * (Noise signs the static key in every handshake instead of once, as the daemon's `signStaticKeyOnce` does).
+ * (Noise signs the static key in every handshake instead of once, as the daemon's `signStaticKeyOnce` does),
+ * `--experiment-default-datastore` (js-libp2p's unbounded in-memory datastore for the peer store instead of the
+ * daemon's `PeerStoreDatastore`).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -62,6 +64,7 @@ import { quietLogger, rendezvousServer } from '@rendezvous/server'
 import { memoryStore } from '@rendezvous/store-memory'
 import { createLibp2p } from 'libp2p'
 import { floorService } from './floor.ts'
+import type { PublicKey } from '@libp2p/interface'
 import type { RegistrationStore } from '@rendezvous/store-memory'
 
 const { values } = parseArgs({
@@ -84,6 +87,7 @@ const { values } = parseArgs({
     'experiment-identify-every-connection': { type: 'boolean', default: false },
     'experiment-libp2p-noise-crypto': { type: 'boolean', default: false },
     'experiment-sign-every-handshake': { type: 'boolean', default: false },
+    'experiment-default-datastore': { type: 'boolean', default: false },
     'experiment-monitor-off': { type: 'boolean', default: false },
     'experiment-monitor-interval': { type: 'string' },
     'experiment-metrics': { type: 'boolean', default: false },
@@ -215,8 +219,25 @@ async function pointNoise (): Promise<ReturnType<typeof noise>> {
   return signStaticKeyOnce(encrypter)
 }
 
+/** The daemon's peer store datastore (packages/cli/src/peer-store-datastore.ts), at its default limit */
+async function pointDatastore (publicKey: PublicKey): Promise<object | undefined> {
+  if (values['experiment-default-datastore'] === true) {
+    return undefined
+  }
+  const [{ PeerStoreDatastore }, { DEFAULT_PEER_STORE_LIMIT }] = await Promise.all([
+    import(new URL('../../packages/cli/src/peer-store-datastore.ts', import.meta.url).href),
+    import(new URL('../../packages/cli/src/constants.ts', import.meta.url).href)
+  ])
+  return new PeerStoreDatastore(DEFAULT_PEER_STORE_LIMIT, publicKey)
+}
+
+const privateKey = process.env.BENCH_SERVER_KEY != null ? privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) : await generateKeyPair('Ed25519')
+const datastore = await pointDatastore(privateKey.publicKey)
 const node = await createLibp2p({
-  ...(process.env.BENCH_SERVER_KEY != null ? { privateKey: privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) } : {}),
+  privateKey,
+  // as the daemon runs it: a bounded peer store that answers a new peer without a stack trace;
+  // `--experiment-default-datastore` for js-libp2p's default
+  ...(datastore != null ? { datastore: datastore as any } : {}),
   // as the daemon runs: with DEBUG unset nothing is logged, and the quiet logger builds no logger per stream
   ...(values['experiment-default-logger'] === true || (process.env.DEBUG ?? '') !== '' ? {} : { logger: quietLogger() }),
   addresses: { listen: [String(values.listen)] },

@@ -8,7 +8,7 @@ import {
 } from '@rendezvous/server/internal'
 import {
   DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
-  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_STORE, LIBP2P_PING_INTERVAL
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_PEER_STORE_LIMIT, DEFAULT_STORE, LIBP2P_PING_INTERVAL
 } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -78,6 +78,8 @@ export interface DaemonConfig {
   maxRecordBytes: number
   /** DISCOVER answer bytes one peer may be sent per second */
   discoverBytesPerSecond: number
+  /** Peers the libp2p peer store keeps at most, the least recently heard-from dropped first */
+  peerStoreLimit: number
   /** With `--relay`: run a circuit relay v2 server with these limits, registered at this point under `RELAY_NAMESPACE` */
   relay?: RelayConfig
   /** With `--tls-cert` and `--tls-key`: the certificate of the `/tls/ws` (wss) listen addresses */
@@ -169,6 +171,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'idle-connection-timeout', env: 'RENDEZVOUS_IDLE_CONNECTION_TIMEOUT', type: 'string', value: '<duration>', description: 'time a connection may go without any stream before it is closed', defaultText: formatDuration(DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000) },
   { name: 'max-record-bytes', env: 'RENDEZVOUS_MAX_RECORD_BYTES', type: 'string', value: '<n>', description: 'largest signed peer record accepted in a REGISTER, in bytes', defaultText: String(DEFAULT_MAX_RECORD_BYTES) },
   { name: 'discover-bytes-per-second', env: 'RENDEZVOUS_DISCOVER_BYTES_PER_SECOND', type: 'string', value: '<n>', description: 'DISCOVER answer bytes one peer may be sent per second (bursts of 4 MiB)', defaultText: String(DEFAULT_DISCOVER_BYTES_PER_SECOND) },
+  { name: 'peer-store-limit', env: 'RENDEZVOUS_PEER_STORE_LIMIT', type: 'string', value: '<n>', description: 'peers the libp2p peer store keeps at most, about 300 bytes each; the least recently heard-from are dropped first', defaultText: String(DEFAULT_PEER_STORE_LIMIT) },
   { name: 'announce', env: 'RENDEZVOUS_ANNOUNCE', type: 'string', multiple: true, value: '<multiaddr>', description: 'address peers are told to dial (e.g. a public IP or DNS name), repeatable or comma separated; replaces the listen addresses in identify', defaultText: 'the listen addresses' },
   { name: 'log-level', env: 'RENDEZVOUS_LOG_LEVEL', type: 'string', value: 'error|warn|info|debug', description: 'info logs one line per request (sampled above 20 a second), debug every request', defaultText: DEFAULT_LOG_LEVEL },
   { name: 'admin', env: 'RENDEZVOUS_ADMIN', type: 'string', value: '<host:port>', description: 'serve the status page and JSON status API at http://<host:port>/ (keep it on loopback or behind a proxy)', defaultText: 'off' },
@@ -592,6 +595,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     idleConnectionTimeout: reader.duration('idle-connection-timeout', DEFAULT_CONNECTION_IDLE_TIMEOUT / 1000),
     maxRecordBytes: reader.count('max-record-bytes', DEFAULT_MAX_RECORD_BYTES),
     discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
+    peerStoreLimit: reader.count('peer-store-limit', DEFAULT_PEER_STORE_LIMIT),
     ...(relay != null ? { relay } : {}),
     ...(tls != null ? { tls } : {}),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),

@@ -128,3 +128,10 @@ export const DEFAULT_LIVENESS_INTERVAL = 30
 
 /** Seconds a Yamux ping may wait for its answer before the point closes the connection */
 export const DEFAULT_LIVENESS_TIMEOUT = 10
+
+/**
+ * Peers the point's peer store keeps at most (`--peer-store-limit`): about 300 bytes each, so 30 MB at most,
+ * and far more than the connections a point holds at once (the least recently heard-from go first;
+ * peer-store-datastore.ts)
+ */
+export const DEFAULT_PEER_STORE_LIMIT = 100_000

@@ -24,6 +24,7 @@ import { NamespaceCensus } from './namespace-census.ts'
 import { registerNamespaceMetrics } from './namespace-metrics.ts'
 import { noiseCrypto } from './noise-crypto.ts'
 import { signStaticKeyOnce } from './noise-signature.ts'
+import { PeerStoreDatastore } from './peer-store-datastore.ts'
 import { StatusSource, pointBounds } from './point-status.ts'
 import { probeListenAddresses } from './port-probe.ts'
 import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
@@ -231,6 +232,8 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       start: false,
       privateKey: keptIdentity.identity.privateKey,
       nodeInfo: { name: '@rendezvous/cli', version: packageVersion() },
+      // the peer store only: bounded, where js-libp2p's default keeps every peer ever seen (peer-store-datastore.ts)
+      datastore: new PeerStoreDatastore(config.peerStoreLimit, keptIdentity.identity.privateKey.publicKey),
       // with DEBUG unset nothing is logged anyway; the quiet logger spares creating a logger per stream
       ...(process.env.DEBUG == null || process.env.DEBUG === '' ? { logger: quietLogger() } : {}),
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
