@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:operations`: what one operation costs the client process and the server backend, apart,
  * at a store size (`BENCH_SIZE`, default 1M) filled directly with SQL (seconds instead of minutes), with
- * `BENCH_IN_FLIGHT` operations in flight (default 1) on as many connections. CPU times come from
+ * `BENCH_IN_FLIGHT` operations in flight (default 1) on as many connections, `BENCH_OPERATIONS` (names,
+ * comma-separated) to run only some. CPU times come from
  * `process.cpuUsage()` and from `/proc/<pid>/stat` of the store's server backends.
  */
 import { readFileSync } from 'node:fs'
@@ -13,6 +14,8 @@ import { BENCH_SETTINGS } from './settings.ts'
 const size = Number(process.env.BENCH_SIZE ?? 1_000_000)
 const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 1)
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000)
+/** `BENCH_OPERATIONS=discover(100)`: only the operations named (comma-separated), e.g. to profile one */
+const only = process.env.BENCH_OPERATIONS?.split(',')
 const NOW = 1_700_000_000_000
 const server = await startPostgres({ settings: BENCH_SETTINGS })
 
@@ -62,7 +65,7 @@ try {
     '| --- | ---: | ---: | ---: | ---: |'
   ]
 
-  for (const [name, operation] of operations) {
+  for (const [name, operation] of operations.filter(([name]) => only === undefined || only.includes(name))) {
     for (let i = 0; i < 300; i++) {
       await operation(i)
     }

@@ -65,3 +65,12 @@ export const MAX_PAGE_READS_IN_FLIGHT = 4
 
 /** Discovers sent in one query at most */
 export const MAX_PAGES_PER_READ = 32
+
+/**
+ * The longest chunk (a row's part of a page, in base64: schema.ts) that the covering index of pages in a
+ * namespace holds (schema version 4). A B-tree entry holds at most 2,704 bytes; with the other columns
+ * of the entry (a namespace of up to 255 bytes, escaped to at most 510, a format of up to 32, two
+ * bigints) 2,000 characters keep it under that. That is an envelope of about 1,400 bytes; rows with
+ * larger ones are read from the table. Part of the schema: the index and the page queries both name it.
+ */
+export const MAX_COVERED_CHUNK = 2_000

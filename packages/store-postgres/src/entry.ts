@@ -75,7 +75,9 @@ export function unpackPage (encoded: string | null | undefined, location: string
   // one decode of the whole page (the chunks hold no line breaks: page_chunk takes encode()'s out, and Node
   // decodes base64 without them about twice as fast)
   const page = Buffer.from(encoded, 'base64')
-  const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
+  // read once: a typed array's `buffer` is an accessor that V8 does not inline, and each envelope needs it
+  const bytes = page.buffer
+  const view = new DataView(bytes, page.byteOffset, page.byteLength)
   let offset = 0
 
   const int64 = (): number => {
@@ -150,7 +152,7 @@ export function unpackPage (encoded: string | null | undefined, location: string
       registrations.push({
         namespace: registrationNamespace,
         peerId,
-        signedPeerRecord: new Uint8Array(page.buffer, start, length),
+        signedPeerRecord: new Uint8Array(bytes, start, length),
         format: registrationFormat,
         ttl,
         registeredAt,

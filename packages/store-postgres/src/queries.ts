@@ -1,3 +1,4 @@
+import { MAX_COVERED_CHUNK } from './constants.ts'
 import type { SchemaContext } from './schema.ts'
 
 /**
@@ -27,6 +28,26 @@ export interface Query {
  */
 const PAGE = 'string_agg(chunk, \'\')'
 
+/**
+ * The chunks of a page in one namespace, in position order (schema version 4): the rows of the covering
+ * index (every chunk of at most MAX_COVERED_CHUNK characters, read from the index alone) merged with those
+ * of the index of larger ones (read from the table; rare). Each half repeats its index's condition on the
+ * chunk's length, which is what lets the planner use a partial index (and drop the condition, which the
+ * index implies), and its own limit, so that neither reads more rows than a page whatever the planner
+ * makes of the merge (a Merge Append of the two, or a sort of at most twice the limit).
+ */
+function namespacePage (s: string, namespace: string, after: string, now: string, limit: string, formats: string): string {
+  const where = `namespace = ${namespace} AND position > ${after} AND expires_at > ${now}
+        AND (${formats}::text[] IS NULL OR format = ANY (${formats}::text[]))`
+
+  return `(SELECT position, chunk FROM ${s}.registrations WHERE ${where} AND octet_length(chunk) <= ${MAX_COVERED_CHUNK}
+        ORDER BY position LIMIT ${limit})
+      UNION ALL
+      (SELECT position, chunk FROM ${s}.registrations WHERE ${where} AND octet_length(chunk) > ${MAX_COVERED_CHUNK}
+        ORDER BY position LIMIT ${limit})
+      ORDER BY position LIMIT ${limit}`
+}
+
 export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query> {
   const texts: Record<QueryName, string> = {
     upsert: `SELECT ${s}.upsert($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -38,14 +59,9 @@ export function queries ({ schema: s }: SchemaContext): Record<QueryName, Query>
       WHERE peer_id = $1 AND namespace IS DISTINCT FROM $2 AND expires_at > $3`,
     count: `SELECT (SELECT stored FROM ${s}.totals WHERE id = 0)
       - (SELECT count(*) FROM ${s}.registrations WHERE expires_at <= $1)`,
-    discoverNamespace: `SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations
-      WHERE namespace = $1 AND position > $2 AND expires_at > $3 AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
-      ORDER BY position LIMIT $4) AS page`,
+    discoverNamespace: `SELECT ${PAGE} FROM (${namespacePage(s, '$1', '$2', '$3', '$4', '$5')}) AS page`,
     // several discovers in one query (page-reads.ts): the page of each (namespace, after, limit), in order
-    discoverPages: `SELECT (SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations
-        WHERE namespace = q.page_namespace AND position > q.page_after AND expires_at > $4
-          AND ($5::text[] IS NULL OR format = ANY ($5::text[]))
-        ORDER BY position LIMIT q.page_limit) AS page)
+    discoverPages: `SELECT (SELECT ${PAGE} FROM (${namespacePage(s, 'q.page_namespace', 'q.page_after', '$4', 'q.page_limit', '$5')}) AS page)
       FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q(page_namespace, page_after, page_limit, i)
       ORDER BY q.i`,
     discoverAll: `SELECT ${PAGE} FROM (SELECT chunk FROM ${s}.registrations

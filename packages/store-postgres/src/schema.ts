@@ -1,4 +1,4 @@
-import { LOCK_CLASS, SAMPLE_SCAN_EXTRA, SAMPLE_SCAN_FACTOR } from './constants.ts'
+import { LOCK_CLASS, MAX_COVERED_CHUNK, SAMPLE_SCAN_EXTRA, SAMPLE_SCAN_FACTOR } from './constants.ts'
 
 /** What a migration's SQL is made for: the (unquoted, checked) schema name and the key of the store's write lock */
 export interface SchemaContext {
@@ -669,6 +669,26 @@ export const MIGRATIONS: readonly Migration[] = [{
     $fn$;
   `
   }
+}, {
+  version: 4,
+  sql: ({ schema: s }) => `
+    -- A page in a namespace becomes an index-only scan: the index it is read through carries every column
+    -- the page query reads (the filters' expires_at and format, and the chunk it returns), so finding 100
+    -- rows reads a few consecutive leaf pages of the index instead of 100 heap pages (a namespace's rows are
+    -- spread over the whole table, one per heap page); only rows on pages changed since the last vacuum are
+    -- still looked up in the heap. No cache: these are the rows' own values, written in the same transaction.
+    -- A B-tree entry holds at most 2,704 bytes, so the covering index holds the rows whose chunk is at most
+    -- ${MAX_COVERED_CHUNK} characters (with a namespace of 255 bytes escaped to at most 510, an entry stays
+    -- under that); the rows with larger envelopes are in a plain index of the rest, and a page merges the two
+    -- (queries.ts). Built under a new name and swapped: while they are built, reads go on and writes wait;
+    -- the old index is dropped (the only moment reads wait too) just before the commit.
+    CREATE INDEX registrations_by_namespace_v4 ON ${s}.registrations (namespace, position) INCLUDE (expires_at, format, chunk)
+      WHERE octet_length(chunk) <= ${MAX_COVERED_CHUNK};
+    CREATE INDEX registrations_by_namespace_large ON ${s}.registrations (namespace, position)
+      WHERE octet_length(chunk) > ${MAX_COVERED_CHUNK};
+    DROP INDEX ${s}.registrations_by_namespace;
+    ALTER INDEX ${s}.registrations_by_namespace_v4 RENAME TO registrations_by_namespace;
+  `
 }]
 
 /** The schema version this code writes; a schema at a higher version is refused */

@@ -1,0 +1,115 @@
+/**
+ * A database written by schema version 3 (pages read through an index of (namespace, position) and the
+ * table's rows) is brought to version 4 at open: that index is replaced by one that also carries the
+ * columns a page reads, under the same name; every registration, position, slot, chunk, count and secret
+ * survives, a page is then an index-only scan, and the store reads and writes it as one it had created.
+ */
+import assert from 'node:assert/strict'
+import pg from 'pg'
+import { MAX_COVERED_CHUNK } from '../src/constants.ts'
+import { lockKey } from '../src/database.ts'
+import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
+import { queries } from '../src/queries.ts'
+import { MIGRATIONS } from '../src/schema.ts'
+import { assertWritesAfterOldPositions, entryOf } from './fixtures/migrated.ts'
+import { registration } from './fixtures/registrations.ts'
+import { sharedServer } from './fixtures/server.ts'
+
+const SCHEMA = 'from_version_3'
+const NOW = 1_700_000_000_000
+
+describe('a version 3 schema is migrated with its data', function () {
+  this.timeout(60_000)
+
+  it('swaps the namespace index for a covering one, keeps every registration, position, count and secret, and is then read and written as usual', async () => {
+    const { url } = await sharedServer()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+
+    try {
+      // the schema as version 3 made it: the migrations up to 3, then writes through version 3's functions
+      await client.query(`CREATE SCHEMA ${SCHEMA}`)
+
+      for (const migration of MIGRATIONS.filter(m => m.version <= 3)) {
+        await client.query(migration.sql({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }))
+      }
+
+      await client.query(`UPDATE ${SCHEMA}.schema_version SET version = 3`)
+      // one envelope too large for the covering index (its chunk is read from the table), among the others
+      const old = Array.from({ length: 30 }, (_, i) => {
+        const r = registration(`ns${i % 3}`, i)
+        return i === 13 ? { ...r, signedPeerRecord: new Uint8Array(3000).fill(13) } : r
+      })
+
+      for (const r of old.slice(0, 10)) {
+        await client.query(`SELECT ${SCHEMA}.upsert($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)`,
+          [r.namespace, r.peerId, r.format, entryOf(r), r.ttl, r.registeredAt, r.expiresAt, NOW])
+      }
+
+      const batch = old.slice(10)
+      await client.query(`SELECT ${SCHEMA}.upsert_batch($1::text[], $2::text[], $3::text[], $4::bytea, $5::integer[], $6::bigint[], $7::bigint[], $8::bigint[], $9, $10::bigint[], $11::bigint[])`, [
+        batch.map(r => r.namespace), batch.map(r => r.peerId), batch.map(r => r.format), Buffer.concat(batch.map(entryOf)),
+        batch.map(r => entryOf(r).byteLength), batch.map(r => r.ttl), batch.map(r => r.registeredAt), batch.map(r => r.expiresAt),
+        NOW, batch.map(() => null), batch.map(() => null)
+      ])
+      await client.query(`INSERT INTO ${SCHEMA}.secrets (name, value) VALUES ('cookie-secret', $1)`, [Buffer.alloc(32, 7)])
+      const rowsOf = async (): Promise<unknown[]> => (await client.query(`SELECT peer_id, namespace, format, position, slot, chunk, ttl, registered_at, expires_at FROM ${SCHEMA}.registrations ORDER BY position`)).rows
+      const before = await rowsOf()
+      assert.equal(before.length, 30)
+
+      const store = await postgresStore({ url, schema: SCHEMA })
+
+      try {
+        const version = await client.query(`SELECT version FROM ${SCHEMA}.schema_version`)
+        assert.deepEqual(version.rows, [{ version: SCHEMA_VERSION }])
+        assert.deepEqual(await rowsOf(), before)
+
+        // the index on (namespace, position) under its old name, carrying what a page reads for chunks of at
+        // most MAX_COVERED_CHUNK characters, and one of the larger ones
+        const indexes = await client.query('SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = \'registrations\' AND indexdef LIKE \'%(namespace, "position")%\' ORDER BY indexname', [SCHEMA])
+        assert.deepEqual(indexes.rows.map(row => row.indexname), ['registrations_by_namespace', 'registrations_by_namespace_large'])
+        assert.match(indexes.rows[0].indexdef, new RegExp(`INCLUDE \\(expires_at, format, chunk\\) WHERE \\(octet_length\\(chunk\\) <= ${MAX_COVERED_CHUNK}\\)`))
+        assert.match(indexes.rows[1].indexdef, new RegExp(`WHERE \\(octet_length\\(chunk\\) > ${MAX_COVERED_CHUNK}\\)`))
+
+        // a page is an index-only scan once the table is vacuumed, with no lookup in the table
+        await client.query(`VACUUM ANALYZE ${SCHEMA}.registrations`)
+        await client.query('SET enable_seqscan = off')
+        await client.query('SET enable_bitmapscan = off')
+        const text = queries({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }).discoverNamespace.text
+        await client.query(`PREPARE page AS ${text}`)
+        const plan = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE page ('ns1', 0, ${NOW}, 100, NULL)`)
+        const lines = plan.rows.map(row => row['QUERY PLAN']).join('\n')
+        assert.match(lines, /Index Only Scan using registrations_by_namespace/)
+        assert.match(lines, /Heap Fetches: 0/)
+
+        // read back through the store: every registration as it was written, in position order
+        assert.equal(await store.count(), 30)
+
+        for (const namespace of ['ns0', 'ns1', 'ns2']) {
+          const page = await store.discover({ namespace, limit: 100 })
+          const expected = old.filter(r => r.namespace === namespace)
+          assert.deepEqual(page.registrations.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]),
+            expected.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]))
+        }
+
+        const all = await store.discover({ limit: 100 })
+        assert.deepEqual(all.registrations.map(r => r.position), before.map(row => Number((row as { position: string }).position)))
+        assert.deepEqual(Buffer.from(await store.getOrCreateSecret('cookie-secret', 32)), Buffer.alloc(32, 7))
+
+        // and written: refreshes one at a time and in flight together, and new registrations, after the old
+        // positions, which pages read through the new index
+        const last = Number((before[29] as { position: string }).position)
+        await assertWritesAfterOldPositions(store, old, last)
+        const refreshed = await store.discover({ namespace: 'ns0', after: last, limit: 100 })
+        assert.deepEqual(refreshed.registrations.map(r => Buffer.from(r.signedPeerRecord).toString('hex')),
+          old.slice(0, 20).filter(r => r.namespace === 'ns0').map(r => Buffer.from(r.signedPeerRecord).toString('hex')))
+        const sampled = await store.sample('ns2', 100)
+        assert.deepEqual(sampled.map(r => r.peerId).sort(), old.filter(r => r.namespace === 'ns2').map(r => r.peerId).sort())
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await client.end()
+    }
+  })
+})
