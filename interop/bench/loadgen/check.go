@@ -24,6 +24,9 @@ type checkResult struct {
 // checkMargin keeps registrations that expire during the check out of it.
 const checkMargin = 2 * time.Second
 
+// checkAskers is how many peers a batched session connects again to ask for the check
+const checkAskers = 16
+
 func (ss *session) checks() {
 	if ss.s.CheckRendezvous {
 		emit(ss.check("rendezvous-cookies"))
@@ -73,14 +76,18 @@ func (ss *session) check(method string) checkResult {
 		}
 		return fresh
 	}
-	asker := ss.firstConnected()
-	if asker == nil {
+	// the requests go round the connected peers: the server gives each peer a budget of DISCOVER answer
+	// bytes (1 MiB/s in bursts of 4 MiB by default), which one peer asking for every sample of 10,000
+	// registrations exhausts, and then its pages shrink and end in E_UNAVAILABLE
+	askers := ss.connectedPeers()
+	if len(askers) == 0 {
 		r.Error = "no connected peer"
 		return r
 	}
 
 	// one DISCOVER and its answer, counted; a failure or a non-OK status is recorded in r and ends the check
 	discover := func(proto string, d dialect, frame []byte) (discoverResponse, bool) {
+		asker := askers[r.Requests%len(askers)]
 		msg, err := asker.request(proto, frame, ss.timeout)
 		r.Requests++
 		if err != nil {
@@ -160,11 +167,12 @@ func (ss *session) check(method string) checkResult {
 	return r
 }
 
-func (ss *session) firstConnected() *simPeer {
+func (ss *session) connectedPeers() []*simPeer {
+	var connected []*simPeer
 	for _, p := range ss.peers {
 		if p.conn != nil && !p.conn.IsClosed() {
-			return p
+			connected = append(connected, p)
 		}
 	}
-	return nil
+	return connected
 }

@@ -521,8 +521,8 @@ func (ss *session) batchedRegisterSession(batch int) error {
 	if len(refreshes) > 0 {
 		emit(combine(refreshes))
 	}
-	// one peer asks for the check
-	asker := ss.connect(ss.peers[:1], ss.connectLimit())
+	// a few peers ask for the check, in turn (check.go: each has its own DISCOVER byte budget at the server)
+	asker := ss.connect(ss.peers[:min(checkAskers, len(ss.peers))], ss.connectLimit())
 	if err := ss.connectedOrFail(asker); err != nil {
 		return err
 	}
