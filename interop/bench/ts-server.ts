@@ -49,6 +49,7 @@
  * those three limits and the pruner, and maxConnections is raised.
  */
 import cluster from 'node:cluster'
+import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
@@ -114,10 +115,12 @@ if (!Number.isSafeInteger(WORKERS) || WORKERS < 1 || (WORKERS > 1 && values.stor
 }
 
 if (WORKERS > 1 && cluster.isPrimary) {
-  // the primary: one identity for all workers (one peer ID, as the daemon's workers load one key file),
-  // the ready line once they all listen, and a stop passed on to each
+  // the primary: one identity for all workers (one peer ID, as the daemon's workers load one key file) and
+  // one cookie secret (as the daemon's workers read theirs from the database), so a cookie handed out by one
+  // worker continues at another; the ready line once they all listen, and a stop passed on to each
   const key = privateKeyToProtobuf(await generateKeyPair('Ed25519'))
-  const workers = Array.from({ length: WORKERS }, () => cluster.fork({ BENCH_SERVER_KEY: Buffer.from(key).toString('hex') }))
+  const cookieSecret = randomBytes(32).toString('hex')
+  const workers = Array.from({ length: WORKERS }, () => cluster.fork({ BENCH_SERVER_KEY: Buffer.from(key).toString('hex'), BENCH_COOKIE_SECRET: cookieSecret }))
   const ready = await Promise.all(workers.map(async w => new Promise<Record<string, any>>((resolve, reject) => {
     w.on('message', (m: any) => { if (m?.event === 'ready') { resolve(m) } })
     w.once('exit', code => { reject(new Error(`worker exited with ${String(code)}`)) })
@@ -258,7 +261,7 @@ const node = await createLibp2p({
   ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
     ...identifyService,
-    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store, identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
+    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store, ...(process.env.BENCH_COOKIE_SECRET != null ? { cookieSecret: Buffer.from(process.env.BENCH_COOKIE_SECRET, 'hex') } : {}), identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
     ...(liveness != null ? { liveness: () => liveness } : {})
   } as Record<string, (components: any) => unknown>
 })
