@@ -36,6 +36,8 @@ describe('the peer store keeps at most its limit of peers', () => {
     for (const peer of peers.slice(0, 8)) {
       expect(await point.peerStore.has(peer.peerId)).to.equal(false)
     }
+    // and the peer store lists what it holds (its own entry aside), through the datastore's query
+    expect((await point.peerStore.all()).map(p => p.id.toString()).sort()).to.deep.equal(peers.slice(-4).map(p => p.peerId.toString()).sort())
   })
 
   it('keys a peer as js-libp2p\'s peer store does, by peer ID or public key alike', async () => {
