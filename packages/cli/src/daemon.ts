@@ -139,7 +139,7 @@ function withPeerId (address: string, peerId: string): string {
 }
 
 /** What the admin server reports, from the running node and its store */
-function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opened: OpenedStore, census: NamespaceCensus): StatusSource {
+function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opened: OpenedStore, census: NamespaceCensus, peerStore: PeerStoreDatastore): StatusSource {
   const peerId = node.peerId.toString()
   return new StatusSource({
     peerId,
@@ -149,7 +149,8 @@ function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opene
     protocols: config.dialects.map(d => dialect(d).protocol),
     store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },
     ...pointBounds(config),
-    connections: () => node.getConnections().length
+    connections: () => node.getConnections().length,
+    peerStore: () => ({ peers: peerStore.size, limit: config.peerStoreLimit })
   }, opened.store, census)
 }
 
@@ -220,6 +221,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       keep: (connection) => (node?.services.relay != null && holdsReservation(node.services.relay, connection)) || members.has(connection.remotePeer.toString())
     })
     coalescing = config.coalesceWrites === false ? undefined : coalesceSocketWrites()
+    const peerStore = new PeerStoreDatastore(config.peerStoreLimit, keptIdentity.identity.privateKey.publicKey)
     // vanished peers are found with Yamux ping frames, no stream per ping, unless --ping-interval asks for
     // js-libp2p's connection monitor (docs/performance.md, "Memory per idle connection")
     const liveness = config.pingInterval != null
@@ -233,7 +235,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       privateKey: keptIdentity.identity.privateKey,
       nodeInfo: { name: '@rendezvous/cli', version: packageVersion() },
       // the peer store only: bounded, where js-libp2p's default keeps every peer ever seen (peer-store-datastore.ts)
-      datastore: new PeerStoreDatastore(config.peerStoreLimit, keptIdentity.identity.privateKey.publicKey),
+      datastore: peerStore,
       // with DEBUG unset nothing is logged anyway; the quiet logger spares creating a logger per stream
       ...(process.env.DEBUG == null || process.env.DEBUG === '' ? { logger: quietLogger() } : {}),
       addresses: { listen: config.listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
@@ -292,7 +294,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
       stopNamespaceMetrics = registerNamespaceMetrics(endpoint.registry, node.services.rendezvous, census)
     }
     if (config.admin != null) {
-      admin = await startAdminServer(config.admin, statusSource(config, node, opened, census))
+      admin = await startAdminServer(config.admin, statusSource(config, node, opened, census, peerStore))
     }
   } catch (err: any) {
     stopNamespaceMetrics()

@@ -23,6 +23,8 @@ export interface PointStatus {
   registrations: number
   /** Open connections */
   connections: number
+  /** Peers libp2p's peer store holds (the point's own entry among them), and the most it keeps (`--peer-store-limit`) */
+  peerStore: { peers: number, limit: number }
   /** Namespaces with their live registrations, most first, one page of them */
   namespaces: {
     /** How many namespaces there are */
@@ -69,6 +71,7 @@ export interface PointFacts {
   ttl: PointBounds['ttl']
   limits: PointBounds['limits']
   connections(): number
+  peerStore(): { peers: number, limit: number }
 }
 
 /** Answers the admin API's questions from the daemon's facts, its store and the namespace count */
@@ -99,6 +102,7 @@ export class StatusSource {
       limits: f.limits,
       registrations: await this.store.count(),
       connections: f.connections(),
+      peerStore: f.peerStore(),
       namespaces: {
         total: census.namespaces.length,
         offset,

@@ -31,6 +31,7 @@ export function formatStatus (s: PointStatus): string {
     ['store', `${s.store.kind}${s.store.path != null ? ` at ${s.store.path}` : ''}`],
     ['registrations', String(s.registrations)],
     ['connections', String(s.connections)],
+    ['peer store', `${s.peerStore.peers} of ${s.peerStore.limit} peers`],
     ['protocols', s.protocols.join(', ')],
     ...s.addresses.map((a, i) => [i === 0 ? 'addresses' : '', a])
   ])

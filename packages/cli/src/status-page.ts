@@ -32,6 +32,7 @@ export const STATUS_PAGE = `<!doctype html>
   <tr><th>store</th><td id="store"></td></tr>
   <tr><th>registrations</th><td id="registrations"></td></tr>
   <tr><th>connections</th><td id="connections"></td></tr>
+  <tr><th>peer store</th><td id="peer-store"></td></tr>
   <tr><th>protocols</th><td id="protocols"></td></tr>
   <tr><th>addresses</th><td class="mono" id="addresses"></td></tr>
 </tbody></table>
@@ -74,6 +75,7 @@ async function refresh () {
     text('store', s.store.kind + (s.store.path ? ' at ' + s.store.path : ''))
     text('registrations', s.registrations)
     text('connections', s.connections)
+    text('peer-store', s.peerStore.peers + ' of ' + s.peerStore.limit + ' peers')
     text('protocols', s.protocols.join(', '))
     text('addresses', s.addresses.join('\\n'))
     $('addresses').style.whiteSpace = 'pre-line'
