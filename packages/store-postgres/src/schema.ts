@@ -682,6 +682,11 @@ export const MIGRATIONS: readonly Migration[] = [{
     -- under that); the rows with larger envelopes are in a plain index of the rest, and a page merges the two
     -- (queries.ts). Built under a new name and swapped: while they are built, reads go on and writes wait;
     -- the old index is dropped (the only moment reads wait too) just before the commit.
+    -- A chunk is base64, which compression cannot shrink by the quarter PostgreSQL asks of it: without this,
+    -- every write of a row whose chunk is over about 500 bytes (most real envelopes) would try to compress
+    -- it for the covering index entry (and over about 2 KB for the table), and fail. The index's column
+    -- takes the table column's storage when it is built, so this comes first. It changes no stored row.
+    ALTER TABLE ${s}.registrations ALTER COLUMN chunk SET STORAGE EXTERNAL;
     CREATE INDEX registrations_by_namespace_v4 ON ${s}.registrations (namespace, position) INCLUDE (expires_at, format, chunk)
       WHERE octet_length(chunk) <= ${MAX_COVERED_CHUNK};
     CREATE INDEX registrations_by_namespace_large ON ${s}.registrations (namespace, position)

@@ -71,6 +71,14 @@ describe('a version 3 schema is migrated with its data', function () {
         assert.match(indexes.rows[0].indexdef, new RegExp(`INCLUDE \\(expires_at, format, chunk\\) WHERE \\(octet_length\\(chunk\\) <= ${MAX_COVERED_CHUNK}\\)`))
         assert.match(indexes.rows[1].indexdef, new RegExp(`WHERE \\(octet_length\\(chunk\\) > ${MAX_COVERED_CHUNK}\\)`))
 
+        // chunks are never compressed (base64 does not shrink enough), in the table or in the index entries
+        const storage = await client.query(`SELECT attrelid::regclass::text AS relation, attstorage FROM pg_attribute
+          WHERE attname = 'chunk' AND attrelid IN ('${SCHEMA}.registrations'::regclass, '${SCHEMA}.registrations_by_namespace'::regclass) ORDER BY 1`)
+        assert.deepEqual(storage.rows, [
+          { relation: `${SCHEMA}.registrations`, attstorage: 'e' },
+          { relation: `${SCHEMA}.registrations_by_namespace`, attstorage: 'e' }
+        ])
+
         // a page is an index-only scan once the table is vacuumed, with no lookup in the table
         await client.query(`VACUUM ANALYZE ${SCHEMA}.registrations`)
         await client.query('SET enable_seqscan = off')
