@@ -6,10 +6,8 @@
  */
 import assert from 'node:assert/strict'
 import pg from 'pg'
-import { lockKey } from '../src/database.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
-import { MIGRATIONS } from '../src/schema.ts'
-import { assertWritesAfterOldPositions, entryOf } from './fixtures/migrated.ts'
+import { assertWritesAfterOldPositions, schemaAtVersion } from './fixtures/migrated.ts'
 import { pageChunk } from './fixtures/page-chunk.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
@@ -26,33 +24,13 @@ describe('a version 2 schema is migrated with its data', function () {
     await client.connect()
 
     try {
-      // the schema as version 2 made it: the migrations up to 2, then writes through version 2's functions
-      await client.query(`CREATE SCHEMA ${SCHEMA}`)
-
-      for (const migration of MIGRATIONS.filter(m => m.version <= 2)) {
-        await client.query(migration.sql({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }))
-      }
-
-      await client.query(`UPDATE ${SCHEMA}.schema_version SET version = 2`)
-
       // envelopes of every length modulo 3, so that each padding of a chunk is there
       const old = Array.from({ length: 30 }, (_, i) => {
         const r = registration(`ns${i % 3}`, i)
         return { ...r, signedPeerRecord: r.signedPeerRecord.subarray(0, r.signedPeerRecord.byteLength - (i % 4)) }
       })
-
-      for (const r of old.slice(0, 10)) {
-        await client.query(`SELECT ${SCHEMA}.upsert($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)`,
-          [r.namespace, r.peerId, r.format, entryOf(r), r.ttl, r.registeredAt, r.expiresAt, NOW])
-      }
-
-      const batch = old.slice(10)
-      await client.query(`SELECT ${SCHEMA}.upsert_batch($1::text[], $2::text[], $3::text[], $4::bytea, $5::integer[], $6::bigint[], $7::bigint[], $8::bigint[], $9, $10::bigint[], $11::bigint[])`, [
-        batch.map(r => r.namespace), batch.map(r => r.peerId), batch.map(r => r.format), Buffer.concat(batch.map(entryOf)),
-        batch.map(r => entryOf(r).byteLength), batch.map(r => r.ttl), batch.map(r => r.registeredAt), batch.map(r => r.expiresAt),
-        NOW, batch.map(() => null), batch.map(() => null)
-      ])
-      await client.query(`INSERT INTO ${SCHEMA}.secrets (name, value) VALUES ('cookie-secret', $1)`, [Buffer.alloc(32, 7)])
+      // the schema as version 2 made it: the migrations up to 2, then writes through version 2's functions
+      await schemaAtVersion(client, SCHEMA, 2, old, NOW)
       const before = await client.query(`SELECT peer_id, namespace, position, slot, entry FROM ${SCHEMA}.registrations ORDER BY position`)
       assert.equal(before.rows.length, 30)
       assert.equal(new Set(before.rows.map(row => (8 + row.entry.length) % 3)).size, 3, 'the entries need each padding')

@@ -10,8 +10,7 @@ import { MAX_COVERED_CHUNK } from '../src/constants.ts'
 import { lockKey } from '../src/database.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
 import { queries } from '../src/queries.ts'
-import { MIGRATIONS } from '../src/schema.ts'
-import { assertWritesAfterOldPositions, entryOf } from './fixtures/migrated.ts'
+import { assertWritesAfterOldPositions, schemaAtVersion } from './fixtures/migrated.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
 
@@ -27,32 +26,13 @@ describe('a version 3 schema is migrated with its data', function () {
     await client.connect()
 
     try {
-      // the schema as version 3 made it: the migrations up to 3, then writes through version 3's functions
-      await client.query(`CREATE SCHEMA ${SCHEMA}`)
-
-      for (const migration of MIGRATIONS.filter(m => m.version <= 3)) {
-        await client.query(migration.sql({ schema: SCHEMA, lockKey: lockKey(SCHEMA) }))
-      }
-
-      await client.query(`UPDATE ${SCHEMA}.schema_version SET version = 3`)
       // one envelope too large for the covering index (its chunk is read from the table), among the others
       const old = Array.from({ length: 30 }, (_, i) => {
         const r = registration(`ns${i % 3}`, i)
         return i === 13 ? { ...r, signedPeerRecord: new Uint8Array(3000).fill(13) } : r
       })
-
-      for (const r of old.slice(0, 10)) {
-        await client.query(`SELECT ${SCHEMA}.upsert($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)`,
-          [r.namespace, r.peerId, r.format, entryOf(r), r.ttl, r.registeredAt, r.expiresAt, NOW])
-      }
-
-      const batch = old.slice(10)
-      await client.query(`SELECT ${SCHEMA}.upsert_batch($1::text[], $2::text[], $3::text[], $4::bytea, $5::integer[], $6::bigint[], $7::bigint[], $8::bigint[], $9, $10::bigint[], $11::bigint[])`, [
-        batch.map(r => r.namespace), batch.map(r => r.peerId), batch.map(r => r.format), Buffer.concat(batch.map(entryOf)),
-        batch.map(r => entryOf(r).byteLength), batch.map(r => r.ttl), batch.map(r => r.registeredAt), batch.map(r => r.expiresAt),
-        NOW, batch.map(() => null), batch.map(() => null)
-      ])
-      await client.query(`INSERT INTO ${SCHEMA}.secrets (name, value) VALUES ('cookie-secret', $1)`, [Buffer.alloc(32, 7)])
+      // the schema as version 3 made it: the migrations up to 3, then writes through version 3's functions
+      await schemaAtVersion(client, SCHEMA, 3, old, NOW)
       const rowsOf = async (): Promise<unknown[]> => (await client.query(`SELECT peer_id, namespace, format, position, slot, chunk, ttl, registered_at, expires_at FROM ${SCHEMA}.registrations ORDER BY position`)).rows
       const before = await rowsOf()
       assert.equal(before.length, 30)
