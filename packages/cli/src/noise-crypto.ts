@@ -1,8 +1,10 @@
 import { Buffer } from 'node:buffer'
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
+import { libsodium } from '@rendezvous/codec/libsodium'
 import { withoutStackTraces } from '@rendezvous/codec/without-stack-traces'
 import { bytesEqual } from '@rendezvous/store'
+import { libsodiumNoiseCrypto } from './noise-crypto-libsodium.ts'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { KeyObject } from 'node:crypto'
 
@@ -75,8 +77,8 @@ const publicKeys = new KeyImports(raw => withoutStackTraces(() => createPublicKe
 })))
 
 /**
- * The Noise handshake's cryptography for a rendezvous point, which spends most of a handshake's CPU in it
- * (docs/performance.md, "Handshakes"): `@chainsafe/libp2p-noise`'s own Node.js implementation, except that
+ * The Noise cryptography of a point where libsodium does not load: `@chainsafe/libp2p-noise`'s own Node.js
+ * implementation, except that
  *
  * - X25519 keys are imported once per key instead of on every Diffie-Hellman step (a responder's three steps
  * use its static key, which never changes, its ephemeral key twice and the peer's ephemeral key twice), with
@@ -87,10 +89,9 @@ const publicKeys = new KeyImports(raw => withoutStackTraces(() => createPublicKe
  * - HKDF is Node's (`hkdfSync`, native, without stacks for its key check's errors) instead of `@noble/hashes`
  * in JavaScript.
  *
- * The results are the same bytes (packages/cli/test/noise-crypto-agrees-with-libp2p-noise.spec.ts). Given to
- * the daemon's transport encrypter as `noise({ crypto: noiseCrypto })`, a supported option of the package.
+ * The results are the same bytes (packages/cli/test/noise-crypto-agrees-with-libp2p-noise.spec.ts).
  */
-export const noiseCrypto: ICryptoInterface = {
+export const opensslNoiseCrypto: ICryptoInterface = {
   ...defaultCrypto,
 
   getHKDF (ck: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
@@ -111,3 +112,12 @@ export const noiseCrypto: ICryptoInterface = {
     return diffieHellman({ privateKey: privateKeys.of(privateKey), publicKey: publicKeys.of(publicKey) })
   }
 }
+
+/**
+ * The Noise handshake's cryptography for a rendezvous point, which spends most of a handshake's CPU in it
+ * (docs/performance.md, "Handshakes"): libsodium's where it loads (src/noise-crypto-libsodium.ts), otherwise
+ * {@link opensslNoiseCrypto}. Both give `@chainsafe/libp2p-noise`'s own bytes
+ * (packages/cli/test/noise-crypto-agrees-with-libp2p-noise.spec.ts). Given to the daemon's transport
+ * encrypter as `noise({ crypto: noiseCrypto })`, a supported option of the package.
+ */
+export const noiseCrypto: ICryptoInterface = libsodium == null ? opensslNoiseCrypto : libsodiumNoiseCrypto(libsodium, opensslNoiseCrypto.getHKDF)

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { createPublicKey, verify } from 'node:crypto'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
+import { libsodium } from './libsodium.ts'
 import { withoutStackTraces } from './without-stack-traces.ts'
 import type { VerifyPublicKeyInput } from 'node:crypto'
 
@@ -66,8 +67,21 @@ function check (algorithm: string | null, key: VerifyPublicKeyInput, data: Uint8
   return withoutStackTraces(() => verify(algorithm, data, key, signature))
 }
 
-/** Node's own Ed25519 and secp256k1 ECDSA (OpenSSL): the checks `@libp2p/crypto` makes, without its JWK round trip or its JavaScript curve */
+const opensslEd25519: SignatureCheck = (rawKey, data, signature) => check(null, ed25519Key(rawKey), data, signature)
+
+/**
+ * libsodium's Ed25519 where it loads, at a third of OpenSSL's cost with Node's key import. libsodium also
+ * refuses what OpenSSL accepts in one corner, keys and signature points of small order (no honest key
+ * has one), so a signature it refuses is judged by OpenSSL too: `@libp2p/crypto`, the generic path, decides
+ * with OpenSSL, and both paths keep one verdict for every input. Only invalid signatures pay for both.
+ */
+const sodium = libsodium
+const ed25519: SignatureCheck = sodium == null
+  ? opensslEd25519
+  : (rawKey, data, signature) => sodium.crypto_sign_verify_detached(signature, data, rawKey) || opensslEd25519(rawKey, data, signature)
+
+/** Ed25519 (libsodium or OpenSSL, above) and Node's own secp256k1 ECDSA (OpenSSL): the checks `@libp2p/crypto` makes, without its JWK round trip or its JavaScript curve */
 export const signatureChecks: SignatureChecks | undefined = {
-  ed25519: (rawKey, data, signature) => check(null, ed25519Key(rawKey), data, signature),
+  ed25519,
   secp256k1: (rawKey, data, signature) => check('sha256', secp256k1Key(rawKey), data, signature)
 }
