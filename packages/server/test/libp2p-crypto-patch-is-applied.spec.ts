@@ -8,7 +8,8 @@ import type { PrivateKey } from '@libp2p/interface'
 
 /**
  * The repository carries a patch of `@libp2p/crypto` (patches/@libp2p__crypto@5.1.23.patch, described in
- * docs/upstream.md): an Ed25519 public key is imported for a signature check without the stacks of the
+ * docs/upstream.md): an Ed25519 signature is checked by libsodium where it loads, and by OpenSSL when
+ * libsodium refuses it (the verdict stays OpenSSL's), whose public key is imported without the stacks of the
  * errors Node's import throws and catches inside, and from the raw key where Node reads one. Noise checks
  * every peer's signature this way in every handshake. These tests fail when the dependency changes under it:
  * a new version must be checked against the patch (dropped if upstream fixed it, ported otherwise), not
@@ -26,7 +27,7 @@ describe('the @libp2p/crypto patch', () => {
     expect(pkg.version).to.equal('5.1.23', '@libp2p/crypto changed: re-check patches/@libp2p__crypto@5.1.23.patch against it (docs/upstream.md)')
   })
 
-  it('imports the key of an Ed25519 signature check without stack traces, and checks as before', async () => {
+  it('checks a good Ed25519 signature with libsodium, and a bad one with OpenSSL too, its key imported without stack traces', async () => {
     const key = await (await keys()).generateKeyPair('Ed25519')
     const data = new TextEncoder().encode('a noise static key')
     const signature = await key.sign(data)
@@ -46,7 +47,8 @@ describe('the @libp2p/crypto patch', () => {
     } finally {
       crypto.createPublicKey = createPublicKey
     }
-    expect(limits).to.deep.equal([0, 0])
+    // libsodium accepted the good signature by itself; OpenSSL judged the one libsodium refused
+    expect(limits).to.deep.equal([0])
     // and the limit is given back
     expect(Error.stackTraceLimit).to.be.greaterThan(0)
   })
