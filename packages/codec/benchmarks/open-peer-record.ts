@@ -10,8 +10,8 @@
  * `openPeerRecord` took for every envelope before the fast path), `openPeerRecord` and `verifyPeerRecord` on
  * the `standard` format, `verifyPeerRecord` on `waku` and `rust-legacy` envelopes of the same keys, both paths on
  * `waku` envelopes of `BENCH_SECP256K1_ENVELOPES` (default 500) secp256k1 keys (Waku's), and the parts of a
- * verification ("key import"): Node's Ed25519 check with a key imported beforehand (the floor any verifier
- * pays here), and the same check importing the key per call as `raw-public` (with and without stack traces
+ * verification ("key import"): libsodium's Ed25519 check (`verifyPeerRecord`'s where `sodium-native` loads), Node's
+ * with a key imported beforehand (the floor of any OpenSSL verifier here), and the same check importing the key per call as `raw-public` (with and without stack traces
  * for the errors `createPublicKey` throws and catches inside), as DER SPKI (into a `KeyObject`, or handed to
  * `verify` as is) and as JWK (what `@libp2p/crypto` does).
  */
@@ -23,6 +23,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { encode as encodeVarint } from 'uint8-varint'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { openPeerRecord, sealPeerRecord, verifyPeerRecord } from '../src/index.ts'
+import { libsodium } from '../src/libsodium.ts'
 import { openPeerRecordByObjects } from '../src/peer-record.ts'
 import { withoutStackTraces } from '../src/without-stack-traces.ts'
 import type { KeyObject } from 'node:crypto'
@@ -85,6 +86,7 @@ const contenders: Array<[string, (i: number) => unknown, number?]> = [
   ['verifyPeerRecord (rust-legacy)', async i => verifyPeerRecord(rust[i])],
   ['secp256k1 key (waku): generic path', async i => openPeerRecordByObjects(secp256k1[i]), SECP256K1_ENVELOPES],
   ['secp256k1 key (waku): verifyPeerRecord', async i => verifyPeerRecord(secp256k1[i]), SECP256K1_ENVELOPES],
+  ['Ed25519 check, libsodium (verifyPeerRecord where it loads)', i => { check(libsodium?.crypto_sign_verify_detached(parts[i].signature, parts[i].data, parts[i].raw) === true) }],
   ['Ed25519 check, key imported before', i => { check(verify(null, parts[i].data, parts[i].imported, parts[i].signature)) }],
   ['Ed25519 check + raw-public import, no stacks', i => { check(verify(null, parts[i].data, withoutStackTraces(() => createPublicKey({ key: parts[i].raw, format: 'raw-public', asymmetricKeyType: 'ed25519' })), parts[i].signature)) }],
   ['Ed25519 check, raw-public passed to verify, no stacks (verifyPeerRecord)', i => { check(withoutStackTraces(() => verify(null, parts[i].data, rawPublic(parts[i].raw), parts[i].signature))) }],
