@@ -103,23 +103,51 @@ describe('vanished peers are closed by Yamux pings (--liveness-interval, --liven
 
   it('does not close a peer that answered while the point was too busy to read the answer in time', async () => {
     const daemon = track(await pingingPoint(suite.dir))
-    const client = track(await clientNode([daemon.multiaddrs[0]]))
-    expect((await client.services.rendezvous.register('patient', { ttl: 7200 }))[0].error).to.equal(undefined)
     const liveness = daemon.node.services.liveness
     if (liveness == null) {
       throw new Error('the point runs no liveness check')
     }
-    const sent = liveness.stats.pinged
-    await waitFor(() => liveness.stats.pinged > sent, { what: 'a ping sent' })
-    // the point blocks its event loop past the 1 s timeout: the answer arrives meanwhile and waits, unread
-    const busyUntil = Date.now() + 2500
-    while (Date.now() < busyUntil) {
-      // a long synchronous task, as a point under load may run
-    }
-    const answered = liveness.stats.answered
-    await waitFor(() => liveness.stats.answered >= answered + 2, { timeout: 15_000, what: 'two more answered pings' })
+    // the peer in a process of its own, so that it answers while this process (the point) is blocked
+    const opened = waitForEvent<CustomEvent<Connection>>(daemon.node, 'connection:open', { what: 'the peer\'s connection' })
+    peer = startProcess([SILENT_PEER, daemon.multiaddrs[0]], { cwd: fileURLToPath(new URL('.', import.meta.url)) })
+    const { peerId } = JSON.parse(await peer.waitForLine(/"connected"/))
+    const connection = (await opened).detail
+    await waitFor(() => liveness.stats.answered >= 1, { what: 'an answered ping' })
+
+    // block the event loop right after the next ping has left, for 2.5 s, past the 1 s timeout; the answer
+    // arrives meanwhile and waits, unread. The ping is counted before it is written, and the point's writes
+    // leave together at the end of the event-loop turn (setImmediate): the block starts one turn later
+    let answeredBeforeBusy = -1
+    const busy = new Promise<void>(resolve => {
+      const stats = liveness.stats
+      let pinged = stats.pinged
+      Object.defineProperty(stats, 'pinged', {
+        configurable: true,
+        enumerable: true,
+        get: () => pinged,
+        set: (value: number) => {
+          pinged = value
+          Object.defineProperty(stats, 'pinged', { configurable: true, enumerable: true, writable: true, value: pinged })
+          setImmediate(() => {
+            setImmediate(() => {
+              answeredBeforeBusy = stats.answered
+              const busyUntil = Date.now() + 2500
+              while (Date.now() < busyUntil) {
+                // a long synchronous task, as a point under load may run
+              }
+              resolve()
+            })
+          })
+        }
+      })
+    })
+    await busy
+    // the ping was in flight when the point stopped reading, and it is judged answered
+    await waitFor(() => liveness.stats.answered > answeredBeforeBusy, { timeout: 10_000, what: 'the ping sent before the busy period answered' })
+    await waitFor(() => liveness.stats.answered >= answeredBeforeBusy + 3, { timeout: 15_000, what: 'two more answered pings' })
     expect(liveness.stats.closed).to.equal(0)
-    expect(client.getConnections().filter(c => c.remotePeer.toString() === daemon.peerId)).to.have.length(1)
+    expect(connection.status).to.equal('open')
+    expect(daemon.node.getConnections().filter(c => c.remotePeer.toString() === peerId)).to.have.length(1)
   })
 
   it('gives way to js-libp2p\'s connection monitor when --ping-interval is given', async () => {
