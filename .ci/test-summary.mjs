@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm test`: runs lint, dep-check and every package's tests through turbo (output as it comes), then
 // prints one line with the totals of passed, failed and skipped tests across packages, read from each
-// package's mocha summary ("N passing", "N failing", "N pending"). Exits with turbo's exit code.
+// package's mocha summary ("N passing", "N failing", "N pending"), after the last lines of each task that
+// failed (a CI log is often read from its end: what failed is then there). Exits with turbo's exit code.
 import { spawn } from 'node:child_process'
 
 const args = ['exec', 'turbo', 'run', 'lint', 'dep-check', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)]
@@ -17,6 +18,10 @@ const ANSI = /\u001b\[[0-9;]*m/g
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const packages = new Set()
 const failedTasks = []
+/** The last lines of each task's output, by turbo's prefix ("@rendezvous/cli:test") */
+const TAIL_LINES = 40
+const tails = new Map()
+const TASK_PREFIX = /^(\S+?:[\w-]+):/
 
 function scan (stream, out) {
   let rest = ''
@@ -38,6 +43,15 @@ function scan (stream, out) {
       }
       dropped = false
       out.write(line + '\n')
+      const task = TASK_PREFIX.exec(plain)
+      if (task != null) {
+        const tail = tails.get(task[1]) ?? []
+        tail.push(plain)
+        if (tail.length > TAIL_LINES) {
+          tail.shift()
+        }
+        tails.set(task[1], tail)
+      }
       const summary = /^(\S+?):test:\s+(\d+) (passing|failing|pending)\b/.exec(plain)
       if (summary != null) {
         packages.add(summary[1])
@@ -58,6 +72,13 @@ scan(child.stdout, process.stdout)
 scan(child.stderr, process.stderr)
 
 child.on('close', (code, signal) => {
+  for (const task of failedTasks) {
+    // turbo names a task "pkg#task" in its summary and prefixes its lines with "pkg:task:"
+    const tail = tails.get(task.replace('#', ':'))
+    if (tail != null) {
+      process.stdout.write(`\n--- the last ${tail.length} lines of ${task} ---\n${tail.join('\n')}\n`)
+    }
+  }
   const failedPart = failedTasks.length > 0 ? `; failed tasks: ${failedTasks.join(', ')}` : ''
   process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped across ${packages.size} packages${failedPart}\n`)
   process.exit(code ?? (signal != null ? 1 : 0))
