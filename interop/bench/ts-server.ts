@@ -22,7 +22,8 @@
  * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`), `--experiment-sign-every-handshake`
  * (Noise signs the static key in every handshake instead of once, as the daemon's `signStaticKeyOnce` does),
  * `--experiment-default-datastore` (js-libp2p's unbounded in-memory datastore for the peer store instead of the
- * daemon's `PeerStoreDatastore`).
+ * daemon's `PeerStoreDatastore`), `--experiment-no-protocol-merge` (the peer store does not record the protocol of
+ * an inbound stream: what that record costs on each new connection's first stream).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -93,7 +94,8 @@ const { values } = parseArgs({
     'experiment-monitor-interval': { type: 'string' },
     'experiment-metrics': { type: 'boolean', default: false },
     // EXPERIMENT: libp2p's default logger (a logger built per stream) instead of the daemon's quiet one
-    'experiment-default-logger': { type: 'boolean', default: false }
+    'experiment-default-logger': { type: 'boolean', default: false },
+    'experiment-no-protocol-merge': { type: 'boolean', default: false }
   }
 })
 
@@ -266,6 +268,17 @@ const node = await createLibp2p({
   } as Record<string, (components: any) => unknown>
 })
 const services = node.services as Record<string, any>
+if (values['experiment-no-protocol-merge'] === true) {
+  // what the peer store's record of an inbound stream's protocol costs (once per protocol per connection with
+  // the libp2p patch): merges of protocols alone are skipped, every other merge goes through
+  const merge = node.peerStore.merge.bind(node.peerStore)
+  node.peerStore.merge = async (peer, data, options) => {
+    if (Object.keys(data).length === 1 && data.protocols != null) {
+      return undefined as any
+    }
+    return merge(peer, data, options)
+  }
+}
 
 let stopping: Promise<void> | undefined
 async function stop (reason: string): Promise<void> {
