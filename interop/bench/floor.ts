@@ -9,7 +9,7 @@
  * no-lost-registration checks.
  */
 import { DIALECTS, encodeMessageFrame, FrameDecoder, Status } from '@rendezvous/codec'
-import type { Connection, Startable, Stream, StreamMessageEvent } from '@libp2p/interface'
+import type { Connection, Startable, Stream, StreamHandlerOptions, StreamMessageEvent } from '@libp2p/interface'
 import type { Dialect } from '@rendezvous/codec'
 
 /** The part of libp2p's registrar the floor uses */
@@ -29,11 +29,13 @@ export interface FloorComponents {
 export class FloorService implements Startable {
   private readonly registrar: Registrar
   private readonly answers = new Map<string, Uint8Array>()
+  private readonly recordProtocols: boolean
   /** Streams answered, for the stats line */
   answered = 0
 
-  constructor (components: FloorComponents) {
+  constructor (components: FloorComponents, recordProtocols = false) {
     this.registrar = components.registrar
+    this.recordProtocols = recordProtocols
     for (const d of DIALECTS) {
       this.answers.set(d.protocol, encodeMessageFrame(d, { type: 'REGISTER_RESPONSE', status: Status.OK, statusText: '', ttl: d.ttl.default }))
     }
@@ -42,8 +44,10 @@ export class FloorService implements Startable {
   async start (): Promise<void> {
     for (const d of DIALECTS) {
       await this.registrar.handle(d.protocol, (stream, connection) => { this.serve(d, stream, connection) }, {
-        maxInboundStreams: MAX_INBOUND_STREAMS
-      })
+        maxInboundStreams: MAX_INBOUND_STREAMS,
+        // as the server registers its handlers (its recordRequesterProtocols, false by default)
+        recordInboundProtocol: this.recordProtocols
+      } as StreamHandlerOptions)
     }
   }
 
@@ -78,7 +82,10 @@ export class FloorService implements Startable {
   }
 }
 
-/** The floor as a libp2p service factory */
-export function floorService (): (components: FloorComponents) => FloorService {
-  return (components) => new FloorService(components)
+/**
+ * The floor as a libp2p service factory; `recordProtocols` as the server's `recordRequesterProtocols` (the
+ * peer store records each requester's protocol, js-libp2p's default)
+ */
+export function floorService (options: { recordProtocols?: boolean } = {}): (components: FloorComponents) => FloorService {
+  return (components) => new FloorService(components, options.recordProtocols ?? false)
 }

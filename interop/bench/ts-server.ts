@@ -22,8 +22,8 @@
  * (`@chainsafe/libp2p-noise`'s own cryptography instead of the daemon's `noiseCrypto`), `--experiment-sign-every-handshake`
  * (Noise signs the static key in every handshake instead of once, as the daemon's `signStaticKeyOnce` does),
  * `--experiment-default-datastore` (js-libp2p's unbounded in-memory datastore for the peer store instead of the
- * daemon's `PeerStoreDatastore`), `--experiment-no-protocol-merge` (the peer store does not record the protocol of
- * an inbound stream: what that record costs on each new connection's first stream).
+ * daemon's `PeerStoreDatastore`), `--experiment-record-protocols` (libp2p's peer store records the protocol of each
+ * requester's first inbound stream, js-libp2p's default, where the server and the floor do not).
  *
  * It prints `{"event":"ready","peerId":..,"multiaddrs":[..]}` as its first stdout line once it listens,
  * `{"event":"stats",..}` (the server's own counters) and `{"event":"stopped"}` when it stops, on SIGTERM,
@@ -95,7 +95,7 @@ const { values } = parseArgs({
     'experiment-metrics': { type: 'boolean', default: false },
     // EXPERIMENT: libp2p's default logger (a logger built per stream) instead of the daemon's quiet one
     'experiment-default-logger': { type: 'boolean', default: false },
-    'experiment-no-protocol-merge': { type: 'boolean', default: false }
+    'experiment-record-protocols': { type: 'boolean', default: false }
   }
 })
 
@@ -263,22 +263,11 @@ const node = await createLibp2p({
   ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
     ...identifyService,
-    ...(values.floor ? { floor: floorService() } : { rendezvous: rendezvousServer({ store, ...(process.env.BENCH_COOKIE_SECRET != null ? { cookieSecret: Buffer.from(process.env.BENCH_COOKIE_SECRET, 'hex') } : {}), identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
+    ...(values.floor ? { floor: floorService({ recordProtocols: values['experiment-record-protocols'] }) } : { rendezvous: rendezvousServer({ store, recordRequesterProtocols: values['experiment-record-protocols'], ...(process.env.BENCH_COOKIE_SECRET != null ? { cookieSecret: Buffer.from(process.env.BENCH_COOKIE_SECRET, 'hex') } : {}), identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
     ...(liveness != null ? { liveness: () => liveness } : {})
   } as Record<string, (components: any) => unknown>
 })
 const services = node.services as Record<string, any>
-if (values['experiment-no-protocol-merge'] === true) {
-  // what the peer store's record of an inbound stream's protocol costs (once per protocol per connection with
-  // the libp2p patch): merges of protocols alone are skipped, every other merge goes through
-  const merge = node.peerStore.merge.bind(node.peerStore)
-  node.peerStore.merge = async (peer, data, options) => {
-    if (Object.keys(data).length === 1 && data.protocols != null) {
-      return undefined as any
-    }
-    return merge(peer, data, options)
-  }
-}
 
 let stopping: Promise<void> | undefined
 async function stop (reason: string): Promise<void> {

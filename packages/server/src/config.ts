@@ -79,6 +79,17 @@ export interface RendezvousServerInit {
   runOnLimitedConnection?: boolean
 
   /**
+   * Let libp2p's peer store record that each requester speaks the rendezvous protocol it opened a stream of
+   * (js-libp2p's default for every inbound stream). A point needs no such record (what it needs of a peer
+   * it learns from its requests and, when asked, from identify), and writing it cost a third of a fresh
+   * peer's first REGISTER (docs/performance.md, "What was changed"). Takes effect with the workspace's
+   * libp2p patch (docs/upstream.md, section 6); a libp2p without it records every requester's protocol.
+   *
+   * @default false
+   */
+  recordRequesterProtocols?: boolean
+
+  /**
    * The largest request frame accepted, in bytes; a larger length prefix aborts the stream before
    * anything is buffered.
    *
@@ -204,6 +215,7 @@ export interface ServerConfig {
   cookieSecret: Uint8Array
   maxInboundStreams: number
   runOnLimitedConnection: boolean
+  recordRequesterProtocols: boolean
   maxRequestBytes: number
   maxRecordBytes: number
   discoverBytesPerSecond: number
@@ -314,6 +326,7 @@ export function resolveConfig (init: RendezvousServerInit): ServerConfig {
     cookieSecret,
     maxInboundStreams: integer('maxInboundStreams', init.maxInboundStreams, DEFAULT_MAX_INBOUND_STREAMS, 1),
     runOnLimitedConnection: init.runOnLimitedConnection ?? false,
+    recordRequesterProtocols: init.recordRequesterProtocols ?? false,
     maxRequestBytes: integer('maxRequestBytes', init.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 64),
     maxRecordBytes: integer('maxRecordBytes', init.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES, 64),
     discoverBytesPerSecond: integer('discoverBytesPerSecond', init.discoverBytesPerSecond, DEFAULT_DISCOVER_BYTES_PER_SECOND, 1, true),

@@ -10,6 +10,7 @@ import { ObservedRequestHandler, ServerEvents } from './server-events.ts'
 import { StatsRecorder } from './stats.ts'
 import { StreamSession } from './stream-session.ts'
 import { EnvelopeVerifier } from './verification-cache.ts'
+import './stream-handler-options.ts'
 import type { IdentifyOnDemand } from './agent-versions.ts'
 import type { RendezvousServerInit, ServerConfig } from './config.ts'
 import type { FederationComponents } from './federation.ts'
@@ -123,7 +124,8 @@ export class RendezvousServer implements Startable {
     for (const dialect of this.config.dialects) {
       await this.components.registrar.handle(dialect.protocol, (stream, connection) => { this.onStream(dialect, stream, connection) }, {
         maxInboundStreams: this.config.maxInboundStreams,
-        runOnLimitedConnection: this.config.runOnLimitedConnection
+        runOnLimitedConnection: this.config.runOnLimitedConnection,
+        recordInboundProtocol: this.config.recordRequesterProtocols
       })
     }
     if (this.config.expiryInterval > 0) {

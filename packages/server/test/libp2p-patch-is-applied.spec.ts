@@ -24,9 +24,10 @@ describe('the js-libp2p patch', () => {
     expect(manager).to.not.include('conns = conns.concat(c)')
   })
 
-  it('writes the peer store once per protocol per connection, not once per inbound stream', async () => {
+  /** The peer store merges of the client's protocols at a server over five streams of one connection */
+  async function protocolMerges (recordRequesterProtocols?: boolean): Promise<{ merges: number, recorded: string[] }> {
     const clock = new ManualClock(Date.now())
-    const server = await startServer({ store: new TestStore(clock.clock), clock: clock.clock, dialects: [rendezvous] })
+    const server = await startServer({ store: new TestStore(clock.clock), clock: clock.clock, dialects: [rendezvous], recordRequesterProtocols })
     const client = await startClient()
     try {
       let merges = 0
@@ -42,10 +43,23 @@ describe('the js-libp2p patch', () => {
         await s.discover({ ns: 'x' })
         await s.close()
       }
-      expect(merges).to.equal(1)
+      const recorded = (await server.peerStore.has(client.node.peerId)) ? (await server.peerStore.get(client.node.peerId)).protocols : []
+      return { merges, recorded }
     } finally {
       await stopAll(client.node, server)
     }
+  }
+
+  it('writes the peer store once per protocol per connection, not once per inbound stream', async () => {
+    const { merges, recorded } = await protocolMerges(true)
+    expect(merges).to.equal(1)
+    expect(recorded).to.include(rendezvous.protocol)
+  })
+
+  it('writes nothing to the peer store for the inbound streams of a handler registered with recordInboundProtocol: false (the server\'s default)', async () => {
+    const { merges, recorded } = await protocolMerges()
+    expect(merges).to.equal(0)
+    expect(recorded).to.not.include(rendezvous.protocol)
   })
 
   it('counts the open connections without listing them for every new one', async () => {
