@@ -10,9 +10,10 @@ import { MAX_COVERED_CHUNK } from '../src/constants.ts'
 import { lockKey } from '../src/database.ts'
 import { postgresStore, SCHEMA_VERSION } from '../src/index.ts'
 import { queries } from '../src/queries.ts'
-import { assertWritesAfterOldPositions, schemaAtVersion } from './fixtures/migrated.ts'
+import { assertReadAndWrittenAsUsual, schemaAtVersion } from './fixtures/migrated.ts'
 import { registration } from './fixtures/registrations.ts'
 import { sharedServer } from './fixtures/server.ts'
+import type { OldRow } from './fixtures/migrated.ts'
 
 const SCHEMA = 'from_version_3'
 const NOW = 1_700_000_000_000
@@ -33,7 +34,7 @@ describe('a version 3 schema is migrated with its data', function () {
       })
       // the schema as version 3 made it: the migrations up to 3, then writes through version 3's functions
       await schemaAtVersion(client, SCHEMA, 3, old, NOW)
-      const rowsOf = async (): Promise<unknown[]> => (await client.query(`SELECT peer_id, namespace, format, position, slot, chunk, ttl, registered_at, expires_at FROM ${SCHEMA}.registrations ORDER BY position`)).rows
+      const rowsOf = async (): Promise<OldRow[]> => (await client.query(`SELECT peer_id, namespace, format, position, slot, chunk, ttl, registered_at, expires_at FROM ${SCHEMA}.registrations ORDER BY position`)).rows
       const before = await rowsOf()
       assert.equal(before.length, 30)
 
@@ -70,29 +71,9 @@ describe('a version 3 schema is migrated with its data', function () {
         assert.match(lines, /Index Only Scan using registrations_by_namespace/)
         assert.match(lines, /Heap Fetches: 0/)
 
-        // read back through the store: every registration as it was written, in position order
-        assert.equal(await store.count(), 30)
-
-        for (const namespace of ['ns0', 'ns1', 'ns2']) {
-          const page = await store.discover({ namespace, limit: 100 })
-          const expected = old.filter(r => r.namespace === namespace)
-          assert.deepEqual(page.registrations.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]),
-            expected.map(r => [r.peerId, Buffer.from(r.signedPeerRecord).toString('hex'), r.ttl, r.expiresAt]))
-        }
-
-        const all = await store.discover({ limit: 100 })
-        assert.deepEqual(all.registrations.map(r => r.position), before.map(row => Number((row as { position: string }).position)))
-        assert.deepEqual(Buffer.from(await store.getOrCreateSecret('cookie-secret', 32)), Buffer.alloc(32, 7))
-
-        // and written: refreshes one at a time and in flight together, and new registrations, after the old
-        // positions, which pages read through the new index
-        const last = Number((before[29] as { position: string }).position)
-        await assertWritesAfterOldPositions(store, old, last)
-        const refreshed = await store.discover({ namespace: 'ns0', after: last, limit: 100 })
-        assert.deepEqual(refreshed.registrations.map(r => Buffer.from(r.signedPeerRecord).toString('hex')),
-          old.slice(0, 20).filter(r => r.namespace === 'ns0').map(r => Buffer.from(r.signedPeerRecord).toString('hex')))
-        const sampled = await store.sample('ns2', 100)
-        assert.deepEqual(sampled.map(r => r.peerId).sort(), old.filter(r => r.namespace === 'ns2').map(r => r.peerId).sort())
+        // read back through the store as it was written, and written after the old positions, which pages
+        // read through the new index
+        await assertReadAndWrittenAsUsual(store, old, before)
       } finally {
         await store.close()
       }
