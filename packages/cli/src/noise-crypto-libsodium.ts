@@ -1,16 +1,11 @@
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
+import { joined } from './noise-bytes.ts'
+import type { NoiseBytes } from './noise-bytes.ts'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { Libsodium } from '@rendezvous/codec/libsodium'
 
 const KEY_BYTES = 32
 const TAG_BYTES = 16
-
-/** The bytes Noise passes: an array, or a list of chunks (`Uint8ArrayList`) that `subarray()` joins */
-type Bytes = Uint8Array | { subarray(): Uint8Array }
-
-function joined (bytes: Bytes): Uint8Array {
-  return bytes instanceof Uint8Array ? bytes : bytes.subarray()
-}
 
 /**
  * Noise's X25519, ChaCha20-Poly1305 and SHA-256 in libsodium: one native call each, with no key or cipher
@@ -29,7 +24,7 @@ export function libsodiumNoiseCrypto (sodium: Libsodium, hkdf: ICryptoInterface[
 
     getHKDF: hkdf,
 
-    hashSHA256 (data: Bytes): Uint8Array {
+    hashSHA256 (data: NoiseBytes): Uint8Array {
       const digest = new Uint8Array(32)
       sodium.crypto_hash_sha256(digest, joined(data))
       return digest
@@ -43,21 +38,21 @@ export function libsodiumNoiseCrypto (sodium: Libsodium, hkdf: ICryptoInterface[
       return { publicKey, privateKey }
     },
 
-    generateX25519SharedKey (privateKey: Bytes, publicKey: Bytes): Uint8Array {
+    generateX25519SharedKey (privateKey: NoiseBytes, publicKey: NoiseBytes): Uint8Array {
       // libsodium refuses a shared secret of all zeros (a peer's key of small order), as OpenSSL does
       const shared = new Uint8Array(KEY_BYTES)
       sodium.crypto_scalarmult(shared, joined(privateKey), joined(publicKey))
       return shared
     },
 
-    chaCha20Poly1305Encrypt (plaintext: Bytes, nonce: Uint8Array, ad: Uint8Array, k: Uint8Array): Uint8Array {
+    chaCha20Poly1305Encrypt (plaintext: NoiseBytes, nonce: Uint8Array, ad: Uint8Array, k: Uint8Array): Uint8Array {
       const message = joined(plaintext)
       const sealed = new Uint8Array(message.byteLength + TAG_BYTES)
       sodium.crypto_aead_chacha20poly1305_ietf_encrypt(sealed, message, ad, null, nonce, k)
       return sealed
     },
 
-    chaCha20Poly1305Decrypt (ciphertext: Bytes, nonce: Uint8Array, ad: Uint8Array, k: Uint8Array, dst?: Uint8Array): Uint8Array {
+    chaCha20Poly1305Decrypt (ciphertext: NoiseBytes, nonce: Uint8Array, ad: Uint8Array, k: Uint8Array, dst?: Uint8Array): Uint8Array {
       const sealed = joined(ciphertext)
       const opened = dst ?? new Uint8Array(sealed.byteLength - TAG_BYTES)
       sodium.crypto_aead_chacha20poly1305_ietf_decrypt(opened, null, sealed, ad, nonce, k)

@@ -5,6 +5,7 @@ import { libsodium } from '@rendezvous/codec/libsodium'
 import { withoutStackTraces } from '@rendezvous/codec/without-stack-traces'
 import { bytesEqual } from '@rendezvous/store'
 import { libsodiumNoiseCrypto } from './noise-crypto-libsodium.ts'
+import type { NoiseBytes } from './noise-bytes.ts'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
 import type { KeyObject } from 'node:crypto'
 
@@ -12,9 +13,6 @@ import type { KeyObject } from 'node:crypto'
 const PKCS8_X25519 = Buffer.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
 
 const EMPTY = new Uint8Array(0)
-
-/** The bytes of a key as Noise passes them: an array, or a list of chunks (`Uint8ArrayList`) that can be joined */
-type KeyBytes = Uint8Array | { subarray(): Uint8Array }
 
 /** A key imported once, with the bytes it was imported from (a caller could change its array afterwards) */
 interface Imported {
@@ -35,7 +33,7 @@ class KeyImports {
     this.importKey = importKey
   }
 
-  of (bytes: KeyBytes): KeyObject {
+  of (bytes: NoiseBytes): KeyObject {
     if (!(bytes instanceof Uint8Array)) {
       return this.importKey(bytes.subarray())
     }
@@ -108,7 +106,7 @@ export const opensslNoiseCrypto: ICryptoInterface = {
     return { publicKey, privateKey }
   },
 
-  generateX25519SharedKey (privateKey: KeyBytes, publicKey: KeyBytes): Uint8Array {
+  generateX25519SharedKey (privateKey: NoiseBytes, publicKey: NoiseBytes): Uint8Array {
     return diffieHellman({ privateKey: privateKeys.of(privateKey), publicKey: publicKeys.of(publicKey) })
   }
 }
