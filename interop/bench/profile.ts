@@ -29,7 +29,7 @@ export interface SelfTimeRow {
   share: number
 }
 
-function shortUrl (url: string): string {
+export function shortUrl (url: string): string {
   if (url === '') {
     return '(native)'
   }
@@ -51,7 +51,7 @@ function isNotWork (node: ProfileNode): boolean {
 }
 
 /** The package a function belongs to: a node_modules package, a workspace package, node itself, or native */
-function packageOf (url: string): string {
+export function packageOf (url: string): string {
   if (url === '') { return '(native: syscalls, crypto, GC)' }
   if (url.startsWith('node:')) { return 'node: (core JS)' }
   const nm = url.lastIndexOf('/node_modules/')
@@ -65,7 +65,7 @@ function packageOf (url: string): string {
 }
 
 /** Whether a package name stands for code of no package: native, Node.js core JS, GC, the program itself */
-const isUnowned = (pkg: string): boolean => pkg.startsWith('(native') || pkg.startsWith('node:')
+export const isUnowned = (pkg: string): boolean => pkg.startsWith('(native') || pkg.startsWith('node:')
 
 /**
  * The package a sample's time is charged to: its own, or, for native code and Node.js core JS (a socket

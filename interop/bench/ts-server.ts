@@ -95,7 +95,9 @@ const { values } = parseArgs({
     'experiment-metrics': { type: 'boolean', default: false },
     // EXPERIMENT: libp2p's default logger (a logger built per stream) instead of the daemon's quiet one
     'experiment-default-logger': { type: 'boolean', default: false },
-    'experiment-record-protocols': { type: 'boolean', default: false }
+    'experiment-record-protocols': { type: 'boolean', default: false },
+    // as rendezvous serve --warm-up: REGISTERs at a throwaway point of the same stack before listening
+    'warm-up': { type: 'string' }
   }
 })
 
@@ -239,6 +241,8 @@ async function pointDatastore (publicKey: PublicKey): Promise<object | undefined
 const privateKey = process.env.BENCH_SERVER_KEY != null ? privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) : await generateKeyPair('Ed25519')
 const datastore = await pointDatastore(privateKey.publicKey)
 const node = await createLibp2p({
+  // started once the warm-up is done, as the daemon does
+  start: false,
   privateKey,
   // as the daemon runs it: a bounded peer store that answers a new peer without a stack trace;
   // `--experiment-default-datastore` for js-libp2p's default
@@ -269,6 +273,22 @@ const node = await createLibp2p({
 })
 const services = node.services as Record<string, any>
 
+/**
+ * The daemon's warm-up (packages/cli/src/warm-up.ts, from the source like the others), before the node
+ * listens: `--warm-up <n>` REGISTERs at a throwaway point of the same stack, the daemon's default unless given
+ */
+{
+  const [{ warmUp }, { DEFAULT_WARM_UP }, { DIALECTS }, { yamux: muxer }] = await Promise.all([
+    import(new URL('../../packages/cli/src/warm-up.ts', import.meta.url).href),
+    import(new URL('../../packages/cli/src/constants.ts', import.meta.url).href),
+    import('@rendezvous/codec'),
+    import('@libp2p/yamux')
+  ])
+  const encrypter = await pointNoise()
+  await warmUp(Number(values['warm-up'] ?? DEFAULT_WARM_UP), DIALECTS, { transport: () => tcp(), encrypter: () => encrypter, muxer: () => muxer({ enableKeepAlive: false }) })
+}
+await node.start()
+
 let stopping: Promise<void> | undefined
 async function stop (reason: string): Promise<void> {
   stopping ??= (async () => {
@@ -293,19 +313,80 @@ if (profileDir != null) {
   let session: Session | undefined
   let count = 0
   let busy = Promise.resolve()
+  // BENCH_ALLOCATIONS=1: V8's sampling heap profiler beside the CPU profiler, counting every allocation (the
+  // garbage the scavenger collects too, which is what a REGISTER's allocations mostly are), one sample per
+  // 4 KiB allocated on average; `allocations.ts` reads the files
+  const allocations = process.env.BENCH_ALLOCATIONS === '1'
+  // BENCH_CPU_SPLIT=1: no profiler (it slows the process threefold); each phase's CPU split instead into the
+  // main thread's and the other threads' (GC helpers, libuv's pool, the JIT's compilers), with the garbage
+  // collector's pauses by kind, written to phase-<k>.threads.json
+  const split = process.env.BENCH_CPU_SPLIT === '1'
+  let splitAt: { process: NodeJS.CpuUsage, main: NodeJS.CpuUsage, gc: Record<string, number>, threads: Record<string, number> } | undefined
+  // CPU ticks of each of the process's threads by name (Linux: /proc/self/task/<tid>/stat, fields 14 and 15)
+  const threadTicks = async (): Promise<Record<string, number>> => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    const out: Record<string, number> = {}
+    for (const tid of await readdir('/proc/self/task').catch(() => [])) {
+      const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '')
+      const name = /\((.*)\)/.exec(stat)?.[1] ?? '?'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out[name] = (out[name] ?? 0) + Number(fields[11]) + Number(fields[12])
+    }
+    return out
+  }
+  const gcMs: Record<string, number> = {}
+  if (split) {
+    const { PerformanceObserver, constants } = await import('node:perf_hooks')
+    const kinds: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' }
+    new PerformanceObserver(list => {
+      for (const entry of list.getEntries()) {
+        const kind = kinds[(entry as any).detail?.kind] ?? 'other'
+        gcMs[kind] = (gcMs[kind] ?? 0) + entry.duration
+        gcMs[`${kind}Count`] = (gcMs[`${kind}Count`] ?? 0) + 1
+      }
+    }).observe({ entryTypes: ['gc'] })
+  }
   const toggle = async (): Promise<void> => {
+    if (split) {
+      const k = count
+      if (splitAt == null) {
+        splitAt = { process: process.cpuUsage(), main: (process as any).threadCpuUsage(), gc: { ...gcMs }, threads: await threadTicks() }
+        line({ event: 'profiling' })
+        return
+      }
+      const processUs = process.cpuUsage(splitAt.process)
+      const mainUs = (process as any).threadCpuUsage(splitAt.main)
+      const gc = Object.fromEntries(Object.entries(gcMs).map(([kind, v]) => [kind, v - (splitAt?.gc[kind] ?? 0)]))
+      const ticks = await threadTicks()
+      const threads = Object.fromEntries(Object.entries(ticks).map(([name, v]) => [name, v - (splitAt?.threads[name] ?? 0)]))
+      splitAt = undefined
+      const path = join(profileDir, `phase-${k + 1}.threads.json`)
+      count++
+      await writeFile(path, JSON.stringify({ processUs, mainUs, gcMs: gc, threadTicks: threads }))
+      line({ event: 'profile', path })
+      return
+    }
     if (session == null) {
       session = new Session()
       session.connect()
       await session.post('Profiler.enable')
       await session.post('Profiler.start')
+      if (allocations) {
+        await session.post('HeapProfiler.enable')
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as any)
+      }
       line({ event: 'profiling' })
       return
     }
     const { profile } = await session.post('Profiler.stop')
+    const k = ++count
+    if (allocations) {
+      const { profile: sampled } = await session.post('HeapProfiler.stopSampling')
+      await writeFile(join(profileDir, `phase-${k}.heapprofile`), JSON.stringify(sampled))
+    }
     session.disconnect()
     session = undefined
-    const path = join(profileDir, `phase-${++count}.cpuprofile`)
+    const path = join(profileDir, `phase-${k}.cpuprofile`)
     await writeFile(path, JSON.stringify(profile))
     line({ event: 'profile', path })
   }

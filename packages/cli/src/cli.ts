@@ -93,7 +93,8 @@ export async function runCli (argv: string[], env: Environment, streams: OutputS
       ...pointBounds(config),
       ...(daemon.adminUrl != null ? { admin: daemon.adminUrl } : {}),
       ...(daemon.metricsUrl != null ? { metrics: daemon.metricsUrl } : {}),
-      logLevel: config.logLevel
+      logLevel: config.logLevel,
+      warmUp: daemon.warmUp
     }
     // the primary of --workers N prints the banner once for all its workers
     if (worker != null) {

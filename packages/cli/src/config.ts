@@ -8,7 +8,7 @@ import {
 } from '@rendezvous/server/internal'
 import {
   DEFAULT_ADMIN, DEFAULT_CONNECTION_RATE_PER_IP, DEFAULT_DATA_DIR, DEFAULT_LOG_LEVEL, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_DEFAULT_TTL, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_DISCOVER_LIMIT, DEFAULT_MAX_REGISTRATIONS,
-  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_PEER_STORE_LIMIT, DEFAULT_STORE, LIBP2P_PING_INTERVAL
+  DEFAULT_MAX_REGISTRATIONS_PER_PEER, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_PEER_STORE_LIMIT, DEFAULT_STORE, DEFAULT_WARM_UP, LIBP2P_PING_INTERVAL
 } from './constants.ts'
 import { formatDuration } from './duration.ts'
 import { InvalidFlagError } from './errors.ts'
@@ -80,6 +80,8 @@ export interface DaemonConfig {
   discoverBytesPerSecond: number
   /** Peers the libp2p peer store keeps at most, the least recently heard-from dropped first */
   peerStoreLimit: number
+  /** REGISTERs taken at a throwaway point of the same stack before listening, to compile the REGISTER path; 0: none */
+  warmUp: number
   /** With `--relay`: run a circuit relay v2 server with these limits, registered at this point under `RELAY_NAMESPACE` */
   relay?: RelayConfig
   /** With `--tls-cert` and `--tls-key`: the certificate of the `/tls/ws` (wss) listen addresses */
@@ -172,6 +174,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'max-record-bytes', env: 'RENDEZVOUS_MAX_RECORD_BYTES', type: 'string', value: '<n>', description: 'largest signed peer record accepted in a REGISTER, in bytes', defaultText: String(DEFAULT_MAX_RECORD_BYTES) },
   { name: 'discover-bytes-per-second', env: 'RENDEZVOUS_DISCOVER_BYTES_PER_SECOND', type: 'string', value: '<n>', description: 'DISCOVER answer bytes one peer may be sent per second (bursts of 4 MiB)', defaultText: String(DEFAULT_DISCOVER_BYTES_PER_SECOND) },
   { name: 'peer-store-limit', env: 'RENDEZVOUS_PEER_STORE_LIMIT', type: 'string', value: '<n>', description: 'peers the libp2p peer store keeps at most, about 300 bytes each; the least recently heard-from are dropped first', defaultText: String(DEFAULT_PEER_STORE_LIMIT) },
+  { name: 'warm-up', env: 'RENDEZVOUS_WARM_UP', type: 'string', value: '<n>', description: 'REGISTERs a throwaway point of the same stack takes on 127.0.0.1 before the point listens, so the first storm after a start is served by compiled code; 0 starts at once', defaultText: String(DEFAULT_WARM_UP) },
   { name: 'announce', env: 'RENDEZVOUS_ANNOUNCE', type: 'string', multiple: true, value: '<multiaddr>', description: 'address peers are told to dial (e.g. a public IP or DNS name), repeatable or comma separated; replaces the listen addresses in identify', defaultText: 'the listen addresses' },
   { name: 'log-level', env: 'RENDEZVOUS_LOG_LEVEL', type: 'string', value: 'error|warn|info|debug', description: 'info logs one line per request (sampled above 20 a second), debug every request', defaultText: DEFAULT_LOG_LEVEL },
   { name: 'admin', env: 'RENDEZVOUS_ADMIN', type: 'string', value: '<host:port>', description: 'serve the status page and JSON status API at http://<host:port>/ (keep it on loopback or behind a proxy)', defaultText: 'off' },
@@ -225,14 +228,14 @@ export function parseDuration (value: string, where: string): number {
   return seconds
 }
 
-/** Parse a positive whole number */
-export function parseCount (value: string, where: string): number {
+/** Parse a whole number of at least `min` (default 1) */
+export function parseCount (value: string, where: string, min = 1): number {
   if (!/^\d+$/.test(value.trim())) {
     throw new InvalidFlagError(`${where}: '${value}' is not a whole number`)
   }
   const n = Number(value.trim())
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidFlagError(`${where}: '${value}' is out of range; it must be at least 1`)
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new InvalidFlagError(`${where}: '${value}' is out of range; it must be at least ${min}`)
   }
   return n
 }
@@ -451,9 +454,9 @@ class FlagReader {
     return r == null ? fallback : parseDuration(r.value, r.where)
   }
 
-  count (name: string, fallback: number): number {
+  count (name: string, fallback: number, min = 1): number {
     const r = this.one(name)
-    return r == null ? fallback : parseCount(r.value, r.where)
+    return r == null ? fallback : parseCount(r.value, r.where, min)
   }
 }
 
@@ -596,6 +599,7 @@ export function parseConfig (argv: string[], env: Environment = {}, cwd: string 
     maxRecordBytes: reader.count('max-record-bytes', DEFAULT_MAX_RECORD_BYTES),
     discoverBytesPerSecond: reader.count('discover-bytes-per-second', DEFAULT_DISCOVER_BYTES_PER_SECOND),
     peerStoreLimit: reader.count('peer-store-limit', DEFAULT_PEER_STORE_LIMIT),
+    warmUp: reader.count('warm-up', DEFAULT_WARM_UP, 0),
     ...(relay != null ? { relay } : {}),
     ...(tls != null ? { tls } : {}),
     ...(metrics != null ? { metrics: parseMetricsAddress(metrics.value.trim(), metrics.where) } : {}),

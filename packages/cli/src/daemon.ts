@@ -31,12 +31,14 @@ import { RelayAdvertisement, holdsReservation, relayService } from './relay.ts'
 import { openStore } from './store.ts'
 import { loadTls } from './tls.ts'
 import { packageVersion } from './version.ts'
+import { warmUp } from './warm-up.ts'
 import { coalesceSocketWrites } from './write-coalescing.ts'
 import type { AdminServer } from './admin-server.ts'
 import type { DaemonConfig } from './config.ts'
 import type { DataDirLock } from './data-dir-lock.ts'
 import type { MetricsEndpoint } from './metrics.ts'
 import type { OpenedStore } from './store.ts'
+import type { WarmUpResult } from './warm-up.ts'
 import type { WriteCoalescing } from './write-coalescing.ts'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
@@ -78,6 +80,8 @@ export interface Daemon {
   listenAddrs: string[]
   /** The identity key file, and whether this start created it */
   identity: { path: string, created: boolean }
+  /** What the warm-up did before the node listened (`config.warmUp`) */
+  warmUp: WarmUpResult
   /**
    * Stop gracefully: no new streams, requests in flight are answered, connections close, then the store
    * is flushed and closed and the metrics endpoint stops. Calling it again returns the same promise.
@@ -192,6 +196,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
   let advert: RelayAdvertisement | undefined
   let stopNamespaceMetrics = (): void => {}
   let identityCreated = false
+  let warmed: WarmUpResult = { registers: 0, ms: 0 }
   try {
     await hooks.beforeWrite?.()
     footprint.createdDir = await createDataDir(config.dataDir)
@@ -280,6 +285,12 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
         ...(liveness != null ? { liveness: () => liveness } : {})
       }
     })
+    // before the node listens, so no peer waits on it: the same transport, Noise and Yamux as the node's
+    warmed = await warmUp(config.warmUp, config.dialects.map(d => dialect(d)), {
+      transport: () => tcp(),
+      encrypter: () => signStaticKeyOnce(noise({ crypto: noiseCrypto })),
+      muxer: () => yamux({ enableKeepAlive: false })
+    })
     try {
       await node.start()
     } catch (err) {
@@ -331,6 +342,7 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     ...(admin != null ? { adminUrl: admin.url } : {}),
     listenAddrs: listenAddrsOf(running).map(ma => withPeerId(ma, peerId)),
     identity: { path: identity.path, created: identityCreated },
+    warmUp: warmed,
     stop: async () => {
       stopping ??= (async () => {
         try {

@@ -84,6 +84,16 @@ export class TlsFileError extends DaemonError {
   }
 }
 
+/** The warm-up's throwaway point (`--warm-up`) did not answer its REGISTERs: something in this process's stack is broken */
+export class WarmUpError extends DaemonError {
+  static readonly name = 'WarmUpError'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'WarmUpError'
+  }
+}
+
 /** `new MuxerLiveness(...)` was given an interval or a timeout that is not a whole number of milliseconds above 0 */
 export class InvalidLivenessConfigError extends Error {
   static readonly name = 'InvalidLivenessConfigError'

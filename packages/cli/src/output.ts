@@ -31,6 +31,8 @@ export interface ListeningInfo {
   /** The status page, if enabled */
   admin?: string
   logLevel?: string
+  /** What the warm-up did before the point listened (`--warm-up`) */
+  warmUp?: { registers: number, ms: number }
 }
 
 function seconds (s: number): string {
@@ -90,6 +92,7 @@ export function createOutput (json: boolean, streams: OutputStreams, level: LogL
         ...(info.admin != null ? [`status page: ${info.admin}`] : []),
         ...(info.metrics != null ? [`metrics: ${info.metrics}`] : []),
         ...(info.logLevel != null ? [`log level: ${info.logLevel}`] : []),
+        ...(info.warmUp != null && info.warmUp.registers > 0 ? [`warmed up: ${info.warmUp.registers} REGISTERs at a throwaway point in ${(info.warmUp.ms / 1000).toFixed(1)} s`] : []),
         'ready'
       ]
       streams.stdout.write(lines.join('\n') + '\n')
