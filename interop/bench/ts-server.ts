@@ -97,7 +97,9 @@ const { values } = parseArgs({
     'experiment-default-logger': { type: 'boolean', default: false },
     'experiment-record-protocols': { type: 'boolean', default: false },
     // as rendezvous serve --warm-up: REGISTERs at a throwaway point of the same stack before listening
-    'warm-up': { type: 'string' }
+    'warm-up': { type: 'string' },
+    // EXPERIMENT: keep the heap the warm-up grew instead of giving it back
+    'experiment-warm-up-keep-heap': { type: 'boolean', default: false }
   }
 })
 
@@ -285,7 +287,7 @@ const services = node.services as Record<string, any>
     import('@libp2p/yamux')
   ])
   const encrypter = await pointNoise()
-  await warmUp(Number(values['warm-up'] ?? DEFAULT_WARM_UP), DIALECTS, { transport: () => tcp(), encrypter: () => encrypter, muxer: () => muxer({ enableKeepAlive: false }) })
+  await warmUp(Number(values['warm-up'] ?? DEFAULT_WARM_UP), DIALECTS, { encrypter: () => encrypter, muxer: () => muxer({ enableKeepAlive: false }) }, { keepHeap: values['experiment-warm-up-keep-heap'] })
 }
 await node.start()
 

@@ -138,9 +138,10 @@ export const DEFAULT_PEER_STORE_LIMIT = 100_000
 
 /**
  * REGISTERs of fresh envelopes a point takes at a throwaway point of its own stack before it listens
- * (`--warm-up`): enough for V8 to compile the REGISTER path, so the first storm after a restart costs what a
- * warm process pays (docs/performance.md, "What was changed": the first storm of 1,000 peers about 1.3 times
- * cheaper per CPU-second), for about 3 s of start-up on a 2-core machine (1,000 gained half as much)
+ * (`--warm-up`): enough for V8 to compile the REGISTER path, so the first storm after a restart costs about
+ * what a warm process pays (docs/performance.md, "What was changed": the first 1,000 REGISTERs about 1.2
+ * times cheaper per CPU-second, 1,000 warm-up REGISTERs gained half as much), for about 3 s of start-up on
+ * a 2-core machine; the heap it grew is given back afterwards
  */
 export const DEFAULT_WARM_UP = 2000
 

@@ -287,7 +287,6 @@ export async function startDaemon (config: DaemonConfig, hooks: DaemonHooks = {}
     })
     // before the node listens, so no peer waits on it: the same transport, Noise and Yamux as the node's
     warmed = await warmUp(config.warmUp, config.dialects.map(d => dialect(d)), {
-      transport: () => tcp(),
       encrypter: () => signStaticKeyOnce(noise({ crypto: noiseCrypto })),
       muxer: () => yamux({ enableKeepAlive: false })
     })
