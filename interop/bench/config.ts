@@ -26,6 +26,8 @@ export const NODE_FLAGS = words('BENCH_NODE_FLAGS')
 export const VARIANT_FLAGS = words('BENCH_VARIANT')
 export const VARIANT_NODE_FLAGS = words('BENCH_VARIANT_NODE')
 export const VARIANT = VARIANT_FLAGS.length > 0 || VARIANT_NODE_FLAGS.length > 0
+/** BENCH_POSTGRES_SETTINGS="synchronous_commit=off,...": the benchmark PostgreSQL's extra server settings */
+export const POSTGRES_SETTINGS: Record<string, string> = Object.fromEntries((list('BENCH_POSTGRES_SETTINGS') ?? []).filter(s => s.includes('=')).map(s => [s.slice(0, s.indexOf('=')).trim(), s.slice(s.indexOf('=') + 1).trim()]))
 export const WAVES = Math.max(1, Math.min(10, Number(process.env.BENCH_WAVES ?? 1)))
 /** BENCH_IDLE_SETTLE_MS as given (a run that sets it is an experiment) */
 export const IDLE_SETTLE_MS = process.env.BENCH_IDLE_SETTLE_MS
@@ -38,10 +40,10 @@ export const REPORT = process.env.BENCH_REPORT
 export const DOCS = process.env.BENCH_DOCS !== '0'
 
 /** The flags of an experiment, as the report's header names them */
-export const experimentText = (nodeFlags: string[], tsFlags: string[]): string => [...nodeFlags.map(f => `node ${f}`), ...tsFlags].join(' ')
+export const experimentText = (nodeFlags: string[], tsFlags: string[], postgres: Record<string, string> = {}): string => [...nodeFlags.map(f => `node ${f}`), ...(tsFlags.length > 0 ? ['ts-server.ts', ...tsFlags] : []), ...Object.entries(postgres).map(([k, v]) => `postgres ${k}=${v}`)].join(' ')
 
 /**
  * No experiment: no profiler, no extra flags, no variant, default waves and idle wait. Only such a run's
  * figures are published in docs/performance.md (and, with every session and target, its main block).
  */
-export const UNALTERED = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && !VARIANT && WAVES === 1 && IDLE_SETTLE_MS == null
+export const UNALTERED = !QUICK && !PROFILE && TS_FLAGS.length === 0 && NODE_FLAGS.length === 0 && Object.keys(POSTGRES_SETTINGS).length === 0 && !VARIANT && WAVES === 1 && IDLE_SETTLE_MS == null

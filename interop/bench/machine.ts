@@ -3,7 +3,7 @@
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { goVersion } from './binaries.ts'
-import { experimentText, NODE_FLAGS, QUICK, ROUNDS, TS_FLAGS, VARIANT, VARIANT_FLAGS, VARIANT_NODE_FLAGS } from './config.ts'
+import { experimentText, NODE_FLAGS, POSTGRES_SETTINGS, QUICK, ROUNDS, TS_FLAGS, VARIANT, VARIANT_FLAGS, VARIANT_NODE_FLAGS } from './config.ts'
 
 export async function machine (): Promise<Record<string, string>> {
   return {
@@ -15,7 +15,7 @@ export async function machine (): Promise<Record<string, string>> {
     rounds: String(ROUNDS),
     quick: String(QUICK),
     loadStart: loadavg()[0].toFixed(1),
-    ...(TS_FLAGS.length > 0 || NODE_FLAGS.length > 0 ? { experiment: experimentText(NODE_FLAGS, TS_FLAGS) } : {}),
+    ...(TS_FLAGS.length > 0 || NODE_FLAGS.length > 0 || Object.keys(POSTGRES_SETTINGS).length > 0 ? { experiment: experimentText(NODE_FLAGS, TS_FLAGS, POSTGRES_SETTINGS) } : {}),
     ...(VARIANT ? { variant: experimentText(VARIANT_NODE_FLAGS, VARIANT_FLAGS) } : {})
   }
 }

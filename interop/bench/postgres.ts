@@ -2,6 +2,7 @@
  * The PostgreSQL of the ts-postgres targets (store-postgres's test server: initdb, pg_ctl start on
  * 127.0.0.1), when the run has any; ts-server.ts finds it in BENCH_DATABASE_URL. Stopped when the run ends.
  */
+import { POSTGRES_SETTINGS } from './config.ts'
 import { SESSIONS } from './sessions.ts'
 import { isPostgres, TARGETS } from './targets.ts'
 
@@ -16,7 +17,8 @@ export async function startPostgresIfNeeded (): Promise<BenchPostgres | undefine
   }
   // from the workspace build: interop does not depend on store-postgres
   const testing = await import(new URL('../../packages/store-postgres/dist/src/testing.js', import.meta.url).href)
-  const postgres: BenchPostgres = await testing.startPostgres({ settings: { max_connections: '200' } })
+  // BENCH_POSTGRES_SETTINGS: an experiment's server settings (never in a full run)
+  const postgres: BenchPostgres = await testing.startPostgres({ settings: { max_connections: '200', ...POSTGRES_SETTINGS } })
   process.env.BENCH_DATABASE_URL = postgres.url
   process.once('exit', () => { void postgres.stop() })
   return postgres

@@ -1,6 +1,7 @@
 /**
  * The report of a run: its header, then every table that has something to show, and the budgets.
  */
+import { machineShares } from './stats.ts'
 import { budgetTable } from './tables/budgets.ts'
 import { countersTable } from './tables/counters-table.ts'
 import { floorTable } from './tables/floor-table.ts'
@@ -22,7 +23,9 @@ export interface Report {
 /** The tables of `records` as Markdown; `meta` is what the run ran on (see machine.ts) */
 export function report (records: RunRecord[], verify: VerifyRate | undefined, meta: Record<string, string>): Report {
   const md: string[] = []
-  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${meta.quick === 'true' ? ' · QUICK mode' : ''}${meta.experiment != null ? ` · EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}${meta.variant != null ? ` · A/B VARIANT: ${meta.variant}` : ''}`)
+  const machine = machineShares(records.flatMap(r => r.phases))
+  const load = machine == null ? '' : ` · during the timed phases the machine was ${Math.round(machine.busy * 100)}% busy and the hypervisor took ${(machine.steal * 100).toFixed(1)}% of its time`
+  md.push(`Run ${meta.date} · ${meta.cpus} · ${meta.mem} · ${meta.node} · ${meta.go} · rounds ${meta.rounds}${load}${meta.quick === 'true' ? ' · QUICK mode' : ''}${meta.experiment != null ? ` · EXPERIMENT: ${meta.experiment}` : ''}${meta.variant != null ? ` · A/B VARIANT: ${meta.variant}` : ''}`)
   md.push('')
   const budgets: BudgetRow[] = []
   md.push(...mainTable(records, budgets))

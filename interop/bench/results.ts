@@ -22,6 +22,10 @@ export interface PhaseResult {
   serverRssMiB: number
   peakIsPhaseOnly: boolean
   genCpuSec: number
+  /** The whole machine over the phase, all cores summed: busy (every process) and stolen by the hypervisor (absent in runs before 2026-12-01 18:40 UTC) */
+  machineBusySec?: number
+  machineStealSec?: number
+  cores?: number
   avgReturned?: number
   registers?: number
   discovers?: number

@@ -22,6 +22,8 @@
  * - BENCH_VARIANT="--experiment-no-coalesce-writes" and/or BENCH_VARIANT_NODE="--max-semi-space-size=1": an A/B experiment in
  * one run: each TS target runs again right after itself as `<target>+` with these ts-server.ts / node flags,
  * and a table gives variant/base per server CPU-second, pair by pair (never in a full run)
+ * - BENCH_POSTGRES_SETTINGS="synchronous_commit=off": extra server settings (name=value, comma-separated) for the
+ * PostgreSQL of the ts-postgres targets (an experiment; never in a full run)
  * - BENCH_WAVES=<n>: refresh waves of the register sessions (default 1); more operations per phase
  * - BENCH_IDLE_SETTLE_MS=<ms>: the idle session's wait before each memory reading (default 3,000; quick 1,500),
  * e.g. longer than a connection-monitor interval under test
@@ -54,7 +56,7 @@ async function main (): Promise<void> {
 
   await buildBinaries(TARGETS, !NO_BUILD)
   const meta = await machine()
-  progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}${meta.experiment != null ? `; EXPERIMENT: ts-server.ts ${meta.experiment}` : ''}`)
+  progress(`${meta.date}: ${meta.cpus}, ${meta.mem}, ${meta.node}, ${meta.go}; rounds ${ROUNDS}${QUICK ? ', quick' : ''}${meta.experiment != null ? `; EXPERIMENT: ${meta.experiment}` : ''}`)
 
   // the raw verification rate, on the envelopes the storm registers, before any server runs
   const verify = await measureVerificationRate(OUT, QUICK ? 1000 : 3000)

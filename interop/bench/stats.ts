@@ -48,6 +48,8 @@ export function mergePhases (parts: PhaseResult[]): PhaseResult {
     maxMs: Math.max(...parts.map(p => p.maxMs)),
     serverCpuSec: sum(p => p.serverCpuSec),
     genCpuSec: sum(p => p.genCpuSec),
+    machineBusySec: sum(p => p.machineBusySec ?? 0),
+    machineStealSec: sum(p => p.machineStealSec ?? 0),
     serverPeakRssMiB: Math.max(...parts.map(p => p.serverPeakRssMiB))
   }
 }
@@ -121,4 +123,19 @@ export function cpuRatios (records: RunRecord[], sc: PhaseRef, a: TargetName, b:
     }
   }
   return out
+}
+
+/**
+ * How much of the machine the phases kept busy and how much the hypervisor took, as shares of their time
+ * on every core (`undefined` when no phase measured it): on a shared host a run whose steal is high reads
+ * every server slower, the reason to compare ratios within one run and not figures across runs
+ */
+export function machineShares (phases: PhaseResult[]): { busy: number, steal: number } | undefined {
+  const measured = phases.filter(p => p.machineBusySec != null && p.cores != null && p.cores > 0)
+  const capacity = measured.reduce((t, p) => t + p.seconds * (p.cores ?? 0), 0)
+  if (capacity <= 0) { return undefined }
+  return {
+    busy: measured.reduce((t, p) => t + (p.machineBusySec ?? 0), 0) / capacity,
+    steal: measured.reduce((t, p) => t + (p.machineStealSec ?? 0), 0) / capacity
+  }
 }

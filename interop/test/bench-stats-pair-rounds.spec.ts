@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { ratioText } from '../bench/format.ts'
-import { cell, cpuRatios, median, mergePhases, phasesOf, ratios } from '../bench/stats.ts'
+import { cell, cpuRatios, machineShares, median, mergePhases, phasesOf, ratios } from '../bench/stats.ts'
 import type { PhaseResult, RunRecord } from '../bench/results.ts'
 import type { TargetName } from '../bench/targets.ts'
 
@@ -41,6 +41,18 @@ describe('bench:servers figures: rounds, waves and pairs', () => {
     ])
     expect(merged).to.include({ ops: 4000, seconds: 3, serverCpuSec: 1.5, p99Ms: 50, maxMs: 40, errors: 2 })
     expect(merged.opsPerSec).to.be.closeTo(4000 / 3, 1e-9)
+  })
+
+  it('adds up the machine\'s busy and stolen CPU of waves, and tells how busy the cores were over phases, or nothing when no phase measured it', () => {
+    const a = phase('storm', { seconds: 1, machineBusySec: 1.5, machineStealSec: 0.1, cores: 2 })
+    const b = phase('storm', { seconds: 3, machineBusySec: 3.5, machineStealSec: 0.3, cores: 2 })
+    expect(mergePhases([a, b])).to.include({ machineBusySec: 5, cores: 2 })
+    expect(mergePhases([a, b]).machineStealSec).to.be.closeTo(0.4, 1e-9)
+    // 5 busy seconds of 4 seconds on 2 cores; a phase of an older run (no machine figures) counts for nothing
+    const shares = machineShares([a, b, phase('storm', { seconds: 10 })])
+    expect(shares?.busy).to.be.closeTo(5 / 8, 1e-9)
+    expect(shares?.steal).to.be.closeTo(0.4 / 8, 1e-9)
+    expect(machineShares([phase('storm')])).to.equal(undefined)
   })
 
   it('takes a phase of a session and target by round, merging its waves and telling mixed phases apart by concurrency', () => {

@@ -128,18 +128,59 @@ func resetPeakRSS(pid int) bool {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
 }
 
-// procSnapshot is the server's and the generator's state at a phase boundary.
+// machineCPU returns the CPU seconds the whole machine has spent busy (user, nice, system, irq, softirq: every
+// process, PostgreSQL's and the kernel's included) and those the hypervisor gave to other guests while this
+// one had work (steal), summed over all cores, and the number of cores, from the first lines of /proc/stat.
+// A phase's busy seconds next to its length times the cores say how saturated the machine was; its steal
+// says how much of it a neighbour took, which moves every figure of a run on a shared host.
+func machineCPU() (busy, steal float64, cores int, err error) {
+	f, err := os.Open("/proc/stat")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || !strings.HasPrefix(fields[0], "cpu") {
+			break
+		}
+		if fields[0] != "cpu" {
+			cores++
+			continue
+		}
+		// cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
+		if len(fields) < 9 {
+			return 0, 0, 0, fmt.Errorf("/proc/stat: too few fields")
+		}
+		ticks := make([]uint64, 8)
+		for i := range ticks {
+			if ticks[i], err = strconv.ParseUint(fields[i+1], 10, 64); err != nil {
+				return 0, 0, 0, fmt.Errorf("/proc/stat: %w", err)
+			}
+		}
+		busy = float64(ticks[0]+ticks[1]+ticks[2]+ticks[5]+ticks[6]) / clockTicks
+		steal = float64(ticks[7]) / clockTicks
+	}
+	return busy, steal, cores, sc.Err()
+}
+
+// procSnapshot is the server's, the generator's and the machine's state at a phase boundary.
 type procSnapshot struct {
-	at        time.Time
-	serverCPU float64
-	genCPU    float64
-	hwmReset  bool
+	at           time.Time
+	serverCPU    float64
+	genCPU       float64
+	machineBusy  float64
+	machineSteal float64
+	cores        int
+	hwmReset     bool
 }
 
 func snapshot(pid int) procSnapshot {
 	s := procSnapshot{at: time.Now()}
 	s.serverCPU, _ = procCPU(pid)
 	s.genCPU, _ = procCPU(0)
+	s.machineBusy, s.machineSteal, s.cores, _ = machineCPU()
 	s.hwmReset = resetPeakRSS(pid)
 	return s
 }

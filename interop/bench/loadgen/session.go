@@ -124,6 +124,11 @@ type phaseResult struct {
 	ServerRSSMiB     float64  `json:"serverRssMiB"`
 	PeakIsPhaseOnly  bool     `json:"peakIsPhaseOnly"`
 	GenCPUSec        float64  `json:"genCpuSec"`
+	// the whole machine over the phase, all cores summed: busy (every process, the database's included) and
+	// stolen by the hypervisor; Cores is how many there are
+	MachineBusySec  float64 `json:"machineBusySec"`
+	MachineStealSec float64 `json:"machineStealSec"`
+	Cores           int     `json:"cores"`
 	// discover: registrations per response, on average
 	AvgReturned float64 `json:"avgReturned,omitempty"`
 	// mixed: how the operations split
@@ -302,6 +307,9 @@ func (ss *session) run(name string, conc int, dur time.Duration, maxOps int, op 
 	r.lat = &all
 	r.ServerCPUSec = after.serverCPU - before.serverCPU
 	r.GenCPUSec = after.genCPU - before.genCPU
+	r.MachineBusySec = after.machineBusy - before.machineBusy
+	r.MachineStealSec = after.machineSteal - before.machineSteal
+	r.Cores = after.cores
 	r.ServerRSSMiB = float64(rss) / 1024
 	r.ServerPeakRSSMiB = float64(hwm) / 1024
 	r.PeakIsPhaseOnly = before.hwmReset
@@ -373,7 +381,7 @@ func disconnect(peers []*simPeer) {
 }
 
 // combine folds the results of one phase run batch by batch into one line: operations, errors, seconds
-// and CPU add up, latencies are merged, the peak is the largest.
+// and CPU (the server's, the generator's, the machine's) add up, latencies are merged, the peak is the largest.
 func combine(parts []phaseResult) phaseResult {
 	if len(parts) == 0 {
 		return phaseResult{Event: "phase"}
@@ -381,6 +389,7 @@ func combine(parts []phaseResult) phaseResult {
 	r := parts[0]
 	all := latencies{}
 	r.Ops, r.Errors, r.Seconds, r.ServerCPUSec, r.GenCPUSec, r.Registers, r.Discovers = 0, 0, 0, 0, 0, 0, 0
+	r.MachineBusySec, r.MachineStealSec = 0, 0
 	r.ErrorSamples = nil
 	for _, p := range parts {
 		r.Ops += p.Ops
@@ -388,6 +397,8 @@ func combine(parts []phaseResult) phaseResult {
 		r.Seconds += p.Seconds
 		r.ServerCPUSec += p.ServerCPUSec
 		r.GenCPUSec += p.GenCPUSec
+		r.MachineBusySec += p.MachineBusySec
+		r.MachineStealSec += p.MachineStealSec
 		r.Registers += p.Registers
 		r.Discovers += p.Discovers
 		r.PeakIsPhaseOnly = r.PeakIsPhaseOnly && p.PeakIsPhaseOnly
