@@ -149,6 +149,7 @@ function statusSource (config: DaemonConfig, node: Libp2p<DaemonServices>, opene
     peerId,
     version: packageVersion(),
     startedAt: Date.now(),
+    pid: process.pid,
     addresses: () => node.getMultiaddrs().map(ma => withPeerId(ma.toString(), peerId)),
     protocols: config.dialects.map(d => dialect(d).protocol),
     store: { kind: config.store, ...(opened.path != null ? { path: opened.path } : {}) },

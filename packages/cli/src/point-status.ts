@@ -11,6 +11,8 @@ export interface PointStatus {
   /** Seconds since the daemon started */
   uptimeSeconds: number
   startedAt: string
+  /** The process that answered: under `--workers`, one of the workers, each with its own counters */
+  pid: number
   /** The addresses peers are told (announced, or else the listen addresses), each with `/p2p/<peer id>` */
   addresses: string[]
   /** The protocol IDs served */
@@ -65,6 +67,7 @@ export interface PointFacts {
   peerId: string
   version: string
   startedAt: number
+  pid: number
   addresses(): string[]
   protocols: string[]
   store: { kind: string, path?: string }
@@ -95,6 +98,7 @@ export class StatusSource {
       version: f.version,
       uptimeSeconds: Math.floor((Date.now() - f.startedAt) / 1000),
       startedAt: new Date(f.startedAt).toISOString(),
+      pid: f.pid,
       addresses: f.addresses(),
       protocols: f.protocols,
       store: f.store,
