@@ -2,6 +2,9 @@
  * The PostgreSQL of the ts-postgres targets (store-postgres's test server: initdb, pg_ctl start on
  * 127.0.0.1), when the run has any; ts-server.ts finds it in BENCH_DATABASE_URL. Stopped when the run ends.
  */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { POSTGRES_SETTINGS } from './config.ts'
 import { SESSIONS } from './sessions.ts'
 import { isPostgres, TARGETS } from './targets.ts'
@@ -20,6 +23,22 @@ export async function startPostgresIfNeeded (): Promise<BenchPostgres | undefine
   // BENCH_POSTGRES_SETTINGS: an experiment's server settings (never in a full run)
   const postgres: BenchPostgres = await testing.startPostgres({ settings: { max_connections: '200', ...POSTGRES_SETTINGS } })
   process.env.BENCH_DATABASE_URL = postgres.url
+  psql = join(testing.findPostgresBinaries(), 'psql')
   process.once('exit', () => { void postgres.stop() })
   return postgres
+}
+
+let psql: string | undefined
+
+/**
+ * Drop a stopped server's schema, tables and all. Left in place, the tables a server filled are vacuumed and
+ * analysed by autovacuum a little later, while the next target runs: the second target of each pair (the
+ * two workers) paid for the first's tables in its own phases (docs/fleet.md, "One point on every core").
+ */
+export async function dropSchema (schema: string): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL
+  if (psql == null || url == null) {
+    return
+  }
+  await promisify(execFile)(psql, [url, '--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-c', `DROP SCHEMA IF EXISTS "${schema}" CASCADE`], { timeout: 60_000 })
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { PeerProgram } from '../src/peer-program.ts'
 import { GO_LRDV, GO_RDV, RUST_RDV } from './binaries.ts'
 import { HERE, NODE_FLAGS, ROOT, TS_FLAGS, VARIANT_FLAGS, VARIANT_NODE_FLAGS } from './config.ts'
+import { dropSchema } from './postgres.ts'
 import { MAX_SESSION_SECONDS } from './sessions.ts'
 import { isFloor, isPostgres, isVariant } from './targets.ts'
 import type { TargetName } from './targets.ts'
@@ -22,7 +23,7 @@ export interface Server {
   multiaddr: string
   /** Its JSON lines (`ready`, and `stats` once stopped) */
   events: readonly JsonEvent[]
-  /** SIGTERM (after closing stdin), SIGKILL 20 s later; removes its data folder */
+  /** SIGTERM (after closing stdin), SIGKILL 20 s later; removes its data folder, and drops its PostgreSQL schema */
   stop(): Promise<void>
 }
 
@@ -39,8 +40,8 @@ function storeOf (target: TargetName): 'sqlite' | 'postgres' | 'memory' {
   return isPostgres(target) ? 'postgres' : 'memory'
 }
 
-/** The command line of a target's server; TS targets get a fresh data folder */
-async function command (target: TargetName, profileDir?: string): Promise<{ binary: string, args: string[], dataDir?: string }> {
+/** The command line of a target's server; TS targets get a fresh data folder, PostgreSQL ones a fresh schema */
+async function command (target: TargetName, profileDir?: string): Promise<{ binary: string, args: string[], dataDir?: string, schema?: string }> {
   if (target === 'go') {
     return { binary: GO_RDV, args: ['server', '--listen', '/ip4/127.0.0.1/tcp/0'] }
   }
@@ -53,14 +54,15 @@ async function command (target: TargetName, profileDir?: string): Promise<{ bina
     return { binary: RUST_RDV, args: ['server', '--listen', '/ip4/127.0.0.1/tcp/0'] }
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'rendezvous-bench-'))
+  // each server its own schema: every session starts from an empty store
+  const schema = isPostgres(target) ? `bench_${++schemas}` : undefined
   const args = [
     ...NODE_FLAGS,
     ...(isVariant(target) ? VARIANT_NODE_FLAGS : []),
     join(HERE, 'ts-server.ts'),
     ...(profileDir != null ? ['--profile-dir', profileDir] : []),
     '--store', storeOf(target),
-    // each server its own schema: every session starts from an empty store
-    ...(isPostgres(target) ? ['--schema', `bench_${++schemas}`] : []),
+    ...(schema != null ? ['--schema', schema] : []),
     ...(target.startsWith('ts-postgres-w2') ? ['--workers', '2'] : []),
     ...(isFloor(target) ? ['--floor'] : []),
     ...(isVariant(target) ? VARIANT_FLAGS : []),
@@ -68,12 +70,12 @@ async function command (target: TargetName, profileDir?: string): Promise<{ bina
     '--data-dir', dataDir,
     ...TS_FLAGS
   ]
-  return { binary: process.execPath, args, dataDir }
+  return { binary: process.execPath, args, dataDir, schema }
 }
 
 /** Start a target's server and wait for its `ready` line; its stderr goes to the run's log */
 export async function startServer (target: TargetName, log: WriteStream, profileDir?: string): Promise<Server> {
-  const { binary, args, dataDir } = await command(target, profileDir)
+  const { binary, args, dataDir, schema } = await command(target, profileDir)
   const program = new PeerProgram({
     binary,
     cwd: ROOT,
@@ -93,7 +95,11 @@ export async function startServer (target: TargetName, log: WriteStream, profile
       await server.stop()
       throw new Error('it has no pid')
     }
-    return { ...server, pid: server.pid }
+    if (schema == null) {
+      return { ...server, pid: server.pid }
+    }
+    // its tables go with it, before the next target starts
+    return { ...server, pid: server.pid, stop: async () => { await server.stop(); await dropSchema(schema) } }
   } catch (err: any) {
     throw new Error(`${target}: ${err.message}`)
   }
