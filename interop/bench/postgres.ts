@@ -32,8 +32,9 @@ let psql: string | undefined
 
 /**
  * Drop a stopped server's schema, tables and all. Left in place, the tables a server filled are vacuumed and
- * analysed by autovacuum a little later, while the next target runs: the second target of each pair (the
- * two workers) paid for the first's tables in its own phases (docs/fleet.md, "One point on every core").
+ * analysed by autovacuum a little later, while the next target runs, so the second target of each pair (the
+ * two workers) could pay for the first's tables in its own phases: before this, PostgreSQL's CPU was higher
+ * in the two workers' phases in every run (docs/fleet.md, "One point on every core").
  */
 export async function dropSchema (schema: string): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL
