@@ -240,6 +240,9 @@ async function pointDatastore (publicKey: PublicKey): Promise<object | undefined
   return new PeerStoreDatastore(DEFAULT_PEER_STORE_LIMIT, publicKey)
 }
 
+// as the daemon runs it: a store limit of its default (1,000,000), checked by every new registration
+const { DEFAULT_MAX_REGISTRATIONS } = await import(new URL('../../packages/cli/src/constants.ts', import.meta.url).href)
+
 const privateKey = process.env.BENCH_SERVER_KEY != null ? privateKeyFromProtobuf(Buffer.from(process.env.BENCH_SERVER_KEY, 'hex')) : await generateKeyPair('Ed25519')
 const datastore = await pointDatastore(privateKey.publicKey)
 const node = await createLibp2p({
@@ -269,7 +272,7 @@ const node = await createLibp2p({
   ...(values['experiment-metrics'] ? await prometheus() : {}),
   services: {
     ...identifyService,
-    ...(values.floor ? { floor: floorService({ recordProtocols: values['experiment-record-protocols'] }) } : { rendezvous: rendezvousServer({ store, recordRequesterProtocols: values['experiment-record-protocols'], ...(process.env.BENCH_COOKIE_SECRET != null ? { cookieSecret: Buffer.from(process.env.BENCH_COOKIE_SECRET, 'hex') } : {}), identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
+    ...(values.floor ? { floor: floorService({ recordProtocols: values['experiment-record-protocols'] }) } : { rendezvous: rendezvousServer({ store, maxRegistrations: DEFAULT_MAX_REGISTRATIONS, recordRequesterProtocols: values['experiment-record-protocols'], ...(process.env.BENCH_COOKIE_SECRET != null ? { cookieSecret: Buffer.from(process.env.BENCH_COOKIE_SECRET, 'hex') } : {}), identifyService: identifyEveryConnection || values['experiment-no-identify'] === true ? undefined : 'identify' }) }),
     ...(liveness != null ? { liveness: () => liveness } : {})
   } as Record<string, (components: any) => unknown>
 })
